@@ -1,0 +1,410 @@
+package reports
+
+import (
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// report.html.tmpl is the whole page. It is a file of its own so it reads
+// as HTML; everything it shows is prepared here as plain strings (already
+// passed through visible), so the template only lays out and html/template
+// escapes every value. Nothing from the results is ever template.HTML,
+// template.URL or template.CSS.
+//
+//go:embed report.html.tmpl
+var reportTemplateText string
+
+var reportTemplate = template.Must(template.New("report").Parse(reportTemplateText))
+
+// WriteHTML writes index.html: one self-contained page (no external CSS,
+// scripts, fonts or images, and no script at all, so a Content Security
+// Policy of default-src 'none' holds as defence in depth) that reads the
+// same offline, as a CI artifact, and with JavaScript off, using
+// <details> for the expandable evidence.
+//
+// With one target it shows the run, a summary by suite x level, failures
+// and errors, then the other checks. With several targets or runs it
+// shows a checks x targets matrix first, then each target's part.
+//
+// Every string from rs is untrusted: targets choose header values, bodies
+// and the manifest's server string, and results.json files passed to
+// `httpcheck report` can hold anything. They are all escaped, and URLs from
+// evidence are printed, never linked; the only links are to RFC sections,
+// built from digits parsed out of a reference, and within the page.
+func WriteHTML(w io.Writer, rs ...*Results) error {
+	page, err := newHTMLPage(rs)
+	if err != nil {
+		return err
+	}
+	if err := reportTemplate.Execute(w, page); err != nil {
+		return fmt.Errorf("reports: writing HTML: %w", err)
+	}
+	return nil
+}
+
+// The page's view model. Every string in it has been through visible.
+type (
+	htmlPage struct {
+		Title   string
+		Tool    string
+		Runs    []htmlRun
+		Multi   bool
+		Columns []htmlColumn
+		Matrix  []htmlMatrixRow
+	}
+	htmlRun struct {
+		Num      int
+		Tool     string
+		Start    string
+		Duration string
+		Targets  []htmlTarget
+	}
+	htmlTarget struct {
+		Name, URL, Server string
+	}
+	htmlColumn struct {
+		Label    string
+		Anchor   string
+		RunNum   int
+		Summary  []htmlSummaryRow
+		Total    counts
+		HasOther bool
+		Problems []htmlCheck
+		Rest     []htmlCheck
+	}
+	htmlSummaryRow struct {
+		Suite string
+		Level htmlBadge
+		counts
+	}
+	// htmlBadge is a word and the CSS class that colours it; the class is
+	// always one of a fixed set, never text from the results.
+	htmlBadge struct {
+		Text, Class string
+	}
+	htmlCheck struct {
+		Anchor    string
+		ID        string
+		Title     string
+		Target    string
+		Level     htmlBadge
+		State     htmlBadge
+		Refs      []htmlRef
+		Message   string
+		Duration  string
+		Exchanges []htmlExchange
+	}
+	htmlRef struct {
+		Text string
+		URL  string // "" when the reference has no page to link to
+	}
+	htmlExchange struct {
+		Num             int
+		Method          string
+		URL             string
+		Status          string
+		RequestHeaders  string
+		RequestBody     string
+		ResponseHeaders string
+		Body            string
+		Error           string
+		Source          string
+		Note            string
+		Sent            string
+		Received        string
+		Elapsed         string
+	}
+	htmlMatrixRow struct {
+		ID    string
+		Title string
+		Level htmlBadge
+		Cells []htmlCell
+	}
+	htmlCell struct {
+		State  htmlBadge
+		Anchor string // "" when the check did not run against this column
+	}
+)
+
+// newHTMLPage prepares rs for the template.
+func newHTMLPage(rs []*Results) (*htmlPage, error) {
+	cols, err := columnsOf(rs)
+	if err != nil {
+		return nil, err
+	}
+	page := &htmlPage{Multi: len(cols) > 1}
+	var labels []string
+	for i, r := range rs {
+		run := htmlRun{Num: i + 1, Tool: line(r.Tool), Duration: formatDuration(r.Duration)}
+		if !r.Start.IsZero() {
+			run.Start = r.Start.Format(time.RFC3339)
+		}
+		for _, t := range r.Targets {
+			run.Targets = append(run.Targets, htmlTarget{
+				Name:   line(t.Name),
+				URL:    line(t.URL),
+				Server: line(manifestServer(t)),
+			})
+		}
+		page.Runs = append(page.Runs, run)
+		if page.Tool == "" {
+			page.Tool = run.Tool
+		}
+	}
+	sorted := make([][]Check, len(cols))
+	for i, col := range cols {
+		labels = append(labels, col.label)
+		sorted[i] = sortedChecks(col.checks, compareUrgency)
+		page.Columns = append(page.Columns, newHTMLColumn(col, i+1, sorted[i]))
+	}
+	page.Title = line("httpcheck report: " + strings.Join(labels, ", "))
+	if page.Multi {
+		page.Matrix = newHTMLMatrix(sorted)
+	}
+	return page, nil
+}
+
+// newHTMLColumn prepares column n (1-based): its summary and its checks,
+// given in urgency order, failures and errors first.
+func newHTMLColumn(col column, n int, sorted []Check) htmlColumn {
+	hc := htmlColumn{Label: line(col.label), Anchor: fmt.Sprintf("t%d", n), RunNum: col.runNum}
+	hc.Summary, hc.Total = summaryRows(col.checks)
+	hc.HasOther = hc.Total.Other > 0
+	for i, c := range sorted {
+		v := newHTMLCheck(&c, checkAnchor(n, i+1))
+		if isProblem(c.State) {
+			hc.Problems = append(hc.Problems, v)
+		} else {
+			hc.Rest = append(hc.Rest, v)
+		}
+	}
+	return hc
+}
+
+// summaryRows counts checks by suite x level, suites by name and levels
+// strongest first, and in total. The counts come from the checks, not from
+// Results.Summary, so the table cannot disagree with the list below it.
+func summaryRows(checks []Check) ([]htmlSummaryRow, counts) {
+	type key struct {
+		suite string
+		level Level
+	}
+	by := map[key]*counts{}
+	var keys []key
+	var total counts
+	for i := range checks {
+		c := &checks[i]
+		k := key{suiteOf(c), c.Level}
+		if by[k] == nil {
+			by[k] = &counts{}
+			keys = append(keys, k)
+		}
+		by[k].add(c.State)
+		total.add(c.State)
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if a.suite != b.suite {
+			return strings.Compare(a.suite, b.suite)
+		}
+		if d := LevelRank(a.level) - LevelRank(b.level); d != 0 {
+			return d
+		}
+		return strings.Compare(string(a.level), string(b.level))
+	})
+	rows := make([]htmlSummaryRow, 0, len(keys))
+	for _, k := range keys {
+		rows = append(rows, htmlSummaryRow{Suite: line(k.suite), Level: levelBadge(k.level), counts: *by[k]})
+	}
+	return rows, total
+}
+
+// newHTMLCheck prepares one check.
+func newHTMLCheck(c *Check, anchor string) htmlCheck {
+	v := htmlCheck{
+		Anchor:   anchor,
+		ID:       line(c.ID),
+		Title:    line(c.Title),
+		Target:   line(c.Target),
+		Level:    levelBadge(c.Level),
+		State:    stateBadge(c.State),
+		Message:  para(c.Message),
+		Duration: formatDuration(c.Duration),
+	}
+	for _, ref := range c.Refs {
+		v.Refs = append(v.Refs, htmlRef{Text: line(ref), URL: refURL(ref)})
+	}
+	for i, x := range c.Exchanges {
+		v.Exchanges = append(v.Exchanges, newHTMLExchange(x, i+1))
+	}
+	return v
+}
+
+// newHTMLExchange prepares one exchange of a check's evidence.
+func newHTMLExchange(x Exchange, n int) htmlExchange {
+	v := htmlExchange{
+		Num:             n,
+		Method:          line(x.Method),
+		URL:             line(x.URL),
+		RequestHeaders:  headerLines(x.RequestHeaders),
+		RequestBody:     para(x.RequestBody),
+		ResponseHeaders: headerLines(x.ResponseHeaders),
+		Body:            para(x.BodyExcerpt),
+		Error:           para(x.Error),
+		Source:          line(x.Source),
+		Note:            para(x.Note),
+		Elapsed:         elapsed(x),
+	}
+	if x.Status != 0 {
+		v.Status = strconv.Itoa(x.Status)
+	}
+	if !x.Sent.IsZero() {
+		v.Sent = x.Sent.Format("2006-01-02T15:04:05.000Z07:00")
+	}
+	if !x.Received.IsZero() {
+		v.Received = x.Received.Format("2006-01-02T15:04:05.000Z07:00")
+	}
+	return v
+}
+
+// headerLines shows headers as they were on the wire, one "Name: value"
+// a line; a line break smuggled into a name or value shows as "␊" rather
+// than as a header of its own.
+func headerLines(hs [][2]string) string {
+	var b strings.Builder
+	for i, h := range hs {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(line(h[0]))
+		b.WriteString(": ")
+		b.WriteString(line(h[1]))
+	}
+	return b.String()
+}
+
+// newHTMLMatrix builds the checks x targets matrix: one row per check id
+// across all columns, rows ordered by their worst state and then like the
+// checks themselves, each cell linking to that check in its column. sorted
+// holds each column's checks in the order newHTMLColumn numbered them.
+func newHTMLMatrix(sorted [][]Check) []htmlMatrixRow {
+	type row struct {
+		key   Check // the first copy seen, with State set to the worst
+		cells []htmlCell
+	}
+	rows := map[string]*row{}
+	var order []*row
+	for n, checks := range sorted {
+		for i, c := range checks {
+			r := rows[c.ID]
+			if r == nil {
+				r = &row{key: c, cells: make([]htmlCell, len(sorted))}
+				rows[c.ID] = r
+				order = append(order, r)
+			}
+			if r.cells[n].Anchor != "" {
+				continue // the same id twice in one column: link the first
+			}
+			r.cells[n] = htmlCell{State: stateBadge(c.State), Anchor: checkAnchor(n+1, i+1)}
+			if stateRank(c.State) < stateRank(r.key.State) {
+				r.key.State = c.State
+			}
+		}
+	}
+	slices.SortStableFunc(order, func(a, b *row) int { return compareUrgency(&a.key, &b.key) })
+	out := make([]htmlMatrixRow, 0, len(order))
+	for _, r := range order {
+		for i := range r.cells {
+			if r.cells[i].Anchor == "" {
+				r.cells[i].State = htmlBadge{Text: "not run", Class: "s-none"}
+			}
+		}
+		out = append(out, htmlMatrixRow{
+			ID:    line(r.key.ID),
+			Title: line(r.key.Title),
+			Level: levelBadge(r.key.Level),
+			Cells: r.cells,
+		})
+	}
+	return out
+}
+
+// checkAnchor is the id of check m (1-based, in urgency order) of column n.
+// Anchors are numbered, so links within the page never carry text from the
+// results.
+func checkAnchor(n, m int) string { return fmt.Sprintf("t%d-c%d", n, m) }
+
+// stateBadge is the badge of a state. The word is printed, so the badge
+// reads without colour; the class comes from a fixed set.
+func stateBadge(s State) htmlBadge {
+	switch s {
+	case Passed, Failed, Skipped, Error:
+		return htmlBadge{Text: string(s), Class: "s-" + string(s)}
+	}
+	if s == "" {
+		return htmlBadge{Text: "(no state)", Class: "s-other"}
+	}
+	return htmlBadge{Text: line(string(s)), Class: "s-other"}
+}
+
+// levelBadge is the badge of a level, like stateBadge.
+func levelBadge(l Level) htmlBadge {
+	switch l {
+	case Must, Should, Advisory:
+		return htmlBadge{Text: string(l), Class: "l-" + strings.ToLower(string(l))}
+	}
+	if l == "" {
+		return htmlBadge{Text: "(no level)", Class: "l-other"}
+	}
+	return htmlBadge{Text: line(string(l)), Class: "l-other"}
+}
+
+// formatDuration shows d to the millisecond, or to the microsecond below
+// one: checks against the in-process reference take well under a
+// millisecond, and "0s" would read as "not measured".
+func formatDuration(d time.Duration) string {
+	if d >= time.Millisecond || d <= -time.Millisecond {
+		return d.Round(time.Millisecond).String()
+	}
+	return d.Round(time.Microsecond).String()
+}
+
+// rfcRef matches the references checks declare: "RFC9110 13.2.2",
+// "RFC6265bis 5.7", "RFC9111 4.2.1", "RFC9110 A.1", also with a space
+// after "RFC", a "§" or "section" before the number, or no section.
+var rfcRef = regexp.MustCompile(`(?i)^RFC\s?([0-9]{3,5})(bis)?(?:\s*(?:§|section|sec\.)?\s*([0-9]+(?:\.[0-9]+)*|[A-Z](?:\.[0-9]+)*))?$`)
+
+// refURL is where a reference can be read: RFCs on rfc-editor.org, RFC
+// 6265bis (a draft) on the IETF datatracker, each to the section. Anything
+// else ("OWASP ASVS 3.4.1") has no link and returns "". The URL is built
+// from the digits the pattern captured, never from the reference's text.
+func refURL(ref string) string {
+	m := rfcRef.FindStringSubmatch(strings.TrimSpace(ref))
+	if m == nil {
+		return ""
+	}
+	num, bis, sec := m[1], m[2] != "", m[3]
+	var u string
+	switch {
+	case bis && num == "6265":
+		u = "https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis"
+	case bis:
+		return "" // no other draft is referenced; don't guess its name
+	default:
+		u = "https://www.rfc-editor.org/rfc/rfc" + num
+	}
+	switch {
+	case sec == "":
+	case sec[0] >= '0' && sec[0] <= '9':
+		u += "#section-" + sec
+	default:
+		u += "#appendix-" + strings.ToUpper(sec)
+	}
+	return u
+}
