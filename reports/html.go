@@ -52,12 +52,15 @@ func WriteHTML(w io.Writer, rs ...*Results) error {
 // The page's view model. Every string in it has been through visible.
 type (
 	htmlPage struct {
-		Title   string
-		Tool    string
-		Runs    []htmlRun
-		Multi   bool
-		Columns []htmlColumn
-		Matrix  []htmlMatrixRow
+		Title string
+		Tool  string
+		Runs  []htmlRun
+		Multi bool
+		// HasOther says some check is in a state this version does not
+		// know, which then gets a column of its own in the counts.
+		HasOther bool
+		Columns  []htmlColumn
+		Matrix   []htmlMatrixRow
 	}
 	htmlRun struct {
 		Num      int
@@ -163,6 +166,7 @@ func newHTMLPage(rs []*Results) (*htmlPage, error) {
 		labels = append(labels, col.label)
 		sorted[i] = sortedChecks(col.checks, compareUrgency)
 		page.Columns = append(page.Columns, newHTMLColumn(col, i+1, sorted[i]))
+		page.HasOther = page.HasOther || page.Columns[i].HasOther
 	}
 	page.Title = line("httpcheck report: " + strings.Join(labels, ", "))
 	if page.Multi {

@@ -55,7 +55,9 @@ type (
 	junitOutcome struct {
 		Message string `xml:"message,attr"`
 		Type    string `xml:"type,attr"`
-		Text    string `xml:",chardata"`
+		// CDATA keeps the text's lines readable in the raw file; visible has
+		// made it legal XML, and encoding/xml splits any "]]>".
+		Text string `xml:",cdata"`
 	}
 	junitSkipped struct {
 		Message string `xml:"message,attr,omitempty"`

@@ -56,11 +56,13 @@ func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
 		}
 	}()
 	bw := bufio.NewWriter(f)
+	// The renderers' errors say what failed, and the file's own errors
+	// carry its path: no need to wrap either again.
 	if err := write(bw); err != nil {
-		return fmt.Errorf("reports: writing %s: %w", path, err)
+		return err
 	}
 	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("reports: writing %s: %w", path, err)
+		return err
 	}
 	// CreateTemp makes the file private (0600); reports are artifacts
 	// meant to be shared, as os.Create would have made them.
