@@ -384,6 +384,12 @@ func formatDuration(d time.Duration) string {
 // after "RFC", a "§" or "section" before the number, or no section.
 var rfcRef = regexp.MustCompile(`(?i)^RFC\s?([0-9]{3,5})(bis)?(?:\s*(?:§|section|sec\.)?\s*([0-9]+(?:\.[0-9]+)*|[A-Z](?:\.[0-9]+)*))?$`)
 
+// rfc6265bisURL is the draft's latest revision on the datatracker.
+// reference/cookie follows draft-ietf-httpbis-rfc6265bis-22; should a later
+// revision renumber sections, pin this to "...-rfc6265bis-22" so a ref's
+// section still lands where the check's author read it.
+const rfc6265bisURL = "https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis"
+
 // refURL is where a reference can be read: RFCs on rfc-editor.org, RFC
 // 6265bis (a draft) on the IETF datatracker, each to the section. Anything
 // else ("OWASP ASVS 3.4.1") has no link and returns "". The URL is built
@@ -397,7 +403,7 @@ func refURL(ref string) string {
 	var u string
 	switch {
 	case bis && num == "6265":
-		u = "https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis"
+		u = rfc6265bisURL
 	case bis:
 		return "" // no other draft is referenced; don't guess its name
 	default:
