@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/harness/runner"
+	"github.com/httpcheck/httpcheck/reports"
+	_ "github.com/httpcheck/httpcheck/suites/all"
+)
+
+func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
+	fs := newFlags("run", stderr)
+	var targets, suites, hostMaps listFlag
+	fs.Var(&targets, "target", "base URL of the target's contract (repeatable); none: the bundled reference server")
+	fs.Var(&suites, "suite", "run only this suite (repeatable)")
+	labelFilter := fs.String("label-filter", "", "Ginkgo label filter, e.g. 'level:MUST && !rfc:9111'")
+	focus := fs.String("focus", "", "run only checks whose id or title matches this regular expression")
+	out := fs.String("out", "httpcheck-report", "directory for index.html, results.json and junit.xml")
+	failOn := fs.String("fail-on", "must", "exit 1 when a check at this level or stronger fails: must, should, advisory or none")
+	fs.Var(&hostMaps, "host-map", "send connections for HOST to ADDR, as HOST=ADDR (repeatable)")
+	ca := fs.String("ca", "", "PEM file of a CA that signs the target's certificate")
+	insecure := fs.Bool("insecure", false, "do not verify the target's certificate")
+	timeout := fs.Duration("timeout", 10*time.Second, "deadline of every request")
+	realClock := fs.Bool("real-clock", false, "wait for real even when the target declares a virtual clock")
+	maxWait := fs.Duration("max-wait", 10*time.Second, "skip checks that would have to wait longer than this on a real clock")
+	if err := parse(fs, args); err != nil {
+		return 0, err
+	}
+	minLevel, err := parseFailOn(*failOn)
+	if err != nil {
+		return 0, err
+	}
+	if len(targets) > 1 {
+		return 0, usagef("several --target values: runs across the instances of one deployment are not supported yet; give one")
+	}
+	if *timeout <= 0 || *maxWait < 0 {
+		return 0, usagef("--timeout must be positive and --max-wait not negative")
+	}
+	hostMap := map[string]string{}
+	for _, hm := range hostMaps {
+		host, addr, ok := strings.Cut(hm, "=")
+		if !ok || host == "" || addr == "" {
+			return 0, usagef("--host-map %q: want HOST=ADDR", hm)
+		}
+		hostMap[host] = addr
+	}
+	opts := runner.Options{Suites: suites, LabelFilter: *labelFilter, Progress: stderr,
+		Color: runner.ColorWanted(stderr), Tool: "httpcheck " + toolVersion()}
+	if *focus != "" {
+		opts.Focus = []string{*focus}
+	}
+	if err := opts.Validate(); err != nil {
+		return 0, usageError{err.Error()}
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	var cfg harness.Config
+	if len(targets) == 0 {
+		inst, refCfg, err := runner.StartReference(runner.Reference{})
+		if err != nil {
+			return 0, exitError{exitUnreachable, fmt.Errorf("starting the reference server: %w", err)}
+		}
+		defer inst.Close()
+		fmt.Fprintf(stderr, "httpcheck: no --target; testing the bundled reference server at %s and %s\n", inst.HTTPURL, inst.HTTPSURL)
+		cfg = refCfg
+	} else {
+		cfg = harness.Config{Target: targets[0], CAFile: *ca, Insecure: *insecure}
+	}
+	cfg.HostMap, cfg.Timeout, cfg.RealClock, cfg.MaxWait = hostMap, *timeout, *realClock, *maxWait
+	if *maxWait == 0 {
+		cfg.MaxWait = time.Nanosecond // 0 means: never wait for real
+	}
+
+	target, err := harness.Connect(ctx, cfg)
+	if err != nil {
+		var ce *harness.ConfigError
+		if errors.As(err, &ce) {
+			return 0, usageError{err.Error()}
+		}
+		return 0, exitError{exitUnreachable, fmt.Errorf("target unreachable: %w", err)}
+	}
+	defer target.Close()
+	opts.Target = target
+	clockNote := "real clock"
+	if target.Clock.Virtual() {
+		clockNote = "virtual clock"
+	}
+	fmt.Fprintf(stderr, "httpcheck: %s (%s, %s)\n", target.Base, target.Manifest.Server, clockNote)
+
+	res, err := runner.Run(opts)
+	if err != nil {
+		return 0, exitError{exitUnreachable, err}
+	}
+	if err := reports.WriteAll(*out, res); err != nil {
+		return 0, exitError{exitUnreachable, fmt.Errorf("writing the reports: %w", err)}
+	}
+	s := res.Summary.ByState
+	index, _ := filepath.Abs(filepath.Join(*out, "index.html"))
+	fmt.Fprintf(stderr, "httpcheck: %d checks: %d passed, %d failed, %d errors, %d skipped in %s\nhttpcheck: report: %s\n",
+		res.Summary.Total, s[reports.Passed], s[reports.Failed], s[reports.Error], s[reports.Skipped],
+		res.Duration.Round(10*time.Millisecond), index)
+	switch {
+	case s[reports.Error] > 0:
+		return exitUnreachable, nil
+	case res.FailedAtOrAbove(minLevel):
+		return exitFailures, nil
+	}
+	return exitOK, nil
+}
+
+func parseFailOn(s string) (reports.Level, error) {
+	switch strings.ToLower(s) {
+	case "must":
+		return reports.Must, nil
+	case "should":
+		return reports.Should, nil
+	case "advisory":
+		return reports.Advisory, nil
+	case "none":
+		return "", nil
+	}
+	return "", usagef("--fail-on %q: want must, should, advisory or none", s)
+}

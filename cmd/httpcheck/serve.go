@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/reference/clock"
+	"github.com/httpcheck/httpcheck/reference/server"
+)
+
+func cmdServe(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("serve", stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "address for plain HTTP; empty: none")
+	tlsAddr := fs.String("tls-addr", "127.0.0.1:8443", "address for HTTPS with a generated certificate; empty: none")
+	clockMode := fs.String("clock", "real", "real, or virtual: a clock the harness advances through POST clock/advance")
+	caOut := fs.String("ca-out", "", "write the generated certificate (PEM) here, for `run --ca`; default: a file in the temporary directory")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	var clk clock.Clock
+	switch *clockMode {
+	case "real":
+		clk = clock.Real{}
+	case "virtual":
+		clk = &clock.Virtual{}
+	default:
+		return usagef("--clock %q: want real or virtual", *clockMode)
+	}
+	srv := server.New(server.Options{Clock: clk, Name: "httpcheck reference server " + toolVersion(), Hosts: harness.VirtualHosts})
+	inst, err := server.Start(srv, server.Listen{HTTPAddr: *addr, TLSAddr: *tlsAddr, CertNames: harness.VirtualHosts})
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	defer inst.Close()
+	if inst.HTTPURL != "" {
+		fmt.Fprintf(stdout, "httpcheck serve: %s\n", inst.HTTPURL)
+	}
+	if inst.HTTPSURL != "" {
+		path := *caOut
+		if path == "" {
+			path = filepath.Join(os.TempDir(), "httpcheck-serve-ca.pem")
+		}
+		if err := os.WriteFile(path, inst.CAPEM, 0o644); err != nil {
+			return exitError{exitUnreachable, fmt.Errorf("writing the certificate: %w", err)}
+		}
+		fmt.Fprintf(stdout, "httpcheck serve: %s (certificate: %s)\n", inst.HTTPSURL, path)
+	}
+	fmt.Fprintf(stdout, "httpcheck serve: %s clock; stop with Ctrl-C\n", *clockMode)
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	select {
+	case <-ctx.Done():
+		return nil
+	case err := <-inst.Err():
+		if err != nil {
+			return exitError{exitUnreachable, err}
+		}
+		return nil
+	}
+}

@@ -1,0 +1,232 @@
+package harness
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/httpcheck/httpcheck/reference/cookie"
+)
+
+// Duration is time.Duration, named here so check code reads naturally.
+type Duration = time.Duration
+
+// Browser is one user agent: its own cookie jar, the target's dialer, and
+// a recorder of every exchange. A Browser bound to a host and scheme (On,
+// Over) shares its jar and recorder with the one it came from.
+type Browser struct {
+	target *Target
+	state  *browserState
+	host   string // "" is the base URL's host
+	scheme string
+}
+
+type browserState struct {
+	env *Env // the check the browser works for now (see Env.Adopt)
+	jar *cookie.Jar
+	rec *recorder
+}
+
+func newBrowser(e *Env, t *Target) *Browser {
+	return &Browser{
+		target: t,
+		state:  &browserState{env: e, jar: cookie.NewJar(t.Clock, nil), rec: &recorder{}},
+		scheme: t.Base.Scheme,
+	}
+}
+
+func (b *Browser) rec() *recorder { return b.state.rec }
+
+// Jar is the browser's cookie jar.
+func (b *Browser) Jar() *cookie.Jar { return b.state.jar }
+
+// On returns this browser talking to host (a VirtualHosts name).
+func (b *Browser) On(host string) *Browser { c := *b; c.host = host; return &c }
+
+// Over returns this browser talking over scheme ("http" or "https").
+func (b *Browser) Over(scheme string) *Browser { c := *b; c.scheme = scheme; return &c }
+
+// EndSession closes the browser and opens it again: session cookies go.
+func (b *Browser) EndSession() { b.state.jar.EndSession() }
+
+// URL is the absolute URL of a contract path for this browser's host and
+// scheme.
+func (b *Browser) URL(path string, query url.Values) *url.URL {
+	return b.target.URL(b.scheme, b.host, path, query)
+}
+
+// Request is one request a check sends.
+type Request struct {
+	Method string
+	Path   string // relative to the contract's base URL
+	Query  url.Values
+	Header http.Header
+	// JSON, when not nil, is marshalled as the body with Content-Type
+	// application/json. Body is sent as is otherwise.
+	JSON any
+	Body []byte
+	// Cookie, when set, is sent as the Cookie header instead of the jar's:
+	// for replaying a cookie by hand. The jar still stores what comes back
+	// unless NoStore is set.
+	Cookie  *string
+	NoStore bool
+	// Note says what the check is doing, for the evidence.
+	Note string
+}
+
+// Get sends GET path with the query given as name, value pairs.
+func (b *Browser) Get(path string, pairs ...string) *Response {
+	return b.Do(Request{Method: http.MethodGet, Path: path, Query: Query(pairs...)})
+}
+
+// PostJSON sends POST path with v as its JSON body.
+func (b *Browser) PostJSON(path string, v any) *Response {
+	return b.Do(Request{Method: http.MethodPost, Path: path, JSON: v})
+}
+
+// Query builds url.Values from name, value pairs.
+func Query(pairs ...string) url.Values {
+	if len(pairs)%2 != 0 {
+		panic("harness.Query: odd number of arguments")
+	}
+	q := url.Values{}
+	for i := 0; i < len(pairs); i += 2 {
+		q.Add(pairs[i], pairs[i+1])
+	}
+	return q
+}
+
+// Do sends r with the jar's cookies, stores what the response sets, records
+// the exchange, and returns the response. A transport failure ends the
+// check as `error`.
+func (b *Browser) Do(r Request) *Response {
+	resp, err := b.Try(r)
+	if err != nil {
+		b.state.env.Errorf("%v", err)
+	}
+	return resp
+}
+
+// Try is Do for exchanges that are allowed to fail at the transport level:
+// it returns the error instead of ending the check.
+func (b *Browser) Try(r Request) (*Response, error) {
+	if r.Method == "" {
+		r.Method = http.MethodGet
+	}
+	u := b.URL(r.Path, r.Query)
+	body := r.Body
+	header := r.Header.Clone()
+	if header == nil {
+		header = http.Header{}
+	}
+	if r.JSON != nil {
+		var err error
+		if body, err = json.Marshal(r.JSON); err != nil {
+			panic(fmt.Sprintf("harness: request body does not marshal: %v", err))
+		}
+		header.Set("Content-Type", "application/json")
+	}
+	req, err := http.NewRequest(r.Method, u.String(), bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("building %s %s: %v", r.Method, u, err)
+	}
+	req.Header = header
+	if r.Cookie != nil {
+		if *r.Cookie != "" {
+			req.Header.Set("Cookie", *r.Cookie)
+		}
+	} else if c := b.state.jar.Header(u); c != "" {
+		req.Header.Set("Cookie", c)
+	}
+	if req.Header.Get("User-Agent") == "" {
+		req.Header.Set("User-Agent", "httpcheck")
+	}
+
+	sent := time.Now()
+	httpResp, respBody, err := b.target.roundTrip(b.state.env.Ctx, req)
+	ex := b.rec().record(req, body, httpResp, respBody, err, sent, r.Note)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %v", r.Method, u, err)
+	}
+	resp := &Response{
+		Status:     httpResp.StatusCode,
+		Header:     httpResp.Header,
+		Body:       respBody,
+		URL:        u,
+		SetCookies: httpResp.Header.Values("Set-Cookie"),
+		browser:    b,
+	}
+	if !r.NoStore && len(resp.SetCookies) > 0 {
+		resp.Decisions = b.state.jar.SetCookies(u, resp.SetCookies)
+		ex.Note = joinNote(ex.Note, describeDecisions(resp.Decisions))
+	}
+	return resp, nil
+}
+
+func describeDecisions(ds []cookie.Decision) string {
+	var parts []string
+	for _, d := range ds {
+		switch {
+		case d.Reason != "":
+			parts = append(parts, fmt.Sprintf("jar ignored %q: %s", d.Name, d.Reason))
+		case d.Evicted:
+			parts = append(parts, fmt.Sprintf("jar removed %q", d.Name))
+		case d.Stored:
+			parts = append(parts, fmt.Sprintf("jar stored %q", d.Name))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+func joinNote(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "; " + b
+}
+
+// Response is what the target answered, read in full.
+type Response struct {
+	Status     int
+	Header     http.Header
+	Body       []byte
+	URL        *url.URL
+	SetCookies []string
+	// Decisions says what the jar did with each Set-Cookie line.
+	Decisions []cookie.Decision
+	browser   *Browser
+}
+
+// Decode unmarshals the JSON body into v. A body that is not JSON is
+// garbage at the contract level: the check ends as `error`.
+func (r *Response) Decode(v any) {
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		r.browser.state.env.Errorf("%s answered %d with a body that is not the contract's JSON (%v): %.200q",
+			r.URL, r.Status, err, r.Body)
+	}
+}
+
+// Object decodes the JSON body as an object.
+func (r *Response) Object() map[string]any {
+	var m map[string]any
+	r.Decode(&m)
+	return m
+}
+
+// SetCookie returns the Set-Cookie lines of the response for cookie name.
+func (r *Response) SetCookie(name string) []string {
+	var out []string
+	for _, line := range r.SetCookies {
+		if sc, ok := cookie.ParseSetCookie(line); ok && sc.Name == name {
+			out = append(out, line)
+		}
+	}
+	return out
+}

@@ -1,0 +1,142 @@
+// Package check declares httpcheck's checks and turns them into Ginkgo
+// specs, the way Kubernetes wraps conformance tests: every check has a
+// stable id (suite/topic/name), a level, the references it enforces and a
+// one-line title, declared once at package level, so `httpcheck list` and
+// docs/checks.md read them without building a spec tree.
+//
+// A suite declares its checks in a table, then writes each check's body
+// with Check.It inside its Ginkgo containers. The wrapper gives the body a
+// harness.Env, labels the spec (suite:NAME, level:MUST, rfc:9110,
+// sec:13.2.2) and attaches the exchanges the check made to its report.
+package check
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/httpcheck/httpcheck/reports"
+)
+
+// Check is one requirement httpcheck grades.
+type Check struct {
+	ID    string        // suite/topic/name, stable forever
+	Level reports.Level // MUST, SHOULD or ADVISORY
+	Title string        // one line: what a conforming target does
+	Refs  []string      // "RFC6265bis 5.7", "RFC9110 13.2.2", "OWASP ASVS 3.2.1", "contract cookies"
+	// Requirement quotes the rule in its source's words, when there is
+	// one short enough to quote.
+	Requirement string
+}
+
+// Suite is the first segment of the id.
+func (c *Check) Suite() string { s, _, _ := strings.Cut(c.ID, "/"); return s }
+
+var (
+	mu       sync.Mutex
+	registry = map[string]*Check{}
+	order    []*Check
+)
+
+// idPattern: lower-case words of letters, digits and dashes, three
+// segments. Ids are selectors and file names in CI; keep them boring.
+var idPattern = regexp.MustCompile(`^[a-z][a-z0-9-]*/[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*$`)
+
+// refPattern: a source, a space, a section or an identifier.
+var refPattern = regexp.MustCompile(`^(RFC[0-9]+(bis)?|RFC6265bis|RFC5861|OWASP (ASVS|WSTG)|contract) [A-Za-z0-9.\-]+$`)
+
+// Define declares a check. It panics on a malformed or duplicate id, at
+// program start, so a broken table never ships.
+func Define(c Check) *Check {
+	if err := c.validate(); err != nil {
+		panic(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if _, dup := registry[c.ID]; dup {
+		panic(fmt.Sprintf("check %s is defined twice", c.ID))
+	}
+	p := &c
+	registry[c.ID] = p
+	order = append(order, p)
+	return p
+}
+
+func (c *Check) validate() error {
+	if !idPattern.MatchString(c.ID) {
+		return fmt.Errorf("check id %q is not suite/topic/name in lower-case words", c.ID)
+	}
+	if !slices.Contains(reports.Levels, c.Level) {
+		return fmt.Errorf("check %s: level %q is not one of %v", c.ID, c.Level, reports.Levels)
+	}
+	if strings.TrimSpace(c.Title) == "" || strings.Contains(c.Title, "\n") {
+		return fmt.Errorf("check %s: the title must be one non-empty line", c.ID)
+	}
+	if len(c.Refs) == 0 {
+		return fmt.Errorf("check %s: no references", c.ID)
+	}
+	for _, r := range c.Refs {
+		if !refPattern.MatchString(r) {
+			return fmt.Errorf("check %s: reference %q is not like \"RFC9110 13.2.2\" or \"OWASP ASVS 3.2.1\"", c.ID, r)
+		}
+	}
+	return nil
+}
+
+// Lookup returns the check with id.
+func Lookup(id string) (*Check, bool) {
+	mu.Lock()
+	defer mu.Unlock()
+	c, ok := registry[id]
+	return c, ok
+}
+
+// All returns every defined check, sorted by id.
+func All() []*Check {
+	mu.Lock()
+	defer mu.Unlock()
+	out := slices.Clone(order)
+	slices.SortFunc(out, func(a, b *Check) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
+// Suites returns the names of the suites that define checks, sorted.
+func Suites() []string {
+	var out []string
+	for _, c := range All() {
+		if !slices.Contains(out, c.Suite()) {
+			out = append(out, c.Suite())
+		}
+	}
+	return out
+}
+
+// Labels returns the Ginkgo labels of the check: suite, level, and the
+// RFC number and section of each RFC reference.
+func (c *Check) Labels() []string {
+	labels := []string{"suite:" + c.Suite(), "level:" + string(c.Level)}
+	for _, r := range c.Refs {
+		src, sec, _ := strings.Cut(r, " ")
+		if num, ok := strings.CutPrefix(src, "RFC"); ok {
+			labels = appendNew(labels, "rfc:"+strings.ToLower(num))
+			labels = appendNew(labels, "sec:"+sec)
+		}
+	}
+	return labels
+}
+
+func appendNew(s []string, v string) []string {
+	if slices.Contains(s, v) {
+		return s
+	}
+	return append(s, v)
+}
+
+// SpecText is the spec's text: the id first, so a focus on the id selects
+// exactly one check, then the title.
+func (c *Check) SpecText() string { return c.ID + " " + c.Title }
+
+// IDFromSpecText recovers the id from a spec's text.
+func IDFromSpecText(text string) string { id, _, _ := strings.Cut(text, " "); return id }

@@ -1,0 +1,89 @@
+package harness
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/httpcheck/httpcheck/reports"
+)
+
+// excerptLen is how much of a body the evidence keeps.
+const excerptLen = 2048
+
+// recorder keeps every exchange of one browser, as evidence.
+type recorder struct {
+	mu  sync.Mutex
+	log []*reports.Exchange
+}
+
+func (r *recorder) record(req *http.Request, reqBody []byte, resp *http.Response, body []byte, err error, sent time.Time, note string) *reports.Exchange {
+	ex := &reports.Exchange{
+		Method:         req.Method,
+		URL:            req.URL.String(),
+		RequestHeaders: headerPairs(req.Header),
+		RequestBody:    excerpt(reqBody),
+		Note:           note,
+		Sent:           sent,
+		Received:       time.Now(),
+		Source:         "network",
+	}
+	if req.Host != "" {
+		ex.RequestHeaders = append([][2]string{{"Host", req.Host}}, ex.RequestHeaders...)
+	} else {
+		ex.RequestHeaders = append([][2]string{{"Host", req.URL.Host}}, ex.RequestHeaders...)
+	}
+	if resp != nil {
+		ex.Status = resp.StatusCode
+		ex.ResponseHeaders = headerPairs(resp.Header)
+		ex.BodyExcerpt = excerpt(body)
+	}
+	if err != nil {
+		ex.Error = err.Error()
+	}
+	r.mu.Lock()
+	r.log = append(r.log, ex)
+	r.mu.Unlock()
+	return ex
+}
+
+func (r *recorder) exchanges() []reports.Exchange {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]reports.Exchange, len(r.log))
+	for i, ex := range r.log {
+		out[i] = *ex
+	}
+	return out
+}
+
+// headerPairs flattens a header into sorted name/value pairs, keeping the
+// order of repeated fields (Set-Cookie) as received.
+func headerPairs(h http.Header) [][2]string {
+	names := make([]string, 0, len(h))
+	for k := range h {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	var out [][2]string
+	for _, k := range names {
+		for _, v := range h[k] {
+			out = append(out, [2]string{k, v})
+		}
+	}
+	return out
+}
+
+func excerpt(b []byte) string {
+	if len(b) > excerptLen {
+		b = b[:excerptLen]
+	}
+	s := string(b)
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	return s
+}

@@ -1,0 +1,266 @@
+// Package runner runs httpcheck's suites against one target and turns
+// Ginkgo's report into the results model (reports.Results).
+//
+// Ginkgo runs one spec tree per process, so a process runs the runner once:
+// the CLI for `httpcheck run`, a suite's bootstrap test for `go test`, or a
+// child process of a fault test. Suites register their specs by being
+// imported; the runner selects them with labels (suite:NAME).
+package runner
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/formatter"
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/harness/check"
+	"github.com/httpcheck/httpcheck/reports"
+)
+
+// Options says what to run and where to tell about it.
+type Options struct {
+	Target *harness.Target
+	// Suites limits the run to these suites; empty means every suite
+	// that is linked in.
+	Suites []string
+	// LabelFilter is a Ginkgo label filter, applied on top of Suites.
+	LabelFilter string
+	// Focus runs only checks whose id or title matches one of these
+	// regular expressions.
+	Focus []string
+	// Progress receives one line per check; nil means none.
+	Progress io.Writer
+	Color    bool
+	// Tool is "httpcheck vX.Y.Z", for the results.
+	Tool string
+	// GinkgoConfig uses the configuration of the ginkgo.* flags (go test)
+	// and keeps Ginkgo's own console reporter, instead of the CLI's.
+	GinkgoConfig bool
+	// T receives Ginkgo's failure signal under go test; nil otherwise.
+	T ginkgo.GinkgoTestingT
+}
+
+// Validate reports a problem with the options that is the user's to fix:
+// an unknown suite or a malformed label filter (exit code 2).
+func (o Options) Validate() error {
+	known := check.Suites()
+	for _, s := range o.Suites {
+		if !slices.Contains(known, s) {
+			return fmt.Errorf("unknown suite %q (known: %s)", s, strings.Join(known, ", "))
+		}
+	}
+	if _, err := types.ParseLabelFilter(o.LabelFilter); err != nil {
+		return fmt.Errorf("--label-filter: %v", err)
+	}
+	return nil
+}
+
+func (o Options) labelFilter() string {
+	var parts []string
+	if len(o.Suites) > 0 {
+		var ss []string
+		for _, s := range o.Suites {
+			ss = append(ss, "suite:"+s)
+		}
+		parts = append(parts, "("+strings.Join(ss, " || ")+")")
+	}
+	if o.LabelFilter != "" {
+		parts = append(parts, "("+o.LabelFilter+")")
+	}
+	return strings.Join(parts, " && ")
+}
+
+type failSignal struct{ failed bool }
+
+func (f *failSignal) Fail() { f.failed = true }
+
+// Run runs the selected checks against the target and returns the results.
+// It may be called once per process.
+func Run(o Options) (*reports.Results, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	check.UseTarget(o.Target)
+
+	suiteConfig, reporterConfig := types.NewDefaultSuiteConfig(), types.NewDefaultReporterConfig()
+	if o.GinkgoConfig {
+		suiteConfig, reporterConfig = ginkgo.GinkgoConfiguration()
+	} else {
+		// The CLI prints its own progress on stderr; Ginkgo's console
+		// report would only repeat it on stdout.
+		formatter.ColorableStdOut = io.Discard
+		reporterConfig.NoColor = true
+		reporterConfig.SilenceSkips = true
+	}
+	if f := o.labelFilter(); f != "" {
+		if suiteConfig.LabelFilter != "" {
+			f = "(" + suiteConfig.LabelFilter + ") && " + f
+		}
+		suiteConfig.LabelFilter = f
+	}
+	suiteConfig.FocusStrings = append(suiteConfig.FocusStrings, o.Focus...)
+	suiteConfig.Timeout = 60 * time.Minute
+
+	c := &collector{progress: o.Progress, color: o.Color}
+	ginkgo.ReportBeforeSuite(func(r ginkgo.Report) { c.total = r.PreRunStats.SpecsThatWillRun })
+	ginkgo.ReportAfterEach(func(s ginkgo.SpecReport) { c.add(s) })
+
+	res := &reports.Results{
+		Schema: reports.Schema,
+		Tool:   o.Tool,
+		Start:  time.Now().UTC(),
+	}
+	if o.Target != nil {
+		res.Targets = []reports.Target{{Name: o.Target.Name, URL: o.Target.Base.String(), Manifest: o.Target.Manifest.Raw}}
+	}
+	t := o.T
+	if t == nil {
+		t = &failSignal{}
+	}
+	ginkgo.RunSpecs(t, "httpcheck", suiteConfig, reporterConfig)
+	res.Duration = time.Since(res.Start)
+	res.Checks = c.checks
+	slices.SortStableFunc(res.Checks, func(a, b reports.Check) int { return strings.Compare(a.ID, b.ID) })
+	res.Summarize()
+	return res, nil
+}
+
+// collector converts each spec's report as it ends.
+type collector struct {
+	mu       sync.Mutex
+	progress io.Writer
+	color    bool
+	total    int
+	done     int
+	checks   []reports.Check
+}
+
+func (c *collector) add(s ginkgo.SpecReport) {
+	if s.LeafNodeType != types.NodeTypeIt {
+		return
+	}
+	rc, ok := convert(s)
+	if !ok {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.checks = append(c.checks, rc)
+	c.done++
+	if c.progress != nil {
+		fmt.Fprintf(c.progress, "[%d/%d] %s %s %s\n", c.done, c.total, c.paint(rc.State), rc.ID, round(rc.Duration))
+		if rc.State == reports.Failed || rc.State == reports.Error {
+			fmt.Fprintf(c.progress, "        %s\n", firstLine(rc.Message))
+		}
+	}
+}
+
+var stateWords = map[reports.State]string{
+	reports.Passed: "PASS ", reports.Failed: "FAIL ", reports.Error: "ERROR", reports.Skipped: "SKIP ",
+}
+
+var stateColors = map[reports.State]string{
+	reports.Passed: "\x1b[32m", reports.Failed: "\x1b[31m", reports.Error: "\x1b[35m", reports.Skipped: "\x1b[33m",
+}
+
+func (c *collector) paint(s reports.State) string {
+	if !c.color {
+		return stateWords[s]
+	}
+	return stateColors[s] + stateWords[s] + "\x1b[0m"
+}
+
+func round(d time.Duration) time.Duration {
+	if d > time.Second {
+		return d.Round(10 * time.Millisecond)
+	}
+	return d.Round(time.Millisecond)
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i] + " ..."
+	}
+	return s
+}
+
+// convert maps one spec report to a check verdict. Specs that were never
+// meant to run (filtered out by suite or label) are dropped; specs that
+// skipped themselves keep their reason.
+func convert(s ginkgo.SpecReport) (reports.Check, bool) {
+	id := check.IDFromSpecText(s.LeafNodeText)
+	def, ok := check.Lookup(id)
+	if !ok {
+		return reports.Check{}, false
+	}
+	rc := reports.Check{
+		ID:       def.ID,
+		Suite:    def.Suite(),
+		Title:    def.Title,
+		Level:    def.Level,
+		Refs:     def.Refs,
+		Duration: s.RunTime,
+	}
+	msg := strings.TrimSpace(s.Failure.Message)
+	var errMsg string
+	for _, e := range s.ReportEntries {
+		switch e.Name {
+		case check.EntryExchanges:
+			if ex, ok := e.Value.GetRawValue().([]reports.Exchange); ok {
+				rc.Exchanges = ex
+			}
+		case check.EntryError:
+			errMsg = e.Value.String()
+		}
+	}
+	switch s.State {
+	case types.SpecStatePassed:
+		rc.State = reports.Passed
+	case types.SpecStateSkipped:
+		if msg == "" {
+			return reports.Check{}, false // filtered out, not skipped by the check
+		}
+		rc.State, rc.Message = reports.Skipped, msg
+		if check.SharedSetupFailed(msg) {
+			rc.State = reports.Error
+			rc.Message = "the setup this check shares with its group failed; see the first check of the group"
+		}
+	case types.SpecStatePending:
+		return reports.Check{}, false
+	case types.SpecStateFailed:
+		rc.State, rc.Message = reports.Failed, msg
+		if errMsg != "" {
+			rc.State, rc.Message = reports.Error, errMsg
+		}
+	case types.SpecStatePanicked:
+		rc.State = reports.Error
+		rc.Message = "the check itself panicked (a bug in httpcheck): " + msg + " " + s.Failure.ForwardedPanic
+	default: // interrupted, aborted, timed out
+		rc.State = reports.Error
+		rc.Message = fmt.Sprintf("%s: %s", s.State, msg)
+	}
+	return rc, true
+}
+
+// ColorWanted reports whether progress on w should be coloured: w is a
+// terminal and NO_COLOR (no-color.org) is not set.
+func ColorWanted(w io.Writer) bool {
+	if _, set := os.LookupEnv("NO_COLOR"); set {
+		return false
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

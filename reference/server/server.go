@@ -1,0 +1,185 @@
+// Package server is the reference server: every endpoint of the httpcheck
+// contract (docs/contract.md), wired to the reference packages, so that it
+// passes every check by construction and shows what "correct" looks like.
+//
+// It serves any Host (the harness's virtual hosts reach it by dialling its
+// address), answers JSON, and never answers 5xx to bad input: a malformed
+// request gets a 4xx with {"error": "..."}.
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/httpcheck/httpcheck/reference/clock"
+)
+
+// Options configures a Server.
+type Options struct {
+	// Clock is the server's time. A *clock.Virtual enables the contract's
+	// clock endpoints and the "clock" feature.
+	Clock clock.Clock
+	// Name is the manifest's "server" string.
+	Name string
+	// Hosts are the host names the manifest lists; the server answers any.
+	Hosts []string
+}
+
+// Server is the reference implementation of the contract.
+type Server struct {
+	opts    Options
+	virtual *clock.Virtual
+	mux     *http.ServeMux
+
+	mu   sync.Mutex
+	urls map[string]string
+}
+
+// maxBody bounds request bodies: the contract's requests are small.
+const maxBody = 1 << 20
+
+// New returns a reference server.
+func New(o Options) *Server {
+	if o.Clock == nil {
+		o.Clock = clock.Real{}
+	}
+	if o.Name == "" {
+		o.Name = "httpcheck reference server"
+	}
+	s := &Server{opts: o, mux: http.NewServeMux(), urls: map[string]string{}}
+	s.virtual, _ = o.Clock.(*clock.Virtual)
+	s.routes()
+	return s
+}
+
+func (s *Server) routes() {
+	s.mux.HandleFunc("GET /manifest", s.manifest)
+	s.mux.HandleFunc("GET /cookies/set", s.cookieSet)
+	s.mux.HandleFunc("GET /cookies/delete", s.cookieDelete)
+	s.mux.HandleFunc("GET /cookies/get", s.cookieGet)
+	s.mux.HandleFunc("GET /cookies/all", s.cookieAll)
+	if s.virtual != nil {
+		s.mux.HandleFunc("GET /clock", s.clockNow)
+		s.mux.HandleFunc("POST /clock/advance", s.clockAdvance)
+	}
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("no contract endpoint %s %s", r.Method, r.URL.Path))
+	})
+}
+
+// SetURL records the base URL the server is reachable at over scheme, for
+// the manifest's "urls".
+func (s *Server) SetURL(scheme, url string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.urls[scheme] = url
+}
+
+// ServeHTTP stamps Date from the server's clock (so a virtual clock shows
+// in every response), bounds the body, and routes.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Date", s.now().UTC().Format(http.TimeFormat))
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	if _, pattern := s.mux.Handler(r); pattern == "" {
+		// ServeMux answers a method mismatch with a text/plain 405; keep
+		// the contract's JSON errors.
+		writeError(w, http.StatusMethodNotAllowed, fmt.Sprintf("%s is not allowed on %s", r.Method, r.URL.Path))
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+func (s *Server) now() time.Time { return s.opts.Clock.Now() }
+
+func (s *Server) manifest(w http.ResponseWriter, r *http.Request) {
+	features := []string{"cookies"}
+	if s.virtual != nil {
+		features = append(features, "clock")
+	}
+	s.mu.Lock()
+	urls := make(map[string]string, len(s.urls))
+	for k, v := range s.urls {
+		urls[k] = v
+	}
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{
+		"contract": "httpcheck/1",
+		"server":   s.opts.Name,
+		"features": features,
+		"hosts":    map[string]any{"any_host": true, "names": s.opts.Hosts},
+		"urls":     urls,
+	})
+}
+
+func (s *Server) clockNow(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"now": s.now().UTC().Format(time.RFC3339Nano)})
+}
+
+// maxAdvance bounds one clock step: far enough for a 400-day cookie, short
+// enough that time arithmetic never overflows.
+const maxAdvance = 10 * 365 * 24 * time.Hour
+
+func (s *Server) clockAdvance(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Seconds *float64 `json:"seconds"`
+	}
+	if !readJSON(w, r, &req) {
+		return
+	}
+	if req.Seconds == nil {
+		writeError(w, http.StatusBadRequest, `missing "seconds"`)
+		return
+	}
+	d := time.Duration(*req.Seconds * float64(time.Second))
+	if *req.Seconds < 0 || d > maxAdvance {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf(`"seconds" must be between 0 and %d`, int(maxAdvance.Seconds())))
+		return
+	}
+	s.virtual.Advance(d)
+	s.clockNow(w, r)
+}
+
+// writeJSON answers v as JSON. Contract answers are per-client and never
+// cacheable.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		status, body = http.StatusInternalServerError, []byte(`{"error":"answer does not encode as JSON"}`)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "no-store")
+	}
+	w.WriteHeader(status)
+	w.Write(append(body, '\n'))
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"error": msg})
+}
+
+// readJSON decodes the request body into v, answering 400 (or 413) and
+// returning false when it cannot.
+func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	dec := json.NewDecoder(r.Body)
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body over %d bytes", tooBig.Limit))
+			return false
+		}
+		writeError(w, http.StatusBadRequest, "request body is not the expected JSON: "+err.Error())
+		return false
+	}
+	if dec.More() {
+		writeError(w, http.StatusBadRequest, "request body has data after the JSON value")
+		return false
+	}
+	return true
+}

@@ -1,0 +1,8 @@
+// Package all links every suite into a binary: importing it registers
+// their checks and specs. The CLI imports it; so do the tests that need the
+// whole catalogue (docs/checks.md).
+package all
+
+import (
+	_ "github.com/httpcheck/httpcheck/suites/cookies"
+)

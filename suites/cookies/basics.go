@@ -1,0 +1,117 @@
+package cookies
+
+import (
+	"net/http"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/harness/check"
+	"github.com/httpcheck/httpcheck/reference/cookie"
+	"github.com/httpcheck/httpcheck/suites/internal/verify"
+)
+
+// awkwardValues need encoding to travel as cookie-octets (RFC 6265bis
+// §4.1.1): whitespace, the separators ',' ';' and '"', backslash, a
+// percent sign and non-ASCII.
+var awkwardValues = []string{
+	"hello world", "a,b", "a;b", `"quoted"`, `back\slash`, "100%", "=eq=", "ünïcødé ✓", " padded ",
+}
+
+var _ = Describe("cookies", Label("suite:cookies"), func() {
+	BeforeEach(func(ctx SpecContext) { check.NewEnv(ctx).Require(harness.FeatureCookies) })
+
+	Describe("the contract's operations", func() {
+		setGet.It(func(e *harness.Env) {
+			b := e.NewBrowser()
+			n := uniqueName("set")
+			set(b, n, "value", "v1")
+			verify.That(len(stored(b, n)) == 1, "expected the browser to store %s after cookies/set, observed no cookie stored", n)
+			expectSent(b, n, "v1", "after cookies/set")
+		})
+
+		modify.It(func(e *harness.Env) {
+			b := e.NewBrowser()
+			n := uniqueName("modify")
+			set(b, n, "value", "before")
+			set(b, n, "value", "after")
+			verify.That(len(stored(b, n)) == 1, "expected one cookie %s after setting it twice, observed %d", n, len(stored(b, n)))
+			expectSent(b, n, "after", "after setting it again")
+		})
+
+		deleteCookie.It(func(e *harness.Env) {
+			b := e.NewBrowser()
+			n := uniqueName("delete")
+			set(b, n, "value", "v")
+			r := b.Get("cookies/delete", "name", n)
+			verify.Status(r, "cookies/delete", http.StatusOK)
+			verify.That(len(stored(b, n)) == 0, "expected the browser to drop %s after cookies/delete, but it still holds it", n)
+			expectNotSent(b, n, "after cookies/delete")
+		})
+
+		getDefault.It(func(e *harness.Env) {
+			b := e.NewBrowser()
+			n := uniqueName("absent")
+			r := b.Get("cookies/get", "name", n, "default", "fallback")
+			verify.Status(r, "cookies/get", http.StatusOK)
+			var answer struct {
+				Found bool `json:"found"`
+				Value any  `json:"value"`
+			}
+			r.Decode(&answer)
+			verify.That(!answer.Found, "expected found false for a cookie never set, observed true")
+			verify.That(answer.Value == "fallback", "expected the default \"fallback\" as the value of an absent cookie, observed %v", answer.Value)
+		})
+
+		deleteAbsent.It(func(e *harness.Env) {
+			b := e.NewBrowser()
+			r := b.Get("cookies/delete", "name", uniqueName("never"))
+			verify.Status(r, "cookies/delete of a cookie the browser does not have", http.StatusOK)
+		})
+
+		allCookies.It(func(e *harness.Env) {
+			b := e.NewBrowser()
+			n1, n2 := uniqueName("all"), uniqueName("all")
+			set(b, n1, "value", "one")
+			set(b, n2, "value", "two")
+			r := b.Get("cookies/all")
+			verify.Status(r, "cookies/all", http.StatusOK)
+			var answer struct {
+				Cookies map[string]any `json:"cookies"`
+			}
+			r.Decode(&answer)
+			verify.That(answer.Cookies[n1] == "one" && answer.Cookies[n2] == "two",
+				"expected cookies/all to list %s=one and %s=two, observed %v", n1, n2, answer.Cookies)
+		})
+	})
+
+	Describe("values that need encoding", func() {
+		encodingTrip.It(func(e *harness.Env) {
+			b := e.NewBrowser()
+			for _, v := range awkwardValues {
+				n := uniqueName("enc")
+				set(b, n, "value", v)
+				expectSent(b, n, v, "after setting a value that needs encoding")
+			}
+		})
+
+		encodingOctet.It(func(e *harness.Env) {
+			b := e.NewBrowser()
+			for _, v := range awkwardValues {
+				n := uniqueName("enc")
+				line, sc := theSetCookie(set(b, n, "value", v), n)
+				_, err := cookie.Cookie{Name: sc.Name, Value: rawValue(line)}.String()
+				verify.That(err == nil, "expected the value %q to be sent as cookie-octets, observed Set-Cookie %s", v, describeLine(line))
+			}
+		})
+	})
+})
+
+// rawValue is the cookie-value of a Set-Cookie line exactly as sent,
+// before any user-agent trimming.
+func rawValue(line string) string {
+	pair, _, _ := strings.Cut(line, ";")
+	_, v, _ := strings.Cut(pair, "=")
+	return v
+}

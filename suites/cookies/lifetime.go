@@ -1,0 +1,140 @@
+package cookies
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/harness/check"
+	"github.com/httpcheck/httpcheck/suites/internal/verify"
+)
+
+// Lifetimes in the shared wait: short ones expire within it, long ones
+// outlive it by far. Expires has one-second granularity, so the wait
+// leaves a second of slack over the short lifetime.
+const (
+	shortLifetime = 2 * time.Second
+	sharedWait    = 3 * time.Second
+	longLifetime  = 1000 * time.Second
+)
+
+func seconds(d time.Duration) string { return strconv.Itoa(int(d.Seconds())) }
+
+// expiry is the state a lifetime check keeps across the wait.
+type expiry struct {
+	b           *harness.Browser
+	name        string
+	sentAtFirst bool
+}
+
+// setAndProbe sets a cookie and asks the target whether it came back at
+// once, without asserting: a setup must not fail the whole group.
+func setAndProbe(e *harness.Env, topic string, params ...string) *expiry {
+	x := &expiry{b: e.NewBrowser(), name: uniqueName(topic)}
+	x.b.Get("cookies/set", append([]string{"name", x.name, "value", "v"}, params...)...)
+	r := x.b.Get("cookies/get", "name", x.name)
+	var answer struct {
+		Found bool `json:"found"`
+	}
+	if r.Status == http.StatusOK {
+		r.Decode(&answer)
+	}
+	x.sentAtFirst = answer.Found
+	return x
+}
+
+func (x *expiry) expectSetAtFirst() {
+	GinkgoHelper()
+	verify.That(x.sentAtFirst, "expected %s to be sent back right after cookies/set, but it was not (see the first exchanges)", x.name)
+}
+
+var _ = Describe("cookies", Label("suite:cookies"), func() {
+	check.Waiting("lifetimes, sharing one wait", sharedWait, func(w *check.WaitGroup) {
+		w.Before(func(e *harness.Env) { e.Require(harness.FeatureCookies) })
+
+		w.It(maxAgeExpires, func(e *harness.Env) func(*harness.Env) {
+			x := setAndProbe(e, "maxage", "max_age", seconds(shortLifetime))
+			return func(e *harness.Env) {
+				x.expectSetAtFirst()
+				expectNotSent(x.b, x.name, "after its max_age of "+shortLifetime.String()+" passed")
+			}
+		})
+
+		w.It(expiresDate, func(e *harness.Env) func(*harness.Env) {
+			at := e.Clock().Now().Add(shortLifetime).UTC().Format(http.TimeFormat)
+			x := setAndProbe(e, "expires", "expires", at)
+			return func(e *harness.Env) {
+				x.expectSetAtFirst()
+				expectNotSent(x.b, x.name, "after its expires date "+at+" passed")
+			}
+		})
+
+		w.It(maxAgeWins, func(e *harness.Env) func(*harness.Env) {
+			far := e.Clock().Now().Add(24 * time.Hour).UTC().Format(http.TimeFormat)
+			x := setAndProbe(e, "maxagewins", "max_age", seconds(shortLifetime), "expires", far)
+			return func(e *harness.Env) {
+				x.expectSetAtFirst()
+				expectNotSent(x.b, x.name, "after its max_age passed, although its Expires is a day away")
+			}
+		})
+
+		w.It(livesUntilMaxAge, func(e *harness.Env) func(*harness.Env) {
+			x := setAndProbe(e, "lives", "max_age", seconds(longLifetime))
+			return func(e *harness.Env) {
+				x.expectSetAtFirst()
+				expectSent(x.b, x.name, "v", "while its max_age of "+longLifetime.String()+" runs")
+			}
+		})
+
+		w.It(modifyLifetime, func(e *harness.Env) func(*harness.Env) {
+			x := setAndProbe(e, "relife", "max_age", seconds(shortLifetime))
+			x.b.Get("cookies/set", "name", x.name, "value", "v", "max_age", seconds(longLifetime))
+			return func(e *harness.Env) {
+				x.expectSetAtFirst()
+				expectSent(x.b, x.name, "v", "after it was set again with max_age "+seconds(longLifetime)+" and the first max_age passed")
+			}
+		})
+	})
+
+	Describe("session and persistent cookies", func() {
+		sessionCookie.It(func(e *harness.Env) {
+			b := e.NewBrowser()
+			n := uniqueName("session")
+			_, sc := theSetCookie(set(b, n, "value", "v"), n)
+			verify.That(!sc.HasMaxAge && !sc.HasExpires, "expected no Max-Age or Expires on a cookie set without a lifetime, observed Max-Age=%v Expires=%v", sc.HasMaxAge, sc.HasExpires)
+			expectSent(b, n, "v", "before the browser closes")
+			b.EndSession()
+			expectNotSent(b, n, "after the browser closed")
+		})
+
+		persistentSurvive.It(func(e *harness.Env) {
+			b := e.NewBrowser()
+			n := uniqueName("persist")
+			set(b, n, "value", "v", "max_age", seconds(longLifetime))
+			b.EndSession()
+			expectSent(b, n, "v", "after the browser closed")
+		})
+
+		expiresAgrees.It(func(e *harness.Env) {
+			b := e.NewBrowser()
+			n := uniqueName("agree")
+			r := set(b, n, "value", "v", "max_age", seconds(longLifetime))
+			line, sc := theSetCookie(r, n)
+			if !sc.HasExpires {
+				return // Max-Age alone cannot disagree with anything
+			}
+			date, err := http.ParseTime(r.Header.Get("Date"))
+			if err != nil {
+				date = e.Clock().Now()
+			}
+			want := date.Add(longLifetime)
+			diff := sc.Expires.Sub(want)
+			verify.That(diff >= -2*time.Second && diff <= 2*time.Second,
+				"expected Expires to be Date + Max-Age (%s), observed %s (%s off) in %s",
+				want.UTC().Format(http.TimeFormat), sc.Expires.UTC().Format(http.TimeFormat), diff, describeLine(line))
+		})
+	})
+})
