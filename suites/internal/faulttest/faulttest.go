@@ -1,0 +1,162 @@
+// Package faulttest proves that checks can fail: it runs a suite against
+// deliberately broken variants of the reference server (a fault injected
+// by wrapping its handler, in test code) and asserts that each fault makes
+// the checks it targets fail, each with its own id.
+//
+// Ginkgo builds one spec tree per process, so each run happens in a child
+// process: the suite's own test binary, re-executed with the target in its
+// environment. The suite's TestMain calls Main, which turns such a child
+// into a runner and leaves ordinary test runs alone.
+package faulttest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/harness/check"
+	"github.com/httpcheck/httpcheck/harness/runner"
+	"github.com/httpcheck/httpcheck/reports"
+)
+
+// Fault is one deliberately broken variant of the reference server.
+type Fault struct {
+	Name string
+	// Breaks are the checks this fault must make fail (state failed, not
+	// error): each check's own id proves that check can fail.
+	Breaks []*check.Check
+	// Wrap breaks the reference server's handler.
+	Wrap func(http.Handler) http.Handler
+}
+
+const (
+	envTarget  = "HTTPCHECK_FAULT_TARGET"
+	envCA      = "HTTPCHECK_FAULT_CA"
+	envSuite   = "HTTPCHECK_FAULT_SUITE"
+	envResults = "HTTPCHECK_FAULT_RESULTS"
+)
+
+// Main runs m, unless this process is a child started by Run: then it runs
+// the suite against the target in its environment, writes the results and
+// exits.
+func Main(m *testing.M) {
+	target := os.Getenv(envTarget)
+	if target == "" {
+		os.Exit(m.Run())
+	}
+	os.Exit(child(target))
+}
+
+func child(target string) int {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	t, err := harness.Connect(ctx, harness.Config{Target: target, CAFile: os.Getenv(envCA), Name: "fault"})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "faulttest child:", err)
+		return 3
+	}
+	defer t.Close()
+	res, err := runner.Run(runner.Options{Target: t, Suites: []string{os.Getenv(envSuite)}, Tool: "httpcheck faulttest"})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "faulttest child:", err)
+		return 3
+	}
+	f, err := os.Create(os.Getenv(envResults))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "faulttest child:", err)
+		return 3
+	}
+	defer f.Close()
+	if err := reports.WriteJSON(f, res); err != nil {
+		fmt.Fprintln(os.Stderr, "faulttest child:", err)
+		return 3
+	}
+	return 0
+}
+
+// Run runs suite against every fault and checks that the checks each one
+// breaks fail with their ids. It also fails when some check of the suite
+// is broken by no fault: every check must be shown able to fail.
+func Run(t *testing.T, suite string, faults []Fault) {
+	t.Helper()
+	broken := map[string]bool{}
+	for _, f := range faults {
+		for _, c := range f.Breaks {
+			broken[c.ID] = true
+		}
+	}
+	for _, c := range check.All() {
+		if c.Suite() == suite && !broken[c.ID] {
+			t.Errorf("check %s is broken by no fault: add a fault that makes it fail", c.ID)
+		}
+	}
+	for _, f := range faults {
+		t.Run(f.Name, func(t *testing.T) {
+			res := RunAgainst(t, suite, f.Wrap)
+			states := map[string]reports.Check{}
+			for _, c := range res.Checks {
+				states[c.ID] = c
+			}
+			for _, c := range f.Breaks {
+				got, ok := states[c.ID]
+				switch {
+				case !ok:
+					t.Errorf("%s did not run against fault %s", c.ID, f.Name)
+				case got.State != reports.Failed:
+					t.Errorf("%s: want failed against fault %s, got %s %s", c.ID, f.Name, got.State, got.Message)
+				}
+			}
+			var others []string
+			for _, c := range res.Checks {
+				if c.State != reports.Passed && c.State != reports.Skipped && !slices.ContainsFunc(f.Breaks, func(b *check.Check) bool { return b.ID == c.ID }) {
+					others = append(others, c.ID+" ("+string(c.State)+")")
+				}
+			}
+			if len(others) > 0 {
+				t.Logf("fault %s also breaks: %s", f.Name, strings.Join(others, ", "))
+			}
+		})
+	}
+}
+
+// RunAgainst starts the reference server wrapped by wrap (nil: unbroken),
+// runs suite against it in a child process and returns the results.
+func RunAgainst(t *testing.T, suite string, wrap func(http.Handler) http.Handler) *reports.Results {
+	t.Helper()
+	inst, _, err := runner.StartReference(runner.Reference{Wrap: wrap})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inst.Close()
+	dir := t.TempDir()
+	ca := filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(ca, inst.CAPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "results.json")
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), envTarget+"="+inst.HTTPURL, envCA+"="+ca, envSuite+"="+suite, envResults+"="+out)
+	if output, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("child run: %v\n%s", err, output)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res reports.Results
+	if err := json.Unmarshal(data, &res); err != nil {
+		t.Fatal(err)
+	}
+	return &res
+}

@@ -1,0 +1,128 @@
+package faulttest
+
+import (
+	"net/http"
+	"strings"
+)
+
+// OnHeaders wraps a handler so that hook may rewrite the response header
+// just before it is sent: the simplest way to break what a server emits.
+func OnHeaders(hook func(r *http.Request, h http.Header)) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(&headerHook{ResponseWriter: w, hook: func(h http.Header) { hook(r, h) }}, r)
+		})
+	}
+}
+
+type headerHook struct {
+	http.ResponseWriter
+	hook func(http.Header)
+	done bool
+}
+
+func (w *headerHook) WriteHeader(code int) {
+	if !w.done {
+		w.done = true
+		w.hook(w.Header())
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *headerHook) Write(b []byte) (int, error) {
+	if !w.done {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// RewriteSetCookie rewrites every Set-Cookie line of responses to paths
+// ending in pathSuffix ("" for all); f returns the lines to send instead.
+func RewriteSetCookie(pathSuffix string, f func(r *http.Request, line string) []string) func(http.Handler) http.Handler {
+	return OnHeaders(func(r *http.Request, h http.Header) {
+		if !strings.HasSuffix(r.URL.Path, pathSuffix) {
+			return
+		}
+		var out []string
+		for _, line := range h.Values("Set-Cookie") {
+			out = append(out, f(r, line)...)
+		}
+		h.Del("Set-Cookie")
+		for _, l := range out {
+			h.Add("Set-Cookie", l)
+		}
+	})
+}
+
+// Replace answers requests to paths ending in pathSuffix with h instead of
+// the reference server.
+func Replace(pathSuffix string, h http.HandlerFunc) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, pathSuffix) {
+				h(w, r)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// Attributes splits a Set-Cookie line into its name=value pair and its
+// attributes, trimmed.
+func Attributes(line string) (pair string, attrs []string) {
+	parts := strings.Split(line, ";")
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	return parts[0], parts[1:]
+}
+
+// Join puts a pair and attributes back into a Set-Cookie line.
+func Join(pair string, attrs []string) string {
+	return strings.Join(append([]string{pair}, attrs...), "; ")
+}
+
+// DropAttributes removes the named attributes (case-insensitive) from a
+// Set-Cookie line.
+func DropAttributes(line string, names ...string) string {
+	pair, attrs := Attributes(line)
+	var kept []string
+	for _, a := range attrs {
+		n, _, _ := strings.Cut(a, "=")
+		drop := false
+		for _, name := range names {
+			if strings.EqualFold(strings.TrimSpace(n), name) {
+				drop = true
+			}
+		}
+		if !drop {
+			kept = append(kept, a)
+		}
+	}
+	return Join(pair, kept)
+}
+
+// SetAttribute replaces (or adds) attribute name with value ("" for a
+// flag such as Secure).
+func SetAttribute(line, name, value string) string {
+	line = DropAttributes(line, name)
+	pair, attrs := Attributes(line)
+	a := name
+	if value != "" {
+		a += "=" + value
+	}
+	return Join(pair, append(attrs, a))
+}
+
+// Attribute returns the value of attribute name, and whether it is there.
+func Attribute(line, name string) (string, bool) {
+	_, attrs := Attributes(line)
+	for _, a := range attrs {
+		n, v, _ := strings.Cut(a, "=")
+		if strings.EqualFold(strings.TrimSpace(n), name) {
+			return strings.TrimSpace(v), true
+		}
+	}
+	return "", false
+}
