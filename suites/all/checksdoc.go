@@ -1,0 +1,41 @@
+package all
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/httpcheck/httpcheck/harness/check"
+)
+
+// ChecksMarkdown renders docs/checks.md from the check definitions: the
+// catalogue is code, and the document is one view of it.
+func ChecksMarkdown() string {
+	var b strings.Builder
+	b.WriteString(`# Checks
+
+<!-- DO NOT EDIT: generated from the check definitions by ` + "`go test ./suites/all -update`" + `. -->
+
+Every check has a stable id (` + "`suite/topic/name`" + `), a level and the references it enforces.
+Levels: **MUST** is an RFC MUST / MUST NOT or the contract's own semantics; **SHOULD** is an RFC
+SHOULD; **ADVISORY** is a security baseline (OWASP ASVS / WSTG) or a browser limit that silently drops
+a cookie. ` + "`httpcheck run --fail-on`" + ` picks the level that fails a build (default: MUST).
+
+Select checks with ` + "`--suite NAME`" + `, ` + "`--label-filter`" + ` over the labels ` + "`suite:NAME`" + `,
+` + "`level:MUST|SHOULD|ADVISORY`" + `, ` + "`rfc:NUMBER`" + ` and ` + "`sec:SECTION`" + `, or ` + "`--focus`" + ` on an id.
+`)
+	for _, suite := range check.Suites() {
+		var rows []*check.Check
+		for _, c := range check.All() {
+			if c.Suite() == suite {
+				rows = append(rows, c)
+			}
+		}
+		fmt.Fprintf(&b, "\n## %s (%d checks)\n\n| id | level | a conforming target... | references |\n|---|---|---|---|\n", suite, len(rows))
+		for _, c := range rows {
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", c.ID, c.Level, escapeCell(c.Title), escapeCell(strings.Join(c.Refs, ", ")))
+		}
+	}
+	return b.String()
+}
+
+func escapeCell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
