@@ -1,0 +1,211 @@
+package cache
+
+import (
+	"bytes"
+	"container/list"
+	"context"
+	"fmt"
+	"sync"
+)
+
+// memoryStore is the "memory" backend, Django's LocMemCache: a map for
+// lookup and a list in recency order for culling (front: most recently
+// used), under one mutex. Values are copied in and out, so no caller
+// shares bytes with the cache or with another caller.
+//
+// Expired entries are removed when an operation finds them and when a cull
+// sweeps them; until then they are only counted towards MaxEntries, which
+// is what starts the sweep.
+type memoryStore struct {
+	maxEntries, cullFrequency int
+
+	mu    sync.Mutex
+	ll    *list.List               // of *entry, most recently used first
+	items map[string]*list.Element // key -> element of ll
+}
+
+func openMemory(location, _ string, o Options) (storage, error) {
+	if location != "" {
+		return nil, fmt.Errorf(`cache: "memory" takes no location, got "memory:%s"`, location)
+	}
+	return &memoryStore{
+		maxEntries:    o.MaxEntries,
+		cullFrequency: o.CullFrequency,
+		ll:            list.New(),
+		items:         make(map[string]*list.Element),
+	}, nil
+}
+
+// lookup returns key's fresh entry and marks it used; it removes an
+// expired one. The caller holds m.mu.
+func (m *memoryStore) lookup(key string, now int64) *entry {
+	el, ok := m.items[key]
+	if !ok {
+		return nil
+	}
+	e := el.Value.(*entry)
+	if !isFresh(e.expiresAt, now) {
+		m.remove(el)
+		return nil
+	}
+	m.ll.MoveToFront(el)
+	return e
+}
+
+func (m *memoryStore) remove(el *list.Element) {
+	delete(m.items, el.Value.(*entry).key)
+	m.ll.Remove(el)
+}
+
+// store stores a copy of e as the most recently used entry, culling first
+// when e.key is new. The caller holds m.mu.
+func (m *memoryStore) store(e entry, now int64) {
+	e.value = bytes.Clone(e.value)
+	if el, ok := m.items[e.key]; ok {
+		*el.Value.(*entry) = e
+		m.ll.MoveToFront(el)
+		return
+	}
+	m.cull(now)
+	m.items[e.key] = m.ll.PushFront(&e)
+}
+
+// cull runs the culling steps (cull.go), evicting least recently used
+// entries first. The caller holds m.mu.
+func (m *memoryStore) cull(now int64) {
+	if len(m.items) < m.maxEntries {
+		return
+	}
+	for el := m.ll.Front(); el != nil; {
+		next := el.Next()
+		if !isFresh(el.Value.(*entry).expiresAt, now) {
+			m.remove(el)
+		}
+		el = next
+	}
+	if len(m.items) < m.maxEntries {
+		return
+	}
+	for n := cullCount(len(m.items), m.maxEntries, m.cullFrequency); n > 0; n-- {
+		m.remove(m.ll.Back())
+	}
+}
+
+func (m *memoryStore) get(_ context.Context, key string, now int64) ([]byte, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if e := m.lookup(key, now); e != nil {
+		return bytes.Clone(e.value), true, nil
+	}
+	return nil, false, nil
+}
+
+func (m *memoryStore) getMany(_ context.Context, keys []string, now int64) (map[string][]byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make(map[string][]byte)
+	for _, k := range keys {
+		if e := m.lookup(k, now); e != nil {
+			out[k] = bytes.Clone(e.value)
+		}
+	}
+	return out, nil
+}
+
+func (m *memoryStore) set(_ context.Context, entries []entry, now int64) ([]string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, e := range entries {
+		m.store(e, now)
+	}
+	return nil, nil
+}
+
+func (m *memoryStore) add(_ context.Context, e entry, now int64) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.lookup(e.key, now) != nil {
+		return false, nil
+	}
+	m.store(e, now)
+	return true, nil
+}
+
+func (m *memoryStore) getOrSet(_ context.Context, e entry, now int64) ([]byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if old := m.lookup(e.key, now); old != nil {
+		return bytes.Clone(old.value), nil
+	}
+	m.store(e, now)
+	return nil, nil
+}
+
+func (m *memoryStore) delete(_ context.Context, keys []string, now int64) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	for _, k := range keys {
+		if el, ok := m.items[k]; ok {
+			if isFresh(el.Value.(*entry).expiresAt, now) {
+				n++
+			}
+			m.remove(el)
+		}
+	}
+	return n, nil
+}
+
+func (m *memoryStore) incr(_ context.Context, key string, delta, now int64) (int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e := m.lookup(key, now)
+	if e == nil {
+		return 0, fmt.Errorf("%w: %s", ErrNotFound, quoteKey(key))
+	}
+	v, sum, err := addInteger(key, e.value, delta)
+	if err != nil {
+		return 0, err
+	}
+	e.value = v
+	return sum, nil
+}
+
+func (m *memoryStore) touch(_ context.Context, key string, expiresAt, now int64) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e := m.lookup(key, now)
+	if e == nil {
+		return false, nil
+	}
+	e.expiresAt = expiresAt
+	return true, nil
+}
+
+func (m *memoryStore) clear(context.Context) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.ll.Init()
+	clear(m.items)
+	return nil
+}
+
+func (m *memoryStore) len(_ context.Context, now int64) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	for _, el := range m.items {
+		if isFresh(el.Value.(*entry).expiresAt, now) {
+			n++
+		}
+	}
+	return n, nil
+}
+
+func (m *memoryStore) close() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.ll.Init()
+	clear(m.items)
+	return nil
+}
