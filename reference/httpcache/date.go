@@ -1,0 +1,204 @@
+package httpcache
+
+// HTTP-date: RFC 9110 §5.6.7.
+//
+// A recipient MUST accept all three formats:
+//
+//	Sun, 06 Nov 1994 08:49:37 GMT    ; IMF-fixdate
+//	Sunday, 06-Nov-94 08:49:37 GMT   ; obsolete RFC 850 format
+//	Sun Nov  6 08:49:37 1994         ; ANSI C's asctime() format
+//
+// and a sender MUST generate IMF-fixdate.
+
+import (
+	"net/http"
+	"strings"
+	"time"
+)
+
+var (
+	dayNames     = []string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
+	dayNamesLong = []string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}
+	monthNames   = []string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+)
+
+// ParseHTTPDate parses an HTTP-date in any of the three formats of
+// RFC 9110 §5.6.7 and returns it in UTC. It follows the grammar exactly:
+// names are case-sensitive, the zone must be "GMT", and no whitespace is
+// allowed beyond the grammar's single spaces. A two-digit RFC 850 year is
+// resolved against the wall clock (see parseHTTPDate).
+//
+// Deviations, all on the lenient side: the day-name is not checked against
+// the date (RFC 5322 §3.3 puts that duty on the generator), and a leap
+// second (23:59:60, which the grammar allows) is read as 23:59:59, the
+// nearest representable time that is not later (RFC 9111 §4.2).
+func ParseHTTPDate(s string) (time.Time, bool) {
+	return parseHTTPDate(s, time.Now(), false)
+}
+
+// FormatHTTPDate formats t as an IMF-fixdate in GMT, the only format a sender
+// may generate (RFC 9110 §5.6.7). Sub-second precision is dropped.
+func FormatHTTPDate(t time.Time) string {
+	return t.UTC().Format(http.TimeFormat)
+}
+
+// parseHTTPDate is ParseHTTPDate with the clock as a parameter. now decides
+// the century of a two-digit rfc850-date year. With fold set, day and month
+// names and "GMT" match case-insensitively, as RFC 9111 §4.2 asks of a cache
+// recipient; the zone must still be GMT ("a date with a zone abbreviation
+// other than GMT" is invalid for calculating expiration, RFC 9111 §4.2).
+func parseHTTPDate(s string, now time.Time, fold bool) (time.Time, bool) {
+	switch {
+	case len(s) == len("Sun, 06 Nov 1994 08:49:37 GMT") && s[3] == ',':
+		return parseIMFFixdate(s, fold)
+	case len(s) == len("Sun Nov  6 08:49:37 1994"):
+		return parseAsctimeDate(s, fold)
+	default:
+		return parseRFC850Date(s, now, fold)
+	}
+}
+
+// parseIMFFixdate parses
+//
+//	IMF-fixdate = day-name "," SP date1 SP time-of-day SP GMT
+//	date1       = day SP month SP year        ; e.g., 02 Jun 1982
+func parseIMFFixdate(s string, fold bool) (time.Time, bool) {
+	if matchName(s[0:3], dayNames, fold) < 0 || s[3:5] != ", " ||
+		s[7] != ' ' || s[11] != ' ' || s[16] != ' ' || s[25] != ' ' ||
+		!matchGMT(s[26:29], fold) {
+		return time.Time{}, false
+	}
+	day, ok1 := digits(s[5:7])
+	month := matchName(s[8:11], monthNames, fold) + 1
+	year, ok2 := digits(s[12:16])
+	if !ok1 || !ok2 || month == 0 {
+		return time.Time{}, false
+	}
+	return dateTime(year, month, day, s[17:25])
+}
+
+// parseRFC850Date parses
+//
+//	rfc850-date = day-name-l "," SP date2 SP time-of-day SP GMT
+//	date2       = day "-" month "-" 2DIGIT    ; e.g., 02-Jun-82
+func parseRFC850Date(s string, now time.Time, fold bool) (time.Time, bool) {
+	i := strings.IndexByte(s, ',')
+	if i < 0 || matchName(s[:i], dayNamesLong, fold) < 0 {
+		return time.Time{}, false
+	}
+	r := s[i:] // ", 06-Nov-94 08:49:37 GMT"
+	if len(r) != len(", 06-Nov-94 08:49:37 GMT") || r[0:2] != ", " ||
+		r[4] != '-' || r[8] != '-' || r[11] != ' ' || r[20] != ' ' ||
+		!matchGMT(r[21:24], fold) {
+		return time.Time{}, false
+	}
+	day, ok1 := digits(r[2:4])
+	month := matchName(r[5:8], monthNames, fold) + 1
+	yy, ok2 := digits(r[9:11])
+	if !ok1 || !ok2 || month == 0 {
+		return time.Time{}, false
+	}
+	return twoDigitYearDate(yy, month, day, r[12:20], now)
+}
+
+// parseAsctimeDate parses
+//
+//	asctime-date = day-name SP date3 SP time-of-day SP year
+//	date3        = month SP ( 2DIGIT / ( SP 1DIGIT ))   ; e.g., Jun  2
+//
+// Values in the asctime format are assumed to be in UTC (RFC 9110 §5.6.7).
+func parseAsctimeDate(s string, fold bool) (time.Time, bool) {
+	if matchName(s[0:3], dayNames, fold) < 0 || s[3] != ' ' || s[7] != ' ' ||
+		s[10] != ' ' || s[19] != ' ' {
+		return time.Time{}, false
+	}
+	month := matchName(s[4:7], monthNames, fold) + 1
+	dd := s[8:10]
+	if dd[0] == ' ' {
+		dd = dd[1:] // ( SP 1DIGIT )
+	}
+	day, ok1 := digits(dd)
+	year, ok2 := digits(s[20:24])
+	if !ok1 || !ok2 || month == 0 {
+		return time.Time{}, false
+	}
+	return dateTime(year, month, day, s[11:19])
+}
+
+// twoDigitYearDate resolves the two-digit year of an rfc850-date. RFC 9110
+// §5.6.7: recipients "MUST interpret a timestamp that appears to be more than
+// 50 years in the future as representing the most recent year in the past
+// that had the same last two digits". The year is first taken in now's
+// century; more than 50 years ahead of now, it moves back a century. The
+// RFC says nothing of timestamps that appear more than 50 years in the past
+// (possible only from 2050 on); those move forward a century, so that the
+// result always lies in the 100 years around now.
+func twoDigitYearDate(yy, month, day int, clock string, now time.Time) (time.Time, bool) {
+	now = now.UTC()
+	year := now.Year()/100*100 + yy
+	if t, ok := dateTime(year, month, 1, clock); ok { // day 1: valid in every year
+		if t.After(now.AddDate(50, 0, 0)) {
+			year -= 100
+		} else if !t.After(now.AddDate(-50, 0, 0)) {
+			year += 100
+		}
+	}
+	return dateTime(year, month, day, clock)
+}
+
+// dateTime validates the fields and builds the UTC time. clock is
+//
+//	time-of-day = hour ":" minute ":" second   ; 00:00:00 - 23:59:60 (leap second)
+func dateTime(year, month, day int, clock string) (time.Time, bool) {
+	if len(clock) != 8 || clock[2] != ':' || clock[5] != ':' {
+		return time.Time{}, false
+	}
+	hour, ok1 := digits(clock[0:2])
+	minute, ok2 := digits(clock[3:5])
+	second, ok3 := digits(clock[6:8])
+	if !ok1 || !ok2 || !ok3 || hour > 23 || minute > 59 || second > 60 ||
+		month < 1 || month > 12 || day < 1 || day > daysIn(month, year) {
+		return time.Time{}, false
+	}
+	if second == 60 {
+		// A leap second; time.Time cannot hold it. RFC 9111 §4.2: represent
+		// the value "as the nearest time equal to or earlier than the
+		// received value".
+		second = 59
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, second, 0, time.UTC), true
+}
+
+func daysIn(month, year int) int {
+	return time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+// digits parses a non-empty string of ASCII digits.
+func digits(s string) (int, bool) {
+	if s == "" {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// matchName returns the index of s in names, or -1.
+func matchName(s string, names []string, fold bool) int {
+	for i, n := range names {
+		if s == n || fold && strings.EqualFold(s, n) {
+			return i
+		}
+	}
+	return -1
+}
+
+func matchGMT(s string, fold bool) bool {
+	return s == "GMT" || fold && strings.EqualFold(s, "GMT")
+}
