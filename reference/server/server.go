@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -66,9 +67,26 @@ func (s *Server) routes() {
 		s.mux.HandleFunc("GET /clock", s.clockNow)
 		s.mux.HandleFunc("POST /clock/advance", s.clockAdvance)
 	}
-	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, fmt.Sprintf("no contract endpoint %s %s", r.Method, r.URL.Path))
-	})
+	s.mux.HandleFunc("/", s.notFound)
+}
+
+// notFound answers what no route took: 405 when the path exists under
+// another method, 404 otherwise, both as the contract's JSON errors.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	var allowed []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "/" && pattern != "" {
+			allowed = append(allowed, m)
+		}
+	}
+	if len(allowed) > 0 {
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		writeError(w, http.StatusMethodNotAllowed, fmt.Sprintf("%s is not allowed on %s (allowed: %s)", r.Method, r.URL.Path, strings.Join(allowed, ", ")))
+		return
+	}
+	writeError(w, http.StatusNotFound, fmt.Sprintf("no contract endpoint %s %s", r.Method, r.URL.Path))
 }
 
 // SetURL records the base URL the server is reachable at over scheme, for
@@ -84,12 +102,6 @@ func (s *Server) SetURL(scheme, url string) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Date", s.now().UTC().Format(http.TimeFormat))
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-	if _, pattern := s.mux.Handler(r); pattern == "" {
-		// ServeMux answers a method mismatch with a text/plain 405; keep
-		// the contract's JSON errors.
-		writeError(w, http.StatusMethodNotAllowed, fmt.Sprintf("%s is not allowed on %s", r.Method, r.URL.Path))
-		return
-	}
 	s.mux.ServeHTTP(w, r)
 }
 
@@ -134,12 +146,12 @@ func (s *Server) clockAdvance(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, `missing "seconds"`)
 		return
 	}
-	d := time.Duration(*req.Seconds * float64(time.Second))
-	if *req.Seconds < 0 || d > maxAdvance {
+	if secs := *req.Seconds; !(secs >= 0 && secs <= maxAdvance.Seconds()) { // also rejects NaN
 		writeError(w, http.StatusBadRequest, fmt.Sprintf(`"seconds" must be between 0 and %d`, int(maxAdvance.Seconds())))
 		return
 	}
-	s.virtual.Advance(d)
+	s.virtual.Advance(time.Duration(*req.Seconds * float64(time.Second)))
+	w.Header().Set("Date", s.now().UTC().Format(http.TimeFormat))
 	s.clockNow(w, r)
 }
 
