@@ -45,7 +45,10 @@ type Cookie struct {
 //     wrapping the whole value;
 //   - a Path or Domain with a byte outside av-octet (CTLs, ';', non-ASCII),
 //     a Path that does not begin with '/', a Domain that is not a subdomain;
-//   - an unknown SameSite, or an Expires year outside 1601..9999;
+//   - a Path ending in whitespace (user agents strip it);
+//   - an unknown SameSite, SameSite=None without Secure (user agents ignore
+//     the cookie, RFC 6265bis §5.7 step 19), or an Expires year outside
+//     1601..9999;
 //   - name+value over 4096 bytes or an attribute value over 1024 bytes;
 //   - a __Secure- or __Host- name without the attributes its prefix requires.
 //
@@ -72,7 +75,10 @@ func (c Cookie) String() (string, error) {
 			return "", err
 		}
 		if c.Path[0] != '/' {
-			return "", fmt.Errorf("cookie: Path %q does not begin with '/'", c.Path) // RFC 6265bis §5.6.4: ignored otherwise
+			return "", fmt.Errorf("cookie: Path %q does not begin with '/'", c.Path) // RFC 6265bis §5.6.4 step 1: ignored otherwise
+		}
+		if trimWSP(c.Path) != c.Path {
+			return "", fmt.Errorf("cookie: Path %q ends with whitespace, which user agents strip", c.Path) // RFC 6265bis §5.6 attribute step 5
 		}
 		b.WriteString("; Path=")
 		b.WriteString(c.Path)
@@ -108,7 +114,12 @@ func (c Cookie) String() (string, error) {
 	}
 	switch c.SameSite {
 	case "":
-	case "Strict", "Lax", "None": // RFC 6265bis §4.1.1 samesite-value
+	case "None":
+		if !c.Secure {
+			return "", errors.New("cookie: SameSite=None requires Secure") // RFC 6265bis §5.7 step 19
+		}
+		fallthrough
+	case "Strict", "Lax": // RFC 6265bis §4.1.1 samesite-value
 		b.WriteString("; SameSite=")
 		b.WriteString(c.SameSite)
 	default:

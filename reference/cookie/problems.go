@@ -23,18 +23,21 @@ func Problems(line string) []string {
 	add := func(format string, args ...any) { ps = append(ps, fmt.Sprintf(format, args...)) }
 
 	pair, rest, hasAttrs := strings.Cut(line, ";")
-	if hasAttrs && strings.TrimRight(pair, " \t") != pair {
-		add("whitespace before ';' (BWS, which a sender must not generate)") // RFC 6265bis §4.1.1 set-cookie-string
-	}
 	if strings.TrimLeft(pair, " \t") != pair {
 		add("whitespace before the cookie-pair (BWS, which a sender must not generate)") // RFC 6265bis §4.1.1 set-cookie-string
 	}
-	pair = trimWSP(pair)
+	pair = strings.TrimLeft(pair, " \t")
+	trailingWS(&pair, hasAttrs, add)
 	name, value, hasEq := strings.Cut(pair, "=")
-	if !hasEq {
+	switch {
+	case !hasEq && pair == "":
+		add("cookie-pair is missing") // RFC 6265bis §4.1.1 set-cookie-string
+	case !hasEq:
 		add("cookie-pair has no '=': a nameless cookie") // RFC 6265bis §4.1.1 cookie-pair, §4.1.2
+	}
+	if !hasEq {
 		name, value = "", pair
-	} else if trimWSP(name) != name || trimWSP(value) != value {
+	} else if strings.TrimRight(name, " \t") != name || strings.TrimLeft(value, " \t") != value {
 		add("whitespace around '=' in the cookie-pair (BWS, which a sender must not generate)") // RFC 6265bis §4.1.1 cookie-pair
 		name, value = trimWSP(name), trimWSP(value)
 	}
@@ -66,15 +69,11 @@ func Problems(line string) []string {
 	for hasAttrs {
 		var av string
 		av, rest, hasAttrs = strings.Cut(rest, ";")
-		if hasAttrs && strings.TrimRight(av, " \t") != av && trimWSP(av) != "" {
-			add("whitespace before ';' (BWS, which a sender must not generate)") // RFC 6265bis §4.1.1 set-cookie-string
-		}
 		av = strings.TrimLeft(av, " \t") // OWS after ';' is allowed
+		trailingWS(&av, hasAttrs, add)
 		an, aval, hasVal := strings.Cut(av, "=")
-		if trimWSP(an) != an || (hasVal && trimWSP(aval) != aval) {
-			if hasVal {
-				add("whitespace around '=' in attribute %s (BWS, which a sender must not generate)", trimWSP(an)) // RFC 6265bis §4.1.1 cookie-av
-			}
+		if strings.TrimRight(an, " \t") != an || strings.TrimLeft(aval, " \t") != aval {
+			add("whitespace around '=' in attribute %s (BWS, which a sender must not generate)", trimWSP(an)) // RFC 6265bis §4.1.1 cookie-av
 			an, aval = trimWSP(an), trimWSP(aval)
 		}
 		if an == "" && !hasVal {
@@ -156,6 +155,22 @@ func Problems(line string) []string {
 		add("%s", why) // RFC 6265bis §4.1.3
 	}
 	return ps
+}
+
+// trailingWS removes trailing WSP from *s and reports it: before a ';' it is
+// BWS (RFC 6265bis §4.1.1 set-cookie-string); at the end of the line it is
+// not part of any production (and HTTP strips it from a field value).
+func trailingWS(s *string, beforeSemicolon bool, add func(string, ...any)) {
+	t := strings.TrimRight(*s, " \t")
+	if t == *s {
+		return
+	}
+	*s = t
+	if beforeSemicolon {
+		add("whitespace before ';' (BWS, which a sender must not generate)")
+		return
+	}
+	add("whitespace at the end of the line")
 }
 
 // isPositiveInteger reports whether s matches non-zero-digit *DIGIT.
