@@ -9,11 +9,13 @@
 //
 // The package follows draft-ietf-httpbis-rfc6265bis-22 ("Cookies: HTTP State
 // Management Mechanism", 1 December 2025, in the RFC Editor queue). Comments
-// cite it as "RFC 6265bis §N", with "step N" for a step of an algorithm;
-// §4.1 is what servers send, §5.1 the subcomponent algorithms, §5.5 the
-// 400-day lifetime limit, §5.6 parsing a Set-Cookie line, §5.7 the storage
-// model and §5.8.3 retrieval. Sections and step numbers are those of
-// revision 22; re-check them when pinning a later revision or the RFC.
+// cite it in one form, "RFC 6265bis §5.7 step 9": "step 9.3" is a sub-step,
+// and "attribute step N" a step of the second algorithm of §5.6 (the one
+// that parses the unparsed-attributes). §4.1 is what servers send, §5.1 the
+// subcomponent algorithms, §5.5 the 400-day lifetime limit, §5.6 parsing a
+// Set-Cookie line, §5.7 the storage model and §5.8.3 retrieval. Section and
+// step numbers are those of revision 22; re-check them when moving to a
+// later revision or the RFC.
 //
 // # Where Go's net/http/cookiejar departs from RFC 6265bis
 //

@@ -160,7 +160,7 @@ func (j *Jar) setCookie(u *url.URL, line string, now time.Time) Decision {
 		}
 	} else if domainAttr != "" && j.isPublicSuffix(domainAttr) { // RFC 6265bis §5.7 step 9
 		if domainAttr != host {
-			return ignore("Domain %s is a public suffix", domainAttr) // RFC 6265bis §5.7 step 9.4
+			return ignore("Domain %s is a public suffix", domainAttr) // RFC 6265bis §5.7 step 9.3, otherwise
 		}
 		domainAttr = "" // RFC 6265bis §5.7 step 9.3
 	}
@@ -168,9 +168,9 @@ func (j *Jar) setCookie(u *url.URL, line string, now time.Time) Decision {
 		if !domainMatch(host, domainAttr) {
 			return ignore("Domain %s does not domain-match the request host %s", domainAttr, host) // RFC 6265bis §5.7 step 10.1
 		}
-		c.HostOnly, c.Domain = false, domainAttr // RFC 6265bis §5.7 step 10.2
+		c.HostOnly, c.Domain = false, domainAttr // RFC 6265bis §5.7 step 10.1, otherwise
 	} else {
-		c.HostOnly, c.Domain = true, host // RFC 6265bis §5.7 step 10.3
+		c.HostOnly, c.Domain = true, host // RFC 6265bis §5.7 step 10, otherwise
 	}
 	if sc.HasPath {
 		c.Path = sc.Path // RFC 6265bis §5.7 step 11

@@ -111,7 +111,7 @@ func (sc *SetCookie) apply(name, value string) {
 		if value == "" || value[0] != '/' {
 			sc.Path, sc.HasPath = "", false // RFC 6265bis §5.6.4 step 1: the default-path
 		} else {
-			sc.Path, sc.HasPath = value, true // RFC 6265bis §5.6.4 step 2
+			sc.Path, sc.HasPath = value, true // RFC 6265bis §5.6.4 steps 1-2
 		}
 	case strings.EqualFold(name, "Secure"):
 		sc.Secure = true // RFC 6265bis §5.6.5
