@@ -43,14 +43,15 @@ func OpenAliases(url string, aliases map[string]Options, c clock.Clock) (*Aliase
 			return nil, err
 		}
 		o, err := aliases[name].validate()
+		var cache Cache
 		if err == nil {
-			a.caches[name], err = open(url, name, o, c)
+			cache, err = open(url, name, o, c)
 		}
 		if err != nil {
 			a.Close()
 			return nil, fmt.Errorf("cache: alias %q: %w", name, err)
 		}
-		a.opts[name] = o
+		a.caches[name], a.opts[name] = cache, o
 	}
 	return a, nil
 }

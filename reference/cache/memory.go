@@ -60,14 +60,17 @@ func (m *memoryStore) remove(el *list.Element) {
 // store stores a copy of e as the most recently used entry, culling first
 // when e.key is new. The caller holds m.mu.
 func (m *memoryStore) store(e entry, now int64) {
-	e.value = bytes.Clone(e.value)
 	if el, ok := m.items[e.key]; ok {
-		*el.Value.(*entry) = e
+		old := el.Value.(*entry)
+		// Reusing the old bytes is safe: nothing outside holds them.
+		old.value = append(old.value[:0], e.value...)
+		old.expiresAt = e.expiresAt
 		m.ll.MoveToFront(el)
 		return
 	}
 	m.cull(now)
-	m.items[e.key] = m.ll.PushFront(&e)
+	stored := &entry{key: e.key, value: bytes.Clone(e.value), expiresAt: e.expiresAt}
+	m.items[e.key] = m.ll.PushFront(stored)
 }
 
 // cull runs the culling steps (cull.go), evicting least recently used
