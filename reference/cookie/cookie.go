@@ -8,9 +8,9 @@ import (
 	"time"
 )
 
-// Size limits of RFC 6265bis §4.1.2 and §5.7 steps 3 and 4 (checked by the
-// user agent on the parsed cookie; a server that exceeds them has its cookie or
-// attribute ignored).
+// Size limits of RFC 6265bis §4.1.2, which user agents enforce: name+value
+// over 4096 bytes ignores the cookie (§5.6 step 5, §5.7 step 4), an attribute
+// value over 1024 bytes ignores the attribute (§5.6 attribute step 6).
 const (
 	maxNameValueBytes = 4096
 	maxAttrValueBytes = 1024

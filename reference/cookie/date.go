@@ -82,6 +82,7 @@ func isDateDelimiter(c byte) bool {
 		(0x5B <= c && c <= 0x60) || (0x7B <= c && c <= 0x7E)
 }
 
+// isDigit reports whether c is a DIGIT.
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // parseDigits matches min*max DIGIT ( non-digit *OCTET ): between min and max

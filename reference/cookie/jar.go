@@ -186,7 +186,7 @@ func (j *Jar) setCookie(u *url.URL, line string, now time.Time) Decision {
 	// RFC 6265bis §5.7 step 15: SetCookies is an HTTP API.
 	if !c.Secure && !secureOrigin { // RFC 6265bis §5.7 step 16
 		for _, old := range j.entries {
-			if old.Name == c.Name && old.Secure && // RFC 6265bis §5.7 step 16.1-16.2
+			if old.Name == c.Name && old.Secure && // RFC 6265bis §5.7 steps 16.1-16.2
 				(domainMatch(old.Domain, c.Domain) || domainMatch(c.Domain, old.Domain)) && // RFC 6265bis §5.7 step 16.3
 				pathMatch(c.Path, old.Path) { // RFC 6265bis §5.7 step 16.4
 				return ignore("an insecure origin cannot overwrite the Secure cookie %s (domain %s, path %s)", old.Name, old.Domain, old.Path)
