@@ -47,9 +47,9 @@
 //     in the request-target (u.EscapedPath), as browsers do.
 //   - It sends Secure cookies to http://localhost and loopback addresses;
 //     we send them over https only (see below).
-//   - It rejects "Domain=." and non-ASCII Domain values as malformed; we
-//     apply §5.6.3 and §5.7 steps 7-10 as written: "Domain=." and "Domain="
-//     give a host-only cookie, a Domain outside CHAR ignores the cookie.
+//   - It rejects "Domain=." as malformed; we apply §5.6.3 and §5.7 steps
+//     7-10 as written, which make "Domain=." (like "Domain=") a host-only
+//     cookie. Browsers reject it; see httpwg/http-extensions issue 1939.
 //
 // # Choices the draft leaves to the user agent
 //
