@@ -40,6 +40,13 @@ func TestSQLiteSurvivesReopen(t *testing.T) {
 
 	c.Advance(time.Minute)
 	s = mustOpen(t, "sqlite:"+path, c) // the table exists already: opening again must not fail
+	db := s.(*sqliteStore).db
+	for pragma, want := range map[string]string{"journal_mode": "wal", "busy_timeout": "10000", "synchronous": "2"} {
+		var got string
+		if err := db.QueryRow("PRAGMA " + pragma).Scan(&got); err != nil || got != want {
+			t.Errorf("PRAGMA %s = %q, %v; want %q", pragma, got, err, want)
+		}
+	}
 	data, exp, found, err := s.Load(ctx, live)
 	if err != nil || !found || string(data["user"]) != `"alice"` || !exp.Equal(tNow.Add(time.Hour)) {
 		t.Errorf("after reopen: Load = %s, %v, %v, %v", data, exp, found, err)

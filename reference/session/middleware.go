@@ -57,8 +57,8 @@ func DefaultSettings() Settings {
 // cannot be written or that browsers ignore.
 func (s Settings) Validate() error {
 	switch {
-	case s.CookieAge <= 0:
-		return fmt.Errorf("session: CookieAge is %d, want a positive number of seconds", s.CookieAge)
+	case s.CookieAge <= 0 || s.CookieAge > maxLifetime:
+		return fmt.Errorf("session: CookieAge is %d, want 1 to %d seconds", s.CookieAge, maxLifetime)
 	case s.Path == "":
 		return errors.New(`session: Path is empty, want an absolute path such as "/"`)
 	case s.SameSite == "None" && !s.Secure:

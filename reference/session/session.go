@@ -192,6 +192,12 @@ func (s *Session) All() map[string]json.RawMessage {
 	return all
 }
 
+// maxLifetime caps a lifetime in seconds, so that a client-chosen
+// SetExpiry(1<<62) cannot overflow time.Duration into a date in the past.
+// A century is far past what any browser keeps a cookie (the cookie-age-limit
+// of RFC 6265bis §5.5 is 400 days).
+const maxLifetime = 100 * 365 * 24 * 60 * 60
+
 // SetExpiry sets this session's lifetime, stored with the session so that
 // the server enforces it, not only the cookie (ASVS 4.0.3 §3.3.1):
 //
@@ -200,6 +206,8 @@ func (s *Session) All() map[string]json.RawMessage {
 //	seconds == 0  the cookie lasts until the browser closes; the server keeps
 //	              the session for Settings.CookieAge after it is last saved;
 //	seconds < 0   the session expires now: exactly Flush.
+//
+// Lifetimes over a century are cut to a century.
 //
 // Like Django's set_expiry with an integer, the lifetime slides: each save
 // starts it again.
@@ -211,7 +219,7 @@ func (s *Session) SetExpiry(seconds int) {
 		return
 	}
 	s.use()
-	s.expiry = expiryPolicy{set: true, seconds: seconds}
+	s.expiry = expiryPolicy{set: true, seconds: min(seconds, maxLifetime)}
 	s.modified = true
 }
 
