@@ -38,10 +38,12 @@ import (
 // data comes before the vary values because a template function can only
 // have one variadic parameter, and it must be last.
 //
-// The key is FragmentKey(name, vary...). Stored HTML is sealed (see
-// seal.go): a value written under that key through the Cache API is a
-// miss, never inserted. Cache errors other than a bad key degrade to
-// rendering without the cache, as CachePage does.
+// The key is FragmentKey(name, vary...). Stored HTML is sealed as
+// CachePage seals pages: a value written under that key through the Cache
+// API is a miss, never inserted as HTML. Cache errors other than a bad key
+// degrade to rendering without the cache, as in CachePage. Template
+// functions are not given the request's context, so cache operations run
+// under context.Background().
 type Fragments struct {
 	c Cache
 	t *template.Template

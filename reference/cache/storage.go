@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"sync/atomic"
@@ -220,13 +221,7 @@ func (c *cache) SetMany(ctx context.Context, values map[string]json.RawMessage, 
 	}
 	// Sorted, so that which keys a cull removes does not depend on map
 	// order.
-	keys := slices.Sorted(func(yield func(string) bool) {
-		for k := range values {
-			if !yield(k) {
-				return
-			}
-		}
-	})
+	keys := slices.Sorted(maps.Keys(values))
 	exp, fresh := c.expiresAt(t, now)
 	entries := make([]entry, 0, len(keys))
 	caller := make(map[string]string, len(keys))

@@ -29,14 +29,15 @@ import (
 // then the response stored for its values of those headers. All of it is
 // hashed into keys like "views.cache_page.GET.<url hash>.<headers hash>".
 //
-// Misses. Only GET and HEAD are looked up and stored. A 200 response is
-// stored unless it sets a cookie, says Cache-Control private or no-store,
-// says Vary: *, is flushed while being written (streaming) or is larger
-// than 1 MiB; a HEAD miss is stored for HEAD only. A stored response gets,
-// as Django's patch_response_headers gives it, an Expires of now+ttl unless
-// it has one, and Cache-Control max-age=ttl, or the smaller of ttl and the
-// max-age it had, keeping its other directives. A response that is not
-// stored is passed through untouched.
+// Misses. Only GET and HEAD are looked up and stored. A response may be
+// stored when it is a 200 that sets no cookie and says neither
+// Cache-Control private or no-store nor Vary: *; every other response
+// is passed through untouched. One that may be stored gets, as Django's
+// patch_response_headers gives it, an Expires of now+ttl unless it has one,
+// and Cache-Control max-age=ttl, or the smaller of ttl and the max-age it
+// had, keeping its other directives; it is then stored, unless ttl is under
+// a second, or the view flushed it while writing (streaming) or wrote more
+// than 1 MiB. A HEAD miss is stored for HEAD only.
 //
 // Hits. A GET is answered from its own entry; a HEAD from the GET entry,
 // else from a HEAD entry (as Django's FetchFromCacheMiddleware). The stored
@@ -50,9 +51,13 @@ import (
 //
 // Failures. Cache errors never fail the request: a failed lookup is a miss
 // and a failed store leaves the response unstored, and the error is
-// dropped (there is nowhere better to send it). Entries are sealed (see
-// seal.go) so that a value written through the Cache API under a page's
-// key is a miss, never served.
+// dropped (there is nowhere better to send it).
+//
+// Integrity. Any client of the contract's Cache API can write any key, and
+// page keys are predictable, so entries are sealed with an HMAC under a key
+// made at random when the process starts: a value written through the
+// Cache API under a page's key is a miss, never served. The price is that
+// processes sharing a file or SQLite cache do not share cached pages.
 //
 // Wrap the view itself, inside middleware that sets per-request headers:
 // headers already in the ResponseWriter when the view runs are stored and
