@@ -29,10 +29,11 @@
 //   - ExpirySeconds reports the time really left. Django's get_expiry_age
 //     returns the configured age (set_expiry's N, or SESSION_COOKIE_AGE)
 //     however long ago the session was saved.
-//   - Store.Save only updates a live record; only Store.Create mints keys.
-//     Django's database backend behaves the same way (UpdateError, turned
-//     into a 400 SessionInterrupted), but its file and cache backends
-//     recreate a record deleted by a concurrent logout.
+//   - Store.Save only updates a live record and only Store.Create mints
+//     keys. Django's backends mostly behave so (UpdateError, answered 400
+//     SessionInterrupted, rather than recreating a session that a concurrent
+//     logout deleted); here it is the Store contract, tested for every
+//     backend, so no backend can adopt a key the client chose.
 //   - Handler data and session metadata are kept apart. The per-session
 //     expiry is stored under the reserved key "_session_expiry" (Django's
 //     name), and every key beginning with "_session_" is reserved: Set

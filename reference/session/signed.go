@@ -112,11 +112,17 @@ func openSigned(rest string, c clock.Clock) (Store, error) {
 	return NewSigned(c, []byte(secret), fallbacks...)
 }
 
-// NewSigned returns a store that keeps session data in the cookie itself,
-// signed with secret; tokens signed with any of the fallbacks are still
-// accepted. Read the warning in signed.go before choosing it: such sessions
-// cannot be invalidated by the server. Every secret must be at least
-// MinSecretLen bytes.
+// NewSigned returns a store that keeps session data in the cookie itself
+// (Django's signed_cookies), signed with HMAC-SHA256 under secret; tokens
+// signed under any of the fallbacks are still accepted, so secrets can be
+// rotated. Every secret must be at least MinSecretLen bytes.
+//
+// WARNING: such sessions cannot be invalidated by the server. Logout (Flush)
+// only asks the browser to drop its cookie; a copy of the cookie taken before
+// keeps working until the expiry signed into it, and so does any older
+// cookie the client kept. ASVS 4.0.3 §3.3.1 (logout invalidates the session
+// token) is not met. The data is signed, not encrypted: the client can read
+// it. Prefer a server-side store wherever logout must mean logout.
 func NewSigned(c clock.Clock, secret []byte, fallbacks ...[]byte) (Store, error) {
 	if c == nil {
 		c = clock.Real{}

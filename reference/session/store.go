@@ -20,9 +20,10 @@ import (
 // A record is live while the store's clock reads before its expiry; an
 // expired record behaves as absent for Load, Exists and Save even before
 // ClearExpired removes it, so the server never serves the data of an
-// expired session (ASVS 4.0.3 §3.3.1). Keys a store did not mint (any string
-// outside NewKey's alphabet and length) are simply not found: they never
-// reach a query or a file name.
+// expired session (ASVS 4.0.3 §3.3.1). Keys a server-side store did not mint
+// (any string outside NewKey's alphabet and length) are simply not found:
+// they never reach a query or a file name. The signed store's keys are its
+// signed tokens, and anything that does not verify is not found.
 //
 // Only Create mints keys. Save updates a live record and fails with
 // ErrNotFound otherwise, so that no caller can make the store adopt a key
@@ -175,7 +176,9 @@ var backends = []backend{
 //	sqlite:PATH   an SQLite database, created at open (the default: DefaultURL)
 //	file:DIR      one file per session in DIR, created at open
 //	signed        the data in an HMAC-signed cookie; secrets from the
-//	              environment (SecretKeyEnv, SecretKeyFallbacksEnv)
+//	              environment (SecretKeyEnv, SecretKeyFallbacksEnv).
+//	              Such sessions cannot be invalidated by the server: see
+//	              NewSigned.
 //
 // An empty URL means DefaultURL. The clock decides which records are expired.
 func Open(rawURL string, c clock.Clock) (Store, error) {
