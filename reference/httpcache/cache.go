@@ -140,7 +140,7 @@ func (c *Cache) Do(req *http.Request) (*http.Response, Source, error) {
 		// with the other constraints of the request or a 504.
 		return c.gatewayTimeout(req, "only-if-cached: no stored response can be used"), SourceGenerated, nil
 	}
-	if e != nil && hasValidators(e.header) {
+	if e != nil && hasValidators(e.header, e.responseTime) {
 		return c.validate(req, e, reqCC)
 	}
 	return c.fetch(req, e, reqCC)
@@ -316,11 +316,11 @@ func (c *Cache) gatewayTimeout(req *http.Request, reason string) *http.Response 
 
 // hasValidators reports whether a stored response can be validated: it has
 // an entity-tag or a modification date (RFC 9111 §4.3.1).
-func hasValidators(h http.Header) bool {
+func hasValidators(h http.Header, now time.Time) bool {
 	if _, ok := ParseETag(h.Get("ETag")); ok {
 		return true
 	}
-	_, ok := parseCacheDate(h.Get("Last-Modified"), time.Time{})
+	_, ok := parseCacheDate(h.Get("Last-Modified"), now)
 	return ok
 }
 
@@ -349,7 +349,7 @@ func (c *Cache) validate(req *http.Request, e *entry, reqCC Directives) (*http.R
 	switch {
 	case resp.StatusCode == http.StatusNotModified:
 		discard(resp)
-		if !isSelectedForUpdate(e.header, resp.Header) {
+		if !isSelectedForUpdate(e.header, resp.Header, responseTime) {
 			// RFC 9111 §4.3.4: the 304 MUST NOT update this stored
 			// response; it describes something this cache does not hold.
 			// The stored response is dropped and the request repeated
@@ -528,7 +528,7 @@ func (c *Cache) isStorable(req *http.Request, resp *http.Response, reqCC, respCC
 	if _, star := varyFields(resp.Header); star {
 		return false
 	}
-	return hasValidators(resp.Header) || hasExplicitExpiration(resp.Header, respCC, c.shared)
+	return hasValidators(resp.Header, c.clock.Now()) || hasExplicitExpiration(resp.Header, respCC, c.shared)
 }
 
 // isSelectedForUpdate reports whether a 304 response identifies the stored
@@ -542,26 +542,26 @@ func (c *Cache) isStorable(req *http.Request, resp *http.Response, reqCC, respCC
 // The last rule is read literally: a 304 without validators does not update
 // a stored response that has them, although RFC 9110 §15.4.5 requires the
 // 304 to carry the ETag a 200 would have; the request is then repeated.
-func isSelectedForUpdate(stored, h304 http.Header) bool {
+func isSelectedForUpdate(stored, h304 http.Header, now time.Time) bool {
 	storedTag, storedHasTag := ParseETag(stored.Get("ETag"))
 	tag, hasTag := ParseETag(h304.Get("ETag"))
 	if hasTag && !tag.Weak {
 		return storedHasTag && StrongMatch(tag, storedTag)
 	}
-	lm, hasLM := parseCacheDate(h304.Get("Last-Modified"), time.Time{})
+	lm, hasLM := parseCacheDate(h304.Get("Last-Modified"), now)
 	if hasTag || hasLM {
 		if hasTag && !(storedHasTag && WeakMatch(tag, storedTag)) {
 			return false
 		}
 		if hasLM {
-			storedLM, ok := parseCacheDate(stored.Get("Last-Modified"), time.Time{})
+			storedLM, ok := parseCacheDate(stored.Get("Last-Modified"), now)
 			if !ok || !storedLM.Equal(lm) {
 				return false
 			}
 		}
 		return true
 	}
-	return !hasValidators(stored)
+	return !hasValidators(stored, now)
 }
 
 // freshened returns e updated by a 304 (RFC 9111 §4.3.4) received at
