@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/httpcheck/httpcheck/reference/cookie"
+	"github.com/httpcheck/httpcheck/reference/httpcache"
+	"github.com/httpcheck/httpcheck/reports"
 )
 
 // Duration is time.Duration, named here so check code reads naturally.
@@ -26,17 +29,34 @@ type Browser struct {
 }
 
 type browserState struct {
-	env *Env // the check the browser works for now (see Env.Adopt)
-	jar *cookie.Jar
-	rec *recorder
+	env   *Env // the check the browser works for now (see Env.Adopt)
+	jar   *cookie.Jar
+	cache *httpcache.Cache // the browser's private HTTP cache (RFC 9111)
+	rec   *recorder
 }
 
 func newBrowser(e *Env, t *Target) *Browser {
-	return &Browser{
-		target: t,
-		state:  &browserState{env: e, jar: cookie.NewJar(t.Clock, nil), rec: &recorder{}},
-		scheme: t.Base.Scheme,
+	st := &browserState{env: e, jar: cookie.NewJar(t.Clock, nil), rec: &recorder{}}
+	st.cache = httpcache.New(httpcache.Options{Transport: &cacheTransport{target: t, state: st}, Clock: t.Clock})
+	return &Browser{target: t, state: st, scheme: t.Base.Scheme}
+}
+
+// cacheTransport is how the browser cache reaches the network: through
+// the target's dialer and deadline, with every exchange recorded.
+type cacheTransport struct {
+	target *Target
+	state  *browserState
+}
+
+func (c *cacheTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	sent := time.Now()
+	resp, body, err := c.target.roundTrip(req.Context(), req)
+	c.state.rec.record(req, nil, resp, body, err, sent, "sent by the browser cache")
+	if err != nil {
+		return nil, err
 	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp, nil
 }
 
 func (b *Browser) rec() *recorder { return b.state.rec }
@@ -74,6 +94,10 @@ type Request struct {
 	// unless NoStore is set.
 	Cookie  *string
 	NoStore bool
+	// Cache sends the request through the browser's HTTP cache, which may
+	// answer it without a request (fresh), revalidate it (stale) or fetch
+	// it. Response.Source says which.
+	Cache bool
 	// Note says what the check is doing, for the evidence.
 	Note string
 }
@@ -130,7 +154,7 @@ func (b *Browser) Try(r Request) (*Response, error) {
 		}
 		header.Set("Content-Type", "application/json")
 	}
-	req, err := http.NewRequest(r.Method, u.String(), bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(b.state.env.Ctx, r.Method, u.String(), bytes.NewReader(body))
 	if err != nil {
 		return nil, fmt.Errorf("building %s %s: %v", r.Method, u, err)
 	}
@@ -147,10 +171,36 @@ func (b *Browser) Try(r Request) (*Response, error) {
 	}
 
 	sent := time.Now()
-	httpResp, respBody, err := b.target.roundTrip(b.state.env.Ctx, req)
-	ex := b.rec().record(req, body, httpResp, respBody, err, sent, r.Note)
-	if err != nil {
-		return nil, fmt.Errorf("%s %s: %v", r.Method, u, err)
+	var (
+		httpResp *http.Response
+		respBody []byte
+		ex       *reports.Exchange
+		source   = httpcache.SourceNetwork
+	)
+	if r.Cache {
+		httpResp, source, err = b.state.cache.Do(req.WithContext(b.state.env.Ctx))
+		if err == nil {
+			respBody, err = io.ReadAll(httpResp.Body)
+			httpResp.Body.Close()
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s %s (through the browser cache): %v", r.Method, u, err)
+		}
+		if source == httpcache.SourceNetwork || source == httpcache.SourceReplaced {
+			ex = b.rec().last() // the cache's transport recorded it
+			ex.Note = joinNote(r.Note, ex.Note)
+		} else {
+			// Served from storage, after a revalidation or without any
+			// request at all: record what the browser got.
+			ex = b.rec().record(req, nil, httpResp, respBody, nil, sent, joinNote(r.Note, "served by the browser cache"))
+			ex.Source = string(source)
+		}
+	} else {
+		httpResp, respBody, err = b.target.roundTrip(b.state.env.Ctx, req)
+		ex = b.rec().record(req, body, httpResp, respBody, err, sent, r.Note)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %v", r.Method, u, err)
+		}
 	}
 	resp := &Response{
 		Status:     httpResp.StatusCode,
@@ -158,9 +208,10 @@ func (b *Browser) Try(r Request) (*Response, error) {
 		Body:       respBody,
 		URL:        u,
 		SetCookies: httpResp.Header.Values("Set-Cookie"),
+		Source:     string(source),
 		browser:    b,
 	}
-	if !r.NoStore && len(resp.SetCookies) > 0 {
+	if source != httpcache.SourceCache && source != httpcache.SourceRevalidated && !r.NoStore && len(resp.SetCookies) > 0 {
 		resp.Decisions = b.state.jar.SetCookies(u, resp.SetCookies)
 		ex.Note = joinNote(ex.Note, describeDecisions(resp.Decisions))
 	}
@@ -201,7 +252,12 @@ type Response struct {
 	SetCookies []string
 	// Decisions says what the jar did with each Set-Cookie line.
 	Decisions []cookie.Decision
-	browser   *Browser
+	// Source says where the response came from: "network", or for a
+	// request sent through the browser cache, "cache" (no request was
+	// sent), "revalidated" (a conditional request got a 304), "replaced"
+	// (a conditional request got a new response) or "generated".
+	Source  string
+	browser *Browser
 }
 
 // Decode unmarshals the JSON body into v. A body that is not JSON is

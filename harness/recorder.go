@@ -50,6 +50,16 @@ func (r *recorder) record(req *http.Request, reqBody []byte, resp *http.Response
 	return ex
 }
 
+// last returns the most recent exchange, for annotating it.
+func (r *recorder) last() *reports.Exchange {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.log) == 0 {
+		return &reports.Exchange{}
+	}
+	return r.log[len(r.log)-1]
+}
+
 func (r *recorder) exchanges() []reports.Exchange {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -38,10 +38,17 @@ func (s *Server) cookieSet(w http.ResponseWriter, r *http.Request) {
 		// User agents cap lifetimes at 400 days (RFC 6265bis §4.1.2.1,
 		// §4.1.2.2); promising more would only be silently broken.
 		n = min(n, maxLifetimeSeconds)
-		c.MaxAge, c.HasMaxAge = n, true
-		// Expires beside Max-Age for user agents that only know Expires;
-		// Max-Age wins where both are understood (RFC 6265bis §5.6.2).
-		c.Expires = s.now().Add(time.Duration(n) * time.Second)
+		if n <= 0 {
+			// "Expire now" as the server grammar allows it: an Expires in
+			// the past, since max-age-av has no zero (RFC 6265bis §4.1.1).
+			c.Expires = time.Unix(0, 0)
+		} else {
+			c.MaxAge, c.HasMaxAge = n, true
+			// Expires beside Max-Age for user agents that only know
+			// Expires; Max-Age wins where both are understood
+			// (RFC 6265bis §5.6.2).
+			c.Expires = s.now().Add(time.Duration(n) * time.Second)
+		}
 	}
 	if v := q.Get("expires"); v != "" {
 		t, err := http.ParseTime(v)

@@ -36,6 +36,8 @@ type Server struct {
 	virtual *clock.Virtual
 	mux     *http.ServeMux
 
+	resources resourceStore
+
 	mu   sync.Mutex
 	urls map[string]string
 }
@@ -51,7 +53,8 @@ func New(o Options) *Server {
 	if o.Name == "" {
 		o.Name = "httpcheck reference server"
 	}
-	s := &Server{opts: o, mux: http.NewServeMux(), urls: map[string]string{}}
+	s := &Server{opts: o, mux: http.NewServeMux(), urls: map[string]string{},
+		resources: resourceStore{items: map[string]*resource{}}}
 	s.virtual, _ = o.Clock.(*clock.Virtual)
 	s.routes()
 	return s
@@ -63,6 +66,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /cookies/delete", s.cookieDelete)
 	s.mux.HandleFunc("GET /cookies/get", s.cookieGet)
 	s.mux.HandleFunc("GET /cookies/all", s.cookieAll)
+	s.resourceRoutes()
 	if s.virtual != nil {
 		s.mux.HandleFunc("GET /clock", s.clockNow)
 		s.mux.HandleFunc("POST /clock/advance", s.clockAdvance)
@@ -108,7 +112,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) now() time.Time { return s.opts.Clock.Now() }
 
 func (s *Server) manifest(w http.ResponseWriter, r *http.Request) {
-	features := []string{"cookies"}
+	features := []string{"cookies", "resources"}
 	if s.virtual != nil {
 		features = append(features, "clock")
 	}

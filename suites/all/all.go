@@ -4,5 +4,7 @@
 package all
 
 import (
+	_ "github.com/httpcheck/httpcheck/suites/conditional"
 	_ "github.com/httpcheck/httpcheck/suites/cookies"
+	_ "github.com/httpcheck/httpcheck/suites/freshness"
 )

@@ -2,6 +2,7 @@ package faulttest
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"strings"
 )
 
@@ -125,4 +126,42 @@ func Attribute(line, name string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// Probe runs next for a copy of r without its conditional header fields
+// and returns the header next would answer with: a fault that needs the
+// resource's current validators reads them here.
+func Probe(next http.Handler, r *http.Request) http.Header {
+	probe := r.Clone(r.Context())
+	probe.Method = http.MethodHead
+	for _, f := range []string{"If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since"} {
+		probe.Header.Del(f)
+	}
+	rec := httptest.NewRecorder()
+	next.ServeHTTP(rec, probe)
+	return rec.Result().Header
+}
+
+// OnRequest wraps a handler so that f may rewrite requests to paths
+// containing pathPart before the server sees them, or answer them itself
+// (f returns true when it did).
+func OnRequest(pathPart string, f func(next http.Handler, w http.ResponseWriter, r *http.Request) bool) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.Contains(r.URL.Path, pathPart) && f(next, w, r) {
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// Chain applies wrappers in order, the first outermost.
+func Chain(wraps ...func(http.Handler) http.Handler) func(http.Handler) http.Handler {
+	return func(h http.Handler) http.Handler {
+		for i := len(wraps) - 1; i >= 0; i-- {
+			h = wraps[i](h)
+		}
+		return h
+	}
 }

@@ -1,0 +1,124 @@
+package harness
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/tls"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/textproto"
+	"strings"
+	"time"
+)
+
+// RawResponse is a response read byte for byte off the connection. Some
+// rules are about framing that net/http hides from its callers: a 304
+// "cannot contain content" (RFC 9110 §15.4.5), yet a Go client never shows
+// bytes that follow one. A raw exchange closes the connection after one
+// response, so whatever the target sends after the header section is
+// there to see.
+type RawResponse struct {
+	StatusLine string
+	Status     int
+	Header     http.Header
+	// After is every byte the target sent after the header section,
+	// until it closed the connection.
+	After []byte
+}
+
+// Raw sends one request over a fresh connection ("Connection: close") and
+// reads everything the target sends back. The exchange is recorded.
+func (b *Browser) Raw(method, path string, h http.Header) *RawResponse {
+	u := b.URL(path, nil)
+	var req bytes.Buffer
+	fmt.Fprintf(&req, "%s %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\nUser-Agent: httpcheck\r\n", method, u.RequestURI(), u.Host)
+	if c := b.state.jar.Header(u); c != "" {
+		fmt.Fprintf(&req, "Cookie: %s\r\n", c)
+	}
+	for k, vs := range h {
+		for _, v := range vs {
+			fmt.Fprintf(&req, "%s: %s\r\n", k, v)
+		}
+	}
+	req.WriteString("\r\n")
+
+	sent := time.Now()
+	data, err := b.target.rawExchange(b.state.env.Ctx, u.Scheme, u.Host, req.Bytes())
+	httpReq, _ := http.NewRequest(method, u.String(), nil)
+	httpReq.Header = h.Clone()
+	if err != nil {
+		b.rec().record(httpReq, nil, nil, nil, err, sent, "raw exchange")
+		b.state.env.Errorf("%s %s (raw): %v", method, u, err)
+		return nil
+	}
+	raw, perr := parseRaw(data)
+	if perr != nil {
+		b.rec().record(httpReq, nil, nil, data, perr, sent, "raw exchange")
+		b.state.env.Errorf("%s %s (raw): %v", method, u, perr)
+		return nil
+	}
+	ex := b.rec().record(httpReq, nil, &http.Response{StatusCode: raw.Status, Header: raw.Header}, raw.After, nil, sent, "raw exchange: the body excerpt is every byte after the header section")
+	ex.Source = "network"
+	return raw
+}
+
+func parseRaw(data []byte) (*RawResponse, error) {
+	end := bytes.Index(data, []byte("\r\n\r\n"))
+	if end < 0 {
+		return nil, fmt.Errorf("no complete header section in %d bytes", len(data))
+	}
+	tp := textproto.NewReader(bufio.NewReader(bytes.NewReader(data[:end+4])))
+	line, err := tp.ReadLine()
+	if err != nil {
+		return nil, err
+	}
+	var proto string
+	var status int
+	if _, err := fmt.Sscanf(line, "%s %d", &proto, &status); err != nil || !strings.HasPrefix(proto, "HTTP/") {
+		return nil, fmt.Errorf("malformed status line %q", line)
+	}
+	mh, err := tp.ReadMIMEHeader()
+	if err != nil && err != io.EOF {
+		return nil, fmt.Errorf("malformed header section: %v", err)
+	}
+	return &RawResponse{StatusLine: line, Status: status, Header: http.Header(mh), After: data[end+4:]}, nil
+}
+
+// rawExchange writes req to a new connection to host over scheme and
+// reads until the target closes it, within the request deadline.
+func (t *Target) rawExchange(ctx context.Context, scheme, host string, req []byte) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, t.Timeout)
+	defer cancel()
+	addr := host
+	if _, _, err := net.SplitHostPort(addr); err != nil {
+		addr = net.JoinHostPort(host, defaultPort(scheme))
+	}
+	conn, err := t.transport.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	if scheme == "https" {
+		conf := t.transport.TLSClientConfig.Clone()
+		conf.ServerName, _, _ = net.SplitHostPort(addr)
+		tc := tls.Client(conn, conf)
+		if err := tc.HandshakeContext(ctx); err != nil {
+			return nil, err
+		}
+		conn = tc
+	}
+	if dl, ok := ctx.Deadline(); ok {
+		conn.SetDeadline(dl)
+	}
+	if _, err := conn.Write(req); err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(conn, maxBody))
+	if err != nil && len(data) == 0 {
+		return nil, describeTransportError(err, t.Timeout)
+	}
+	return data, nil
+}

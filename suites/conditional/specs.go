@@ -1,0 +1,248 @@
+package conditional
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/reference/httpcache"
+	"github.com/httpcheck/httpcheck/suites/internal/verify"
+)
+
+const content = "the representation, version 1\n"
+
+func expect304(r *harness.Response, what string) {
+	GinkgoHelper()
+	verify.That(r.Status == http.StatusNotModified, "expected 304 for %s, observed %d", what, r.Status)
+}
+
+func expectFull200(r *harness.Response, body, what string) {
+	GinkgoHelper()
+	verify.That(r.Status == http.StatusOK, "expected 200 for %s, observed %d", what, r.Status)
+	verify.That(string(r.Body) == body, "expected the full body with the 200 for %s, observed %q", what, r.Body)
+}
+
+// weakForm and strongForm rewrite an entity-tag's weakness.
+func weakForm(tag string) string   { return "W/" + strings.TrimPrefix(tag, "W/") }
+func strongForm(tag string) string { return strings.TrimPrefix(tag, "W/") }
+
+var _ = Describe("conditional requests", Label("suite:conditional"), func() {
+	Describe("If-None-Match (RFC 9110 13.1.2)", func() {
+		inmMatch.It(func(e *harness.Env) {
+			r := create(e, content)
+			expect304(r.get(header("If-None-Match", r.etag())), "If-None-Match with the current ETag")
+		})
+		inmNoMatch.It(func(e *harness.Env) {
+			r := create(e, content)
+			expectFull200(r.get(header("If-None-Match", `"not-the-current-tag"`)), content, "If-None-Match with another ETag")
+		})
+		inmWeak.It(func(e *harness.Env) {
+			r := create(e, content)
+			expect304(r.get(header("If-None-Match", weakForm(r.etag()))), "If-None-Match: "+weakForm(r.etag())+" against "+r.etag())
+		})
+		inmStar.It(func(e *harness.Env) {
+			r := create(e, content)
+			expect304(r.get(header("If-None-Match", "*")), "If-None-Match: * on an existing resource")
+		})
+		inmList.It(func(e *harness.Env) {
+			r := create(e, content)
+			list := `"older-1", ` + r.etag() + `, "older-2"`
+			expect304(r.get(header("If-None-Match", list)), "If-None-Match: "+list)
+		})
+		inmPutStar.It(func(e *harness.Env) {
+			r := create(e, content)
+			p := r.put("overwritten\n", header("If-None-Match", "*"))
+			verify.That(p.Status == http.StatusPreconditionFailed, "expected 412 for PUT with If-None-Match: * on an existing resource, observed %d", p.Status)
+			verify.That(r.body() == content, "expected the resource unchanged after the refused PUT, observed %q", r.body())
+		})
+		inmHead.It(func(e *harness.Env) {
+			r := create(e, content)
+			expect304(r.head(header("If-None-Match", r.etag())), "HEAD with If-None-Match with the current ETag")
+		})
+	})
+
+	Describe("If-Modified-Since (RFC 9110 13.1.3)", func() {
+		imsEqual.It(func(e *harness.Env) {
+			r := create(e, content)
+			expect304(r.get(header("If-Modified-Since", httpDate(r.lastModified()))), "If-Modified-Since equal to Last-Modified")
+		})
+		imsLater.It(func(e *harness.Env) {
+			e.RequireWait(2 * time.Second)
+			r := create(e, content, "validators", "last-modified")
+			lm := r.lastModified()
+			e.Advance(2 * time.Second)
+			expect304(r.get(header("If-Modified-Since", httpDate(lm.Add(time.Second)))), "If-Modified-Since a second after Last-Modified")
+		})
+		imsEarlier.It(func(e *harness.Env) {
+			r := create(e, content, "validators", "last-modified")
+			expectFull200(r.get(header("If-Modified-Since", httpDate(r.lastModified().Add(-time.Hour)))), content, "If-Modified-Since an hour before Last-Modified")
+		})
+		imsInvalid.It(func(e *harness.Env) {
+			r := create(e, content, "validators", "last-modified")
+			expectFull200(r.get(header("If-Modified-Since", "yesterday, around noon")), content, "an If-Modified-Since that is not a date")
+		})
+		imsFuture.It(func(e *harness.Env) {
+			r := create(e, content, "validators", "last-modified")
+			expectFull200(r.get(header("If-Modified-Since", httpDate(e.Clock().Now().Add(24*time.Hour)))), content, "an If-Modified-Since a day in the future")
+		})
+		imsOnlyGet.It(func(e *harness.Env) {
+			r := create(e, content, "validators", "last-modified")
+			p := r.put("changed\n", header("If-Modified-Since", httpDate(e.Clock().Now().Add(time.Hour))))
+			verify.Status(p, "PUT with an If-Modified-Since (which only applies to GET and HEAD)", http.StatusOK, http.StatusCreated, http.StatusNoContent)
+			verify.That(r.body() == "changed\n", "expected the PUT to have replaced the body, observed %q", r.body())
+		})
+		imsObsolete.It(func(e *harness.Env) {
+			r := create(e, content, "validators", "last-modified")
+			lm := r.lastModified().UTC()
+			for _, v := range []string{lm.Format("Monday, 02-Jan-06 15:04:05 GMT"), lm.Format(time.ANSIC)} {
+				expect304(r.get(header("If-Modified-Since", v)), "If-Modified-Since: "+v)
+			}
+		})
+	})
+
+	Describe("precedence (RFC 9110 13.2.2)", func() {
+		inmOverIMS.It(func(e *harness.Env) {
+			r := create(e, content)
+			expectFull200(r.get(header("If-None-Match", `"not-the-current-tag"`, "If-Modified-Since", httpDate(r.lastModified()))),
+				content, "a non-matching If-None-Match with a current If-Modified-Since")
+		})
+		inmMatchOldIMS.It(func(e *harness.Env) {
+			r := create(e, content)
+			expect304(r.get(header("If-None-Match", r.etag(), "If-Modified-Since", httpDate(r.lastModified().Add(-time.Hour)))),
+				"a matching If-None-Match with an old If-Modified-Since")
+		})
+		ifMatchOverIUS.It(func(e *harness.Env) {
+			r := create(e, content)
+			p := r.put("changed\n", header("If-Match", r.etag(), "If-Unmodified-Since", httpDate(r.lastModified().Add(-time.Hour))))
+			verify.Status(p, "PUT with a matching If-Match and an old If-Unmodified-Since", http.StatusOK, http.StatusCreated, http.StatusNoContent)
+		})
+	})
+
+	Describe("what a 304 carries (RFC 9110 15.4.5)", func() {
+		// The resource has every field a 304 must repeat.
+		full := []string{"max_age", "60", "expires", "1"}
+		notModified := func(e *harness.Env) (*resource, *harness.Response) {
+			GinkgoHelper()
+			r := create(e, content, full...)
+			nm := r.get(header("If-None-Match", r.etag()))
+			expect304(nm, "If-None-Match with the current ETag")
+			return r, nm
+		}
+		repeats := func(field string) func(e *harness.Env) {
+			return func(e *harness.Env) {
+				r, nm := notModified(e)
+				want := r.first.Header.Get(field)
+				if want == "" {
+					e.Skipf("the 200 carries no %s, so the 304 need not", field)
+				}
+				got := nm.Header.Get(field)
+				verify.That(got != "", "expected the 304 to carry %s (the 200 had %q), observed none", field, want)
+				if field == "Expires" || field == "Date" {
+					return // times move on; presence is the rule
+				}
+				verify.That(got == want, "expected the 304's %s to be the 200's %q, observed %q", field, want, got)
+			}
+		}
+		nmNoBody.It(func(e *harness.Env) {
+			// net/http never shows bytes after a 304, so read the wire.
+			r := create(e, content, full...)
+			raw := r.b.Raw(http.MethodGet, r.path(), header("If-None-Match", r.etag()))
+			verify.That(raw.Status == http.StatusNotModified, "expected 304 for If-None-Match with the current ETag, observed %q", raw.StatusLine)
+			verify.That(len(raw.After) == 0, "expected a 304 without content, observed %d bytes after the header section: %.80q", len(raw.After), raw.After)
+		})
+		nmETag.It(repeats("ETag"))
+		nmCacheControl.It(repeats("Cache-Control"))
+		nmExpires.It(repeats("Expires"))
+		nmVary.It(repeats("Vary"))
+		nmContentLocation.It(repeats("Content-Location"))
+		nmDate.It(func(e *harness.Env) {
+			_, nm := notModified(e)
+			_, ok := httpcache.ParseHTTPDate(nm.Header.Get("Date"))
+			verify.That(ok, "expected the 304 to carry a Date, observed %q", nm.Header.Get("Date"))
+		})
+	})
+
+	Describe("state-changing requests (RFC 9110 13.1.1, 13.1.4)", func() {
+		ifMatchStale.It(func(e *harness.Env) {
+			r := create(e, content)
+			old := r.etag()
+			verify.Status(r.put("second writer\n", nil), "PUT of a new version", http.StatusOK, http.StatusCreated, http.StatusNoContent)
+			p := r.put("first writer, late\n", header("If-Match", old))
+			verify.That(p.Status == http.StatusPreconditionFailed, "expected 412 for a PUT with If-Match naming the replaced ETag, observed %d", p.Status)
+			verify.That(r.body() == "second writer\n", "expected the second writer's version to survive, observed %q", r.body())
+		})
+		ifMatchFresh.It(func(e *harness.Env) {
+			r := create(e, content)
+			p := r.put("changed\n", header("If-Match", r.etag()))
+			verify.Status(p, "PUT with If-Match naming the current ETag", http.StatusOK, http.StatusCreated, http.StatusNoContent)
+			verify.That(r.body() == "changed\n", "expected the PUT to replace the body, observed %q", r.body())
+		})
+		ifMatchStrong.It(func(e *harness.Env) {
+			r := create(e, content, "weak", "1")
+			tag := r.etag()
+			verify.That(strings.HasPrefix(tag, "W/"), "expected a weak ETag for a resource put with weak=1, observed %s", tag)
+			p := r.put("changed\n", header("If-Match", tag))
+			verify.That(p.Status == http.StatusPreconditionFailed, "expected 412: If-Match %s uses the strong comparison, which a weak tag never passes; observed %d", tag, p.Status)
+		})
+		ifMatchStar.It(func(e *harness.Env) {
+			e.Require(harness.FeatureResources)
+			r := &resource{b: e.NewBrowser(), id: newID()}
+			p := r.put(content, header("If-Match", "*"))
+			verify.That(p.Status == http.StatusPreconditionFailed, "expected 412 for PUT with If-Match: * where no resource exists, observed %d", p.Status)
+		})
+		ifMatchDelete.It(func(e *harness.Env) {
+			r := create(e, content)
+			old := r.etag()
+			verify.Status(r.put("newer\n", nil), "PUT of a new version", http.StatusOK, http.StatusCreated, http.StatusNoContent)
+			d := r.delete(header("If-Match", old))
+			verify.That(d.Status == http.StatusPreconditionFailed, "expected 412 for DELETE with If-Match naming a replaced ETag, observed %d", d.Status)
+			verify.That(r.get(nil).Status == http.StatusOK, "expected the resource to survive the refused DELETE, but it is gone")
+		})
+		iusStale.It(func(e *harness.Env) {
+			r := create(e, content, "validators", "last-modified")
+			p := r.put("changed\n", header("If-Unmodified-Since", httpDate(r.lastModified().Add(-time.Hour))))
+			verify.That(p.Status == http.StatusPreconditionFailed, "expected 412 for PUT with If-Unmodified-Since an hour before Last-Modified, observed %d", p.Status)
+			verify.That(r.body() == content, "expected the resource unchanged after the refused PUT, observed %q", r.body())
+		})
+	})
+
+	Describe("validators (RFC 9110 8.8)", func() {
+		etagChanges.It(func(e *harness.Env) {
+			r := create(e, content)
+			before := r.etag()
+			r.put("version 2\n", nil)
+			after := r.get(nil).Header.Get("ETag")
+			verify.That(after != "" && after != before, "expected a new ETag after the content changed, observed %q before and %q after", before, after)
+		})
+		etagStable.It(func(e *harness.Env) {
+			r := create(e, content)
+			again := r.get(nil).Header.Get("ETag")
+			verify.That(again == r.etag(), "expected the same ETag for an unchanged representation, observed %q then %q", r.etag(), again)
+		})
+		etagSameSecond.It(func(e *harness.Env) {
+			r := create(e, content)
+			before, lm := r.etag(), r.first.Header.Get("Last-Modified")
+			r.put("changed within the second\n", nil)
+			g := r.get(nil)
+			verify.That(g.Header.Get("ETag") != before, "expected two changes in quick succession to get different ETags, observed %s both times (Last-Modified %q then %q)", before, lm, g.Header.Get("Last-Modified"))
+			expectFull200(r.get(header("If-None-Match", before)), "changed within the second\n", "If-None-Match with the ETag of the first version")
+		})
+		headValidators.It(func(e *harness.Env) {
+			r := create(e, content)
+			h := r.head(nil)
+			verify.That(h.Status == http.StatusOK, "expected 200 for HEAD, observed %d", h.Status)
+			for _, f := range []string{"ETag", "Last-Modified"} {
+				verify.That(h.Header.Get(f) == r.first.Header.Get(f), "expected HEAD's %s to be GET's %q, observed %q", f, r.first.Header.Get(f), h.Header.Get(f))
+			}
+		})
+		lastModSane.It(func(e *harness.Env) {
+			r := create(e, content)
+			date, ok := httpcache.ParseHTTPDate(r.first.Header.Get("Date"))
+			verify.That(ok, "expected a Date on the 200, observed %q", r.first.Header.Get("Date"))
+			verify.That(!r.lastModified().After(date), "expected Last-Modified (%s) not later than Date (%s)", r.first.Header.Get("Last-Modified"), r.first.Header.Get("Date"))
+		})
+	})
+})

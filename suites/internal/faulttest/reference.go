@@ -1,0 +1,50 @@
+package faulttest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/gomega"
+
+	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/harness/check"
+	"github.com/httpcheck/httpcheck/harness/runner"
+	"github.com/httpcheck/httpcheck/reports"
+)
+
+// PassesAgainstReference is a suite's bootstrap test: it runs the suite in
+// this process against the reference server on its virtual clock, and
+// every check of the suite must pass there. The ginkgo.* flags apply.
+func PassesAgainstReference(t *testing.T, suite string) {
+	t.Helper()
+	gomega.RegisterFailHandler(ginkgo.Fail)
+	inst, cfg, err := runner.StartReference(runner.Reference{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inst.Close()
+	target, err := harness.Connect(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer target.Close()
+	res, err := runner.Run(runner.Options{Target: target, Suites: []string{suite}, GinkgoConfig: true, T: t})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ran := map[string]bool{}
+	for _, c := range res.Checks {
+		ran[c.ID] = true
+		if c.State != reports.Passed {
+			t.Errorf("%s: %s against the reference: %s", c.ID, c.State, c.Message)
+		}
+	}
+	cfgG, _ := ginkgo.GinkgoConfiguration()
+	narrowed := len(cfgG.FocusStrings) > 0 || cfgG.LabelFilter != "" || len(cfgG.SkipStrings) > 0
+	for _, c := range check.All() {
+		if c.Suite() == suite && !ran[c.ID] && !narrowed {
+			t.Errorf("%s did not run against the reference", c.ID)
+		}
+	}
+}
