@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -171,6 +172,44 @@ func TestUpdatedHeader(t *testing.T) {
 	if s := renderHeader(got); s != "Content-Type=text/plain" {
 		t.Errorf("uncompressed: got %s", s)
 	}
+}
+
+// TestCacheKey: RFC 9111 §2 primary keys, and RFC 9110 §4.3.1 origins.
+func TestCacheKey(t *testing.T) {
+	keys := []struct{ a, b string }{
+		{"http://Example.TEST:80/p?q#frag", "http://example.test/p?q"},
+		{"HTTPS://example.test:443/p", "https://example.test/p"},
+		{"http://example.test:8080/p", "http://example.test:8080/p"},
+	}
+	for _, k := range keys {
+		if got, want := cacheKey(mustURL(t, k.a)), "GET "+k.b; got != want {
+			t.Errorf("cacheKey(%s) = %s, want %s", k.a, got, want)
+		}
+	}
+	origins := []struct {
+		a, b string
+		same bool
+	}{
+		{"http://example.test/a", "http://EXAMPLE.test:80/b", true},
+		{"https://example.test/a", "https://example.test:443/b", true},
+		{"http://example.test/a", "https://example.test/a", false},
+		{"http://example.test/a", "http://example.test:8080/a", false},
+		{"http://example.test/a", "http://other.test/a", false},
+	}
+	for _, o := range origins {
+		if got := sameOrigin(mustURL(t, o.a), mustURL(t, o.b)); got != o.same {
+			t.Errorf("sameOrigin(%s, %s) = %v", o.a, o.b, got)
+		}
+	}
+}
+
+func mustURL(t *testing.T, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }
 
 func mustRequest(t *testing.T, method, url string) *http.Request {

@@ -175,6 +175,16 @@ var varyTests = []scenario{
 		{at: 1 * s, req: "GET /r", header: []string{"Accept: a", "X-B: c"}, origin: []reply{{header: []string{"Cache-Control: max-age=60", "Vary: Accept, X-B"}, body: "ac"}}, want: "network 200 ac"},
 		{at: 2 * s, req: "GET /r", header: []string{"X-B: b", "Accept: a"}, want: "cache 200 ab"},
 	}},
+	{name: "RFC9111 4.1 of several matching responses the most recent by Date is used", steps: []step{
+		{req: "GET /r", header: []string{"X-V: 1"}, origin: []reply{{header: []string{"Cache-Control: max-age=60", "Vary: X-V"}, body: "varied"}}, want: "network 200 varied"},
+		{at: 1 * s, req: "GET /r", header: []string{"X-V: 2"}, origin: []reply{{header: []string{"Cache-Control: max-age=60"}, body: "plain"}}, want: "network 200 plain"},
+		{at: 2 * s, req: "GET /r", header: []string{"X-V: 1"}, want: "cache 200 plain"},
+	}},
+	{name: "RFC9111 4 equal Dates: the response stored last is used", steps: []step{
+		{req: "GET /r", header: []string{"X-V: 1"}, origin: []reply{{header: []string{"Cache-Control: max-age=60", "Vary: X-V"}, body: "varied"}}, want: "network 200 varied"},
+		{req: "GET /r", header: []string{"X-V: 2"}, origin: []reply{{header: []string{"Cache-Control: max-age=60"}, body: "plain"}}, want: "network 200 plain"},
+		{at: 1 * s, req: "GET /r", header: []string{"X-V: 1"}, want: "cache 200 plain"},
+	}},
 }
 
 func TestRFC9111Vary(t *testing.T) { run(t, varyTests) }
@@ -336,6 +346,21 @@ var headTests = []scenario{
 		{req: "GET /r", origin: []reply{{header: []string{"Cache-Control: max-age=600", `ETag: "v1"`}, body: "v1"}}, want: "network 200 v1"},
 		{at: 1 * s, req: "HEAD /r", header: []string{"Cache-Control: no-cache"}, origin: []reply{{header: []string{"Cache-Control: max-age=600", `ETag: "v2"`}}}, want: "network 200 "},
 		{at: 2 * s, req: "GET /r", origin: []reply{{header: []string{"Cache-Control: max-age=600", `ETag: "v2"`}, body: "v2"}}, sent: []string{`If-None-Match: "v1"`}, want: "replaced 200 v2"},
+	}},
+	{name: "RFC9111 4.3.5 HEAD 200 with another Last-Modified makes the stored GET response stale", steps: []step{
+		{req: "GET /r", origin: []reply{{header: []string{"Cache-Control: max-age=600", lmHour}, body: "v1"}}, want: "network 200 v1"},
+		{at: 1 * s, req: "HEAD /r", header: []string{"Cache-Control: no-cache"}, origin: []reply{{header: []string{"Last-Modified: " + at(0)}}}, want: "network 200 "},
+		{at: 2 * s, req: "GET /r", origin: []reply{{status: 304, header: []string{lmHour}}}, want: "revalidated 200 v1"},
+	}},
+	{name: "RFC9111 4.3.5 HEAD 200 with another Content-Length makes the stored GET response stale", steps: []step{
+		{req: "GET /r", origin: []reply{{header: []string{"Cache-Control: max-age=600", `ETag: "v1"`}, body: "v1"}}, want: "network 200 v1"},
+		{at: 1 * s, req: "HEAD /r", header: []string{"Cache-Control: no-cache"}, origin: []reply{{header: []string{`ETag: "v1"`, "Content-Length: 5"}}}, want: "network 200 "},
+		{at: 2 * s, req: "GET /r", origin: []reply{notMod}, want: "revalidated 200 v1"},
+	}},
+	{name: "RFC9111 4.3.5 HEAD 200 without validators makes the stored GET response stale", steps: []step{
+		{req: "GET /r", origin: []reply{{header: []string{"Cache-Control: max-age=600", `ETag: "v1"`}, body: "v1"}}, want: "network 200 v1"},
+		{at: 1 * s, req: "HEAD /r", header: []string{"Cache-Control: no-cache"}, origin: []reply{{header: []string{"Cache-Control: max-age=600"}}}, want: "network 200 "},
+		{at: 2 * s, req: "GET /r", origin: []reply{notMod}, want: "revalidated 200 v1"},
 	}},
 }
 
