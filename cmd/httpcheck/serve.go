@@ -7,11 +7,15 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
+	"time"
 
 	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/reference/cache"
 	"github.com/httpcheck/httpcheck/reference/clock"
 	"github.com/httpcheck/httpcheck/reference/server"
+	"github.com/httpcheck/httpcheck/reference/session"
 )
 
 func cmdServe(args []string, stdout, stderr io.Writer) error {
@@ -20,6 +24,9 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	tlsAddr := fs.String("tls-addr", "127.0.0.1:8443", "address for HTTPS with a generated certificate; empty: none")
 	clockMode := fs.String("clock", "real", "real, or virtual: a clock the harness advances through POST clock/advance")
 	caOut := fs.String("ca-out", "", "write the generated certificate (PEM) here, for `run --ca`; default: a file in the temporary directory")
+	sessionsURL := fs.String("sessions", session.DefaultURL, "session store: memory, sqlite:PATH, file:DIR or signed (secret in $"+session.SecretKeyEnv+")")
+	cacheURL := fs.String("cache", "memory", "cache backend: memory, file:DIR or sqlite:PATH")
+	sweep := fs.Duration("sweep", time.Hour, "how often expired sessions are deleted from the store; 0 never")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -32,7 +39,19 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	default:
 		return usagef("--clock %q: want real or virtual", *clockMode)
 	}
-	srv := server.New(server.Options{Clock: clk, Name: "httpcheck reference server " + toolVersion(), Hosts: harness.VirtualHosts})
+	store, err := session.Open(*sessionsURL, clk)
+	if err != nil {
+		return usagef("--sessions: %v", err)
+	}
+	defer store.Close()
+	caches, err := cache.OpenAliases(*cacheURL, server.DefaultCacheAliases(), clk)
+	if err != nil {
+		return usagef("--cache: %v", err)
+	}
+	defer caches.Close()
+	backend, _, _ := strings.Cut(*sessionsURL, ":")
+	srv := server.New(server.Options{Clock: clk, Name: "httpcheck reference server " + toolVersion(), Hosts: harness.VirtualHosts,
+		Sessions: store, SessionSettings: session.DefaultSettings(), SessionBackend: backend, Caches: caches})
 	inst, err := server.Start(srv, server.Listen{HTTPAddr: *addr, TLSAddr: *tlsAddr, CertNames: harness.VirtualHosts})
 	if err != nil {
 		return usageError{err.Error()}
@@ -55,6 +74,9 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if *sweep > 0 {
+		go session.Sweep(ctx, store, *sweep)
+	}
 	select {
 	case <-ctx.Done():
 		return nil

@@ -1,11 +1,17 @@
 package runner
 
 import (
+	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/reference/cache"
 	"github.com/httpcheck/httpcheck/reference/clock"
 	"github.com/httpcheck/httpcheck/reference/server"
+	"github.com/httpcheck/httpcheck/reference/session"
 )
 
 // Reference says how to start the bundled reference server in-process.
@@ -15,6 +21,13 @@ type Reference struct {
 	RealClock bool
 	// Wrap wraps its handler: fault tests inject a broken behaviour here.
 	Wrap func(http.Handler) http.Handler
+	// Sessions is the session store URL; "" means SQLite in a temporary
+	// directory (the embedded default), removed when the server closes.
+	Sessions string
+	// SessionSettings override the defaults when not nil.
+	SessionSettings *session.Settings
+	// Cache is the cache backend URL; "" means memory.
+	Cache string
 }
 
 // StartReference starts the reference server on loopback, over HTTP and
@@ -25,7 +38,35 @@ func StartReference(r Reference) (*server.Instance, harness.Config, error) {
 	if r.RealClock {
 		clk = clock.Real{}
 	}
-	srv := server.New(server.Options{Clock: clk, Hosts: harness.VirtualHosts})
+	tmp, err := os.MkdirTemp("", "httpcheck-reference-")
+	if err != nil {
+		return nil, harness.Config{}, err
+	}
+	sessionsURL := r.Sessions
+	if sessionsURL == "" {
+		sessionsURL = "sqlite:" + filepath.Join(tmp, "sessions.sqlite3")
+	}
+	store, err := session.Open(sessionsURL, clk)
+	if err != nil {
+		os.RemoveAll(tmp)
+		return nil, harness.Config{}, fmt.Errorf("sessions %s: %w", sessionsURL, err)
+	}
+	cacheURL := r.Cache
+	if cacheURL == "" {
+		cacheURL = "memory"
+	}
+	caches, err := cache.OpenAliases(cacheURL, server.DefaultCacheAliases(), clk)
+	if err != nil {
+		store.Close()
+		os.RemoveAll(tmp)
+		return nil, harness.Config{}, fmt.Errorf("cache %s: %w", cacheURL, err)
+	}
+	settings := session.DefaultSettings()
+	if r.SessionSettings != nil {
+		settings = *r.SessionSettings
+	}
+	srv := server.New(server.Options{Clock: clk, Hosts: harness.VirtualHosts,
+		Sessions: store, SessionSettings: settings, SessionBackend: backendName(sessionsURL), Caches: caches})
 	inst, err := server.Start(srv, server.Listen{
 		HTTPAddr:  "127.0.0.1:0",
 		TLSAddr:   "127.0.0.1:0",
@@ -33,7 +74,21 @@ func StartReference(r Reference) (*server.Instance, harness.Config, error) {
 		CertNames: harness.VirtualHosts,
 	})
 	if err != nil {
+		caches.Close()
+		store.Close()
+		os.RemoveAll(tmp)
 		return nil, harness.Config{}, err
 	}
+	inst.OnClose(func() {
+		caches.Close()
+		store.Close()
+		os.RemoveAll(tmp)
+	})
 	return inst, harness.Config{Target: inst.HTTPURL, Name: "reference", RootCAs: inst.CAPool}, nil
+}
+
+// backendName is the scheme of a store URL ("sqlite", "redis", ...).
+func backendName(url string) string {
+	name, _, _ := strings.Cut(url, ":")
+	return name
 }

@@ -40,7 +40,12 @@ type Instance struct {
 
 	servers []*http.Server
 	errs    chan error
+	onClose []func()
 }
+
+// OnClose registers f to run after the listeners stop: closing the stores
+// the server used.
+func (inst *Instance) OnClose(f func()) { inst.onClose = append(inst.onClose, f) }
 
 // Timeouts for the listeners. A reference server pointed at by
 // half-broken clients must not keep a connection for a slow header, body
@@ -127,6 +132,10 @@ func (inst *Instance) Close() error {
 	for _, srv := range inst.servers {
 		errs = append(errs, srv.Shutdown(ctx))
 	}
+	for _, f := range inst.onClose {
+		f()
+	}
+	inst.onClose = nil
 	return errors.Join(errs...)
 }
 

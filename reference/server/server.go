@@ -16,7 +16,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/httpcheck/httpcheck/reference/cache"
 	"github.com/httpcheck/httpcheck/reference/clock"
+	"github.com/httpcheck/httpcheck/reference/session"
 )
 
 // Options configures a Server.
@@ -28,6 +30,13 @@ type Options struct {
 	Name string
 	// Hosts are the host names the manifest lists; the server answers any.
 	Hosts []string
+	// Sessions is the session store; nil serves no sessions or login.
+	Sessions        session.Store
+	SessionSettings session.Settings
+	// SessionBackend names the store for the manifest ("sqlite", ...).
+	SessionBackend string
+	// Caches are the cache aliases; nil serves no cache API or views.
+	Caches *cache.Aliases
 }
 
 // Server is the reference implementation of the contract.
@@ -67,6 +76,12 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /cookies/get", s.cookieGet)
 	s.mux.HandleFunc("GET /cookies/all", s.cookieAll)
 	s.resourceRoutes()
+	if s.opts.Sessions != nil {
+		s.sessionRoutes()
+	}
+	if s.opts.Caches != nil {
+		s.cacheRoutes()
+	}
 	if s.virtual != nil {
 		s.mux.HandleFunc("GET /clock", s.clockNow)
 		s.mux.HandleFunc("POST /clock/advance", s.clockAdvance)
@@ -113,6 +128,15 @@ func (s *Server) now() time.Time { return s.opts.Clock.Now() }
 
 func (s *Server) manifest(w http.ResponseWriter, r *http.Request) {
 	features := []string{"cookies", "resources"}
+	extra := map[string]any{}
+	if s.opts.Sessions != nil {
+		features = append(features, "sessions", "auth")
+		extra["session"] = s.sessionManifest()
+	}
+	if s.opts.Caches != nil {
+		features = append(features, "cache", "views")
+		extra["cache"] = s.cacheManifest()
+	}
 	if s.virtual != nil {
 		features = append(features, "clock")
 	}
@@ -122,13 +146,17 @@ func (s *Server) manifest(w http.ResponseWriter, r *http.Request) {
 		urls[k] = v
 	}
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{
+	m := map[string]any{
 		"contract": "httpcheck/1",
 		"server":   s.opts.Name,
 		"features": features,
 		"hosts":    map[string]any{"any_host": true, "names": s.opts.Hosts},
 		"urls":     urls,
-	})
+	}
+	for k, v := range extra {
+		m[k] = v
+	}
+	writeJSON(w, http.StatusOK, m)
 }
 
 func (s *Server) clockNow(w http.ResponseWriter, r *http.Request) {
