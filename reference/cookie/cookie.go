@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/httpcheck/httpcheck/reference/internal/httpsyntax"
 )
 
 // Size limits of RFC 6265bis §4.1.2, which user agents enforce: name+value
@@ -276,28 +278,11 @@ func isAVOctet(c byte) bool {
 	return 0x20 <= c && c <= 0x7E && c != ';'
 }
 
-// isTchar reports whether c is a tchar of RFC 9110 §5.6.2.
-func isTchar(c byte) bool {
-	switch {
-	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		return true
-	}
-	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
-}
-
-// isToken reports whether s is a token (RFC 9110 §5.6.2), the cookie-name of
-// RFC 6265bis §4.1.1.
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !isTchar(s[i]) {
-			return false
-		}
-	}
-	return true
-}
+// isTchar and isToken are RFC 9110 §5.6.2's tchar and token.
+var (
+	isTchar = httpsyntax.IsTchar
+	isToken = httpsyntax.IsToken
+)
 
 // isSubdomain reports whether d is a <subdomain> of RFC 1034 §3.5 as relaxed
 // by RFC 1123 §2.1 (labels may begin with a digit): dot-separated labels of

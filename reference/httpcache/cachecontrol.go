@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/httpcheck/httpcheck/reference/internal/httpsyntax"
 )
 
 // maxDeltaSeconds is what a delta-seconds value that overflows becomes:
@@ -411,26 +413,11 @@ func fieldNames(s string) ([]string, bool) {
 	return names, len(names) > 0
 }
 
-// tchar, RFC 9110 §5.6.2.
-func isTchar(c byte) bool {
-	switch {
-	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		return true
-	}
-	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
-}
-
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !isTchar(s[i]) {
-			return false
-		}
-	}
-	return true
-}
+// isTchar and isToken are RFC 9110 §5.6.2's tchar and token.
+var (
+	isTchar = httpsyntax.IsTchar
+	isToken = httpsyntax.IsToken
+)
 
 // scanToken splits s after its leading token.
 func scanToken(s string) (token, rest string) {
