@@ -140,3 +140,11 @@ func (c *Check) SpecText() string { return c.ID + " " + c.Title }
 
 // IDFromSpecText recovers the id from a spec's text.
 func IDFromSpecText(text string) string { id, _, _ := strings.Cut(text, " "); return id }
+
+// Definer returns the define function of one suite's table: ids are
+// written without the suite's name, which it prefixes.
+func Definer(suite string) func(id string, level reports.Level, title string, refs ...string) *Check {
+	return func(id string, level reports.Level, title string, refs ...string) *Check {
+		return Define(Check{ID: suite + "/" + id, Level: level, Title: title, Refs: refs})
+	}
+}

@@ -9,9 +9,7 @@ import (
 	"github.com/httpcheck/httpcheck/reports"
 )
 
-func define(id string, level reports.Level, title string, refs ...string) *check.Check {
-	return check.Define(check.Check{ID: "conditional/" + id, Level: level, Title: title, Refs: refs})
-}
+var define = check.Definer("conditional")
 
 const (
 	must     = reports.Must

@@ -18,18 +18,7 @@ func TestMain(m *testing.M) { ft.Main(m) }
 // check must pass there.
 func TestConditional(t *testing.T) { ft.PassesAgainstReference(t, "conditional") }
 
-func byID(t *testing.T, ids ...string) []*check.Check {
-	t.Helper()
-	var out []*check.Check
-	for _, id := range ids {
-		c, ok := check.Lookup("conditional/" + id)
-		if !ok {
-			t.Fatalf("no check conditional/%s", id)
-		}
-		out = append(out, c)
-	}
-	return out
-}
+func byID(t *testing.T, ids ...string) []*check.Check { return ft.Checks(t, "conditional", ids...) }
 
 // rewriteRequest changes requests to resources before the server sees them.
 func rewriteRequest(f func(r *http.Request)) func(http.Handler) http.Handler {

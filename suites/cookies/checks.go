@@ -13,9 +13,7 @@ import (
 	"github.com/httpcheck/httpcheck/reports"
 )
 
-func define(id string, level reports.Level, title string, refs ...string) *check.Check {
-	return check.Define(check.Check{ID: "cookies/" + id, Level: level, Title: title, Refs: refs})
-}
+var define = check.Definer("cookies")
 
 const (
 	must     = reports.Must

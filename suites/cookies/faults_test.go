@@ -14,18 +14,7 @@ import (
 	ft "github.com/httpcheck/httpcheck/suites/internal/faulttest"
 )
 
-func byID(t *testing.T, ids ...string) []*check.Check {
-	t.Helper()
-	var out []*check.Check
-	for _, id := range ids {
-		c, ok := check.Lookup("cookies/" + id)
-		if !ok {
-			t.Fatalf("no check cookies/%s", id)
-		}
-		out = append(out, c)
-	}
-	return out
-}
+func byID(t *testing.T, ids ...string) []*check.Check { return ft.Checks(t, "cookies", ids...) }
 
 // answerJSON replaces an endpoint's answer.
 func answerJSON(status int, v any) http.HandlerFunc {

@@ -19,18 +19,7 @@ func TestMain(m *testing.M) { ft.Main(m) }
 // must pass there.
 func TestFreshness(t *testing.T) { ft.PassesAgainstReference(t, "freshness") }
 
-func byID(t *testing.T, ids ...string) []*check.Check {
-	t.Helper()
-	var out []*check.Check
-	for _, id := range ids {
-		c, ok := check.Lookup("freshness/" + id)
-		if !ok {
-			t.Fatalf("no check freshness/%s", id)
-		}
-		out = append(out, c)
-	}
-	return out
-}
+func byID(t *testing.T, ids ...string) []*check.Check { return ft.Checks(t, "freshness", ids...) }
 
 // onResources rewrites the response header of resource requests.
 func onResources(f func(r *http.Request, h http.Header)) func(http.Handler) http.Handler {

@@ -160,3 +160,18 @@ func RunAgainst(t *testing.T, suite string, wrap func(http.Handler) http.Handler
 	}
 	return &res
 }
+
+// Checks looks up checks of suite by the rest of their ids, for a
+// Fault's Breaks.
+func Checks(t *testing.T, suite string, ids ...string) []*check.Check {
+	t.Helper()
+	var out []*check.Check
+	for _, id := range ids {
+		c, ok := check.Lookup(suite + "/" + id)
+		if !ok {
+			t.Fatalf("no check %s/%s", suite, id)
+		}
+		out = append(out, c)
+	}
+	return out
+}
