@@ -87,14 +87,17 @@ func (s Settings) cookie(value string) cookie.Cookie {
 }
 
 // deletionCookie returns the Set-Cookie line that removes the session
-// cookie: empty value, Max-Age=0 and an Expires in the past (for user agents
-// that predate Max-Age), with the same Path and Domain, since a cookie is
-// replaced only by one with the same name, domain and path (RFC 6265bis
-// §5.7 step 23). Secure and SameSite are repeated too: a __Host- or
-// __Secure- cookie cannot even be deleted without Secure.
+// cookie: empty value and an Expires in the past, with the same Path and
+// Domain, since a cookie is replaced only by one with the same name, domain
+// and path (RFC 6265bis §5.7 step 23). Secure and SameSite are repeated too:
+// a __Host- or __Secure- cookie cannot even be deleted without Secure.
+//
+// There is no Max-Age=0: the server grammar has max-age-av = "Max-Age="
+// non-zero-digit *DIGIT (RFC 6265bis §4.1.1), and an Expires in the past
+// removes the cookie in every user agent (§5.6.1, §5.7 step 22). Django
+// sends both.
 func (s Settings) deletionCookie() (string, error) {
 	c := s.cookie("")
-	c.MaxAge, c.HasMaxAge = 0, true
 	c.Expires = time.Unix(0, 0)
 	return c.String()
 }
@@ -128,9 +131,9 @@ const commitTimeout = 10 * time.Second
 //     the store holds it (ASVS 4.0.3 §3.2.1);
 //   - sends the cookie only when the session was saved, with Max-Age and
 //     Expires (now + lifetime) unless it expires at browser close;
-//   - deletes the cookie (Max-Age=0, Expires in the past, same Path and
-//     Domain) when the request carried one and the session now has no key:
-//     the key was unknown or expired, or the session was flushed, or every
+//   - deletes the cookie (an Expires in the past, same Path and Domain)
+//     when the request carried one and the session now has no key: the
+//     key was unknown or expired, or the session was flushed, or every
 //     key of an existing session was deleted (the record is then deleted
 //     too).
 //

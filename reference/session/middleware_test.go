@@ -218,7 +218,7 @@ func (f *mwFixture) wantSessionCookie(step string, got exchange, age int) string
 }
 
 // deletion is the Set-Cookie line that deletes the default session cookie.
-const deletion = "sessionid=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; SameSite=Lax"
+const deletion = "sessionid=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax"
 
 func (f *mwFixture) wantDeletion(step string, got exchange) {
 	f.t.Helper()
@@ -657,7 +657,7 @@ func TestCookieAttributes(t *testing.T) {
 		t.Errorf("Set-Cookie\n  %s\nwant\n  %s", line, want)
 	}
 	resp = do("POST", "/flush", "", "__Secure-sid="+key)
-	want = "__Secure-sid=; Path=/app/; Domain=example.test; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Secure; HttpOnly; SameSite=Strict"
+	want = "__Secure-sid=; Path=/app/; Domain=example.test; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Secure; HttpOnly; SameSite=Strict"
 	if got := resp.Header.Get("Set-Cookie"); got != want {
 		t.Errorf("deletion\n  %s\nwant\n  %s", got, want)
 	}
