@@ -24,7 +24,11 @@ type Reference struct {
 	// Sessions is the session store URL; "" means SQLite in a temporary
 	// directory (the embedded default), removed when the server closes.
 	Sessions string
-	// SessionSettings override the defaults when not nil.
+	// WrapSessions, when set, wraps the opened session store: fault tests
+	// inject what no handler wrapper can reach (a Delete that does nothing,
+	// one record shared by every client).
+	WrapSessions func(session.Store) session.Store
+	// SessionSettings override ReferenceSessionSettings when not nil.
 	SessionSettings *session.Settings
 	// Cache is the cache backend URL; "" means memory.
 	Cache string
@@ -51,6 +55,9 @@ func StartReference(r Reference) (*server.Instance, harness.Config, error) {
 		os.RemoveAll(tmp)
 		return nil, harness.Config{}, fmt.Errorf("sessions %s: %w", sessionsURL, err)
 	}
+	if r.WrapSessions != nil {
+		store = r.WrapSessions(store)
+	}
 	cacheURL := r.Cache
 	if cacheURL == "" {
 		cacheURL = "memory"
@@ -61,7 +68,7 @@ func StartReference(r Reference) (*server.Instance, harness.Config, error) {
 		os.RemoveAll(tmp)
 		return nil, harness.Config{}, fmt.Errorf("cache %s: %w", cacheURL, err)
 	}
-	settings := session.DefaultSettings()
+	settings := ReferenceSessionSettings()
 	if r.SessionSettings != nil {
 		settings = *r.SessionSettings
 	}
@@ -85,6 +92,19 @@ func StartReference(r Reference) (*server.Instance, harness.Config, error) {
 		os.RemoveAll(tmp)
 	})
 	return inst, harness.Config{Target: inst.HTTPURL, Name: "reference", RootCAs: inst.CAPool}, nil
+}
+
+// ReferenceSessionSettings are the session settings of the in-process
+// reference: Django's defaults (session.DefaultSettings) with a Secure
+// cookie, as a deployment should have them (OWASP ASVS 4.0.3 §3.4.1). The
+// reference serves HTTPS beside HTTP, and the sessions and auth suites drive
+// a target whose manifest declares cookie_secure over https. `httpcheck
+// serve` keeps Django's default (no Secure), so that sessions work over its
+// plain HTTP address too.
+func ReferenceSessionSettings() session.Settings {
+	s := session.DefaultSettings()
+	s.Secure = true
+	return s
 }
 
 // backendName is the scheme of a store URL ("sqlite", "redis", ...).

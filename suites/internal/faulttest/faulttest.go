@@ -25,6 +25,7 @@ import (
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/check"
 	"github.com/httpcheck/httpcheck/harness/runner"
+	"github.com/httpcheck/httpcheck/reference/session"
 	"github.com/httpcheck/httpcheck/reports"
 )
 
@@ -36,6 +37,12 @@ type Fault struct {
 	Breaks []*check.Check
 	// Wrap breaks the reference server's handler.
 	Wrap func(http.Handler) http.Handler
+	// WrapSessions, when set, breaks the reference server's session store:
+	// for faults inside the server (a Delete that does nothing, a store
+	// that adopts any key), which no handler wrapper can reach. Wrap and
+	// WrapSessions may work together through the request's context, which
+	// the store sees.
+	WrapSessions func(session.Store) session.Store
 }
 
 const (
@@ -65,7 +72,7 @@ func child(target string) int {
 		return 3
 	}
 	defer t.Close()
-	res, err := runner.Run(runner.Options{Target: t, Suites: []string{os.Getenv(envSuite)}, Tool: "httpcheck faulttest"})
+	res, err := runner.Run(runner.Options{Target: t, Suites: strings.Split(os.Getenv(envSuite), ","), Tool: "httpcheck faulttest"})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "faulttest child:", err)
 		return 3
@@ -101,7 +108,7 @@ func Run(t *testing.T, suite string, faults []Fault) {
 	}
 	for _, f := range faults {
 		t.Run(f.Name, func(t *testing.T) {
-			res := RunAgainst(t, suite, f.Wrap)
+			res := RunAgainstReference(t, runner.Reference{Wrap: f.Wrap, WrapSessions: f.WrapSessions}, suite)
 			states := map[string]reports.Check{}
 			for _, c := range res.Checks {
 				states[c.ID] = c
@@ -132,7 +139,15 @@ func Run(t *testing.T, suite string, faults []Fault) {
 // runs suite against it in a child process and returns the results.
 func RunAgainst(t *testing.T, suite string, wrap func(http.Handler) http.Handler) *reports.Results {
 	t.Helper()
-	inst, _, err := runner.StartReference(runner.Reference{Wrap: wrap})
+	return RunAgainstReference(t, runner.Reference{Wrap: wrap}, suite)
+}
+
+// RunAgainstReference starts the reference server as ref says (a session
+// backend, settings, faults), runs the suites against it in one child
+// process and returns the results.
+func RunAgainstReference(t *testing.T, ref runner.Reference, suites ...string) *reports.Results {
+	t.Helper()
+	inst, _, err := runner.StartReference(ref)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +161,7 @@ func RunAgainst(t *testing.T, suite string, wrap func(http.Handler) http.Handler
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), envTarget+"="+inst.HTTPURL, envCA+"="+ca, envSuite+"="+suite, envResults+"="+out)
+	cmd.Env = append(os.Environ(), envTarget+"="+inst.HTTPURL, envCA+"="+ca, envSuite+"="+strings.Join(suites, ","), envResults+"="+out)
 	if output, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("child run: %v\n%s", err, output)
 	}
