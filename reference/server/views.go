@@ -133,9 +133,10 @@ func (v *views) render(w http.ResponseWriter, r *http.Request, view string) {
 	w.Write(append(body, '\n'))
 }
 
-// seconds reads a query parameter holding whole seconds, from 0 to 400
-// days; def < 0 makes it required. It answers 400 and returns false when
-// the parameter is missing or malformed.
+// seconds reads a query parameter holding whole seconds, from 1 to 400
+// days (the contract: "T is a positive integer"); def < 0 makes it
+// required. It answers 400 and returns false when the parameter is
+// missing or malformed.
 func seconds(w http.ResponseWriter, r *http.Request, name string, def int64) (int64, bool) {
 	q := r.URL.Query()
 	if !q.Has(name) {
@@ -154,8 +155,8 @@ func seconds(w http.ResponseWriter, r *http.Request, name string, def int64) (in
 		}
 		n = n*10 + int64(s[i]-'0')
 	}
-	if s == "" || n < 0 || n > maxLifetimeSeconds {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("%s %.40q: want whole seconds from 0 to %d", name, s, maxLifetimeSeconds))
+	if n < 1 || n > maxLifetimeSeconds {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("%s %.40q: want whole seconds from 1 to %d", name, s, maxLifetimeSeconds))
 		return 0, false
 	}
 	return n, true
