@@ -19,8 +19,54 @@ import (
 // that does not begin with '/' (§5.6.4), SameSite=None without Secure
 // (§5.7 step 19) and the cookie prefixes (§4.1.3).
 func Problems(line string) []string {
-	var ps []string
-	add := func(format string, args ...any) { ps = append(ps, fmt.Sprintf(format, args...)) }
+	var texts []string
+	for _, p := range Diagnose(line) {
+		texts = append(texts, p.Text)
+	}
+	return texts
+}
+
+// A Problem is one way a Set-Cookie line departs from what a server should
+// send: what kind of rule it breaks, and a short sentence saying how.
+type Problem struct {
+	Kind ProblemKind
+	Text string
+}
+
+// ProblemKind sorts problems by the rule they break, so that a check can
+// grade one rule (a duplicate attribute, a size limit) without another.
+type ProblemKind int
+
+// The kinds of problem, each the business of one rule.
+const (
+	// ProblemSyntax: the set-cookie-string grammar of RFC 6265bis §4.1.1
+	// (token name, cookie-octets, attribute values, whitespace,
+	// sane-cookie-date, max-age-av, domain-value, samesite-value) and a
+	// Path that user agents replace with the default path (§5.6.4).
+	ProblemSyntax ProblemKind = iota
+	// ProblemDuplicateAttribute: an attribute appears more than once
+	// (RFC 6265bis §4.1.1).
+	ProblemDuplicateAttribute
+	// ProblemNameValueSize: name and value together over 4096 bytes, which
+	// makes user agents ignore the cookie (RFC 6265bis §4.1.2, §5.6 step 5).
+	ProblemNameValueSize
+	// ProblemAttributeSize: an attribute value over 1024 bytes, which user
+	// agents ignore (RFC 6265bis §5.6 attribute step 6).
+	ProblemAttributeSize
+	// ProblemSameSiteNone: SameSite=None without Secure, which makes user
+	// agents ignore the cookie (RFC 6265bis §5.7 step 19).
+	ProblemSameSiteNone
+	// ProblemPrefix: a __Secure- or __Host- name without what its prefix
+	// requires (RFC 6265bis §4.1.3).
+	ProblemPrefix
+)
+
+// Diagnose is Problems with each problem's kind: the one implementation of
+// the rules a server's Set-Cookie lines are graded by.
+func Diagnose(line string) []Problem {
+	var ps []Problem
+	as := func(k ProblemKind, format string, args ...any) { ps = append(ps, Problem{k, fmt.Sprintf(format, args...)}) }
+	add := func(format string, args ...any) { as(ProblemSyntax, format, args...) }
 
 	pair, rest, hasAttrs := strings.Cut(line, ";")
 	if strings.TrimLeft(pair, " \t") != pair {
@@ -55,7 +101,7 @@ func Problems(line string) []string {
 		add("value contains %s which is not a cookie-octet", showByte(c)) // RFC 6265bis §4.1.1 cookie-value
 	}
 	if n := len(name) + len(value); n > maxNameValueBytes {
-		add("name+value is %d bytes, over the %d-byte limit", n, maxNameValueBytes) // RFC 6265bis §4.1.2, §5.6 step 5
+		as(ProblemNameValueSize, "name+value is %d bytes, over the %d-byte limit", n, maxNameValueBytes) // RFC 6265bis §4.1.2, §5.6 step 5
 	}
 
 	var (
@@ -89,14 +135,14 @@ func Problems(line string) []string {
 			add("attribute %s contains %s which is not an av-octet", an, showByte(c)) // RFC 6265bis §4.1.1 av-octet
 		}
 		if len(aval) > maxAttrValueBytes {
-			add("%s is %d bytes, over the %d-byte limit", an, len(aval), maxAttrValueBytes) // RFC 6265bis §5.6 attribute step 6
+			as(ProblemAttributeSize, "%s is %d bytes, over the %d-byte limit", an, len(aval), maxAttrValueBytes) // RFC 6265bis §5.6 attribute step 6
 		}
 		switch key {
 		case "expires":
-			switch t, err := time.Parse(imfFixdate, aval); {
-			case !hasVal || err != nil:
+			switch parsed, sane := saneCookieDate(aval); {
+			case !hasVal || !parsed:
 				add("Expires is not an IMF-fixdate") // RFC 6265bis §4.1.1 sane-cookie-date
-			case t.Format(imfFixdate) != aval:
+			case !sane:
 				add("Expires is not an IMF-fixdate (the day-name does not match the date)") // RFC 6265bis §4.1.1 sane-cookie-date
 			}
 		case "max-age":
@@ -143,18 +189,36 @@ func Problems(line string) []string {
 	for _, key := range seen {
 		switch n := count[key]; {
 		case n == 2:
-			add("attribute %s appears twice", display[key]) // RFC 6265bis §4.1.1
+			as(ProblemDuplicateAttribute, "attribute %s appears twice", display[key]) // RFC 6265bis §4.1.1
 		case n > 2:
-			add("attribute %s appears %d times", display[key], n) // RFC 6265bis §4.1.1
+			as(ProblemDuplicateAttribute, "attribute %s appears %d times", display[key], n) // RFC 6265bis §4.1.1
 		}
 	}
 	if sameSiteNone && !secure {
-		add("SameSite=None without Secure (user agents ignore the cookie)") // RFC 6265bis §5.7 step 19
+		as(ProblemSameSiteNone, "SameSite=None without Secure (user agents ignore the cookie)") // RFC 6265bis §5.7 step 19
 	}
 	if why := checkPrefix(name, secure, hasDomain, lastPath); why != "" {
-		add("%s", why) // RFC 6265bis §4.1.3
+		as(ProblemPrefix, "%s", why) // RFC 6265bis §4.1.3
 	}
 	return ps
+}
+
+// IsSaneCookieDate reports whether v is a sane-cookie-date (RFC 6265bis
+// §4.1.1): an IMF-fixdate (RFC 9110 §5.6.7) whose day-name matches its date.
+func IsSaneCookieDate(v string) bool {
+	_, sane := saneCookieDate(v)
+	return sane
+}
+
+// saneCookieDate reports whether v parses as an IMF-fixdate, and whether it
+// is one exactly: the day-name matching the date, which time.Parse does not
+// check.
+func saneCookieDate(v string) (parsed, sane bool) {
+	t, err := time.Parse(imfFixdate, v)
+	if err != nil {
+		return false, false
+	}
+	return true, t.Format(imfFixdate) == v
 }
 
 // trailingWS removes trailing WSP from *s and reports it: before a ';' it is

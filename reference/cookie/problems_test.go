@@ -1,6 +1,7 @@
 package cookie
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -79,6 +80,47 @@ func TestProblems(t *testing.T) {
 	for _, tt := range problemsTests {
 		if got := strings.Join(Problems(tt.line), " | "); got != tt.want {
 			t.Errorf("Problems(%.60q)\n got %q\nwant %q", tt.line, got, tt.want)
+		}
+	}
+}
+
+// TestDiagnoseKinds: each problem carries the kind of rule it breaks, so a
+// check can grade one rule without the others. The cases are independent.
+func TestDiagnoseKinds(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		want []ProblemKind
+	}{
+		{"a=1; Path=/; Secure; HttpOnly; SameSite=Lax", nil},
+		{"a=x y", []ProblemKind{ProblemSyntax}},
+		{"a=1; Expires=Thu, 21 Oct 2015 07:28:00 GMT", []ProblemKind{ProblemSyntax}},
+		{"a=1; HttpOnly; HttpOnly", []ProblemKind{ProblemDuplicateAttribute}},
+		{"a=" + strings.Repeat("v", 4096), []ProblemKind{ProblemNameValueSize}},
+		{"a=1; Path=/" + strings.Repeat("p", 1024), []ProblemKind{ProblemAttributeSize}},
+		{"a=1; SameSite=None", []ProblemKind{ProblemSameSiteNone}},
+		{"__Host-a=1; Secure; Path=/; Domain=example.test", []ProblemKind{ProblemPrefix}},
+		{"__Secure-a=1; SameSite=None; SameSite=None", []ProblemKind{ProblemDuplicateAttribute, ProblemSameSiteNone, ProblemPrefix}},
+	} {
+		var got []ProblemKind
+		for _, p := range Diagnose(tc.line) {
+			got = append(got, p.Kind)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("Diagnose(%.60q) kinds = %v, want %v (%v)", tc.line, got, tc.want, Problems(tc.line))
+		}
+	}
+}
+
+func TestIsSaneCookieDate(t *testing.T) {
+	for v, want := range map[string]bool{
+		"Wed, 21 Oct 2015 07:28:00 GMT":     true,
+		"Thu, 21 Oct 2015 07:28:00 GMT":     false, // the day-name does not match
+		"Wednesday, 21-Oct-15 07:28:00 GMT": false,
+		"Wed Oct 21 07:28:00 2015":          false,
+		"":                                  false,
+	} {
+		if got := IsSaneCookieDate(v); got != want {
+			t.Errorf("IsSaneCookieDate(%q) = %v, want %v", v, got, want)
 		}
 	}
 }
