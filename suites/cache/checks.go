@@ -1,0 +1,74 @@
+// Package cache is the cache API suite: what the contract's POST
+// cache/{alias}/{op} does, operation by operation, as Django's low-level
+// cache API does it (docs/contract.md, Cache API): answers and effects,
+// timeouts and expiry on the target's clock, culling at max_entries,
+// isolated aliases, portable keys and JSON values that round-trip.
+//
+// Every check makes up its own keys, so checks may share a target and its
+// aliases. Two checks need an alias to themselves and are Serial: culling
+// fills the alias with the fewest max_entries, and clear empties an alias
+// other than "default" when the manifest lists one.
+package cache
+
+import (
+	"github.com/httpcheck/httpcheck/harness/check"
+	"github.com/httpcheck/httpcheck/reports"
+)
+
+func define(id string, level reports.Level, title string, refs ...string) *check.Check {
+	return check.Define(check.Check{ID: "cache/" + id, Level: level, Title: title, Refs: refs})
+}
+
+const (
+	must     = reports.Must
+	advisory = reports.Advisory
+)
+
+// The operations of the contract's table, each one's answer and effect.
+var (
+	setGet          = define("set/get-returns-value", must, "set answers {} and get then answers found true with the value", "contract cache")
+	setReplaces     = define("set/replaces-value", must, "set on a key that holds a value replaces it", "contract cache")
+	getDefault      = define("get/absent-answers-default", must, "get of an absent key answers found false with the default, or null without one", "contract cache")
+	addAbsent       = define("add/adds-when-absent", must, "add of an absent key answers added true and stores the value", "contract cache")
+	addPresent      = define("add/keeps-present", must, "add of a present key answers added false and leaves its value alone", "contract cache")
+	addExpired      = define("add/expired-is-absent", must, "add of a key whose entry expired answers added true: an expired entry is no entry", "contract cache")
+	getOrSetAbsent  = define("get-or-set/stores-default", must, "get_or_set of an absent key answers the default and stores it", "contract cache")
+	getOrSetPresent = define("get-or-set/keeps-present", must, "get_or_set of a present key answers the stored value and leaves it alone", "contract cache")
+	getMany         = define("get-many/found-only", must, "get_many answers the values of the keys that were found, and only those", "contract cache")
+	setManyStores   = define("set-many/stores-every-value", must, "set_many stores every value it was given", "contract cache")
+	setManyFailed   = define("set-many/reports-failures", must, "set_many answers a failed list that names exactly the keys it did not store", "contract cache")
+	deletePresent   = define("delete/removes-present", must, "delete of a present key answers deleted true and removes it", "contract cache")
+	deleteAbsent    = define("delete/absent-answers-false", must, "delete of an absent key answers deleted false, not an error", "contract cache")
+	deleteMany      = define("delete-many/counts", must, "delete_many answers how many of the keys were present and removes them", "contract cache")
+	incrDelta       = define("incr/adds-delta", must, "incr adds delta (1 when left out) and answers the new value, which get then reads", "contract cache")
+	decrDelta       = define("decr/subtracts-delta", must, "decr subtracts delta (1 when left out), below zero too", "contract cache")
+	incrAbsent      = define("incr/absent-is-404", must, "incr and decr of an absent key answer 404 and do not create it", "contract cache")
+	incrAtomic      = define("incr/atomic", advisory, "concurrent increments of one key are all counted (Django promises this only where the backend has an atomic increment)", "contract cache")
+	touchAnswers    = define("touch/answers-whether-present", must, "touch answers touched true for a present key and false for an absent one", "contract cache")
+	touchExtends    = define("touch/extends", must, "touch gives an entry a new timeout: it outlives its old one", "contract cache")
+	clearEmpties    = define("clear/empties-alias", must, "clear answers {} and removes every entry of the alias", "contract cache")
+)
+
+// Timeouts: omitted is the alias default, null never expires, zero or
+// less expires at once.
+var (
+	expiryDefault  = define("expiry/default-timeout", must, "an entry set without a timeout expires after the alias's default timeout from the manifest", "contract cache")
+	expiryExplicit = define("expiry/explicit-timeout", must, "an entry set with a timeout of 2 seconds is gone once they pass", "contract cache")
+	expiryLives    = define("expiry/lives-until-timeout", must, "an entry outlives a wait shorter than its timeout", "contract cache")
+	expiryNull     = define("expiry/null-never-expires", must, "an entry set with timeout null outlives the alias's default timeout", "contract cache")
+	expiryZero     = define("expiry/zero-expires-at-once", must, "set with timeout 0 leaves the key absent, even when it held a value", "contract cache")
+	expiryNegative = define("expiry/negative-expires-at-once", must, "set with a negative timeout leaves the key absent, even when it held a value", "contract cache")
+)
+
+// Culling, aliases, keys and values.
+var (
+	cullMax       = define("cull/within-max-entries", must, "an alias never holds more than its max_entries of the keys written to it", "contract cache")
+	cullNewest    = define("cull/keeps-newest", must, "culling never removes the key just written", "contract cache")
+	aliasIsolated = define("aliases/isolated", must, "the same key in two aliases names two entries: set, delete and clear in one leave the other alone", "contract cache")
+	aliasUnknown  = define("aliases/unknown-is-404", must, "an alias the manifest does not list answers 404 with a JSON error", "contract cache", "contract general")
+	keyMaxLength  = define("keys/max-length-accepted", must, "a key of 250 bytes, the longest memcached takes, is stored and read back", "contract cache")
+	keyTooLong    = define("keys/too-long-is-400", must, "a key longer than 250 bytes answers 400 with the reason, on every operation", "contract cache")
+	keyControl    = define("keys/control-characters-are-400", must, "a key holding a space or a control character answers 400 with the reason", "contract cache")
+	valuesJSON    = define("values/round-trip", must, "any JSON value (objects, arrays, strings with escapes, numbers, booleans, null) comes back as stored", "contract cache")
+	badBody       = define("input/bad-body-is-400", must, "a malformed body or a member of the wrong type answers 400 with a JSON error, never 5xx", "contract cache", "contract general")
+)

@@ -1,0 +1,158 @@
+package cache
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/harness/check"
+	"github.com/httpcheck/httpcheck/suites/internal/verify"
+)
+
+// Timeouts in the shared wait: short ones expire within it, long ones
+// outlive it by far. Entries expire on whole seconds of the target's
+// clock, so the wait leaves a second of slack over the short timeout.
+const (
+	shortTimeout = 2    // seconds
+	longTimeout  = 1000 // seconds
+	sharedWait   = 3 * time.Second
+)
+
+// written is what a setup in the shared wait keeps: the responses it got,
+// judged after the wait.
+type written struct {
+	c         *client
+	key       string
+	responses []*harness.Response
+}
+
+// write sends op with body and keeps the response, asserting nothing.
+func (w *written) send(op string, body map[string]any) *harness.Response {
+	r := w.c.send(op, body)
+	w.responses = append(w.responses, r)
+	return r
+}
+
+// expectSent fails unless every request of the setup answered 200.
+func (w *written) expectSent() {
+	GinkgoHelper()
+	for _, r := range w.responses {
+		verify.Status(r, r.URL.Path+" before the wait", http.StatusOK)
+	}
+}
+
+var _ = Describe("cache expiry", Label("suite:cache"), func() {
+	check.Waiting("timeouts, sharing one wait", sharedWait, func(w *check.WaitGroup) {
+		w.Before(requireShared)
+
+		// setUp writes key with a timeout on the default alias.
+		setUp := func(e *harness.Env, topic string, timeout any) *written {
+			x := &written{c: newClient(e, defaultAlias(e)), key: newKey(topic)}
+			x.send("set", map[string]any{"key": x.key, "value": topic, "timeout": timeout})
+			return x
+		}
+
+		w.It(expiryExplicit, func(e *harness.Env) func(*harness.Env) {
+			x := setUp(e, "explicit", shortTimeout)
+			presentAtFirst := x.c.isPresent(x.key)
+			return func(e *harness.Env) {
+				x.expectSent()
+				verify.That(presentAtFirst, "expected %s to be found right after set with timeout %d, observed found false", x.key, shortTimeout)
+				x.c.expectAbsent(x.key, fmt.Sprintf("once its timeout of %d s passed (waited %s)", shortTimeout, sharedWait))
+			}
+		})
+
+		w.It(expiryLives, func(e *harness.Env) func(*harness.Env) {
+			x := setUp(e, "lives", longTimeout)
+			return func(e *harness.Env) {
+				x.expectSent()
+				x.c.expectValue(x.key, "lives", fmt.Sprintf("%s into its timeout of %d s", sharedWait, longTimeout))
+			}
+		})
+
+		w.It(touchExtends, func(e *harness.Env) func(*harness.Env) {
+			x := setUp(e, "touched", shortTimeout)
+			touch := x.send("touch", map[string]any{"key": x.key, "timeout": longTimeout})
+			return func(e *harness.Env) {
+				x.expectSent()
+				var answer struct {
+					Touched *bool `json:"touched"`
+				}
+				_ = json.Unmarshal(touch.Body, &answer)
+				verify.That(answer.Touched != nil && *answer.Touched, "expected touch of a key just set to answer touched true, observed %.160s", touch.Body)
+				x.c.expectValue(x.key, "touched", fmt.Sprintf("after touch gave it %d s, although its first timeout of %d s passed", longTimeout, shortTimeout))
+			}
+		})
+
+		w.It(addExpired, func(e *harness.Env) func(*harness.Env) {
+			x := setUp(e, "addexpired", shortTimeout)
+			return func(e *harness.Env) {
+				x.expectSent()
+				added := x.c.add(x.key, "again")
+				verify.That(added, "expected add to answer added true for %s, whose %d s timeout passed, observed false", x.key, shortTimeout)
+				x.c.expectValue(x.key, "again", "after add over an expired entry")
+			}
+		})
+	})
+
+	expiryDefault.It(func(e *harness.Env) {
+		requireShared(e)
+		alias := defaultAlias(e)
+		d, never := defaultTimeout(e)
+		if never {
+			e.Skipf("alias %s has timeout null: its entries never expire, so there is no default expiry to see", alias)
+		}
+		c := newClient(e, alias)
+		k := newKey("default")
+		if d <= 0 {
+			c.set(k, "v")
+			c.expectAbsent(k, fmt.Sprintf("right after set, since alias %s's default timeout is %s", alias, seconds(d)))
+			return
+		}
+		e.RequireWait(d + time.Second)
+		c.set(k, "v")
+		if d >= 2*time.Second {
+			e.Advance(d - time.Second)
+			c.expectValue(k, "v", fmt.Sprintf("a second before alias %s's default timeout of %s passes", alias, seconds(d)))
+			e.Advance(2 * time.Second)
+		} else {
+			e.Advance(d + time.Second)
+		}
+		c.expectAbsent(k, fmt.Sprintf("once alias %s's default timeout of %s passed", alias, seconds(d)))
+	})
+
+	expiryNull.It(func(e *harness.Env) {
+		requireShared(e)
+		alias := defaultAlias(e)
+		wait := 24 * time.Hour
+		if d, never := defaultTimeout(e); !never {
+			wait = max(d, 0) + time.Second
+		}
+		e.RequireWait(wait)
+		c := newClient(e, alias)
+		k := newKey("null")
+		c.set(k, "forever", nil)
+		e.Advance(wait)
+		c.expectValue(k, "forever", fmt.Sprintf("%s after set with timeout null, longer than alias %s's default timeout", seconds(wait), alias))
+	})
+
+	for _, tc := range []struct {
+		c       *check.Check
+		timeout int
+	}{{expiryZero, 0}, {expiryNegative, -1}} {
+		tc.c.It(func(e *harness.Env) {
+			requireShared(e)
+			c := newClient(e, defaultAlias(e))
+			fresh, held := newKey("expire"), newKey("expireheld")
+			c.set(held, "old")
+			c.set(held, "new", tc.timeout)
+			c.expectAbsent(held, fmt.Sprintf("after set with timeout %d, although it held a value before", tc.timeout))
+			c.set(fresh, "new", tc.timeout)
+			c.expectAbsent(fresh, fmt.Sprintf("right after set with timeout %d", tc.timeout))
+		})
+	}
+})

@@ -1,0 +1,268 @@
+package cache
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/onsi/ginkgo/v2"
+
+	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/suites/internal/verify"
+)
+
+// newKey returns a key no other check uses (contract: state is namespaced
+// by the harness).
+func newKey(topic string) string {
+	b := make([]byte, 6)
+	rand.Read(b)
+	return "hc:" + topic + ":" + hex.EncodeToString(b)
+}
+
+// client talks to one alias of the cache API with one browser.
+type client struct {
+	b     *harness.Browser
+	alias string
+}
+
+func newClient(e *harness.Env, alias string) *client {
+	return &client{b: e.NewBrowser(), alias: alias}
+}
+
+func (c *client) path(op string) string { return "cache/" + c.alias + "/" + op }
+
+// send posts op with body, asserting nothing: for setups, and for checks
+// that judge the status themselves.
+func (c *client) send(op string, body map[string]any) *harness.Response {
+	return c.b.Do(harness.Request{Method: http.MethodPost, Path: c.path(op), JSON: body})
+}
+
+// call posts op with body, expects 200 and decodes the answer into out.
+func (c *client) call(op string, body map[string]any, out any) *harness.Response {
+	ginkgo.GinkgoHelper()
+	r := c.send(op, body)
+	verify.Status(r, c.path(op)+" "+describeBody(body), http.StatusOK)
+	if out != nil {
+		r.Decode(out)
+	}
+	return r
+}
+
+func describeBody(body map[string]any) string {
+	b, _ := json.Marshal(body)
+	s := string(b)
+	if len(s) > 120 {
+		s = s[:120] + "..."
+	}
+	return s
+}
+
+// set stores v under key; timeout, when given, is the "timeout" member
+// (nil sends null).
+func (c *client) set(key string, v any, timeout ...any) {
+	ginkgo.GinkgoHelper()
+	body := map[string]any{"key": key, "value": v}
+	if len(timeout) > 0 {
+		body["timeout"] = timeout[0]
+	}
+	c.call("set", body, nil)
+}
+
+// getAnswer is get's answer; Found is nil when the member is missing.
+type getAnswer struct {
+	Found *bool           `json:"found"`
+	Value json.RawMessage `json:"value"`
+}
+
+// get reads key and returns whether it was found and its value.
+func (c *client) get(key string) (bool, json.RawMessage) {
+	ginkgo.GinkgoHelper()
+	var a getAnswer
+	c.call("get", map[string]any{"key": key}, &a)
+	verify.That(a.Found != nil, "expected get to answer a boolean \"found\", observed none")
+	return *a.Found, a.Value
+}
+
+// expectValue fails unless key holds want (compared as JSON values).
+func (c *client) expectValue(key string, want any, when string) {
+	ginkgo.GinkgoHelper()
+	found, got := c.get(key)
+	verify.That(found, "expected %s to be found %s, observed found false", key, when)
+	verify.That(sameJSON(got, want), "expected %s to hold %s %s, observed %s", key, jsonText(want), when, got)
+}
+
+// expectAbsent fails if key is found.
+func (c *client) expectAbsent(key, when string) {
+	ginkgo.GinkgoHelper()
+	found, got := c.get(key)
+	verify.That(!found, "expected %s to be absent %s, observed found true with %s", key, when, got)
+}
+
+// isPresent probes key without asserting: for setups.
+func (c *client) isPresent(key string) bool {
+	r := c.send("get", map[string]any{"key": key})
+	var a getAnswer
+	if r.Status != http.StatusOK || json.Unmarshal(r.Body, &a) != nil || a.Found == nil {
+		return false
+	}
+	return *a.Found
+}
+
+// expectError fails unless r answered status with a JSON {"error": "..."}.
+func expectError(r *harness.Response, what string, status int) {
+	ginkgo.GinkgoHelper()
+	verify.Status(r, what, status)
+	var answer struct {
+		Error string `json:"error"`
+	}
+	_ = json.Unmarshal(r.Body, &answer)
+	verify.That(strings.TrimSpace(answer.Error) != "", "expected %s to answer %d with a JSON {\"error\": ...} saying why, observed the body %.160q", what, status, r.Body)
+}
+
+func jsonText(v any) string {
+	if raw, ok := v.(json.RawMessage); ok {
+		return string(raw)
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// sameJSON reports whether got holds the JSON value want, comparing
+// numbers by value (1, 1.0 and 1e0 are one number: a target in another
+// language may write them differently) and everything else exactly.
+func sameJSON(got json.RawMessage, want any) bool {
+	a, ok1 := decodeJSON([]byte(got))
+	b, ok2 := decodeJSON([]byte(jsonText(want)))
+	return ok1 && ok2 && equalJSON(a, b)
+}
+
+func decodeJSON(data []byte) (any, bool) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, false
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return nil, false
+	}
+	return v, true
+}
+
+func equalJSON(a, b any) bool {
+	switch x := a.(type) {
+	case json.Number:
+		y, ok := b.(json.Number)
+		if !ok {
+			return false
+		}
+		rx, ok1 := new(big.Rat).SetString(string(x))
+		ry, ok2 := new(big.Rat).SetString(string(y))
+		return ok1 && ok2 && rx.Cmp(ry) == 0
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for k, v := range x {
+			w, ok := y[k]
+			if !ok || !equalJSON(v, w) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		y, ok := b.([]any)
+		return ok && slices.EqualFunc(x, y, equalJSON)
+	}
+	return a == b
+}
+
+// requireCache skips the check unless the target declares the cache API.
+func requireCache(e *harness.Env) {
+	e.Require(harness.FeatureCache)
+}
+
+// requireShared skips the check when the target's cache is per instance:
+// two requests may then reach two caches, and reading back what was
+// written proves nothing either way.
+func requireShared(e *harness.Env) {
+	requireCache(e)
+	if s := e.Target.Manifest.Cache; s != nil && s.PerInstance {
+		e.Skipf("the target's cache is per instance (manifest cache.per_instance): consecutive requests may reach caches that do not share entries")
+	}
+}
+
+// aliasNames returns the aliases of the manifest, sorted.
+func aliasNames(e *harness.Env) []string {
+	var names []string
+	if s := e.Target.Manifest.Cache; s != nil {
+		for name := range s.Aliases {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+// defaultAlias is "default" when the manifest lists it, else the first
+// alias: the one most checks use.
+func defaultAlias(e *harness.Env) string {
+	names := aliasNames(e)
+	if slices.Contains(names, "default") || len(names) == 0 {
+		return "default"
+	}
+	return names[0]
+}
+
+// spareAlias is an alias other than the default and other than the one
+// culling fills, when the manifest has one: clear and isolation use it.
+func spareAlias(e *harness.Env) (string, bool) {
+	def, small := defaultAlias(e), smallestAlias(e)
+	var fallback string
+	for _, name := range aliasNames(e) {
+		if name == def {
+			continue
+		}
+		if name != small {
+			return name, true
+		}
+		fallback = name
+	}
+	return fallback, fallback != ""
+}
+
+// smallestAlias is the alias with the fewest max_entries (ties: the first
+// by name), "" when none says.
+func smallestAlias(e *harness.Env) string {
+	best, bestN := "", 0
+	for _, name := range aliasNames(e) {
+		n := e.Target.Manifest.Cache.Aliases[name].MaxEntries
+		if n > 0 && (best == "" || n < bestN) {
+			best, bestN = name, n
+		}
+	}
+	return best
+}
+
+// defaultTimeout is the default alias's timeout from the manifest; never
+// is true for null.
+func defaultTimeout(e *harness.Env) (d time.Duration, never bool) {
+	a := e.Target.Manifest.Cache.Aliases[defaultAlias(e)]
+	if a.Timeout == nil {
+		return 0, true
+	}
+	return time.Duration(*a.Timeout * float64(time.Second)), false
+}
+
+func seconds(d time.Duration) string { return fmt.Sprintf("%gs", d.Seconds()) }
+
+// rawJSON is JSON text sent as is.
+func rawJSON(s string) json.RawMessage { return json.RawMessage(s) }

@@ -1,0 +1,370 @@
+package cache
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/suites/internal/verify"
+)
+
+// The contract's table, one operation after another (docs/contract.md,
+// Cache API). Each check uses the default alias and keys of its own.
+var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
+	// use skips the check unless the target has a shared cache, and opens
+	// the check's client on the default alias.
+	use := func(e *harness.Env) *client {
+		requireShared(e)
+		return newClient(e, defaultAlias(e))
+	}
+
+	Describe("set and get", func() {
+		setGet.It(func(e *harness.Env) {
+			c := use(e)
+			k := newKey("set")
+			c.set(k, "hello")
+			c.expectValue(k, "hello", "right after set")
+		})
+
+		setReplaces.It(func(e *harness.Env) {
+			c := use(e)
+			k := newKey("replace")
+			c.set(k, "first")
+			c.set(k, map[string]any{"second": true})
+			c.expectValue(k, map[string]any{"second": true}, "after a second set")
+		})
+
+		getDefault.It(func(e *harness.Env) {
+			c := use(e)
+			k := newKey("absent")
+			def := map[string]any{"fallback": []any{1, "two"}}
+			var a getAnswer
+			c.call("get", map[string]any{"key": k, "default": def}, &a)
+			verify.That(a.Found != nil && !*a.Found, "expected get of an absent key to answer found false, observed %s", describeFound(a.Found))
+			verify.That(sameJSON(a.Value, def), "expected get of an absent key to answer the default %s as its value, observed %s", jsonText(def), a.Value)
+			a = getAnswer{}
+			c.call("get", map[string]any{"key": k}, &a)
+			verify.That(a.Found != nil && !*a.Found, "expected get of an absent key to answer found false, observed %s", describeFound(a.Found))
+			verify.That(sameJSON(a.Value, nil), "expected get of an absent key without a default to answer value null, observed %s", describeRaw(a.Value))
+		})
+	})
+
+	Describe("add", func() {
+		addAbsent.It(func(e *harness.Env) {
+			c := use(e)
+			k := newKey("add")
+			added := c.add(k, "new")
+			verify.That(added, "expected add of an absent key to answer added true, observed false")
+			c.expectValue(k, "new", "after add")
+		})
+
+		addPresent.It(func(e *harness.Env) {
+			c := use(e)
+			k := newKey("addpresent")
+			c.set(k, "first")
+			added := c.add(k, "second")
+			verify.That(!added, "expected add of a present key to answer added false, observed true")
+			c.expectValue(k, "first", "after add of a key it already held")
+		})
+	})
+
+	Describe("get_or_set", func() {
+		getOrSetAbsent.It(func(e *harness.Env) {
+			c := use(e)
+			k := newKey("gos")
+			got := c.getOrSet(k, []any{"default", 1})
+			verify.That(sameJSON(got, []any{"default", 1}), "expected get_or_set of an absent key to answer the default [\"default\",1], observed %s", describeRaw(got))
+			c.expectValue(k, []any{"default", 1}, "after get_or_set stored its default")
+		})
+
+		getOrSetPresent.It(func(e *harness.Env) {
+			c := use(e)
+			k := newKey("gospresent")
+			c.set(k, "stored")
+			got := c.getOrSet(k, "default")
+			verify.That(sameJSON(got, "stored"), "expected get_or_set of a present key to answer the stored \"stored\", observed %s", describeRaw(got))
+			c.expectValue(k, "stored", "after get_or_set of a present key")
+		})
+	})
+
+	Describe("get_many and set_many", func() {
+		getMany.It(func(e *harness.Env) {
+			c := use(e)
+			a, b, missing := newKey("many"), newKey("many"), newKey("missing")
+			c.set(a, 1)
+			c.set(b, map[string]any{"x": 2})
+			values := c.getMany(a, b, missing)
+			for _, k := range []string{a, b} {
+				_, ok := values[k]
+				verify.That(ok, "expected get_many to answer the value of %s, which was set, observed only %s", k, keysOf(values))
+			}
+			verify.That(sameJSON(values[a], 1) && sameJSON(values[b], map[string]any{"x": 2}),
+				"expected get_many to answer %s: 1 and %s: {\"x\":2}, observed %s and %s", a, b, values[a], values[b])
+			_, ok := values[missing]
+			verify.That(!ok, "expected get_many to leave out %s, which was never set, observed it with %s", missing, describeRaw(values[missing]))
+			verify.That(len(values) == 2, "expected get_many to answer exactly the 2 keys found, observed %d: %s", len(values), keysOf(values))
+		})
+
+		setManyStores.It(func(e *harness.Env) {
+			c := use(e)
+			values := map[string]any{newKey("sm"): 1, newKey("sm"): "two", newKey("sm"): []any{3}}
+			c.call("set_many", map[string]any{"values": values}, nil)
+			for k, v := range values {
+				c.expectValue(k, v, "after set_many")
+			}
+		})
+
+		setManyFailed.It(func(e *harness.Env) {
+			c := use(e)
+			values := map[string]any{newKey("smf"): 1, newKey("smf"): "two", newKey("smf"): nil}
+			var answer struct {
+				Failed *[]string `json:"failed"`
+			}
+			r := c.call("set_many", map[string]any{"values": values}, &answer)
+			verify.That(answer.Failed != nil, "expected set_many to answer a \"failed\" array (empty when everything was stored), observed %.160s", r.Body)
+			for _, k := range *answer.Failed {
+				_, sent := values[k]
+				verify.That(sent, "expected set_many's failed list to name only keys it was given, observed %q", k)
+			}
+			for k, v := range values {
+				listed := slices.Contains(*answer.Failed, k)
+				found, got := c.get(k)
+				stored := found && sameJSON(got, v)
+				verify.That(stored != listed, "expected set_many's failed list %s to name exactly the keys it did not store, but %s is %s and %s",
+					jsonText(*answer.Failed), k, map[bool]string{true: "listed", false: "not listed"}[listed], map[bool]string{true: "stored", false: "not stored"}[stored])
+			}
+		})
+	})
+
+	Describe("delete and delete_many", func() {
+		deletePresent.It(func(e *harness.Env) {
+			c := use(e)
+			k := newKey("del")
+			c.set(k, "doomed")
+			verify.That(c.delete(k), "expected delete of a present key to answer deleted true, observed false")
+			c.expectAbsent(k, "after delete")
+		})
+
+		deleteAbsent.It(func(e *harness.Env) {
+			c := use(e)
+			verify.That(!c.delete(newKey("delabsent")), "expected delete of an absent key to answer deleted false, observed true")
+		})
+
+		deleteMany.It(func(e *harness.Env) {
+			c := use(e)
+			a, b, missing := newKey("dm"), newKey("dm"), newKey("missing")
+			c.set(a, 1)
+			c.set(b, 2)
+			var answer struct {
+				Deleted *int `json:"deleted"`
+			}
+			r := c.call("delete_many", map[string]any{"keys": []string{a, b, missing}}, &answer)
+			verify.That(answer.Deleted != nil, "expected delete_many to answer a number \"deleted\", observed %.160s", r.Body)
+			verify.That(*answer.Deleted == 2, "expected delete_many of 2 present keys and 1 absent one to answer deleted 2, observed %d", *answer.Deleted)
+			c.expectAbsent(a, "after delete_many")
+			c.expectAbsent(b, "after delete_many")
+		})
+	})
+
+	Describe("incr and decr", func() {
+		incrDelta.It(func(e *harness.Env) {
+			c := use(e)
+			k := newKey("incr")
+			c.set(k, 10)
+			expectNumber(c.incr("incr", k, nil), 11, "incr of 10 without a delta")
+			expectNumber(c.incr("incr", k, 5), 16, "incr of 11 by 5")
+			c.expectValue(k, 16, "after incr to 16")
+		})
+
+		decrDelta.It(func(e *harness.Env) {
+			c := use(e)
+			k := newKey("decr")
+			c.set(k, 10)
+			expectNumber(c.incr("decr", k, nil), 9, "decr of 10 without a delta")
+			expectNumber(c.incr("decr", k, 20), -11, "decr of 9 by 20")
+			c.expectValue(k, -11, "after decr to -11")
+		})
+
+		incrAbsent.It(func(e *harness.Env) {
+			c := use(e)
+			k := newKey("incrabsent")
+			for _, op := range []string{"incr", "decr"} {
+				r := c.send(op, map[string]any{"key": k})
+				expectError(r, op+" of an absent key", http.StatusNotFound)
+			}
+			c.expectAbsent(k, "after incr and decr of it answered 404")
+		})
+
+		incrAtomic.It(func(e *harness.Env) {
+			c := use(e)
+			k := newKey("atomic")
+			c.set(k, 0)
+			const workers, each = 4, 10
+			browsers := make([]*harness.Browser, workers)
+			for i := range browsers {
+				browsers[i] = e.NewBrowser()
+			}
+			var (
+				mu       sync.Mutex
+				problems []string
+				wg       sync.WaitGroup
+			)
+			for _, b := range browsers {
+				wg.Go(func() {
+					for range each {
+						r, err := b.Try(harness.Request{Method: http.MethodPost, Path: c.path("incr"), JSON: map[string]any{"key": k}})
+						if err == nil && r.Status == http.StatusOK {
+							continue
+						}
+						mu.Lock()
+						if err != nil {
+							problems = append(problems, err.Error())
+						} else {
+							problems = append(problems, fmt.Sprintf("status %d", r.Status))
+						}
+						mu.Unlock()
+					}
+				})
+			}
+			wg.Wait()
+			if len(problems) > 0 {
+				e.Errorf("%d of %d concurrent increments did not answer 200: %s", len(problems), workers*each, problems[0])
+			}
+			c.expectValue(k, workers*each, fmt.Sprintf("after %d concurrent increments of 0 from %d clients", workers*each, workers))
+		})
+	})
+
+	Describe("touch and clear", func() {
+		touchAnswers.It(func(e *harness.Env) {
+			c := use(e)
+			k := newKey("touch")
+			c.set(k, "v")
+			verify.That(c.touch(k, 1000), "expected touch of a present key to answer touched true, observed false")
+			verify.That(!c.touch(newKey("touchabsent"), 1000), "expected touch of an absent key to answer touched false, observed true")
+			c.expectValue(k, "v", "after touch")
+		})
+
+		clearEmpties.It(func(e *harness.Env) {
+			requireShared(e)
+			alias, ok := spareAlias(e)
+			if !ok {
+				alias = defaultAlias(e)
+			}
+			c := newClient(e, alias)
+			a, b := newKey("clear"), newKey("clear")
+			c.set(a, 1)
+			c.set(b, 2)
+			c.expectValue(a, 1, "before clear")
+			var answer map[string]any
+			c.call("clear", map[string]any{}, &answer)
+			c.expectAbsent(a, "after clear of alias "+alias)
+			c.expectAbsent(b, "after clear of alias "+alias)
+		}, Serial)
+	})
+})
+
+// add sends add and returns its "added".
+func (c *client) add(key string, v any) bool {
+	GinkgoHelper()
+	var answer struct {
+		Added *bool `json:"added"`
+	}
+	r := c.call("add", map[string]any{"key": key, "value": v}, &answer)
+	verify.That(answer.Added != nil, "expected add to answer a boolean \"added\", observed %.160s", r.Body)
+	return *answer.Added
+}
+
+// getOrSet sends get_or_set and returns its "value".
+func (c *client) getOrSet(key string, def any) json.RawMessage {
+	GinkgoHelper()
+	var answer struct {
+		Value json.RawMessage `json:"value"`
+	}
+	c.call("get_or_set", map[string]any{"key": key, "default": def}, &answer)
+	return answer.Value
+}
+
+// getMany sends get_many and returns its "values".
+func (c *client) getMany(keys ...string) map[string]json.RawMessage {
+	GinkgoHelper()
+	var answer struct {
+		Values *map[string]json.RawMessage `json:"values"`
+	}
+	r := c.call("get_many", map[string]any{"keys": keys}, &answer)
+	verify.That(answer.Values != nil, "expected get_many to answer an object \"values\", observed %.160s", r.Body)
+	return *answer.Values
+}
+
+// delete sends delete and returns its "deleted".
+func (c *client) delete(key string) bool {
+	GinkgoHelper()
+	var answer struct {
+		Deleted *bool `json:"deleted"`
+	}
+	r := c.call("delete", map[string]any{"key": key}, &answer)
+	verify.That(answer.Deleted != nil, "expected delete to answer a boolean \"deleted\", observed %.160s", r.Body)
+	return *answer.Deleted
+}
+
+// incr sends op (incr or decr) with delta (nil: none) and returns its
+// "value".
+func (c *client) incr(op, key string, delta any) json.RawMessage {
+	GinkgoHelper()
+	body := map[string]any{"key": key}
+	if delta != nil {
+		body["delta"] = delta
+	}
+	var answer struct {
+		Value json.RawMessage `json:"value"`
+	}
+	c.call(op, body, &answer)
+	return answer.Value
+}
+
+// touch sends touch with a timeout and returns its "touched".
+func (c *client) touch(key string, timeout any) bool {
+	GinkgoHelper()
+	var answer struct {
+		Touched *bool `json:"touched"`
+	}
+	r := c.call("touch", map[string]any{"key": key, "timeout": timeout}, &answer)
+	verify.That(answer.Touched != nil, "expected touch to answer a boolean \"touched\", observed %.160s", r.Body)
+	return *answer.Touched
+}
+
+func expectNumber(got json.RawMessage, want int, what string) {
+	GinkgoHelper()
+	verify.That(sameJSON(got, want), "expected %s to answer value %d, observed %s", what, want, describeRaw(got))
+}
+
+func describeFound(f *bool) string {
+	if f == nil {
+		return "no \"found\" member"
+	}
+	return fmt.Sprintf("found %v", *f)
+}
+
+func describeRaw(v json.RawMessage) string {
+	if len(v) == 0 {
+		return "no value"
+	}
+	return string(v)
+}
+
+func keysOf(m map[string]json.RawMessage) string {
+	var keys []string
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	if len(keys) == 0 {
+		return "no keys"
+	}
+	return strings.Join(keys, ", ")
+}
