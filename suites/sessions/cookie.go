@@ -1,0 +1,147 @@
+package sessions
+
+import (
+	"net/http"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/reference/cookie"
+	"github.com/httpcheck/httpcheck/suites/internal/verify"
+)
+
+// exerciseCookie makes the target send the session cookie every way it
+// does in ordinary use: a new session, an update, a new lifetime, a
+// browser-close lifetime, a flush, and a cookie naming no session. It
+// returns every Set-Cookie line for the session cookie.
+func exerciseCookie(e *harness.Env) []string {
+	GinkgoHelper()
+	b := newBrowser(e)
+	k := uniqueKey("grammar")
+	var lines []string
+	collect := func(r *harness.Response) { lines = append(lines, r.SetCookie(settings(e).CookieName)...) }
+	collect(set(b, k, `"new"`))
+	real := heldKey(e, b)
+	collect(set(b, k, `"updated"`))
+	collect(b.PostJSON("session/expiry", map[string]int{"seconds": 600}))
+	collect(b.PostJSON("session/expiry", map[string]int{"seconds": 0}))
+	collect(b.PostJSON("session/flush", map[string]any{}))
+	if real != "" {
+		stale := settings(e).CookieName + "=" + inventKey(real)
+		collect(b.Do(harness.Request{Method: http.MethodGet, Path: "session/get", Query: harness.Query("key", k),
+			Cookie: &stale, NoStore: true, Note: "a session cookie that names no session"}))
+	}
+	return lines
+}
+
+var _ = Describe("sessions", Label("suite:sessions"), func() {
+	Describe("the session cookie", func() {
+		cookieName.It(func(e *harness.Env) {
+			s := settings(e)
+			r := set(newBrowser(e), uniqueKey("name"), `"v"`)
+			_, _, ok := sessionCookie(e, r)
+			verify.That(ok, "expected the first session/set of a new browser to set a cookie named %s (manifest cookie_name), observed Set-Cookie %s",
+				s.CookieName, describeLines(r.SetCookies))
+		})
+
+		cookieAge.It(func(e *harness.Env) {
+			s := settings(e)
+			if s.ExpireAtBrowserClose {
+				e.Skipf("the manifest declares expire_at_browser_close true: the session cookie has no lifetime by design (%s grades that)", cookieClose.ID)
+			}
+			line, sc, r := newSessionCookie(e)
+			secs, how, ok := lifetime(r, sc, e.Clock().Now())
+			verify.That(ok, "expected the session cookie to live cookie_age = %d seconds, observed no Max-Age or Expires in %q", s.CookieAge, line)
+			_, hasMaxAge := attribute(sc, "Max-Age")
+			slack := 2 // Expires has one-second granularity, and Date is rounded down
+			if hasMaxAge {
+				slack = 0
+			}
+			verify.That(secs >= s.CookieAge-slack && secs <= s.CookieAge+slack,
+				"expected the session cookie to live cookie_age = %d seconds, observed %s in %q", s.CookieAge, how, line)
+		})
+
+		cookieClose.It(func(e *harness.Env) {
+			s := settings(e)
+			b := newBrowser(e)
+			k := uniqueKey("close")
+			r := set(b, k, `"v"`)
+			line, sc := theSessionCookie(e, r, "the first session/set of a new browser")
+			_, how, persistent := lifetime(r, sc, e.Clock().Now())
+			By("closing the browser")
+			b.EndSession()
+			after := get(b, k)
+			if s.ExpireAtBrowserClose {
+				verify.That(!persistent, "expected a session cookie without Max-Age or Expires (manifest expire_at_browser_close true), observed %s in %q", how, line)
+				verify.That(!after.Found, "expected no session after the browser closed (manifest expire_at_browser_close true), observed %s still readable", k)
+				return
+			}
+			verify.That(persistent, "expected the session cookie to outlive the browser (manifest expire_at_browser_close false), observed no Max-Age or Expires in %q", line)
+			verify.That(after.Found, "expected the session to survive the browser closing (manifest expire_at_browser_close false), observed %s gone", k)
+		})
+
+		cookieHTTPOnly.It(func(e *harness.Env) {
+			s := settings(e)
+			line, sc, _ := newSessionCookie(e)
+			verify.That(sc.HttpOnly == s.CookieHTTPOnly, "expected HttpOnly %s on the session cookie (manifest cookie_httponly %v), observed %q",
+				presence(s.CookieHTTPOnly), s.CookieHTTPOnly, line)
+		})
+
+		cookieSameSite.It(func(e *harness.Env) {
+			s := settings(e)
+			line, sc, _ := newSessionCookie(e)
+			got, has := attribute(sc, "SameSite")
+			if s.CookieSameSite == "" {
+				verify.That(!has, "expected no SameSite on the session cookie (manifest cookie_samesite empty), observed %q", line)
+				return
+			}
+			verify.That(has && strings.EqualFold(got, s.CookieSameSite),
+				"expected SameSite=%s on the session cookie (manifest cookie_samesite), observed %q", s.CookieSameSite, line)
+		})
+
+		cookieSecure.It(func(e *harness.Env) {
+			s := settings(e)
+			line, sc, _ := newSessionCookie(e)
+			verify.That(sc.Secure == s.CookieSecure, "expected Secure %s on the session cookie (manifest cookie_secure %v), observed %q",
+				presence(s.CookieSecure), s.CookieSecure, line)
+		})
+
+		cookiePath.It(func(e *harness.Env) {
+			s := settings(e)
+			line, sc, _ := newSessionCookie(e)
+			got, has := attribute(sc, "Path")
+			verify.That(has && got == s.CookiePath, "expected Path=%s on the session cookie (manifest cookie_path), observed %q", s.CookiePath, line)
+		})
+
+		cookieDomain.It(func(e *harness.Env) {
+			s := settings(e)
+			line, sc, _ := newSessionCookie(e)
+			got, has := attribute(sc, "Domain")
+			if s.CookieDomain == nil {
+				verify.That(!has, "expected no Domain on the session cookie (manifest cookie_domain null: a host-only cookie), observed %q", line)
+				return
+			}
+			want := strings.TrimPrefix(*s.CookieDomain, ".")
+			verify.That(has && strings.EqualFold(strings.TrimPrefix(got, "."), want),
+				"expected Domain=%s on the session cookie (manifest cookie_domain), observed %q", want, line)
+		})
+
+		cookieGrammar.It(func(e *harness.Env) {
+			lines := exerciseCookie(e)
+			verify.That(len(lines) > 0, "expected the session endpoints to set the session cookie at least once, observed no Set-Cookie for it")
+			for _, line := range lines {
+				problems := cookie.Problems(line)
+				verify.That(len(problems) == 0, "expected every session Set-Cookie in the set-cookie-string grammar, observed %q: %s",
+					line, strings.Join(problems, "; "))
+			}
+		})
+	})
+})
+
+func presence(want bool) string {
+	if want {
+		return "present"
+	}
+	return "absent"
+}

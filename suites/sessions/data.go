@@ -1,0 +1,221 @@
+package sessions
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/suites/internal/verify"
+)
+
+// jsonCase is one JSON value a session must keep exactly, as the text the
+// harness sends.
+type jsonCase struct {
+	what  string
+	value string
+}
+
+// The values of the json checks. Each is stored under its own key in one
+// session and read back in a later request.
+var (
+	nestedValues = []jsonCase{
+		{"a deeply nested object", `{"a":{"b":{"c":{"d":[1,[2,[3,[4]]]]}}}}`},
+		{"an empty object", `{}`},
+		{"an empty list", `[]`},
+		{"empty containers inside containers", `{"o":{},"l":[],"lo":[{}],"ol":{"x":[]}}`},
+		{"a list of every kind", `[1,"two",3.5,true,false,null,{"k":"v"},["x"]]`},
+		{"an object with keys that need escaping", `{"a b":1,"a.b":2,"ключ":3,"":4,"\"q\"":5}`},
+	}
+	unicodeValues = []jsonCase{
+		{"accented Latin", `"ünïcødé façade"`},
+		{"CJK", `"日本語のテキスト"`},
+		{"astral-plane characters", `"😀 𝄞 🏳️‍🌈"`},
+		{"an escaped surrogate pair", `"\ud83d\ude00"`},
+		{"quotes, backslashes and slashes", `"say \"hi\" \\ back / slash"`},
+		{"control characters", `"tab\tnewline\ncr\rnul\u0000unit\u001fdel` + "\u007f" + `"`},
+		{"line and paragraph separators", `"a\u2028b\u2029c"`},
+		{"HTML-significant characters", `"<script>alert('&amp;')</script>"`},
+		{"the empty string", `""`},
+	}
+	largeIntegerValues = []jsonCase{
+		{"2^53 + 1", `9007199254740993`},
+		{"-(2^53 + 1)", `-9007199254740993`},
+		{"2^63 - 1", `9223372036854775807`},
+		{"-2^63", `-9223372036854775808`},
+		{"2^53 + 1 inside a list", `[9007199254740993]`},
+	}
+	floatValues = []jsonCase{
+		{"0.1", `0.1`},
+		{"a negative fraction", `-2.5`},
+		{"pi", `3.141592653589793`},
+		{"1e300", `1e300`},
+		{"the largest double", `1.7976931348623157e308`},
+		{"the smallest subnormal double", `5e-324`},
+		{"a small exponent", `2.5e-8`},
+		{"negative zero", `-0.0`},
+		{"1.0", `1.0`},
+	}
+	literalValues = []jsonCase{
+		{"null", `null`},
+		{"true", `true`},
+		{"false", `false`},
+		{"a list of literals", `[null,true,false]`},
+	}
+)
+
+// roundTrip stores every case in one session and reads each back.
+func roundTrip(e *harness.Env, cases []jsonCase) {
+	GinkgoHelper()
+	b := newBrowser(e)
+	keys := make([]string, len(cases))
+	for i, c := range cases {
+		keys[i] = uniqueKey("json")
+		By("storing " + c.what)
+		set(b, keys[i], c.value)
+	}
+	for i, c := range cases {
+		got := get(b, keys[i])
+		verify.That(got.Found, "expected session/get to find %s stored under %s, observed found false", c.what, keys[i])
+		verify.That(sameJSON([]byte(c.value), []byte(got.value())),
+			"expected %s to read back as %s, observed %s", c.what, canonical([]byte(c.value)), canonical([]byte(got.value())))
+	}
+}
+
+var _ = Describe("sessions", Label("suite:sessions"), func() {
+	Describe("data", func() {
+		setGet.It(func(e *harness.Env) {
+			b := newBrowser(e)
+			k := uniqueKey("setget")
+			set(b, k, `"hello"`)
+			got := get(b, k)
+			verify.That(got.Found && sameJSON([]byte(`"hello"`), got.Value),
+				"expected session/get of %s to answer found true with \"hello\", observed found %v with %s", k, got.Found, got.value())
+		})
+
+		overwrite.It(func(e *harness.Env) {
+			b := newBrowser(e)
+			k := uniqueKey("overwrite")
+			set(b, k, `"first"`)
+			set(b, k, `"second"`)
+			got := get(b, k)
+			verify.That(got.Found && sameJSON([]byte(`"second"`), got.Value),
+				"expected the second session/set of %s to replace the first, observed found %v with %s", k, got.Found, got.value())
+		})
+
+		getAbsent.It(func(e *harness.Env) {
+			b := newBrowser(e)
+			set(b, uniqueKey("other"), `1`) // a session exists, without this key
+			k := uniqueKey("absent")
+			got := get(b, k)
+			verify.That(!got.Found && got.value() == "null",
+				"expected session/get of a key never stored to answer found false and value null, observed found %v with %s", got.Found, got.value())
+		})
+
+		deleteKey.It(func(e *harness.Env) {
+			b := newBrowser(e)
+			k, keep := uniqueKey("delete"), uniqueKey("keep")
+			set(b, k, `"v"`)
+			set(b, keep, `"kept"`)
+			r := b.PostJSON("session/delete", map[string]string{"key": k})
+			verify.Status(r, "session/delete of a stored key", http.StatusOK)
+			var answer struct {
+				Deleted bool `json:"deleted"`
+			}
+			r.Decode(&answer)
+			verify.That(answer.Deleted, "expected session/delete of a stored key to answer deleted true, observed %s", strings.TrimSpace(string(r.Body)))
+			got := get(b, k)
+			verify.That(!got.Found, "expected %s to be gone after session/delete, observed found true with %s", k, got.value())
+			other := get(b, keep)
+			verify.That(other.Found, "expected session/delete of %s to leave %s alone, observed it gone", k, keep)
+		})
+
+		deleteAbsent.It(func(e *harness.Env) {
+			b := newBrowser(e)
+			set(b, uniqueKey("other"), `1`)
+			r := b.PostJSON("session/delete", map[string]string{"key": uniqueKey("absent")})
+			verify.Status(r, "session/delete of a key never stored", http.StatusOK)
+			var answer struct {
+				Deleted *bool `json:"deleted"`
+			}
+			r.Decode(&answer)
+			verify.That(answer.Deleted != nil && !*answer.Deleted,
+				"expected session/delete of a key never stored to answer deleted false, observed %s", strings.TrimSpace(string(r.Body)))
+		})
+
+		allData.It(func(e *harness.Env) {
+			b := newBrowser(e)
+			want := map[string]string{
+				uniqueKey("all"): `"text"`,
+				uniqueKey("all"): `42`,
+				uniqueKey("all"): `{"nested":[true]}`,
+			}
+			for k, v := range want {
+				set(b, k, v)
+			}
+			r := b.Get("session/all")
+			verify.Status(r, "session/all", http.StatusOK)
+			var answer struct {
+				Data map[string]json.RawMessage `json:"data"`
+			}
+			r.Decode(&answer)
+			for k, v := range want {
+				got, ok := answer.Data[k]
+				verify.That(ok, "expected session/all to list %s, observed keys %s", k, keysOf(answer.Data))
+				verify.That(sameJSON([]byte(v), got), "expected session/all to show %s = %s, observed %s", k, v, canonical(got))
+			}
+			verify.That(len(answer.Data) == len(want), "expected session/all to list exactly the %d keys stored, observed %s", len(want), keysOf(answer.Data))
+		})
+
+		isolation.It(func(e *harness.Env) {
+			alice, bob := newBrowser(e), newBrowser(e)
+			shared, onlyAlice := uniqueKey("shared"), uniqueKey("alice")
+			set(alice, shared, `"alice's"`)
+			set(alice, onlyAlice, `"secret"`)
+			set(bob, shared, `"bob's"`)
+			a, b := get(alice, shared), get(bob, shared)
+			verify.That(sameJSON([]byte(`"alice's"`), a.Value), "expected the first browser to read its own %s = \"alice's\", observed %s", shared, a.value())
+			verify.That(sameJSON([]byte(`"bob's"`), b.Value), "expected the second browser to read its own %s = \"bob's\", observed %s", shared, b.value())
+			leak := get(bob, onlyAlice)
+			verify.That(!leak.Found, "expected the second browser not to see the first browser's %s, observed it (%s)", onlyAlice, leak.value())
+			ka, kb := heldKey(e, alice), heldKey(e, bob)
+			verify.That(ka != kb, "expected two browsers to hold different session keys, observed %q in both", ka)
+		})
+
+		flushEmpties.It(func(e *harness.Env) {
+			b := newBrowser(e)
+			k := uniqueKey("flush")
+			set(b, k, `"before"`)
+			old := heldKey(e, b)
+			r := b.PostJSON("session/flush", map[string]any{})
+			verify.Status(r, "session/flush", http.StatusOK)
+			got := get(b, k)
+			verify.That(!got.Found, "expected the session to be empty after session/flush, observed %s = %s", k, got.value())
+			now := heldKey(e, b)
+			verify.That(old == "" || now != old, "expected session/flush to forget the session key, observed the browser still holding %q", old)
+		})
+	})
+
+	Describe("JSON values", func() {
+		jsonNested.It(func(e *harness.Env) { roundTrip(e, nestedValues) })
+		jsonUnicode.It(func(e *harness.Env) { roundTrip(e, unicodeValues) })
+		jsonLargeInt.It(func(e *harness.Env) { roundTrip(e, largeIntegerValues) })
+		jsonFloat.It(func(e *harness.Env) { roundTrip(e, floatValues) })
+		jsonLiterals.It(func(e *harness.Env) { roundTrip(e, literalValues) })
+	})
+})
+
+func keysOf(m map[string]json.RawMessage) string {
+	if len(m) == 0 {
+		return "none"
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return strings.Join(keys, ", ")
+}

@@ -1,0 +1,149 @@
+package sessions
+
+import (
+	"net/http"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/harness/check"
+	"github.com/httpcheck/httpcheck/suites/internal/verify"
+)
+
+// Lifetimes in the shared wait: the short one ends within it, the long one
+// outlives it by far. set_expiry counts whole seconds, so the wait leaves a
+// second of slack over the short lifetime.
+const (
+	shortLifetime = 2 * time.Second
+	sharedWait    = 3 * time.Second
+	longLifetime  = 1000 * time.Second
+)
+
+// expiryAnswer is what session/expiry answers.
+type expiryAnswer struct {
+	SecondsLeft    *float64 `json:"seconds_left"`
+	AtBrowserClose *bool    `json:"at_browser_close"`
+}
+
+// setExpiry asks for a lifetime of d (0: at browser close) and returns the
+// answer, which sets the cookie anew; it does not assert.
+func trySetExpiry(b *harness.Browser, d time.Duration) *harness.Response {
+	return b.PostJSON("session/expiry", map[string]int{"seconds": int(d / time.Second)})
+}
+
+func setExpiry(b *harness.Browser, d time.Duration) *harness.Response {
+	GinkgoHelper()
+	r := trySetExpiry(b, d)
+	verify.Status(r, "session/expiry", http.StatusOK)
+	return r
+}
+
+func readExpiry(b *harness.Browser) expiryAnswer {
+	GinkgoHelper()
+	r := b.Get("session/expiry")
+	verify.Status(r, "GET session/expiry", http.StatusOK)
+	var a expiryAnswer
+	r.Decode(&a)
+	verify.That(a.SecondsLeft != nil && a.AtBrowserClose != nil, "expected GET session/expiry to answer seconds_left and at_browser_close, observed %s", r.Body)
+	return a
+}
+
+// timed is a session set up before the shared wait.
+type timed struct {
+	b        *harness.Browser
+	key      string // the session key the browser held
+	dataKey  string
+	readable bool // the data read back before the wait
+}
+
+// startTimed stores a value, gives the session lifetime d and reads the
+// value back, without asserting: a setup must not fail the whole group.
+func startTimed(e *harness.Env, d time.Duration) *timed {
+	x := &timed{b: newBrowser(e), dataKey: uniqueKey("timed")}
+	trySet(x.b, x.dataKey, `"alive"`)
+	trySetExpiry(x.b, d)
+	x.key = heldKey(e, x.b)
+	a, ok := tryGet(x.b, x.dataKey)
+	x.readable = ok && a.Found
+	return x
+}
+
+func (x *timed) expectReadableAtFirst(what string) {
+	GinkgoHelper()
+	verify.That(x.readable && x.key != "", "expected %s to hold its data and a session cookie right after it was set up, observed neither (see the first exchanges)", what)
+}
+
+var _ = Describe("sessions", Label("suite:sessions"), func() {
+	check.Waiting("session lifetimes, sharing one wait", sharedWait, func(w *check.WaitGroup) {
+		w.Before(func(e *harness.Env) { settings(e) })
+
+		w.It(expiryServer, func(e *harness.Env) func(*harness.Env) {
+			x := startTimed(e, shortLifetime)
+			return func(e *harness.Env) {
+				x.expectReadableAtFirst("a session given " + shortLifetime.String())
+				got := replayGet(e, x.key, x.dataKey)
+				verify.That(!got.Found, "expected no data once the session's %s passed, observed %s = %s when its old cookie was replayed by hand",
+					shortLifetime, x.dataKey, got.value())
+			}
+		})
+
+		w.It(expiryLives, func(e *harness.Env) func(*harness.Env) {
+			x := startTimed(e, longLifetime)
+			return func(e *harness.Env) {
+				x.expectReadableAtFirst("a session given " + longLifetime.String())
+				got := get(x.b, x.dataKey)
+				verify.That(got.Found, "expected the session to hold %s while its %s run, observed it gone after %s", x.dataKey, longLifetime, sharedWait)
+			}
+		})
+	})
+
+	Describe("lifetimes", func() {
+		expiryCookie.It(func(e *harness.Env) {
+			const n = 60
+			b := newBrowser(e)
+			set(b, uniqueKey("expiry"), `"v"`)
+			r := setExpiry(b, n*time.Second)
+			line, sc := theSessionCookie(e, r, "session/expiry")
+			secs, how, ok := lifetime(r, sc, e.Clock().Now())
+			verify.That(ok && secs >= n-2 && secs <= n, "expected the session cookie to get a lifetime of %d seconds after session/expiry %d, observed %s in %q", n, n, how, line)
+			a := readExpiry(b)
+			verify.That(*a.SecondsLeft >= n-3 && *a.SecondsLeft <= n && !*a.AtBrowserClose,
+				"expected GET session/expiry to report about %d seconds left, not at browser close, observed %v seconds, at_browser_close %v", n, *a.SecondsLeft, *a.AtBrowserClose)
+		})
+
+		expiryAtClose.It(func(e *harness.Env) {
+			b := newBrowser(e)
+			k := uniqueKey("atclose")
+			set(b, k, `"v"`)
+			r := setExpiry(b, 0)
+			line, sc := theSessionCookie(e, r, "session/expiry 0")
+			_, how, persistent := lifetime(r, sc, e.Clock().Now())
+			verify.That(!persistent, "expected session/expiry 0 to send the cookie without Max-Age or Expires, observed %s in %q", how, line)
+			a := readExpiry(b)
+			verify.That(*a.AtBrowserClose, "expected GET session/expiry to report at_browser_close true after session/expiry 0, observed false")
+			verify.That(get(b, k).Found, "expected the session to keep %s until the browser closes, observed it gone at once", k)
+			By("closing the browser")
+			b.EndSession()
+			after := get(b, k)
+			verify.That(!after.Found, "expected no session after the browser closed, observed %s = %s", k, after.value())
+		})
+
+		expiryAge.It(func(e *harness.Env) {
+			s := settings(e)
+			age := time.Duration(s.CookieAge) * time.Second
+			wait := age + 2*time.Second
+			e.RequireWait(wait)
+			b := newBrowser(e)
+			k := uniqueKey("age")
+			set(b, k, `"v"`)
+			key := heldKey(e, b)
+			verify.That(key != "", "expected the first session/set to give the browser a session cookie, observed none")
+			By("letting cookie_age pass: " + wait.String())
+			e.Advance(wait)
+			got := replayGet(e, key, k)
+			verify.That(!got.Found, "expected no data once cookie_age (%d s) passed without a save, observed %s = %s when the old cookie was replayed by hand",
+				s.CookieAge, k, got.value())
+		})
+	})
+})
