@@ -31,8 +31,15 @@ type Options struct {
 	// zero value is a private cache, dedicated to a single user, as in a
 	// browser. Shared caches honour s-maxage and proxy-revalidate, refuse
 	// private responses, and store responses to requests with
-	// Authorization only when the response allows it.
+	// Authorization only when the response allows it. A shared cache also
+	// does what a proxy is for: it serves stale responses where RFC 5861
+	// allows it (stale.go), and answers its clients' conditional requests
+	// from storage (RFC 9111 §4.3.2, conditional.go).
 	Shared bool
+	// MaxStorage caps the bytes of stored responses (content and header
+	// fields); the least recently used responses are evicted to stay under
+	// it. Zero means no cap.
+	MaxStorage int64
 }
 
 // Source says where a response returned by Do came from.
@@ -59,6 +66,11 @@ const (
 	// usable (RFC 9111 §5.2.1.7), or because a stale response with
 	// must-revalidate could not be validated (RFC 9111 §5.2.2.2).
 	SourceGenerated Source = "generated"
+	// SourceStale: a shared cache served a stale response from storage
+	// because the origin allowed it: within stale-while-revalidate, while
+	// revalidating it in the background, or within stale-if-error, because
+	// the origin failed (RFC 5861).
+	SourceStale Source = "stale"
 )
 
 // Cache is an HTTP cache (RFC 9111) usable as an http.RoundTripper. It is
@@ -70,11 +82,13 @@ type Cache struct {
 	shared      bool
 	maxBodySize int64
 	store       storage
+	background  revalidations // stale-while-revalidate in flight (stale.go)
 }
 
 // New returns an empty cache.
 func New(o Options) *Cache {
 	c := &Cache{transport: o.Transport, clock: o.Clock, shared: o.Shared, maxBodySize: DefaultMaxBodySize}
+	c.store.maxBytes = o.MaxStorage
 	if c.transport == nil {
 		c.transport = http.DefaultTransport
 	}
@@ -102,12 +116,14 @@ func (c *Cache) Len() int { return c.store.len() }
 // Only GET responses are stored; a HEAD request can be answered from a
 // stored GET response and updates it (RFC 9111 §4.3.5). Requests with other
 // safe methods pass through, and requests with unsafe ones pass through and
-// invalidate (RFC 9111 §4.4). A GET or HEAD request carrying its own
-// preconditions (If-None-Match, If-Modified-Since, If-Match,
-// If-Unmodified-Since, If-Range) or a Range passes through untouched and is
-// not stored, as a browser does for such requests (the Fetch standard sets
-// the cache mode to "no-store" then): the caller is validating or asking for
-// something this cache does not hold, and wants the origin's answer.
+// invalidate (RFC 9111 §4.4). In a private cache, a GET or HEAD request
+// carrying its own preconditions (If-None-Match, If-Modified-Since,
+// If-Match, If-Unmodified-Since, If-Range) or a Range passes through
+// untouched and is not stored, as a browser does for such requests (the
+// Fetch standard sets the cache mode to "no-store" then): the caller is
+// validating or asking for something this cache does not hold, and wants
+// the origin's answer. A shared cache answers If-None-Match and
+// If-Modified-Since itself when it holds a response (conditional.go).
 func (c *Cache) Do(req *http.Request) (*http.Response, Source, error) {
 	if req.URL == nil {
 		return nil, "", errors.New("httpcache: request has no URL")
@@ -124,6 +140,9 @@ func (c *Cache) Do(req *http.Request) (*http.Response, Source, error) {
 	if method != http.MethodGet && method != http.MethodHead {
 		return c.forward(req)
 	}
+	if c.shared && isValidationRequest(req.Header) {
+		return c.answerValidation(req, reqCC)
+	}
 	if hasPreconditions(req.Header) || len(req.Header.Values("Range")) > 0 {
 		if reqCC.OnlyIfCached() {
 			return c.gatewayTimeout(req, "only-if-cached: a conditional or range request cannot be answered from storage"), SourceGenerated, nil
@@ -131,14 +150,19 @@ func (c *Cache) Do(req *http.Request) (*http.Response, Source, error) {
 		return c.forward(req)
 	}
 
+	now := c.clock.Now()
 	e := c.store.lookup(cacheKey(req.URL), req.Header)
-	if e != nil && c.canReuse(e, reqCC, c.clock.Now()) {
+	if e != nil && c.canReuse(e, reqCC, now) {
 		return c.fromStorage(req, e, true), SourceCache, nil
 	}
 	if reqCC.OnlyIfCached() {
 		// RFC 9111 §5.2.1.7: respond with a stored response consistent
 		// with the other constraints of the request or a 504.
 		return c.gatewayTimeout(req, "only-if-cached: no stored response can be used"), SourceGenerated, nil
+	}
+	if e != nil && c.mayServeWhileRevalidating(e, reqCC, now) {
+		c.revalidateInBackground(req, e)
+		return c.fromStorage(req, e, true), SourceStale, nil
 	}
 	if e != nil && hasValidators(e.header, e.responseTime) {
 		return c.validate(req, e, reqCC)
@@ -363,7 +387,12 @@ func (c *Cache) validate(req *http.Request, e *entry, reqCC Directives) (*http.R
 	case resp.StatusCode >= 500:
 		// RFC 9111 §4.3.3: on a 5xx the cache can forward the response
 		// or act as if the server failed to respond. This cache forwards
-		// it and keeps the stored response.
+		// it and keeps the stored response, unless stale-if-error lets a
+		// shared cache serve the stored one (RFC 5861 §4).
+		if c.mayServeStaleOnError(e, reqCC, responseTime) {
+			discard(resp)
+			return c.fromStorage(req, e, true), SourceStale, nil
+		}
 		return resp, SourceNetwork, nil
 	}
 	// RFC 9111 §4.3.3: a full response means none of the stored responses
@@ -375,10 +404,16 @@ func (c *Cache) validate(req *http.Request, e *entry, reqCC Directives) (*http.R
 // e needed validation. A response with must-revalidate gets a generated 504:
 // "if a cache is disconnected, the cache MUST generate an error response
 // rather than reuse the stale response. The generated status code SHOULD be
-// 504 (Gateway Timeout)" (RFC 9111 §5.2.2.2). Otherwise the error is
-// returned: serving stale while disconnected is permitted (RFC 9111 §4.2.4)
-// but never done here, since a harness must see a target that fails.
+// 504 (Gateway Timeout)" (RFC 9111 §5.2.2.2). A shared cache serves the
+// stale response when stale-if-error allows it (RFC 5861 §4). Otherwise the
+// error is returned: serving stale while disconnected is permitted (RFC 9111
+// §4.2.4) but not done without the origin's permission, since a harness
+// must see a target that fails and a proxy's client must see the origin's
+// failure.
 func (c *Cache) failedValidation(req *http.Request, e *entry, err error) (*http.Response, Source, error) {
+	if c.mayServeStaleOnError(e, ParseCacheControl(req.Header.Values("Cache-Control")), c.clock.Now()) {
+		return c.fromStorage(req, e, true), SourceStale, nil
+	}
 	if c.mustRevalidate(e) {
 		return c.gatewayTimeout(req, "must-revalidate: the stored response could not be validated: "+err.Error()), SourceGenerated, nil
 	}
@@ -398,7 +433,13 @@ func (c *Cache) fetch(req *http.Request, old *entry, reqCC Directives) (*http.Re
 	}
 	responseTime := c.clock.Now()
 	if resp.StatusCode >= 500 && old != nil {
-		return resp, SourceNetwork, nil // as in validate: keep the stored response
+		// As in validate: keep the stored response, and serve it where
+		// stale-if-error allows.
+		if c.mayServeStaleOnError(old, reqCC, responseTime) {
+			discard(resp)
+			return c.fromStorage(req, old, true), SourceStale, nil
+		}
+		return resp, SourceNetwork, nil
 	}
 	return c.fromNetwork(req, resp, old, reqCC, requestTime, responseTime, SourceNetwork)
 }

@@ -6,9 +6,9 @@
 // headers with ParseCacheControl, ParseETag and ParseHTTPDate.
 //
 // The texts followed are RFC 9110 (HTTP Semantics) and RFC 9111 (HTTP
-// Caching), both June 2022, plus RFC 5861 and RFC 8246 for the
-// stale-while-revalidate, stale-if-error and immutable directives, which are
-// parsed but not acted upon. Sections are cited as "RFC 9111 §4.2.3" on the
+// Caching), both June 2022, plus RFC 5861 for the stale-while-revalidate and
+// stale-if-error directives (acted upon by a shared cache only) and RFC 8246
+// for immutable (parsed, not acted upon). Sections are cited as "RFC 9111 §4.2.3" on the
 // lines that implement them, and the code follows the RFC's step order and
 // names (freshnessLifetime, currentAge, secondaryKeysMatch) even where a
 // shortcut would do: this package is the slow, literal oracle.
@@ -69,6 +69,22 @@
 // and Vary: * means no later request ever matches. Several responses can be
 // stored under one primary key, one per secondary key.
 //
+// # Private and shared
+//
+// The harness browses through a private cache, as a browser does. The
+// reference proxy (reference/proxy) keeps a shared one (Options.Shared),
+// which differs where RFC 9111 makes it differ — s-maxage,
+// proxy-revalidate, private, Authorization (§3.5) — and does what a cache
+// in the middle is for:
+//
+//   - it serves a stale response while revalidating it in the background
+//     within stale-while-revalidate, and when the origin fails within
+//     stale-if-error (RFC 5861; stale.go), unless a directive forbids
+//     serving it stale (RFC 9111 §4.2.4);
+//   - it answers its clients' If-None-Match and If-Modified-Since from
+//     storage (RFC 9111 §4.3.2; conditional.go);
+//   - with Options.MaxStorage it evicts the least recently used responses.
+//
 // # Choices and deviations
 //
 // Where the RFCs leave room, this package chooses the literal or the more
@@ -78,12 +94,18 @@
 //   - Only GET responses are stored; HEAD requests are answered from and
 //     update stored GET responses. Responses to POST, although cacheable
 //     under conditions, are never stored.
-//   - Requests that carry their own preconditions or a Range bypass storage
-//     entirely, as in browsers (the Fetch standard's "no-store" mode).
-//   - The cache never serves a stale response unless the request allows it
-//     with max-stale: not when the origin is unreachable (the error is
-//     returned, or a 504 for must-revalidate), and not under
-//     stale-while-revalidate or stale-if-error.
+//   - In a private cache, requests that carry their own preconditions or a
+//     Range bypass storage entirely, as in browsers (the Fetch standard's
+//     "no-store" mode). A shared cache forwards requests with If-Match,
+//     If-Unmodified-Since, If-Range or Range untouched, and validates with
+//     its own validators only (the union with the client's entity-tags of
+//     RFC 9111 §4.3.2 is a MAY it does not take).
+//   - A private cache never serves a stale response unless the request
+//     allows it with max-stale: not when the origin is unreachable (the
+//     error is returned, or a 504 for must-revalidate), and not under
+//     stale-while-revalidate or stale-if-error. A shared cache serves stale
+//     only where the origin allowed it with those two directives; a proxy's
+//     "out-of-band contract" (RFC 9111 §4.2.4) is left to real proxies.
 //   - Invalid freshness information (max-age=abc, Expires: 0) makes a
 //     response stale, never falls through to the next rule.
 //   - A 304 that does not identify the stored response (RFC 9111 §4.3.4,

@@ -38,12 +38,38 @@ type entry struct {
 	seq   uint64 // storage order, for deterministic choices
 }
 
+// size is what an entry counts against Options.MaxStorage: its content and
+// its header fields.
+func (e *entry) size() int64 {
+	n := int64(len(e.body))
+	for k, vs := range e.header {
+		for _, v := range vs {
+			n += int64(len(k) + len(v) + 4)
+		}
+	}
+	return n
+}
+
 // storage holds entries by primary cache key. Several entries share a key
 // when the resource varies (RFC 9111 §4.1).
 type storage struct {
 	mu      sync.Mutex
 	entries map[string][]*entry
 	seq     uint64
+	// maxBytes caps used (the sum of entry sizes); 0 means no cap.
+	maxBytes, used int64
+	// lastUse orders entries for eviction, least recently used first. It
+	// lives here, not in the entry, because entries never change.
+	lastUse map[*entry]uint64
+}
+
+// touch records a use of e; s.mu is held.
+func (s *storage) touch(e *entry) {
+	if s.lastUse == nil {
+		s.lastUse = map[*entry]uint64{}
+	}
+	s.seq++
+	s.lastUse[e] = s.seq
 }
 
 // cacheKey is the primary cache key (RFC 9111 §2): the request method and
@@ -102,6 +128,9 @@ func (s *storage) lookup(key string, h http.Header) *entry {
 			best = e
 		}
 	}
+	if best != nil {
+		s.touch(best)
+	}
 	return best
 }
 
@@ -123,13 +152,37 @@ func (s *storage) put(e *entry, h http.Header) {
 	}
 	s.seq++
 	e.seq = s.seq
+	s.touch(e)
 	kept := []*entry{e}
+	s.used += e.size()
 	for _, old := range s.entries[e.key] {
 		if !secondaryKeysMatch(old, h) {
 			kept = append(kept, old)
+		} else {
+			s.used -= old.size()
+			delete(s.lastUse, old)
 		}
 	}
 	s.entries[e.key] = kept
+	s.evict()
+}
+
+// evict removes the least recently used entries until the storage is
+// within its cap. RFC 9111 leaves replacement to the cache; a proxy that
+// runs for long must have one.
+func (s *storage) evict() {
+	for s.maxBytes > 0 && s.used > s.maxBytes {
+		var lru *entry
+		for e, use := range s.lastUse {
+			if lru == nil || use < s.lastUse[lru] {
+				lru = e
+			}
+		}
+		if lru == nil {
+			return
+		}
+		s.removeLocked(lru)
+	}
 }
 
 // replace puts e in place of old, if old is still stored; it reports whether
@@ -144,6 +197,10 @@ func (s *storage) replace(old, e *entry) bool {
 			s.seq++
 			e.seq = s.seq
 			list[i] = e
+			s.used += e.size() - old.size()
+			delete(s.lastUse, old)
+			s.touch(e)
+			s.evict()
 			return true
 		}
 	}
@@ -154,10 +211,16 @@ func (s *storage) replace(old, e *entry) bool {
 func (s *storage) remove(e *entry) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.removeLocked(e)
+}
+
+func (s *storage) removeLocked(e *entry) {
 	list := s.entries[e.key]
 	for i, x := range list {
 		if x == e {
 			list = append(list[:i:i], list[i+1:]...)
+			s.used -= e.size()
+			delete(s.lastUse, e)
 			break
 		}
 	}
@@ -174,13 +237,20 @@ func (s *storage) remove(e *entry) {
 func (s *storage) invalidate(u *url.URL) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.entries, cacheKey(u))
+	key := cacheKey(u)
+	for _, e := range s.entries[key] {
+		s.used -= e.size()
+		delete(s.lastUse, e)
+	}
+	delete(s.entries, key)
 }
 
 func (s *storage) clear() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.entries = nil
+	s.used = 0
+	s.lastUse = nil
 }
 
 func (s *storage) len() int {
