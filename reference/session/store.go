@@ -168,6 +168,8 @@ var backends = []backend{
 	{"sqlite", "sqlite:PATH", openSQLite},
 	{"file", "file:DIR", openFile},
 	{"signed", "signed (secret from $" + SecretKeyEnv + ")", openSigned},
+	{"redis", "redis://HOST:PORT/DB", openRedis},
+	{"postgres", "postgres://USER@HOST:PORT/DB", openPostgres},
 }
 
 // Open opens the store a URL names:
@@ -179,6 +181,14 @@ var backends = []backend{
 //	              environment (SecretKeyEnv, SecretKeyFallbacksEnv).
 //	              Such sessions cannot be invalidated by the server: see
 //	              NewSigned.
+//	redis://HOST:PORT/DB[?prefix=NAME]
+//	              Redis, keys under NAME:session: (default
+//	              "httpcheck"); Redis expires records by TTL
+//	postgres://USER@HOST:PORT/DB[?search_path=SCHEMA]
+//	              PostgreSQL, one table created at open
+//
+// Several instances pointed at one Redis or PostgreSQL share their
+// sessions; opening either fails when the server does not answer.
 //
 // An empty URL means DefaultURL. The clock decides which records are expired.
 func Open(rawURL string, c clock.Clock) (Store, error) {
