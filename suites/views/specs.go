@@ -1,0 +1,236 @@
+package views
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/harness/check"
+	"github.com/httpcheck/httpcheck/reference/httpcache"
+	"github.com/httpcheck/httpcheck/suites/internal/verify"
+)
+
+// TTLs in the shared wait: short ones expire within it, long ones outlive
+// it by far. Expiry has whole-second granularity, so the wait leaves a
+// second of slack over the short ttl.
+const (
+	shortTTL   = 2    // seconds
+	longTTL    = 1000 // seconds
+	sharedWait = 3 * time.Second
+	// defaultFragmentTTL is the contract's default for views/fragment.
+	defaultFragmentTTL = 500 * time.Second
+)
+
+var _ = Describe("cached views", Label("suite:views"), func() {
+	Describe("the per-view cache", func() {
+		cachedOnce.It(func(e *harness.Env) {
+			requireShared(e)
+			b, q := e.NewBrowser(), cachedQuery(longTTL, newID())
+			first, _ := getRender(b, "views/cached", q, "first GET: a miss")
+			second, _ := getRender(b, "views/cached", q, "second GET within the ttl: a hit")
+			verify.That(second.sameRender(first), "expected a second GET of views/cached within its ttl of %d s to answer the stored render (%s), observed %s", longTTL, first, second)
+		})
+
+		cachedShared.It(func(e *harness.Env) {
+			requireShared(e)
+			q := cachedQuery(longTTL, newID())
+			first, r := getRender(e.NewBrowser(), "views/cached", q, "first client")
+			if vary := strings.ToLower(strings.Join(r.Header.Values("Vary"), ",")); strings.Contains(vary, "user-agent") {
+				e.Skipf("views/cached varies on User-Agent (Vary: %s), so clients with other User-Agents may get other entries", vary)
+			}
+			other := fetch(e.NewBrowser(), "views/cached", q, http.Header{"User-Agent": {"httpcheck second client"}}, "a second client, another User-Agent")
+			second := readRender(other)
+			verify.That(second.sameRender(first), "expected a second client to get the render the first one caused (%s), since the key is the URL, observed %s", first, second)
+		})
+
+		cachedMaxAge.It(func(e *harness.Env) {
+			requireViews(e)
+			ttl := 600
+			_, r := getRender(e.NewBrowser(), "views/cached", cachedQuery(ttl, newID()), "")
+			d := httpcache.ParseCacheControl(r.Header.Values("Cache-Control"))
+			got, ok := d.MaxAge()
+			verify.That(ok && got == time.Duration(ttl)*time.Second, "expected Cache-Control max-age=%d on views/cached?ttl=%d, observed %q", ttl, ttl, strings.Join(r.Header.Values("Cache-Control"), ", "))
+		})
+
+		cachedExpires.It(func(e *harness.Env) {
+			requireViews(e)
+			ttl := 600
+			_, r := getRender(e.NewBrowser(), "views/cached", cachedQuery(ttl, newID()), "")
+			date, ok1 := httpcache.ParseHTTPDate(r.Header.Get("Date"))
+			exp, ok2 := httpcache.ParseHTTPDate(r.Header.Get("Expires"))
+			verify.That(ok1, "expected a Date on views/cached, observed %q", r.Header.Get("Date"))
+			verify.That(ok2, "expected an Expires HTTP-date on views/cached?ttl=%d, observed %q", ttl, r.Header.Get("Expires"))
+			want := date.Add(time.Duration(ttl) * time.Second)
+			diff := exp.Sub(want)
+			verify.That(diff >= -time.Second && diff <= time.Second, "expected Expires to be Date + ttl (%s), observed %s (%s off)",
+				httpcache.FormatHTTPDate(want), r.Header.Get("Expires"), diff)
+		})
+
+		cachedBadTTL.It(func(e *harness.Env) {
+			requireViews(e)
+			b := e.NewBrowser()
+			for _, ttl := range []string{"", "ten", "-5", "0", "1.5"} {
+				q := []string{"probe", newID()}
+				what := "views/cached without a ttl"
+				if ttl != "" {
+					q = append(q, "ttl", ttl)
+					what = fmt.Sprintf("views/cached?ttl=%s", ttl)
+				}
+				expectError(fetch(b, "views/cached", q, nil, ""), what, http.StatusBadRequest)
+			}
+		})
+
+		uncachedEvery.It(func(e *harness.Env) {
+			requireViews(e)
+			b, q := e.NewBrowser(), []string{"probe", newID()}
+			prev, _ := getRender(b, "views/uncached", q, "first GET")
+			for i := 2; i <= 3; i++ {
+				next, _ := getRender(b, "views/uncached", q, fmt.Sprintf("GET number %d", i))
+				verify.That(next.Renders > prev.Renders, "expected views/uncached to render on every request, but GET number %d answered renders %d after %d", i, next.Renders, prev.Renders)
+				prev = next
+			}
+		})
+	})
+
+	Describe("the fragment cache", func() {
+		fragmentPage.It(func(e *harness.Env) {
+			requireViews(e)
+			user := newID()
+			p := getPage(e.NewBrowser(), user, 0, "")
+			verify.That(p.user == user, "expected the sidebar's data-user to be %q, observed %q", user, p.user)
+		})
+
+		fragmentCached.It(func(e *harness.Env) {
+			requireShared(e)
+			b, user := e.NewBrowser(), newID()
+			first := getPage(b, user, longTTL, "first request: the sidebar renders")
+			second := getPage(b, user, longTTL, "second request: the sidebar is cached")
+			verify.That(second.sidebar == first.sidebar, "expected the second page for %s to carry the cached sidebar (data-renders %d), observed data-renders %d", user, first.sidebar, second.sidebar)
+		})
+
+		fragmentContent.It(func(e *harness.Env) {
+			requireShared(e)
+			b, user := e.NewBrowser(), newID()
+			prev := getPage(b, user, longTTL, "first request")
+			for i := 2; i <= 3; i++ {
+				next := getPage(b, user, longTTL, fmt.Sprintf("request number %d", i))
+				verify.That(next.content > prev.content, "expected main#content to render on every request, but request number %d carried data-renders %d after %d", i, next.content, prev.content)
+				prev = next
+			}
+		})
+
+		fragmentPerUser.It(func(e *harness.Env) {
+			requireShared(e)
+			b, ann, bob := e.NewBrowser(), newID()+"-ann", newID()+"-bob"
+			for _, step := range []struct{ user, note string }{
+				{ann, "ann's first page"}, {bob, "bob's first page"}, {ann, "ann's page again"}, {bob, "bob's page again"},
+			} {
+				p := getPage(b, step.user, longTTL, step.note)
+				verify.That(p.user == step.user, "expected %s to carry a sidebar with data-user %q, observed %q", step.note, step.user, p.user)
+			}
+		})
+
+		fragmentDefaultTTL.It(func(e *harness.Env) {
+			requireShared(e)
+			e.RequireWait(defaultFragmentTTL + time.Second)
+			b, user := e.NewBrowser(), newID()
+			first := getPage(b, user, 0, "no ttl: the sidebar renders")
+			e.Advance(defaultFragmentTTL - 2*time.Second)
+			before := getPage(b, user, 0, "2 s before the default ttl passes")
+			verify.That(before.sidebar == first.sidebar, "expected the sidebar to stay cached for the default 500 s, but 498 s after the first render it carried data-renders %d instead of %d",
+				before.sidebar, first.sidebar)
+			e.Advance(3 * time.Second)
+			after := getPage(b, user, 0, "1 s after the default ttl passed")
+			verify.That(after.sidebar != first.sidebar, "expected the sidebar to render again once the default 500 s passed, observed the cached data-renders %d", after.sidebar)
+		})
+
+		fragmentEscaped.It(func(e *harness.Env) {
+			requireViews(e)
+			user := newID() + `"><script>alert(1)</script><b x='`
+			r := fetch(e.NewBrowser(), "views/fragment", fragmentQuery(user, 0), nil, "a user name full of markup")
+			verify.Status(r, "views/fragment with a user name full of markup", http.StatusOK)
+			doc, err := goquery.NewDocumentFromReader(bytes.NewReader(r.Body))
+			verify.That(err == nil, "expected views/fragment to be HTML, observed a body that does not parse: %v", err)
+			scripts := doc.Find("script").Length()
+			verify.That(scripts == 0, "expected the user name %q never to become markup, observed %d script elements in the page", user, scripts)
+			p := readPage(r)
+			verify.That(p.user == user, "expected the sidebar's data-user to be the user name %q as text, observed %q", user, p.user)
+		})
+
+		fragmentNoUser.It(func(e *harness.Env) {
+			requireViews(e)
+			expectError(fetch(e.NewBrowser(), "views/fragment", nil, nil, ""), "views/fragment without a user", http.StatusBadRequest)
+		})
+	})
+
+	check.Waiting("expiry, sharing one wait", sharedWait, func(w *check.WaitGroup) {
+		w.Before(requireShared)
+
+		// cachedBefore GETs views/cached before the wait, asserting
+		// nothing.
+		cachedBefore := func(e *harness.Env, ttl int, extra ...string) (*harness.Browser, []string, *harness.Response) {
+			b, q := e.NewBrowser(), cachedQuery(ttl, newID(), extra...)
+			return b, q, fetch(b, "views/cached", q, nil, "before the wait")
+		}
+		fragmentBefore := func(e *harness.Env, ttl int) (*harness.Browser, string, *harness.Response) {
+			b, user := e.NewBrowser(), newID()
+			return b, user, fetch(b, "views/fragment", fragmentQuery(user, ttl), nil, "before the wait")
+		}
+
+		w.It(cachedAfterTTL, func(e *harness.Env) func(*harness.Env) {
+			b, q, r := cachedBefore(e, shortTTL)
+			return func(e *harness.Env) {
+				first := readRender(r)
+				after, _ := getRender(b, "views/cached", q, "after the ttl passed")
+				verify.That(after.Renders > first.Renders, "expected views/cached?ttl=%d to render again once %s passed, observed the stored render (%s)", shortTTL, sharedWait, after)
+			}
+		})
+
+		w.It(cachedLives, func(e *harness.Env) func(*harness.Env) {
+			b, q, r := cachedBefore(e, longTTL)
+			return func(e *harness.Env) {
+				first := readRender(r)
+				after, _ := getRender(b, "views/cached", q, "within the ttl")
+				verify.That(after.sameRender(first), "expected views/cached?ttl=%d to stay cached %s later (%s), observed %s", longTTL, sharedWait, first, after)
+			}
+		})
+
+		w.It(cachedQueryKey, func(e *harness.Env) func(*harness.Env) {
+			b, q, r := cachedBefore(e, longTTL, "variant", "a")
+			return func(e *harness.Env) {
+				a := readRender(r)
+				other := slices.Clone(q)
+				other[len(other)-1] = "b"
+				fresh, _ := getRender(b, "views/cached", other, "the same URL with variant=b")
+				verify.That(fresh.RenderedAt.After(a.RenderedAt), "expected variant=b to be an entry of its own, rendered now, observed the render of variant=a (%s): %s", a, fresh)
+				again, _ := getRender(b, "views/cached", q, "variant=a again")
+				verify.That(again.sameRender(a), "expected variant=a to stay cached (%s) beside variant=b, observed %s", a, again)
+			}
+		})
+
+		w.It(fragmentAfterTTL, func(e *harness.Env) func(*harness.Env) {
+			b, user, r := fragmentBefore(e, shortTTL)
+			return func(e *harness.Env) {
+				first := readPage(r)
+				after := getPage(b, user, shortTTL, "after the ttl passed")
+				verify.That(after.sidebar > first.sidebar, "expected the sidebar cached for %d s to render again once %s passed, observed the stored data-renders %d", shortTTL, sharedWait, after.sidebar)
+			}
+		})
+
+		w.It(fragmentLives, func(e *harness.Env) func(*harness.Env) {
+			b, user, r := fragmentBefore(e, longTTL)
+			return func(e *harness.Env) {
+				first := readPage(r)
+				after := getPage(b, user, longTTL, "within the ttl")
+				verify.That(after.sidebar == first.sidebar, "expected the sidebar cached for %d s to stay cached %s later (data-renders %d), observed data-renders %d", longTTL, sharedWait, first.sidebar, after.sidebar)
+			}
+		})
+	})
+})
