@@ -4,7 +4,9 @@
 package all
 
 import (
+	_ "github.com/httpcheck/httpcheck/suites/cache"
 	_ "github.com/httpcheck/httpcheck/suites/conditional"
 	_ "github.com/httpcheck/httpcheck/suites/cookies"
 	_ "github.com/httpcheck/httpcheck/suites/freshness"
+	_ "github.com/httpcheck/httpcheck/suites/views"
 )
