@@ -10,6 +10,7 @@ import (
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/reference/httpcache"
+	"github.com/httpcheck/httpcheck/suites/internal/rules"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
@@ -98,3 +99,20 @@ func (r *resource) body() string {
 }
 
 func httpDate(t time.Time) string { return httpcache.FormatHTTPDate(t) }
+
+// conditional sends the conditional GET p, built from the validators of
+// the first GET, and grades the status it gets.
+func (r *resource) conditional(p rules.Precondition) *harness.Response {
+	GinkgoHelper()
+	var etag string
+	var lm time.Time
+	if p.NeedsETag {
+		etag = r.etag()
+	}
+	if p.NeedsLastModified {
+		lm = r.lastModified()
+	}
+	resp := r.get(p.Header(etag, lm))
+	verify.Rule(p.Judge(resp.Status))
+	return resp
+}

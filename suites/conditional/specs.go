@@ -8,7 +8,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/httpcheck/httpcheck/harness"
-	"github.com/httpcheck/httpcheck/reference/httpcache"
+	"github.com/httpcheck/httpcheck/suites/internal/rules"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
@@ -22,6 +22,11 @@ func expect304(r *harness.Response, what string) {
 func expectFull200(r *harness.Response, body, what string) {
 	GinkgoHelper()
 	verify.That(r.Status == http.StatusOK, "expected 200 for %s, observed %d", what, r.Status)
+	expectBody(r, body, what)
+}
+
+func expectBody(r *harness.Response, body, what string) {
+	GinkgoHelper()
 	verify.That(string(r.Body) == body, "expected the full body with the 200 for %s, observed %q", what, r.Body)
 }
 
@@ -33,7 +38,7 @@ var _ = Describe("conditional requests", Label("suite:conditional"), func() {
 	Describe("If-None-Match (RFC 9110 13.1.2)", func() {
 		inmMatch.It(func(e *harness.Env) {
 			r := create(e, content)
-			expect304(r.get(header("If-None-Match", r.etag())), "If-None-Match with the current ETag")
+			r.conditional(rules.IfNoneMatchCurrent)
 		})
 		inmNoMatch.It(func(e *harness.Env) {
 			r := create(e, content)
@@ -45,7 +50,7 @@ var _ = Describe("conditional requests", Label("suite:conditional"), func() {
 		})
 		inmStar.It(func(e *harness.Env) {
 			r := create(e, content)
-			expect304(r.get(header("If-None-Match", "*")), "If-None-Match: * on an existing resource")
+			r.conditional(rules.IfNoneMatchStar)
 		})
 		inmList.It(func(e *harness.Env) {
 			r := create(e, content)
@@ -67,7 +72,7 @@ var _ = Describe("conditional requests", Label("suite:conditional"), func() {
 	Describe("If-Modified-Since (RFC 9110 13.1.3)", func() {
 		imsEqual.It(func(e *harness.Env) {
 			r := create(e, content)
-			expect304(r.get(header("If-Modified-Since", httpDate(r.lastModified()))), "If-Modified-Since equal to Last-Modified")
+			r.conditional(rules.IfModifiedSinceEqual)
 		})
 		imsLater.It(func(e *harness.Env) {
 			e.RequireWait(2 * time.Second)
@@ -106,13 +111,12 @@ var _ = Describe("conditional requests", Label("suite:conditional"), func() {
 	Describe("precedence (RFC 9110 13.2.2)", func() {
 		inmOverIMS.It(func(e *harness.Env) {
 			r := create(e, content)
-			expectFull200(r.get(header("If-None-Match", `"not-the-current-tag"`, "If-Modified-Since", httpDate(r.lastModified()))),
-				content, "a non-matching If-None-Match with a current If-Modified-Since")
+			p := rules.INMMismatchWithCurrentIMS
+			expectBody(r.conditional(p), content, p.What)
 		})
 		inmMatchOldIMS.It(func(e *harness.Env) {
 			r := create(e, content)
-			expect304(r.get(header("If-None-Match", r.etag(), "If-Modified-Since", httpDate(r.lastModified().Add(-time.Hour)))),
-				"a matching If-None-Match with an old If-Modified-Since")
+			r.conditional(rules.INMMatchWithOldIMS)
 		})
 		ifMatchOverIUS.It(func(e *harness.Env) {
 			r := create(e, content)
@@ -127,9 +131,7 @@ var _ = Describe("conditional requests", Label("suite:conditional"), func() {
 		notModified := func(e *harness.Env) (*resource, *harness.Response) {
 			GinkgoHelper()
 			r := create(e, content, full...)
-			nm := r.get(header("If-None-Match", r.etag()))
-			expect304(nm, "If-None-Match with the current ETag")
-			return r, nm
+			return r, r.conditional(rules.IfNoneMatchCurrent)
 		}
 		repeats := func(field string) func(e *harness.Env) {
 			return func(e *harness.Env) {
@@ -138,20 +140,15 @@ var _ = Describe("conditional requests", Label("suite:conditional"), func() {
 				if want == "" {
 					e.Skipf("the 200 carries no %s, so the 304 need not", field)
 				}
-				got := nm.Header.Get(field)
-				verify.That(got != "", "expected the 304 to carry %s (the 200 had %q), observed none", field, want)
-				if field == "Expires" || field == "Date" {
-					return // times move on; presence is the rule
-				}
-				verify.That(got == want, "expected the 304's %s to be the 200's %q, observed %q", field, want, got)
+				verify.Rule(rules.NotModifiedRepeats(field, r.first.Header, nm.Header))
 			}
 		}
 		nmNoBody.It(func(e *harness.Env) {
 			// net/http never shows bytes after a 304, so read the wire.
 			r := create(e, content, full...)
-			raw := r.b.Raw(http.MethodGet, r.path(), header("If-None-Match", r.etag()))
+			raw := r.b.Raw(http.MethodGet, r.path(), rules.IfNoneMatchCurrent.Header(r.etag(), time.Time{}))
 			verify.That(raw.Status == http.StatusNotModified, "expected 304 for If-None-Match with the current ETag, observed %q", raw.StatusLine)
-			verify.That(len(raw.After) == 0, "expected a 304 without content, observed %d bytes after the header section: %.80q", len(raw.After), raw.After)
+			verify.Rule(rules.NotModifiedNoContent(raw.After))
 		})
 		nmETag.It(repeats("ETag"))
 		nmCacheControl.It(repeats("Cache-Control"))
@@ -160,8 +157,7 @@ var _ = Describe("conditional requests", Label("suite:conditional"), func() {
 		nmContentLocation.It(repeats("Content-Location"))
 		nmDate.It(func(e *harness.Env) {
 			_, nm := notModified(e)
-			_, ok := httpcache.ParseHTTPDate(nm.Header.Get("Date"))
-			verify.That(ok, "expected the 304 to carry a Date, observed %q", nm.Header.Get("Date"))
+			verify.Rule(rules.NotModifiedDate(nm.Header))
 		})
 	})
 
@@ -214,13 +210,11 @@ var _ = Describe("conditional requests", Label("suite:conditional"), func() {
 			r := create(e, content)
 			before := r.etag()
 			r.put("version 2\n", nil)
-			after := r.get(nil).Header.Get("ETag")
-			verify.That(after != "" && after != before, "expected a new ETag after the content changed, observed %q before and %q after", before, after)
+			verify.Rule(rules.ETagChanged(before, r.get(nil).Header.Get("ETag")))
 		})
 		etagStable.It(func(e *harness.Env) {
 			r := create(e, content)
-			again := r.get(nil).Header.Get("ETag")
-			verify.That(again == r.etag(), "expected the same ETag for an unchanged representation, observed %q then %q", r.etag(), again)
+			verify.Rule(rules.ETagStable(r.etag(), r.get(nil).Header.Get("ETag")))
 		})
 		etagSameSecond.It(func(e *harness.Env) {
 			r := create(e, content)
@@ -234,15 +228,12 @@ var _ = Describe("conditional requests", Label("suite:conditional"), func() {
 			r := create(e, content)
 			h := r.head(nil)
 			verify.That(h.Status == http.StatusOK, "expected 200 for HEAD, observed %d", h.Status)
-			for _, f := range []string{"ETag", "Last-Modified"} {
-				verify.That(h.Header.Get(f) == r.first.Header.Get(f), "expected HEAD's %s to be GET's %q, observed %q", f, r.first.Header.Get(f), h.Header.Get(f))
-			}
+			verify.Rule(rules.HeadCarriesValidators(r.first.Header, h.Header))
 		})
 		lastModSane.It(func(e *harness.Env) {
 			r := create(e, content)
-			date, ok := httpcache.ParseHTTPDate(r.first.Header.Get("Date"))
-			verify.That(ok, "expected a Date on the 200, observed %q", r.first.Header.Get("Date"))
-			verify.That(!r.lastModified().After(date), "expected Last-Modified (%s) not later than Date (%s)", r.first.Header.Get("Last-Modified"), r.first.Header.Get("Date"))
+			r.lastModified()
+			verify.Rule(rules.LastModifiedNotFuture(r.first.Header))
 		})
 	})
 })

@@ -2,13 +2,13 @@ package cookies
 
 import (
 	"net/http"
-	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/reference/cookie"
+	"github.com/httpcheck/httpcheck/suites/internal/rules"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
@@ -35,9 +35,7 @@ var _ = Describe("cookies", Label("suite:cookies"), func() {
 		grammarValid.It(func(e *harness.Env) {
 			for _, r := range exercise(e) {
 				for _, line := range r.SetCookies {
-					problems := cookie.Problems(line)
-					verify.That(len(problems) == 0, "expected Set-Cookie in the set-cookie-string grammar, observed %s: %s",
-						describeLine(line), strings.Join(problems, "; "))
+					verify.Rule(rules.SetCookieGrammar(line))
 				}
 			}
 		})
@@ -45,28 +43,14 @@ var _ = Describe("cookies", Label("suite:cookies"), func() {
 		grammarDupAttrs.It(func(e *harness.Env) {
 			for _, r := range exercise(e) {
 				for _, line := range r.SetCookies {
-					sc, _ := cookie.ParseSetCookie(line)
-					seen := map[string]bool{}
-					for _, a := range sc.Attributes {
-						name := strings.ToLower(a.Name)
-						verify.That(!seen[name], "expected each attribute at most once, observed %s twice in %s", a.Name, describeLine(line))
-						seen[name] = true
-					}
+					verify.Rule(rules.DuplicateAttributes(line))
 				}
 			}
 		})
 
 		grammarOnePerRes.It(func(e *harness.Env) {
 			for _, r := range exercise(e) {
-				seen := map[string]bool{}
-				for _, line := range r.SetCookies {
-					sc, ok := cookie.ParseSetCookie(line)
-					if !ok {
-						continue
-					}
-					verify.That(!seen[sc.Name], "expected one Set-Cookie per cookie name in a response, observed two for %s in the answer to %s", sc.Name, r.URL.Path)
-					seen[sc.Name] = true
-				}
+				verify.Rule(rules.OneCookiePerName(r.SetCookies, "the answer to "+r.URL.Path))
 			}
 		})
 
@@ -75,14 +59,10 @@ var _ = Describe("cookies", Label("suite:cookies"), func() {
 			for _, r := range exercise(e) {
 				for _, line := range r.SetCookies {
 					sc, _ := cookie.ParseSetCookie(line)
-					for _, a := range sc.Attributes {
-						if !strings.EqualFold(a.Name, "Expires") {
-							continue
-						}
+					if hasAttribute(sc, "Expires") {
 						dated++
-						_, err := time.Parse(http.TimeFormat, a.Value)
-						verify.That(err == nil, "expected Expires as an IMF-fixdate like \"Sun, 06 Nov 1994 08:49:37 GMT\", observed %q in %s", a.Value, describeLine(line))
 					}
+					verify.Rule(rules.ExpiresFormat(line))
 				}
 			}
 			verify.That(dated > 0, "expected at least one Expires attribute (a cookie set with expires, a deletion), observed none")

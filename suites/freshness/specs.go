@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -13,6 +12,7 @@ import (
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/check"
 	"github.com/httpcheck/httpcheck/reference/httpcache"
+	"github.com/httpcheck/httpcheck/suites/internal/rules"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
@@ -82,43 +82,30 @@ var _ = Describe("HTTP caching", Label("suite:freshness"), func() {
 		datePresent.It(func(e *harness.Env) {
 			r, p := put(e, "max_age", seconds(longMaxAge))
 			expectCreated(p)
-			g := r.fetch("")
-			verify.That(g.Header.Get("Date") != "", "expected a Date on the 200, observed none")
+			verify.Rule(rules.DatePresent(r.fetch("").Header, "the 200"))
 		})
 		dateFormat.It(func(e *harness.Env) {
 			r, p := put(e, "max_age", seconds(longMaxAge))
 			expectCreated(p)
-			v := r.fetch("").Header.Get("Date")
-			_, err := time.Parse(http.TimeFormat, v)
-			verify.That(err == nil, "expected Date as an IMF-fixdate, observed %q", v)
+			verify.Rule(rules.IMFFixdate("Date", r.fetch("").Header.Get("Date")))
 		})
 		dateAccurate.It(func(e *harness.Env) {
 			r, p := put(e, "max_age", seconds(longMaxAge))
 			expectCreated(p)
 			g := r.fetch("")
-			d, ok := httpcache.ParseHTTPDate(g.Header.Get("Date"))
-			verify.That(ok, "expected a Date, observed %q", g.Header.Get("Date"))
-			skew := d.Sub(e.Clock().Now())
-			verify.That(skew > -30*time.Second && skew < 30*time.Second, "expected Date within 30 s of the harness's clock, observed %s off", skew.Round(time.Second))
+			verify.Rule(rules.DateAccurate(g.Header.Get("Date"), e.Clock().Now()))
 		})
 		expiresFormat.It(func(e *harness.Env) {
 			r, p := put(e, "max_age", seconds(longMaxAge), "expires", "1")
 			expectCreated(p)
 			v := r.fetch("").Header.Get("Expires")
 			verify.That(v != "", "expected an Expires on a resource put with expires=1, observed none")
-			_, err := time.Parse(http.TimeFormat, v)
-			verify.That(err == nil, "expected Expires as an IMF-fixdate, observed %q", v)
+			verify.Rule(rules.IMFFixdate("Expires", v))
 		})
 		expiresAgrees.It(func(e *harness.Env) {
 			r, p := put(e, "max_age", seconds(longMaxAge), "expires", "1")
 			expectCreated(p)
-			g := r.fetch("")
-			date, ok1 := httpcache.ParseHTTPDate(g.Header.Get("Date"))
-			exp, ok2 := httpcache.ParseHTTPDate(g.Header.Get("Expires"))
-			verify.That(ok1 && ok2, "expected Date and Expires, observed %q and %q", g.Header.Get("Date"), g.Header.Get("Expires"))
-			diff := exp.Sub(date.Add(longMaxAge))
-			verify.That(diff >= -time.Second && diff <= time.Second, "expected Expires = Date + max-age (%s), observed %s (%s off)",
-				httpcache.FormatHTTPDate(date.Add(longMaxAge)), g.Header.Get("Expires"), diff)
+			verify.Rule(rules.ExpiresAgreesWithMaxAge(r.fetch("").Header))
 		})
 		maxAgeAsAsked.It(func(e *harness.Env) {
 			r, p := put(e, "max_age", "123")
@@ -131,9 +118,7 @@ var _ = Describe("HTTP caching", Label("suite:freshness"), func() {
 			for _, q := range [][]string{{"max_age", "60"}, {"cache_control", "no-cache"}, {"cache_control", "no-store"}, {"max_age", "60", "cache_control", "private"}} {
 				r, p := put(e, q...)
 				expectCreated(p)
-				g := r.fetch("")
-				problems := httpcache.ParseCacheControl(g.Header.Values("Cache-Control")).Problems()
-				verify.That(len(problems) == 0, "expected a well-formed Cache-Control, observed %q: %s", g.Header.Values("Cache-Control"), strings.Join(problems, "; "))
+				verify.Rule(rules.CacheControlSyntax(r.fetch("").Header.Values("Cache-Control")))
 			}
 		})
 	})
@@ -216,9 +201,7 @@ var _ = Describe("HTTP caching", Label("suite:freshness"), func() {
 			b := e.NewBrowser()
 			resp := b.Get("cookies/set", "name", "hc_fresh_"+newID(), "value", "v")
 			verify.Status(resp, "cookies/set", http.StatusOK)
-			d := httpcache.ParseCacheControl(resp.Header.Values("Cache-Control"))
-			private, _ := d.Private()
-			verify.That(private || d.NoStore(), "expected a response with Set-Cookie to carry Cache-Control private or no-store, observed %q", d.String())
+			verify.Rule(rules.CookieResponseNotShared(resp.Header))
 		})
 	})
 })

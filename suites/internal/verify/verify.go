@@ -48,3 +48,12 @@ func excerpt(b []byte) string {
 	}
 	return s
 }
+
+// Rule fails the check with the sentence a rule (suites/internal/rules)
+// returned, unless the rule held and returned "".
+func Rule(violation string) {
+	ginkgo.GinkgoHelper()
+	if violation != "" {
+		ginkgo.Fail(violation)
+	}
+}
