@@ -1,0 +1,44 @@
+package auth
+
+import (
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/suites/internal/verify"
+)
+
+// The attributes that keep a logged-in user's session key to its owner,
+// judged on the cookie session/login sets. They are baselines (OWASP ASVS
+// 4.0.3 §3.4), not the manifest's word: the sessions suite checks that the
+// cookie matches the manifest, this one that the manifest is safe.
+var _ = Describe("auth", Label("suite:auth"), func() {
+	Describe("the session cookie of a logged-in user", func() {
+		cookieSecure.It(func(e *harness.Env) {
+			if !e.Target.HasScheme("https") {
+				e.Skipf("the target serves no https (manifest urls), so a Secure session cookie could not work there; serve the site over https only, then set Secure")
+			}
+			line, sc := loggedInCookie(e)
+			verify.That(sc.Secure, "expected Secure on the session cookie, so that it never travels over plain http, observed %q (manifest cookie_secure %v): the target serves https, so set it",
+				line, settings(e).CookieSecure)
+		})
+
+		cookieHTTPOnly.It(func(e *harness.Env) {
+			line, sc := loggedInCookie(e)
+			verify.That(sc.HttpOnly, "expected HttpOnly on the session cookie, so that no script (an XSS) can read the key, observed %q", line)
+		})
+
+		cookieSameSite.It(func(e *harness.Env) {
+			line, sc := loggedInCookie(e)
+			v, has := "", false
+			for _, a := range sc.Attributes {
+				if strings.EqualFold(a.Name, "SameSite") {
+					v, has = a.Value, true
+				}
+			}
+			ok := has && (strings.EqualFold(v, "Lax") || strings.EqualFold(v, "Strict"))
+			verify.That(ok, "expected SameSite=Lax or Strict on the session cookie, so that cross-site requests do not carry it, observed %q", line)
+		})
+	})
+})

@@ -1,0 +1,192 @@
+package auth
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/reference/cookie"
+	"github.com/httpcheck/httpcheck/suites/internal/verify"
+)
+
+// settings returns the manifest's session settings, skipping the check
+// unless the target declares sessions and login.
+func settings(e *harness.Env) *harness.SessionSettings {
+	e.Require(harness.FeatureSessions, harness.FeatureAuth)
+	return e.Target.Manifest.Session
+}
+
+// newBrowser opens a fresh browser that can hold the target's session
+// cookie: over https when the manifest declares it Secure (a user agent
+// never stores a Secure cookie set over http, RFC 6265bis §5.7).
+func newBrowser(e *harness.Env) *harness.Browser {
+	s := settings(e)
+	b := e.NewBrowser()
+	if s.CookieSecure {
+		e.RequireScheme("https")
+		return b.Over("https")
+	}
+	return b
+}
+
+// unique returns a name no other check uses.
+func unique(topic string) string {
+	b := make([]byte, 4)
+	rand.Read(b)
+	return "hc_" + topic + "_" + hex.EncodeToString(b)
+}
+
+// store puts a value in the session, expecting the target to agree.
+func store(b *harness.Browser, key string) {
+	GinkgoHelper()
+	r := b.PostJSON("session/set", map[string]string{"key": key, "value": "stored before"})
+	verify.Status(r, "session/set of "+key, http.StatusOK)
+}
+
+// found reports whether the session b holds has key.
+func found(b *harness.Browser, key string) bool {
+	GinkgoHelper()
+	r := b.Get("session/get", "key", key)
+	verify.Status(r, "session/get of "+key, http.StatusOK)
+	var a struct {
+		Found bool `json:"found"`
+	}
+	r.Decode(&a)
+	return a.Found
+}
+
+// login logs b in as user and returns the answer, which must be 200.
+func login(b *harness.Browser, user string) *harness.Response {
+	GinkgoHelper()
+	r := tryLogin(b, user)
+	verify.Status(r, "session/login", http.StatusOK)
+	return r
+}
+
+func tryLogin(b *harness.Browser, user string) *harness.Response {
+	return b.PostJSON("session/login", map[string]string{"user": user})
+}
+
+func logout(b *harness.Browser) {
+	GinkgoHelper()
+	r := b.PostJSON("session/logout", map[string]any{})
+	verify.Status(r, "session/logout", http.StatusOK)
+}
+
+// userOf decodes a whoami answer: the user, or "" for null.
+func userOf(r *harness.Response) (user string, null bool) {
+	var a struct {
+		User json.RawMessage `json:"user"`
+	}
+	r.Decode(&a)
+	if len(a.User) == 0 || string(a.User) == "null" {
+		return "", true
+	}
+	var s string
+	if json.Unmarshal(a.User, &s) != nil {
+		return string(a.User), false
+	}
+	return s, false
+}
+
+// whoami asks who b is logged in as.
+func whoami(b *harness.Browser) (user string, null bool) {
+	GinkgoHelper()
+	r := b.Get("session/whoami")
+	verify.Status(r, "session/whoami", http.StatusOK)
+	return userOf(r)
+}
+
+// replay sends a request with the session cookie set to key by hand, from
+// a fresh browser that keeps nothing: what anyone holding a copy of the
+// cookie can do.
+func replay(e *harness.Env, key, path string, query ...string) *harness.Response {
+	GinkgoHelper()
+	header := settings(e).CookieName + "=" + key
+	r := newBrowser(e).Do(harness.Request{Method: http.MethodGet, Path: path, Query: harness.Query(query...),
+		Cookie: &header, NoStore: true, Note: "replaying an old session cookie by hand"})
+	verify.Status(r, path+" with a replayed cookie", http.StatusOK)
+	return r
+}
+
+func replayWhoami(e *harness.Env, key string) (user string, null bool) {
+	GinkgoHelper()
+	return userOf(replay(e, key, "session/whoami"))
+}
+
+func replayFound(e *harness.Env, key, dataKey string) bool {
+	GinkgoHelper()
+	r := replay(e, key, "session/get", "key", dataKey)
+	var a struct {
+		Found bool `json:"found"`
+	}
+	r.Decode(&a)
+	return a.Found
+}
+
+// heldKey returns the session cookie in b's jar, "" when there is none.
+func heldKey(e *harness.Env, b *harness.Browser) string {
+	name := settings(e).CookieName
+	for _, c := range b.Jar().All() {
+		if c.Name == name {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+// sessionCookie returns the last Set-Cookie of r for the session cookie.
+func sessionCookie(e *harness.Env, r *harness.Response) (string, cookie.SetCookie, bool) {
+	lines := r.SetCookie(settings(e).CookieName)
+	if len(lines) == 0 {
+		return "", cookie.SetCookie{}, false
+	}
+	sc, _ := cookie.ParseSetCookie(lines[len(lines)-1])
+	return lines[len(lines)-1], sc, true
+}
+
+// loggedInCookie logs a fresh browser in and returns the session cookie the
+// login answer set.
+func loggedInCookie(e *harness.Env) (string, cookie.SetCookie) {
+	GinkgoHelper()
+	b := newBrowser(e)
+	r := login(b, unique("user"))
+	line, sc, ok := sessionCookie(e, r)
+	verify.That(ok, "expected session/login to set the session cookie %s, observed Set-Cookie %s", settings(e).CookieName, describeLines(r.SetCookies))
+	return line, sc
+}
+
+// signedNote explains, for a target that keeps sessions in signed
+// cookies, why an old cookie still works; "" for other targets.
+func signedNote(e *harness.Env) string {
+	if settings(e).Backend != "signed" {
+		return ""
+	}
+	return ": the target keeps sessions in signed cookies (manifest session.backend \"signed\"), which a server cannot revoke; " +
+		"an old cookie stays valid until the expiry signed inside it"
+}
+
+func describeLines(lines []string) string {
+	if len(lines) == 0 {
+		return "none"
+	}
+	q := make([]string, len(lines))
+	for i, l := range lines {
+		q[i] = strconv.Quote(l)
+	}
+	return strings.Join(q, ", ")
+}
+
+func describeUser(user string, null bool) string {
+	if null {
+		return "null"
+	}
+	return fmt.Sprintf("%q", user)
+}

@@ -1,0 +1,144 @@
+package auth
+
+import (
+	"net/http"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/harness/check"
+	"github.com/httpcheck/httpcheck/suites/internal/verify"
+)
+
+// The lifetime of the logged-in session in the shared wait; set_expiry
+// counts whole seconds, so the wait leaves a second of slack.
+const (
+	shortLifetime = 2 * time.Second
+	sharedWait    = 3 * time.Second
+)
+
+var _ = Describe("auth", Label("suite:auth"), func() {
+	Describe("login", func() {
+		anonymous.It(func(e *harness.Env) {
+			b := newBrowser(e)
+			user, null := whoami(b)
+			verify.That(null, "expected session/whoami to answer user null for a browser that never logged in, observed %q", user)
+			store(b, unique("anon"))
+			user, null = whoami(b)
+			verify.That(null, "expected session/whoami to answer user null for a session with data but no login, observed %q", user)
+		})
+
+		loginWhoami.It(func(e *harness.Env) {
+			b := newBrowser(e)
+			u := unique("alice")
+			r := login(b, u)
+			answered, _ := userOf(r)
+			verify.That(answered == u, "expected session/login to answer user %q, observed %s", u, r.Body)
+			user, null := whoami(b)
+			verify.That(!null && user == u, "expected session/whoami to answer %q after session/login as %q, observed %s", u, u, describeUser(user, null))
+		})
+
+		loginRotates.It(func(e *harness.Env) {
+			b := newBrowser(e)
+			store(b, unique("before"))
+			before := heldKey(e, b)
+			verify.That(before != "", "expected session/set to give the browser a session cookie before login, observed none")
+			login(b, unique("alice"))
+			after := heldKey(e, b)
+			verify.That(after != "" && after != before, "expected session/login to give the session a new key, observed the browser holding %q before and after", before)
+		})
+
+		loginKeeps.It(func(e *harness.Env) {
+			b := newBrowser(e)
+			k := unique("cart")
+			store(b, k)
+			login(b, unique("alice"))
+			verify.That(found(b, k), "expected %s, stored before session/login, to be kept after it, observed it gone", k)
+		})
+
+		oldKeyNoAuth.It(func(e *harness.Env) {
+			By("the attacker gets a session key from the target")
+			attacker := newBrowser(e)
+			store(attacker, unique("attacker"))
+			planted := heldKey(e, attacker)
+			verify.That(planted != "", "expected session/set to give the attacker's browser a session cookie, observed none")
+			By("the victim logs in with the attacker's key in their browser")
+			header := settings(e).CookieName + "=" + planted
+			victim := newBrowser(e)
+			u := unique("victim")
+			r := victim.Do(harness.Request{Method: http.MethodPost, Path: "session/login", JSON: map[string]string{"user": u},
+				Cookie: &header, Note: "the victim's browser carries the planted key"})
+			verify.Status(r, "session/login", http.StatusOK)
+			user, null := replayWhoami(e, planted)
+			verify.That(null, "expected the key planted before login to be logged in as nobody, observed it logged in as %s: the attacker who planted it is now the victim (session fixation)",
+				describeUser(user, null))
+		})
+
+		oldKeyNoData.It(func(e *harness.Env) {
+			b := newBrowser(e)
+			k := unique("cart")
+			store(b, k)
+			before := heldKey(e, b)
+			verify.That(before != "", "expected session/set to give the browser a session cookie before login, observed none")
+			login(b, unique("alice"))
+			verify.That(!replayFound(e, before, k), "expected the pre-login key, replayed by hand after login, to read nothing, observed it still reading %s%s", k, signedNote(e))
+		})
+	})
+
+	Describe("logout", func() {
+		logoutWhoami.It(func(e *harness.Env) {
+			b := newBrowser(e)
+			login(b, unique("alice"))
+			logout(b)
+			user, null := whoami(b)
+			verify.That(null, "expected session/whoami to answer user null after session/logout, observed %q", user)
+		})
+
+		logoutServer.It(func(e *harness.Env) {
+			b := newBrowser(e)
+			u := unique("alice")
+			login(b, u)
+			key := heldKey(e, b)
+			verify.That(key != "", "expected session/login to give the browser a session cookie, observed none")
+			logout(b)
+			user, null := replayWhoami(e, key)
+			note := signedNote(e)
+			if note == "" {
+				note = ": logout only made the browser drop its cookie, and the session lives on on the server"
+			}
+			verify.That(null, "expected the pre-logout session key, replayed by hand, to get user null, observed user %s%s", describeUser(user, null), note)
+		})
+
+		logoutClears.It(func(e *harness.Env) {
+			b := newBrowser(e)
+			k := unique("private")
+			store(b, k)
+			login(b, unique("alice"))
+			logout(b)
+			verify.That(!found(b, k), "expected the session to hold none of the data from before session/logout, observed %s still there", k)
+		})
+	})
+
+	check.Waiting("a logged-in session's lifetime", sharedWait, func(w *check.WaitGroup) {
+		w.Before(func(e *harness.Env) { settings(e) })
+
+		w.It(expiryLogsOut, func(e *harness.Env) func(*harness.Env) {
+			b := newBrowser(e)
+			u := unique("alice")
+			tryLogin(b, u)
+			b.PostJSON("session/expiry", map[string]int{"seconds": int(shortLifetime / time.Second)})
+			key := heldKey(e, b)
+			loggedIn := false
+			if r := b.Get("session/whoami"); r.Status == http.StatusOK {
+				user, _ := userOf(r)
+				loggedIn = user == u
+			}
+			return func(e *harness.Env) {
+				verify.That(key != "" && loggedIn, "expected session/login to log the browser in with a session cookie before the wait, observed otherwise (see the first exchanges)")
+				user, null := replayWhoami(e, key)
+				verify.That(null, "expected a logged-in session to end once its %s passed, observed user %s when its cookie was replayed by hand", shortLifetime, describeUser(user, null))
+			}
+		})
+	})
+})
