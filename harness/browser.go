@@ -84,6 +84,9 @@ type Request struct {
 	Method string
 	Path   string // relative to the contract's base URL
 	Query  url.Values
+	// URL, when set, is the absolute URL to send to, instead of Path and
+	// Query: for URLs a check was given rather than contract paths.
+	URL    *url.URL
 	Header http.Header
 	// JSON, when not nil, is marshalled as the body with Content-Type
 	// application/json. Body is sent as is otherwise.
@@ -142,11 +145,15 @@ func (b *Browser) Try(r Request) (*Response, error) {
 		r.Method = http.MethodGet
 	}
 	u := b.URL(r.Path, r.Query)
+	if r.URL != nil {
+		u = r.URL
+	}
 	body := r.Body
 	header := r.Header.Clone()
 	if header == nil {
 		header = http.Header{}
 	}
+	b.target.addHeader(header)
 	if r.JSON != nil {
 		var err error
 		if body, err = json.Marshal(r.JSON); err != nil {
@@ -164,7 +171,7 @@ func (b *Browser) Try(r Request) (*Response, error) {
 			req.Header.Set("Cookie", *r.Cookie)
 		}
 	} else if c := b.state.jar.Header(u); c != "" {
-		req.Header.Set("Cookie", c)
+		req.Header.Set("Cookie", joinCookies(req.Header.Get("Cookie"), c))
 	}
 	if req.Header.Get("User-Agent") == "" {
 		req.Header.Set("User-Agent", "httpcheck")
@@ -216,6 +223,23 @@ func (b *Browser) Try(r Request) (*Response, error) {
 		ex.Note = joinNote(ex.Note, describeDecisions(resp.Decisions))
 	}
 	return resp, nil
+}
+
+// addHeader adds the fields of Config.Header that h does not set itself.
+func (t *Target) addHeader(h http.Header) {
+	for k, vs := range t.header {
+		if _, set := h[k]; !set {
+			h[k] = vs
+		}
+	}
+}
+
+// joinCookies puts two Cookie header values together, the first first.
+func joinCookies(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
 }
 
 func describeDecisions(ds []cookie.Decision) string {

@@ -33,11 +33,19 @@ type RawResponse struct {
 // reads everything the target sends back. The exchange is recorded.
 func (b *Browser) Raw(method, path string, h http.Header) *RawResponse {
 	u := b.URL(path, nil)
-	var req bytes.Buffer
-	fmt.Fprintf(&req, "%s %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\nUser-Agent: httpcheck\r\n", method, u.RequestURI(), u.Host)
-	if c := b.state.jar.Header(u); c != "" {
-		fmt.Fprintf(&req, "Cookie: %s\r\n", c)
+	h = h.Clone()
+	if h == nil {
+		h = http.Header{}
 	}
+	b.target.addHeader(h)
+	if h.Get("User-Agent") == "" {
+		h.Set("User-Agent", "httpcheck")
+	}
+	if c := b.state.jar.Header(u); c != "" {
+		h.Set("Cookie", joinCookies(h.Get("Cookie"), c))
+	}
+	var req bytes.Buffer
+	fmt.Fprintf(&req, "%s %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n", method, u.RequestURI(), u.Host)
 	for k, vs := range h {
 		for _, v := range vs {
 			fmt.Fprintf(&req, "%s: %s\r\n", k, v)

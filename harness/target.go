@@ -47,6 +47,10 @@ type Config struct {
 	// MaxWait is the longest real wait a check may ask for; checks that
 	// need more are skipped. Default 10s.
 	MaxWait time.Duration
+	// Header holds fields sent with every request (httpcheck probe
+	// --header), unless the request sets the field itself. A Cookie here
+	// goes first, before the jar's cookies.
+	Header http.Header
 }
 
 // VirtualHosts are the host names checks use. A target that serves any
@@ -72,6 +76,10 @@ type Target struct {
 	bases     map[string]*url.URL // scheme -> base URL of the contract
 	hostMap   map[string]string
 	transport *http.Transport
+	header    http.Header // sent with every request (Config.Header)
+	// exact is set for a Target made by ConnectURL: Base is one URL to
+	// probe, kept as given, not the base of a contract.
+	exact bool
 }
 
 // ConfigError is a problem with what the user gave us or what the target
@@ -95,45 +103,10 @@ func Connect(ctx context.Context, cfg Config) (*Target, error) {
 	if err != nil {
 		return nil, &ConfigError{err}
 	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = 10 * time.Second
-	}
-	if cfg.MaxWait <= 0 {
-		cfg.MaxWait = 10 * time.Second
-	}
-	tlsConf, err := tlsConfig(cfg)
+	t, err := newTarget(cfg, base)
 	if err != nil {
-		return nil, &ConfigError{err}
+		return nil, err
 	}
-	t := &Target{
-		Name:    cfg.Name,
-		Base:    base,
-		Timeout: cfg.Timeout,
-		MaxWait: cfg.MaxWait,
-		bases:   map[string]*url.URL{base.Scheme: base},
-		hostMap: map[string]string{},
-	}
-	if t.Name == "" {
-		t.Name = base.Host
-	}
-	for h, a := range cfg.HostMap {
-		t.hostMap[strings.ToLower(h)] = a
-	}
-	dialer := &net.Dialer{Timeout: cfg.Timeout}
-	t.transport = &http.Transport{
-		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			return dialer.DialContext(ctx, network, t.dialAddress(addr))
-		},
-		TLSClientConfig:       tlsConf,
-		TLSHandshakeTimeout:   cfg.Timeout,
-		ResponseHeaderTimeout: cfg.Timeout,
-		MaxIdleConnsPerHost:   8,
-		IdleConnTimeout:       30 * time.Second,
-		// Cookies and caching are the subject; compression would only
-		// hide what the target really sent.
-		DisableCompression: true,
-	}
-
 	m, err := t.fetchManifest(ctx)
 	if err != nil {
 		return nil, err
@@ -154,6 +127,101 @@ func Connect(ctx context.Context, cfg Config) (*Target, error) {
 		t.Clock = vc
 	} else {
 		t.Clock = realClock{}
+	}
+	return t, nil
+}
+
+// ConnectURL sets up a Target for one URL of a service that exposes no
+// contract (httpcheck probe): cfg.Target is that URL, kept exactly as
+// given, query included. The Target has an empty manifest (it declares no
+// feature) and the wall clock. ConnectURL sends GET to the URL once, so
+// that a URL that cannot be reached is reported (UnreachableError) before
+// any check waits for it; what it answers does not matter here.
+func ConnectURL(ctx context.Context, cfg Config) (*Target, error) {
+	u, err := parseExactURL(cfg.Target)
+	if err != nil {
+		return nil, &ConfigError{err}
+	}
+	if cfg.Name == "" {
+		cfg.Name = u.String()
+	}
+	t, err := newTarget(cfg, u)
+	if err != nil {
+		return nil, err
+	}
+	t.exact = true
+	t.Manifest = &Manifest{}
+	t.Clock = realClock{}
+	req, _ := http.NewRequest(http.MethodGet, u.String(), nil)
+	for k, vs := range t.header {
+		req.Header[k] = vs
+	}
+	req.Header.Set("User-Agent", "httpcheck")
+	if _, _, err := t.roundTrip(ctx, req); err != nil {
+		t.Close()
+		return nil, &UnreachableError{fmt.Errorf("GET %s: %v", u, err)}
+	}
+	return t, nil
+}
+
+// parseExactURL checks a URL to probe: absolute, http or https. A fragment
+// is dropped, as user agents never send it.
+func parseExactURL(s string) (*url.URL, error) {
+	u, err := url.Parse(s)
+	if err != nil {
+		return nil, fmt.Errorf("URL %q: %v", s, err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("URL %q: want an absolute http:// or https:// URL", s)
+	}
+	u.Fragment, u.RawFragment = "", ""
+	if u.Path == "" {
+		u.Path = "/"
+	}
+	return u, nil
+}
+
+// newTarget sets up what every Target has: its timeouts, TLS trust, host
+// map, header and transport.
+func newTarget(cfg Config, base *url.URL) (*Target, error) {
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 10 * time.Second
+	}
+	if cfg.MaxWait <= 0 {
+		cfg.MaxWait = 10 * time.Second
+	}
+	tlsConf, err := tlsConfig(cfg)
+	if err != nil {
+		return nil, &ConfigError{err}
+	}
+	t := &Target{
+		Name:    cfg.Name,
+		Base:    base,
+		Timeout: cfg.Timeout,
+		MaxWait: cfg.MaxWait,
+		bases:   map[string]*url.URL{base.Scheme: base},
+		hostMap: map[string]string{},
+		header:  cfg.Header.Clone(),
+	}
+	if t.Name == "" {
+		t.Name = base.Host
+	}
+	for h, a := range cfg.HostMap {
+		t.hostMap[strings.ToLower(h)] = a
+	}
+	dialer := &net.Dialer{Timeout: cfg.Timeout}
+	t.transport = &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			return dialer.DialContext(ctx, network, t.dialAddress(addr))
+		},
+		TLSClientConfig:       tlsConf,
+		TLSHandshakeTimeout:   cfg.Timeout,
+		ResponseHeaderTimeout: cfg.Timeout,
+		MaxIdleConnsPerHost:   8,
+		IdleConnTimeout:       30 * time.Second,
+		// Cookies and caching are the subject; compression would only
+		// hide what the target really sent.
+		DisableCompression: true,
 	}
 	return t, nil
 }
@@ -248,6 +316,10 @@ func (t *Target) ServesVirtualHosts() bool { return t.Manifest.Hosts.AnyHost }
 
 // URL returns the absolute URL of a contract path over scheme, on host
 // (empty host: the base URL's own host). The port stays the base URL's.
+//
+// On a Target made by ConnectURL, the empty path is the probed URL itself,
+// its query kept unless a non-empty query is given; another path is
+// resolved against it as a relative reference.
 func (t *Target) URL(scheme, host, path string, query url.Values) *url.URL {
 	b, ok := t.bases[scheme]
 	if !ok {
@@ -261,11 +333,27 @@ func (t *Target) URL(scheme, host, path string, query url.Values) *url.URL {
 			u.Host = host
 		}
 	}
+	if t.exact {
+		if path != "" {
+			ref, err := url.Parse(path)
+			if err == nil {
+				u = *u.ResolveReference(ref)
+			}
+		}
+		if len(query) > 0 {
+			u.RawQuery = query.Encode()
+		}
+		return &u
+	}
 	u.Path = b.Path + strings.TrimPrefix(path, "/")
 	u.RawPath = ""
 	u.RawQuery = query.Encode()
 	return &u
 }
+
+// Exact reports whether the Target is one URL to probe (ConnectURL)
+// rather than the base of a contract.
+func (t *Target) Exact() bool { return t.exact }
 
 // Close releases idle connections.
 func (t *Target) Close() { t.transport.CloseIdleConnections() }
