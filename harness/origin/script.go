@@ -1,0 +1,133 @@
+package origin
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/httpcheck/httpcheck/reference/httpcache"
+)
+
+// Response is one scripted answer. The zero value is an empty 200 with a
+// Date.
+type Response struct {
+	// Status is the status code; 0 means 200.
+	Status int `json:"status,omitempty"`
+	// Header lists the header fields in order, name and value. A value may
+	// hold date placeholders, replaced when the response is sent: {date}
+	// is the origin's clock as an HTTP-date, {date+N} and {date-N} are N
+	// seconds later or earlier. A Date is added unless one is listed; a
+	// Date listed with an empty value sends none.
+	Header [][2]string `json:"header,omitempty"`
+	Body   string      `json:"body,omitempty"`
+	// DelayMillis holds the answer back (at most MaxDelay).
+	DelayMillis int `json:"delay_ms,omitempty"`
+	// IgnorePreconditions answers in full whatever the request's
+	// preconditions say. By default the origin evaluates them against
+	// this response's ETag and Last-Modified (RFC 9110 §13.2.2), as a
+	// real origin would: a cache that validates gets a 304, one that
+	// refetches gets the 200.
+	IgnorePreconditions bool `json:"ignore_preconditions,omitempty"`
+	// Truncate sends the header section with the full Content-Length, then
+	// half the content, then closes the connection: an incomplete response
+	// (RFC 9111 §3.3).
+	Truncate bool `json:"truncate,omitempty"`
+	// Reset closes the connection without answering: the origin is
+	// unreachable for this request.
+	Reset bool `json:"reset,omitempty"`
+}
+
+// MaxDelay caps DelayMillis.
+const MaxDelay = 10 * time.Second
+
+// Validate reports what is wrong with a script.
+func Validate(rs []Response) error {
+	if len(rs) == 0 {
+		return fmt.Errorf("a script needs at least one response")
+	}
+	for i, r := range rs {
+		if r.Status != 0 && (r.Status < 100 || r.Status > 999) {
+			return fmt.Errorf("response %d: status %d is not three digits", i, r.Status)
+		}
+		if r.DelayMillis < 0 || time.Duration(r.DelayMillis)*time.Millisecond > MaxDelay {
+			return fmt.Errorf("response %d: delay %d ms is outside 0..%s", i, r.DelayMillis, MaxDelay)
+		}
+		for _, f := range r.Header {
+			if f[0] == "" || strings.ContainsAny(f[0], " :\r\n") || strings.ContainsAny(f[1], "\r\n") {
+				return fmt.Errorf("response %d: field %q: %q is not a field line", i, f[0], f[1])
+			}
+		}
+	}
+	return nil
+}
+
+var placeholder = regexp.MustCompile(`\{date(?:([+-])(\d+))?\}`)
+
+// expand replaces the date placeholders in v.
+func expand(v string, now time.Time) string {
+	return placeholder.ReplaceAllStringFunc(v, func(m string) string {
+		sub := placeholder.FindStringSubmatch(m)
+		t := now
+		if sub[2] != "" {
+			n, _ := strconv.Atoi(sub[2])
+			d := time.Duration(n) * time.Second
+			if sub[1] == "-" {
+				d = -d
+			}
+			t = now.Add(d)
+		}
+		return httpcache.FormatHTTPDate(t)
+	})
+}
+
+// header is the response's header section at now.
+func (r Response) header(now time.Time) http.Header {
+	h := http.Header{}
+	date := true
+	for _, f := range r.Header {
+		name := http.CanonicalHeaderKey(f[0])
+		if name == "Date" {
+			date = false
+			if f[1] == "" {
+				h["Date"] = nil // net/http sends none
+				continue
+			}
+		}
+		h[name] = append(h[name], expand(f[1], now))
+	}
+	if date {
+		h.Set("Date", httpcache.FormatHTTPDate(now))
+	}
+	return h
+}
+
+func (r Response) status() int {
+	if r.Status == 0 {
+		return http.StatusOK
+	}
+	return r.Status
+}
+
+// outcome evaluates the request's preconditions against the response the
+// origin is about to send, as its origin server (RFC 9110 §13.2.1: only
+// when the response would be a 2xx).
+func (r Response) outcome(req *http.Request, h http.Header, now time.Time) httpcache.Outcome {
+	if r.IgnorePreconditions || r.status()/100 != 2 {
+		return httpcache.Proceed
+	}
+	v := httpcache.Validators{Exists: true}
+	if t, ok := httpcache.ParseETag(h.Get("ETag")); ok {
+		v.ETag = &t
+	}
+	if lm, ok := httpcache.ParseHTTPDate(h.Get("Last-Modified")); ok {
+		v.LastModified = lm
+	}
+	return httpcache.EvaluatePreconditions(req.Method, req.Header, v, now)
+}
+
+// contentFields are left out of a 304 (RFC 9110 §15.4.5: it "cannot
+// contain content").
+var contentFields = []string{"Content-Length", "Content-Type", "Content-Encoding", "Content-Range", "Transfer-Encoding"}
