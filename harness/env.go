@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/httpcheck/httpcheck/reports"
 )
@@ -109,7 +110,7 @@ func (e *Env) RequireVirtualHosts() {
 // real longer than --max-wait.
 func (e *Env) RequireWait(d Duration) {
 	if !e.Target.Clock.Virtual() && d > e.Target.MaxWait {
-		e.Skipf("needs %s to pass, longer than --max-wait %s on a real-clock target", d, e.Target.MaxWait)
+		e.Skipf("needs %s to pass, longer than --max-wait %s on a real-clock target", d, e.Target.MaxWait.Round(time.Millisecond))
 	}
 }
 

@@ -169,7 +169,7 @@ func TestConnectErrors(t *testing.T) {
 		{`not json`, "not valid JSON"},
 		{`{"features":[]}`, `no "contract"`},
 		{`{"contract":"httpcheck/2"}`, `"httpcheck/2"`},
-		{`{"contract":"httpcheck/1","features":["teleport"]}`, `unknown feature "teleport"`},
+		{`{"contract":"httpcheck/1","urls":{"https":"https://x/?a=1"}}`, "no query"},
 		{`{"contract":"httpcheck/1","features":["sessions"]}`, `no "session" settings`},
 		{`{"contract":"httpcheck/1","urls":{"https":"http://x/"}}`, "not an absolute https URL"},
 		{`{"contract":"httpcheck/1","features":["cache"]}`, "no cache aliases"},

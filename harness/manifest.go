@@ -37,6 +37,8 @@ type Manifest struct {
 	Cache    *CacheSettings    `json:"cache,omitempty"`
 	// Raw keeps the manifest exactly as the target sent it, for the report.
 	Raw map[string]any `json:"-"`
+	// Unknown lists the declared features this harness does not know.
+	Unknown []string `json:"-"`
 }
 
 // ManifestHosts says which Host headers the target answers.
@@ -100,9 +102,11 @@ func (m *Manifest) validate() error {
 	if m.Contract != ContractVersion {
 		return fmt.Errorf("manifest declares contract %q; this httpcheck speaks %q", m.Contract, ContractVersion)
 	}
+	// Unknown features are extensions (the contract welcomes them): kept
+	// in Features, never an error; Unknown lists them for the report.
 	for _, f := range m.Features {
 		if !slices.Contains(knownFeatures, f) {
-			return fmt.Errorf("manifest declares unknown feature %q (known: %s)", f, strings.Join(knownFeatures, ", "))
+			m.Unknown = append(m.Unknown, f)
 		}
 	}
 	for scheme, u := range m.URLs {
@@ -112,6 +116,9 @@ func (m *Manifest) validate() error {
 		pu, err := url.Parse(u)
 		if err != nil || pu.Scheme != scheme || pu.Host == "" {
 			return fmt.Errorf("manifest urls.%s = %q is not an absolute %s URL", scheme, u, scheme)
+		}
+		if pu.RawQuery != "" || pu.Fragment != "" || pu.User != nil {
+			return fmt.Errorf("manifest urls.%s = %q: a base URL has no query, fragment or user", scheme, u)
 		}
 	}
 	if m.Has(FeatureSessions) && m.Session == nil {

@@ -111,6 +111,26 @@ func TestRealClock(t *testing.T) {
 		t.Errorf("stderr does not say the run used a real clock:\n%s", r.stderr)
 	}
 	t.Logf("real-clock run took %s", r.took)
+
+	// With --max-wait below the shared wait, the checks that need it are
+	// skipped, each with the reason.
+	out = t.TempDir()
+	r = httpcheck(t, "run", "--target", inst.HTTPURL, "--ca", ca, "--max-wait", "1s", "--suite", "cookies", "--out", out)
+	if r.code != 0 {
+		t.Fatalf("exit %d, want 0\n%s", r.code, r.stderr)
+	}
+	skipped := 0
+	for _, c := range readResults(t, out).Checks {
+		if c.State == reports.Skipped {
+			skipped++
+			if !strings.Contains(c.Message, "longer than --max-wait 1s") {
+				t.Errorf("%s skipped with %q, want the --max-wait reason", c.ID, c.Message)
+			}
+		}
+	}
+	if skipped == 0 {
+		t.Error("no check was skipped for --max-wait 1s")
+	}
 }
 
 func TestExitCodes(t *testing.T) {

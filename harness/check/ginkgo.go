@@ -75,11 +75,13 @@ func Waiting(text string, wait time.Duration, cases func(w *WaitGroup)) bool {
 	return ginkgo.Describe(text, ginkgo.Ordered, ginkgo.ContinueOnFailure, func() {
 		cases(w)
 		ginkgo.BeforeAll(func(ctx ginkgo.SpecContext) {
-			e := NewEnv(ctx)
-			for _, before := range w.before {
-				before(e)
+			// A group that cannot run (a feature not declared, a wait
+			// longer than --max-wait) skips each of its checks with the
+			// reason, rather than Ginkgo's "Skip() was called in BeforeAll".
+			if w.skip = w.precheck(ctx); w.skip != "" {
+				return
 			}
-			e.RequireWait(w.wait)
+			e := NewEnv(ctx)
 			for _, s := range w.steps {
 				s.env = NewEnv(ctx)
 				s.verify = s.setup(s.env)
@@ -94,6 +96,36 @@ type WaitGroup struct {
 	wait   time.Duration
 	before []func(e *harness.Env)
 	steps  []*waitStep
+	skip   string // why the group does not run, once its BeforeAll decided
+}
+
+// skipped is how precheck's Env stops at a Skip.
+type skipped struct{ reason string }
+
+// recordSkips ends checks as Ginkgo does, except that a skip is returned
+// to precheck instead of skipping the BeforeAll.
+type recordSkips struct{ ginkgoVerdicts }
+
+func (recordSkips) Skip(reason string) { panic(skipped{reason}) }
+
+// precheck runs the group's Before steps and its wait requirement, and
+// returns the reason to skip the group, or "".
+func (w *WaitGroup) precheck(ctx ginkgo.SpecContext) (reason string) {
+	defer func() {
+		if r := recover(); r != nil {
+			s, ok := r.(skipped)
+			if !ok {
+				panic(r)
+			}
+			reason = s.reason
+		}
+	}()
+	e := harness.NewEnv(ctx, current, recordSkips{})
+	for _, before := range w.before {
+		before(e)
+	}
+	e.RequireWait(w.wait)
+	return ""
 }
 
 // Before adds a step that runs before every setup, such as a Require that
@@ -112,6 +144,9 @@ func (w *WaitGroup) It(c *Check, setup func(e *harness.Env) (verify func(e *harn
 	s := &waitStep{setup: setup}
 	w.steps = append(w.steps, s)
 	return c.It(func(e *harness.Env) {
+		if w.skip != "" {
+			e.Skipf("%s", w.skip)
+		}
 		if s.env == nil || s.verify == nil {
 			ginkgo.Fail(fmt.Sprintf("error: the shared setup of %s did not run", c.ID))
 		}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -58,7 +59,7 @@ func (o Options) Validate() error {
 		}
 	}
 	if _, err := types.ParseLabelFilter(o.LabelFilter); err != nil {
-		return fmt.Errorf("--label-filter: %v", err)
+		return fmt.Errorf("--label-filter: %s", ansi.ReplaceAllString(err.Error(), ""))
 	}
 	return nil
 }
@@ -77,6 +78,9 @@ func (o Options) labelFilter() string {
 	}
 	return strings.Join(parts, " && ")
 }
+
+// ansi matches the colour codes Ginkgo puts in its error messages.
+var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
 
 type failSignal struct{ failed bool }
 
