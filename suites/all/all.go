@@ -4,9 +4,11 @@
 package all
 
 import (
+	_ "github.com/httpcheck/httpcheck/suites/auth"
 	_ "github.com/httpcheck/httpcheck/suites/cache"
 	_ "github.com/httpcheck/httpcheck/suites/conditional"
 	_ "github.com/httpcheck/httpcheck/suites/cookies"
 	_ "github.com/httpcheck/httpcheck/suites/freshness"
+	_ "github.com/httpcheck/httpcheck/suites/sessions"
 	_ "github.com/httpcheck/httpcheck/suites/views"
 )
