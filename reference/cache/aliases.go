@@ -16,8 +16,9 @@ const DefaultAlias = "default"
 // has its own Options and its own key space at the shared location, so the
 // same key in two aliases names two entries, and Clear, Len and culling in
 // one never see another's entries. Memory aliases are separate caches;
-// file aliases live in DIR/NAME; SQLite aliases in tables of their own
-// (httpcheck_cache_NAME).
+// file aliases live in DIR/NAME; SQLite and PostgreSQL aliases in tables
+// of their own (httpcheck_cache_NAME); Redis aliases under keys of their
+// own ({PREFIX:cache:NAME}:...).
 type Aliases struct {
 	names  []string
 	caches map[string]Cache

@@ -14,7 +14,7 @@ import (
 // entries, 10 s) at one location of kind b.
 func openTestAliases(t *testing.T, b backend) *Aliases {
 	t.Helper()
-	a, err := OpenAliases(b.url(t.TempDir()), map[string]Options{
+	a, err := OpenAliases(b.url(t), map[string]Options{
 		"default": DefaultOptions(),
 		"small":   {DefaultTimeout: Seconds(10), MaxEntries: 2, CullFrequency: 0},
 	}, clock.NewManual(tNow))
@@ -98,17 +98,21 @@ func TestOpenAliasesErrors(t *testing.T) {
 			t.Errorf("OpenAliases(%v) = %v, want it to say %q", tc.aliases, err, tc.want)
 		}
 	}
-	if _, err := OpenAliases("redis://x", map[string]Options{"default": DefaultOptions()}, nil); err == nil {
-		t.Errorf("OpenAliases(redis): no error")
+	if _, err := OpenAliases("redis://127.0.0.1:1/0", map[string]Options{"default": DefaultOptions()}, nil); err == nil {
+		t.Errorf("OpenAliases(a Redis that does not answer): no error")
+	}
+	if _, err := OpenAliases("mysql://x", map[string]Options{"default": DefaultOptions()}, nil); err == nil {
+		t.Errorf("OpenAliases(mysql): no error")
 	}
 }
 
-// TestAliasesSharedFile: two alias sets on one directory see each other's
-// entries alias by alias, as two processes sharing a deployment would.
+// TestAliasesSharedFile: two alias sets on one location (directory,
+// database file, Redis prefix, PostgreSQL schema) see each other's entries
+// alias by alias, as two processes sharing a deployment would.
 func TestAliasesSharedFile(t *testing.T) {
 	for _, b := range testBackends[1:] {
 		t.Run(b.name, func(t *testing.T) {
-			url := b.url(t.TempDir())
+			url := b.url(t)
 			opts := map[string]Options{"default": DefaultOptions(), "other": DefaultOptions()}
 			a1, err := OpenAliases(url, opts, nil)
 			if err != nil {

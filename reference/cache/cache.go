@@ -23,6 +23,10 @@ var (
 	// ErrBadKey: a key that is empty, longer than 250 bytes, or that holds
 	// a space or a control character.
 	ErrBadKey = errors.New("cache: invalid key")
+	// ErrUnavailable: a network backend (Redis, PostgreSQL) could not be
+	// reached, or did not answer in time, so a write may or may not have
+	// taken effect. The same call may succeed once the store is back.
+	ErrUnavailable = errors.New("cache: the cache store is unavailable")
 )
 
 // errClosed is answered by every operation after Close.
@@ -207,21 +211,27 @@ func (o Options) validate() (Options, error) {
 // the backend turns into a key space of its own at that location.
 type opener func(location, namespace string, o Options) (storage, error)
 
-// backends maps URL schemes to backends. A new backend (redis, postgres)
-// is one more entry here and one more file.
+// backends maps URL schemes to backends. A new backend is one more entry
+// here and one more file.
 var backends = map[string]opener{
-	"memory": openMemory,
-	"file":   openFile,
-	"sqlite": openSQLite,
+	"memory":   openMemory,
+	"file":     openFile,
+	"sqlite":   openSQLite,
+	"redis":    openRedis,
+	"postgres": openPostgres,
 }
 
 // supportedURLs is for error messages.
-const supportedURLs = `"memory", "file:DIR" or "sqlite:PATH"`
+const supportedURLs = `"memory", "file:DIR", "sqlite:PATH", "redis://HOST:PORT/DB" or "postgres://USER@HOST:PORT/DB"`
 
 // Open opens the cache that url names: "memory" (a new in-process cache),
-// "file:DIR" (a directory, created if needed) or "sqlite:PATH" (a database
-// file, created if needed; PATH may be ":memory:"). A nil c means the wall
-// clock.
+// "file:DIR" (a directory, created if needed), "sqlite:PATH" (a database
+// file, created if needed; PATH may be ":memory:"),
+// "redis://HOST:PORT/DB[?prefix=NAME]" (keys under NAME, default
+// "httpcheck") or "postgres://USER@HOST:PORT/DB[?search_path=SCHEMA]" (a
+// table, created if needed). Opening Redis or PostgreSQL fails when the
+// server does not answer; several processes pointed at one of them share
+// the cache. A nil c means the wall clock.
 func Open(url string, o Options, c clock.Clock) (Cache, error) {
 	return open(url, "", o, c)
 }

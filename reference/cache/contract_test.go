@@ -12,21 +12,28 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/reference/clock"
+	"github.com/httpcheck/httpcheck/reference/internal/storetest"
 )
 
 // tNow is the fixed start of every test's clock.
 var tNow = time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 
-// backend opens a fresh cache of one kind in a test's temporary directory.
+// backend names a fresh location of one kind for a test: a directory or a
+// database file in its temporary directory, or a Redis key prefix or a
+// PostgreSQL schema of its own (reference/internal/storetest), removed when
+// it ends. Redis and PostgreSQL tests are skipped when the server does not
+// answer.
 type backend struct {
 	name string
-	url  func(dir string) string
+	url  func(t testing.TB) string
 }
 
 var testBackends = []backend{
-	{"memory", func(string) string { return "memory" }},
-	{"file", func(dir string) string { return "file:" + filepath.Join(dir, "cache") }},
-	{"sqlite", func(dir string) string { return "sqlite:" + filepath.Join(dir, "cache.db") }},
+	{"memory", func(testing.TB) string { return "memory" }},
+	{"file", func(t testing.TB) string { return "file:" + filepath.Join(t.TempDir(), "cache") }},
+	{"sqlite", func(t testing.TB) string { return "sqlite:" + filepath.Join(t.TempDir(), "cache.db") }},
+	{"redis", storetest.Redis},
+	{"postgres", storetest.Postgres},
 }
 
 // forEachBackend runs f as a subtest per backend.
@@ -41,7 +48,7 @@ func forEachBackend(t *testing.T, f func(t *testing.T, b backend)) {
 func openTest(t *testing.T, b backend, o Options) (Cache, *clock.Manual) {
 	t.Helper()
 	clk := clock.NewManual(tNow)
-	c, err := Open(b.url(t.TempDir()), o, clk)
+	c, err := Open(b.url(t), o, clk)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -464,11 +471,11 @@ func TestBadKeys(t *testing.T) {
 // counts towards the key length.
 func TestKeyPrefix(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b backend) {
-		dir := t.TempDir()
+		url := b.url(t)
 		ctx := context.Background()
 		o := DefaultOptions()
 		o.KeyPrefix = "app1"
-		c1, err := Open(b.url(dir), o, clock.NewManual(tNow))
+		c1, err := Open(url, o, clock.NewManual(tNow))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -486,7 +493,7 @@ func TestKeyPrefix(t *testing.T) {
 			return // every memory cache is a location of its own
 		}
 		o.KeyPrefix = "app2"
-		c2, err := Open(b.url(dir), o, clock.NewManual(tNow))
+		c2, err := Open(url, o, clock.NewManual(tNow))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -507,7 +514,7 @@ func TestReopen(t *testing.T) {
 		if b.name == "memory" {
 			t.Skip("memory does not persist")
 		}
-		url := b.url(t.TempDir())
+		url := b.url(t)
 		clk := clock.NewManual(tNow)
 		ctx := context.Background()
 		c, err := Open(url, DefaultOptions(), clk)
@@ -544,7 +551,9 @@ func TestOpenErrors(t *testing.T) {
 		opts Options
 		want string
 	}{
-		{"redis://localhost:6379/0", DefaultOptions(), "unsupported cache URL"},
+		{"mysql://localhost/x", DefaultOptions(), "unsupported cache URL"},
+		{"redis://127.0.0.1:1/0", DefaultOptions(), "does not answer"},
+		{"postgres://127.0.0.1:1/x", DefaultOptions(), "does not answer"},
 		{"", DefaultOptions(), "unsupported cache URL"},
 		{"memory:x", DefaultOptions(), "takes no location"},
 		{"file:", DefaultOptions(), "needs a directory"},

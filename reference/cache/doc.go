@@ -62,10 +62,15 @@
 // # Backends and aliases
 //
 // Open picks a backend by URL: "memory" (in-process, LRU), "file:DIR" (one
-// file per key), "sqlite:PATH" (one table). Aliases holds several named
+// file per key), "sqlite:PATH" (one table), "redis://HOST:PORT/DB" (one
+// string per key with a Redis TTL, and a sorted set of the keys) and
+// "postgres://..." (one table). Several processes pointed at one Redis or
+// PostgreSQL (the instances of a deployment) share their caches, and Add,
+// GetOrSet and Incr stay atomic across them. Aliases holds several named
 // caches, "default" among them, each with its own Options and its own key
 // space even when they share a location: each alias gets its own directory
-// (DIR/NAME) or table, so culling, Clear and Len of one never touch another.
+// (DIR/NAME), table or Redis hash tag, so culling, Clear and Len of one
+// never touch another.
 //
 // # Differences from Django, deliberately
 //

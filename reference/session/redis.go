@@ -37,16 +37,16 @@ import (
 // and the client reconnects by itself once Redis is back.
 type redisStore struct {
 	clock  clock.Clock
-	client *redis.Client
+	client *netstore.Redis
 	prefix string // PREFIX:session:
 }
 
 func openRedis(rest string, c clock.Clock) (Store, error) {
-	client, prefix, err := netstore.OpenRedis(context.Background(), "redis:"+rest)
+	client, err := netstore.OpenRedis(context.Background(), "redis:"+rest)
 	if err != nil {
 		return nil, err
 	}
-	return &redisStore{clock: c, client: client, prefix: prefix + ":session:"}, nil
+	return &redisStore{clock: c, client: client, prefix: client.Prefix + ":session:"}, nil
 }
 
 func (s *redisStore) now() int64 { return toUnixNano(s.clock.Now()) }

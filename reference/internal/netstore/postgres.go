@@ -14,9 +14,11 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
-// Postgres is a small pool of connections to one PostgreSQL database.
-// (pgx's own pool, pgxpool, needs github.com/jackc/puddle, which this
-// module does not require; the reference needs little of it.)
+// Postgres is a small pool of connections to one PostgreSQL database,
+// shared by every store of this process that names the same URL (the
+// session store and each cache alias). (pgx's own pool, pgxpool, needs
+// github.com/jackc/puddle, which this module does not require; the
+// reference needs little of it.)
 //
 // A connection that failed at the transport level, or was left in a
 // transaction, is closed instead of returned to the pool; and when one
@@ -30,7 +32,15 @@ type Postgres struct {
 	mu     sync.Mutex
 	idle   []*pgx.Conn
 	closed bool
+
+	url  string
+	refs int // under sharedPostgres.mu
 }
+
+var sharedPostgres = struct {
+	sync.Mutex
+	pools map[string]*Postgres
+}{pools: map[string]*Postgres{}}
 
 // DefaultPostgresConns bounds the connections of one pool unless the URL
 // says otherwise (pool_max_conns=N).
@@ -42,7 +52,26 @@ const DefaultPostgresConns = 16
 // pool_max_conns (default DefaultPostgresConns) bounds the pool. Any other
 // unknown parameter is a PostgreSQL setting for the session, such as
 // search_path=SCHEMA, which keeps the tables in a schema of their own.
+//
+// Every OpenPostgres with the same URL returns the same pool until each has
+// been closed.
 func OpenPostgres(ctx context.Context, rawURL string) (*Postgres, error) {
+	sharedPostgres.Lock()
+	defer sharedPostgres.Unlock()
+	if p, ok := sharedPostgres.pools[rawURL]; ok {
+		p.refs++
+		return p, nil
+	}
+	p, err := openPostgres(ctx, rawURL)
+	if err != nil {
+		return nil, err
+	}
+	p.url, p.refs = rawURL, 1
+	sharedPostgres.pools[rawURL] = p
+	return p, nil
+}
+
+func openPostgres(ctx context.Context, rawURL string) (*Postgres, error) {
 	max := DefaultPostgresConns
 	if u, err := url.Parse(rawURL); err == nil && u.Query().Has("pool_max_conns") {
 		q := u.Query()
@@ -64,7 +93,7 @@ func OpenPostgres(ctx context.Context, rawURL string) (*Postgres, error) {
 	}
 	p := &Postgres{cfg: cfg, slots: make(chan struct{}, max)}
 	if err := p.Do(ctx, func(ctx context.Context, c *pgx.Conn) error { return c.Ping(ctx) }); err != nil {
-		p.Close()
+		p.closeConns()
 		return nil, fmt.Errorf("postgres at %s does not answer: %w", cfg.Host, err)
 	}
 	return p, nil
@@ -151,15 +180,26 @@ func closeConns(cs []*pgx.Conn) {
 	}
 }
 
-// Close closes the idle connections; connections in use are closed when
-// they are released.
+// Close releases this store's use of the pool; the last one closes the
+// idle connections, and connections in use are closed when they are
+// released.
 func (p *Postgres) Close() error {
+	sharedPostgres.Lock()
+	defer sharedPostgres.Unlock()
+	if p.refs--; p.refs > 0 {
+		return nil
+	}
+	delete(sharedPostgres.pools, p.url)
+	p.closeConns()
+	return nil
+}
+
+func (p *Postgres) closeConns() {
 	p.mu.Lock()
 	idle := p.idle
 	p.idle, p.closed = nil, true
 	p.mu.Unlock()
 	closeConns(idle)
-	return nil
 }
 
 // IsServerError reports whether err is an error the server reported about

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -16,6 +17,23 @@ import (
 // DefaultRedisPrefix begins every Redis key the reference packages write,
 // unless the URL names another prefix (?prefix=NAME).
 const DefaultRedisPrefix = "httpcheck"
+
+// Redis is a client of one Redis server, shared by every store of this
+// process that names the same URL (the session store and each cache alias):
+// one pool of connections per server, not one per store.
+type Redis struct {
+	*redis.Client
+	// Prefix begins every key (see OpenRedis).
+	Prefix string
+
+	url  string
+	refs int // under sharedRedis.mu
+}
+
+var sharedRedis = struct {
+	sync.Mutex
+	clients map[string]*Redis
+}{clients: map[string]*Redis{}}
 
 // OpenRedis connects to the Redis a URL names and checks that it answers:
 //
@@ -27,19 +45,41 @@ const DefaultRedisPrefix = "httpcheck"
 // data. The other options are go-redis's (dial_timeout, read_timeout,
 // pool_size, ...); the timeouts default to DialTimeout and IOTimeout
 // rather than go-redis's 5 s, and a failed command is not retried.
-func OpenRedis(ctx context.Context, rawURL string) (client *redis.Client, prefix string, err error) {
+//
+// Every OpenRedis with the same URL returns the same client until each has
+// been closed.
+func OpenRedis(ctx context.Context, rawURL string) (*Redis, error) {
+	sharedRedis.Lock()
+	defer sharedRedis.Unlock()
+	if r, ok := sharedRedis.clients[rawURL]; ok {
+		r.refs++
+		return r, nil
+	}
 	opt, prefix, err := RedisOptions(rawURL)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	client = redis.NewClient(opt)
+	client := redis.NewClient(opt)
 	ctx, cancel := Bound(ctx)
 	defer cancel()
 	if err := client.Ping(ctx).Err(); err != nil {
 		client.Close()
-		return nil, "", fmt.Errorf("redis at %s does not answer: %w", opt.Addr, err)
+		return nil, fmt.Errorf("redis at %s does not answer: %w", opt.Addr, err)
 	}
-	return client, prefix, nil
+	r := &Redis{Client: client, Prefix: prefix, url: rawURL, refs: 1}
+	sharedRedis.clients[rawURL] = r
+	return r, nil
+}
+
+// Close releases this store's use of the client; the last one closes it.
+func (r *Redis) Close() error {
+	sharedRedis.Lock()
+	defer sharedRedis.Unlock()
+	if r.refs--; r.refs > 0 {
+		return nil
+	}
+	delete(sharedRedis.clients, r.url)
+	return r.Client.Close()
 }
 
 // RedisOptions parses a Redis URL (see OpenRedis) into go-redis options
