@@ -1,7 +1,8 @@
 package rules
 
-// How unpredictable session ids are, estimated from a sample of them (OWASP
-// ASVS 3.2.2, OWASP WSTG SESS-01).
+// How unpredictable session keys are, estimated from a sample of them
+// (OWASP ASVS 3.2.2, OWASP WSTG SESS-01). The auth suite and the probe's
+// session checks both grade by it.
 
 import (
 	"fmt"
@@ -9,95 +10,90 @@ import (
 	"strings"
 )
 
-// An alphabet is a set of characters ids are commonly drawn from.
-type alphabet struct {
-	name  string
-	chars string
-}
-
-// alphabets, smallest first: an id is taken to be drawn from the first that
-// holds all its characters.
-var alphabets = []alphabet{
-	{"decimal digits", "0123456789"},
-	{"lower-case hex", "0123456789abcdef"},
-	{"upper-case hex", "0123456789ABCDEF"},
-	{"base32 (lower-case)", "abcdefghijklmnopqrstuvwxyz234567"},
-	{"base32", "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"},
-	{"lower-case letters and digits", "abcdefghijklmnopqrstuvwxyz0123456789"},
-	{"upper-case letters and digits", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"},
-	{"letters and digits", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"},
-	{"base64url", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"},
-	{"base64", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="},
-}
-
-// Entropy is an estimate of how many bits of one id an attacker cannot
-// predict, from a sample of ids.
+// Entropy is what a black box can say about how unpredictable session keys
+// are, from a handful of them.
 type Entropy struct {
-	Samples  int
-	Distinct int
-	// Alphabet is the smallest common alphabet that holds every character
-	// of the sample, and Symbols its size; ids with other characters count
-	// as printable ASCII (95 symbols).
-	Alphabet string
-	Symbols  int
-	// Varying is how many character positions differ between samples.
-	Varying int
-	// Bits is Varying × log2(Symbols): an upper bound, generous on
-	// purpose, so that an id under it is certainly too weak. A counter,
-	// a timestamp or a short id is caught; a predictable generator that
-	// fills every position is not (no sample can show that).
-	Bits float64
+	Samples        int
+	MinLen, MaxLen int
+	Varying        int // positions (below MinLen) where the keys differ
+	Alphabet       int // distinct characters seen at those positions
+	Bits           float64
+	PerPosition    float64 // sum of the per-position empirical entropies
+	Duplicates     int     // keys seen more than once
 }
 
-// EstimateEntropy estimates the entropy of ids drawn the same way.
-func EstimateEntropy(ids []string) Entropy {
-	e := Entropy{Samples: len(ids)}
-	distinct := map[string]bool{}
-	var all strings.Builder
-	longest := 0
-	for _, id := range ids {
-		distinct[id] = true
-		all.WriteString(id)
-		longest = max(longest, len(id))
+// EstimateEntropy estimates the entropy of keys. A position where every
+// key has the same character carries nothing; every other position is
+// counted at log2 of the alphabet seen across the varying positions. That
+// is an upper bound on what the keys can carry, and the right one for a
+// generator that draws each character uniformly (160-bit base32 keys give
+// 32 × 5 = 160; a UUIDv4 gives 31 × 4 = 124, near its true 122).
+//
+// Two methods are reported beside it: the per-position empirical entropy,
+// which 20 samples cap at log2(20) ≈ 4.3 bits a position and so
+// understates any good generator; and duplicates, since two equal keys
+// among 20 put the key space near the birthday bound, 20²/2 ≈ 2^7.6.
+func EstimateEntropy(keys []string) Entropy {
+	est := Entropy{Samples: len(keys), MinLen: math.MaxInt}
+	seen := map[string]bool{}
+	for _, k := range keys {
+		if seen[k] {
+			est.Duplicates++
+		}
+		seen[k] = true
+		est.MinLen = min(est.MinLen, len(k))
+		est.MaxLen = max(est.MaxLen, len(k))
 	}
-	e.Distinct = len(distinct)
-	e.Alphabet, e.Symbols = "printable ASCII", 95
-	for _, a := range alphabets {
-		if strings.Trim(all.String(), a.chars) == "" {
-			e.Alphabet, e.Symbols = a.name, len(a.chars)
-			break
+	if len(keys) == 0 || est.MinLen == 0 {
+		est.MinLen = 0
+		return est
+	}
+	chars := map[byte]bool{}
+	for i := 0; i < est.MinLen; i++ {
+		counts := map[byte]int{}
+		for _, k := range keys {
+			counts[k[i]]++
+		}
+		if len(counts) < 2 {
+			continue
+		}
+		est.Varying++
+		for c, n := range counts {
+			chars[c] = true
+			p := float64(n) / float64(len(keys))
+			est.PerPosition -= p * math.Log2(p)
 		}
 	}
-	for i := 0; i < longest; i++ {
-		seen := map[byte]bool{}
-		for _, id := range ids {
-			if i < len(id) {
-				seen[id[i]] = true
-			} else {
-				seen[0] = true // shorter ids differ from longer ones here
-			}
-		}
-		if len(seen) > 1 {
-			e.Varying++
-		}
+	est.Alphabet = len(chars)
+	if est.Alphabet > 1 {
+		est.Bits = float64(est.Varying) * math.Log2(float64(est.Alphabet))
 	}
-	e.Bits = float64(e.Varying) * math.Log2(float64(e.Symbols))
-	return e
+	if est.Duplicates > 0 {
+		est.Bits = min(est.Bits, 2*math.Log2(float64(len(keys)))-1)
+	}
+	return est
 }
 
-func (e Entropy) String() string {
-	return fmt.Sprintf("about %.0f bits: %d of the characters vary, from %s (%d symbols), in %d ids", e.Bits, e.Varying, e.Alphabet, e.Symbols, e.Samples)
+func (est Entropy) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "about %.0f bits from %d fresh session keys: %d of %d positions vary, over an alphabet of %d characters (%d × log2 %d)",
+		est.Bits, est.Samples, est.Varying, est.MinLen, est.Alphabet, est.Varying, est.Alphabet)
+	if est.MaxLen != est.MinLen {
+		fmt.Fprintf(&b, ", keys %d to %d characters long, the first %d compared", est.MinLen, est.MaxLen, est.MinLen)
+	}
+	fmt.Fprintf(&b, "; per-position empirical entropy %.0f bits (at most %.1f a position from %d samples)",
+		est.PerPosition, math.Log2(float64(est.Samples)), est.Samples)
+	if est.Duplicates > 0 {
+		fmt.Fprintf(&b, "; %d keys repeated, which puts the key space near the birthday bound", est.Duplicates)
+	}
+	b.WriteString("; a black-box estimate is an upper bound: it cannot see a predictable generator behind random-looking keys")
+	return b.String()
 }
 
-// SessionIDEntropy grades a sample of session ids, each from its own
-// login: all different, and at least minBits of estimated entropy.
-func SessionIDEntropy(ids []string, minBits float64) string {
-	e := EstimateEntropy(ids)
-	if e.Distinct < e.Samples {
-		return fmt.Sprintf("expected every login to get its own session id, observed %d distinct ids in %d logins", e.Distinct, e.Samples)
-	}
-	if e.Bits < minBits {
-		return fmt.Sprintf("expected session ids with at least %.0f bits of entropy, observed %s", minBits, e)
+// AtLeast grades the estimate: at least bits of entropy.
+func (est Entropy) AtLeast(bits float64) string {
+	if est.Bits < bits {
+		return fmt.Sprintf("expected session keys with at least %.0f bits of entropy, observed %s", bits, est)
 	}
 	return ""
 }

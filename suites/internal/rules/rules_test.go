@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"strings"
 	"testing"
@@ -261,38 +259,5 @@ func TestProtectedByHSTS(t *testing.T) {
 		if got := ProtectedByHSTS(tc.scheme, h); got != tc.want {
 			t.Errorf("%s %q: %v, want %v", tc.scheme, tc.sts, got, tc.want)
 		}
-	}
-}
-
-func TestEntropy(t *testing.T) {
-	// Ids from a seeded generator: random-looking, the same on every run.
-	rng := rand.New(rand.NewChaCha8([32]byte{1}))
-	draw := func(alphabet string, n int) string {
-		b := make([]byte, n)
-		for j := range b {
-			b[j] = alphabet[rng.IntN(len(alphabet))]
-		}
-		return string(b)
-	}
-	var hex128, counter, base32 []string
-	for i := range 20 {
-		hex128 = append(hex128, draw("0123456789abcdef", 32))
-		base32 = append(base32, draw("abcdefghijklmnopqrstuvwxyz234567", 32))
-		counter = append(counter, fmt.Sprintf("user-%02d", i))
-	}
-	if e := EstimateEntropy(hex128); e.Symbols != 16 || e.Varying != 32 || e.Bits != 128 {
-		t.Errorf("hex ids: %+v", e)
-	}
-	if v := SessionIDEntropy(hex128, 128); v != "" {
-		t.Errorf("hex ids: %s", v)
-	}
-	if e := EstimateEntropy(base32); e.Symbols != 32 || e.Bits != 160 {
-		t.Errorf("base32 ids: %+v", e)
-	}
-	if v := SessionIDEntropy(counter, 64); !strings.Contains(v, "at least 64 bits") {
-		t.Errorf("a counter: %q", v)
-	}
-	if v := SessionIDEntropy([]string{"a", "b", "a"}, 1); !strings.Contains(v, "2 distinct ids in 3 logins") {
-		t.Errorf("repeats: %q", v)
 	}
 }

@@ -1,4 +1,4 @@
-package auth
+package rules
 
 import (
 	"crypto/rand"
@@ -41,12 +41,16 @@ func TestEstimateEntropy(t *testing.T) {
 		}), 55, 60.1},
 		{"duplicates", generate(20, func(i int) string { return fmt.Sprintf("%x", i%10) + strings.Repeat("a", 31) }), 0, 7.7},
 	} {
-		est := estimateEntropy(tc.keys)
-		if est.bits < tc.min || est.bits > tc.max {
-			t.Errorf("%s: %.1f bits, want %.0f to %.0f (%s)", tc.name, est.bits, tc.min, tc.max, est)
+		est := EstimateEntropy(tc.keys)
+		if est.Bits < tc.min || est.Bits > tc.max {
+			t.Errorf("%s: %.1f bits, want %.0f to %.0f (%s)", tc.name, est.Bits, tc.min, tc.max, est)
 		}
 	}
-	if est := estimateEntropy(nil); est.bits != 0 {
-		t.Errorf("no keys: %v bits", est.bits)
+	if est := EstimateEntropy(nil); est.Bits != 0 {
+		t.Errorf("no keys: %v bits", est.Bits)
+	}
+	counter := EstimateEntropy(generate(20, func(i int) string { return fmt.Sprintf("sess%08d", 1000+i) }))
+	if v := counter.AtLeast(64); !strings.Contains(v, "at least 64 bits") {
+		t.Errorf("a counter: AtLeast(64) = %q", v)
 	}
 }
