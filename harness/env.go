@@ -30,6 +30,7 @@ type Env struct {
 
 	verdicts Verdicts
 	browsers []*Browser
+	scripts  []*Script // registered on the harness origin (cache targets)
 }
 
 // NewEnv returns an Env for one check against t.
@@ -58,12 +59,16 @@ func (e *Env) Adopt(b *Browser) {
 	}
 }
 
-// Exchanges returns the evidence of every browser of this check, in the
-// order the requests were sent.
+// Exchanges returns the evidence of every browser of this check, and for a
+// cache target what reached the harness origin, in the order the requests
+// were sent.
 func (e *Env) Exchanges() []reports.Exchange {
 	var all []reports.Exchange
 	for _, b := range e.browsers {
 		all = append(all, b.rec().exchanges()...)
+	}
+	for _, s := range e.scripts {
+		all = append(all, s.evidence()...)
 	}
 	slices.SortStableFunc(all, func(a, b reports.Exchange) int { return a.Sent.Compare(b.Sent) })
 	return all

@@ -23,6 +23,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/httpcheck/httpcheck/harness/origin"
 )
 
 // Config is everything the harness needs to know about a target. The CLI
@@ -51,7 +53,24 @@ type Config struct {
 	// --header), unless the request sets the field itself. A Cookie here
 	// goes first, before the jar's cookies.
 	Header http.Header
+	// Origin, when set, makes the target a cache in the middle (a proxy or
+	// a CDN) instead of a contract: Target is the cache's URL, Origin the
+	// base URL of the harness origin (harness/origin) the cache forwards
+	// to, and OriginToken its control token, if it has one. No manifest is
+	// fetched (see ConnectCache).
+	Origin      string
+	OriginToken string
 }
+
+// Mode says what kind of target a run tests, and so which suites apply.
+type Mode string
+
+const (
+	// ModeContract: a service exposing the contract (docs/contract.md).
+	ModeContract Mode = "contract"
+	// ModeCache: a cache in the middle, in front of the harness origin.
+	ModeCache Mode = "cache"
+)
 
 // VirtualHosts are the host names checks use. A target that serves any
 // Host gets them all, each dialled to the target's own address; they cover
@@ -79,7 +98,16 @@ type Target struct {
 	header    http.Header // sent with every request (Config.Header)
 	// exact is set for a Target made by ConnectURL: Base is one URL to
 	// probe, kept as given, not the base of a contract.
-	exact bool
+	exact  bool
+	origin *origin.Client // the harness origin of a cache target (ConnectCache)
+}
+
+// Mode says whether the target is a contract or a cache in the middle.
+func (t *Target) Mode() Mode {
+	if t.origin != nil {
+		return ModeCache
+	}
+	return ModeContract
 }
 
 // ConfigError is a problem with what the user gave us or what the target
@@ -97,8 +125,12 @@ func (e *UnreachableError) Error() string { return e.Err.Error() }
 func (e *UnreachableError) Unwrap() error { return e.Err }
 
 // Connect checks the configuration, fetches and validates the target's
-// manifest and sets up its clock.
+// manifest and sets up its clock. With cfg.Origin it connects to a cache
+// in the middle instead (ConnectCache).
 func Connect(ctx context.Context, cfg Config) (*Target, error) {
+	if cfg.Origin != "" {
+		return ConnectCache(ctx, cfg)
+	}
 	base, err := parseBase(cfg.Target)
 	if err != nil {
 		return nil, &ConfigError{err}
@@ -356,7 +388,12 @@ func (t *Target) URL(scheme, host, path string, query url.Values) *url.URL {
 func (t *Target) Exact() bool { return t.exact }
 
 // Close releases idle connections.
-func (t *Target) Close() { t.transport.CloseIdleConnections() }
+func (t *Target) Close() {
+	t.transport.CloseIdleConnections()
+	if t.origin != nil {
+		t.origin.Close()
+	}
+}
 
 // maxBody caps how much of a response body the harness reads: a target
 // that streams forever must not hold a check past its deadline or fill

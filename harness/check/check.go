@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/reports"
 )
 
@@ -108,6 +109,41 @@ func Suites() []string {
 	for _, c := range All() {
 		if !slices.Contains(out, c.Suite()) {
 			out = append(out, c.Suite())
+		}
+	}
+	return out
+}
+
+// modes records the kind of target each suite tests (ForMode); a suite
+// that declares nothing tests contracts.
+var modes = map[string]harness.Mode{}
+
+// ForMode declares that suite tests targets of mode m; call it at package
+// level (var _ = check.ForMode(...)). The runner runs a suite only for its
+// mode.
+func ForMode(suite string, m harness.Mode) bool {
+	mu.Lock()
+	defer mu.Unlock()
+	modes[suite] = m
+	return true
+}
+
+// ModeOf returns the kind of target suite tests.
+func ModeOf(suite string) harness.Mode {
+	mu.Lock()
+	defer mu.Unlock()
+	if m, ok := modes[suite]; ok {
+		return m
+	}
+	return harness.ModeContract
+}
+
+// SuitesFor returns the suites that test targets of mode m, sorted.
+func SuitesFor(m harness.Mode) []string {
+	var out []string
+	for _, s := range Suites() {
+		if ModeOf(s) == m {
+			out = append(out, s)
 		}
 	}
 	return out

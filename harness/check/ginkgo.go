@@ -153,6 +153,9 @@ func (w *WaitGroup) It(c *Check, setup func(e *harness.Env) (verify func(e *harn
 		for _, b := range s.env.Browsers() {
 			e.Adopt(b)
 		}
+		for _, sc := range s.env.Scripts() {
+			e.AdoptScript(sc)
+		}
 		s.verify(e)
 	})
 }

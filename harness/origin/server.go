@@ -87,6 +87,9 @@ type Hit struct {
 	// the answer went out (or the connection was dropped).
 	Received time.Time `json:"received"`
 	Sent     time.Time `json:"sent"`
+	// Wall is the origin machine's wall clock when the request arrived:
+	// evidence is ordered by it, since a virtual clock runs ahead.
+	Wall time.Time `json:"wall"`
 	// Response is the index of the scripted response used.
 	Response int `json:"response"`
 	// Status is what the origin answered: the scripted status, 304 when
@@ -161,7 +164,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, id string) {
 	sc := s.scripts[id]
 	i := min(len(sc.hits), len(sc.responses)-1)
 	resp := sc.responses[i]
-	sc.hits = append(sc.hits, Hit{Method: r.Method, URI: r.URL.RequestURI(), Header: pairs(r.Header, r.Host), Received: now, Response: i})
+	sc.hits = append(sc.hits, Hit{Method: r.Method, URI: r.URL.RequestURI(), Header: pairs(r.Header, r.Host), Received: now, Wall: time.Now(), Response: i})
 	n := len(sc.hits) - 1
 	s.mu.Unlock()
 

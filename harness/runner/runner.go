@@ -29,8 +29,13 @@ import (
 // Options says what to run and where to tell about it.
 type Options struct {
 	Target *harness.Target
-	// Suites limits the run to these suites; empty means every suite
-	// that is linked in.
+	// Mode is the kind of target the run is for; empty means the
+	// Target's. Suites declare the mode they test (check.ForMode): a
+	// contract run never shows the checks of a cache in the middle, nor
+	// the other way round.
+	Mode harness.Mode
+	// Suites limits the run to these suites; empty means every suite of
+	// the run's mode that is linked in.
 	Suites []string
 	// LabelFilter is a Ginkgo label filter, applied on top of Suites.
 	LabelFilter string
@@ -50,18 +55,41 @@ type Options struct {
 }
 
 // Validate reports a problem with the options that is the user's to fix:
-// an unknown suite or a malformed label filter (exit code 2).
+// an unknown suite, a suite for another kind of target, or a malformed
+// label filter (exit code 2).
 func (o Options) Validate() error {
 	known := check.Suites()
 	for _, s := range o.Suites {
 		if !slices.Contains(known, s) {
 			return fmt.Errorf("unknown suite %q (known: %s)", s, strings.Join(known, ", "))
 		}
+		if m := check.ModeOf(s); m != o.mode() {
+			return fmt.Errorf("suite %q tests %s, and this run tests %s (%s suites: %s)", s, describeMode(m), describeMode(o.mode()),
+				o.mode(), strings.Join(check.SuitesFor(o.mode()), ", "))
+		}
 	}
 	if _, err := types.ParseLabelFilter(o.LabelFilter); err != nil {
 		return fmt.Errorf("--label-filter: %s", ansi.ReplaceAllString(err.Error(), ""))
 	}
 	return nil
+}
+
+// mode is the kind of target the run is for.
+func (o Options) mode() harness.Mode {
+	switch {
+	case o.Mode != "":
+		return o.Mode
+	case o.Target != nil:
+		return o.Target.Mode()
+	}
+	return harness.ModeContract
+}
+
+func describeMode(m harness.Mode) string {
+	if m == harness.ModeCache {
+		return "a cache in the middle (--cache URL --origin-listen ADDR)"
+	}
+	return "a contract target (--target URL)"
 }
 
 func (o Options) labelFilter() string {
@@ -72,6 +100,16 @@ func (o Options) labelFilter() string {
 			ss = append(ss, "suite:"+s)
 		}
 		parts = append(parts, "("+strings.Join(ss, " || ")+")")
+	} else {
+		var others []string
+		for _, s := range check.Suites() {
+			if check.ModeOf(s) != o.mode() {
+				others = append(others, "suite:"+s)
+			}
+		}
+		if len(others) > 0 {
+			parts = append(parts, "!("+strings.Join(others, " || ")+")")
+		}
 	}
 	if o.LabelFilter != "" {
 		parts = append(parts, "("+o.LabelFilter+")")
