@@ -5,6 +5,7 @@
 //	httpcheck serve    run the reference server
 //	httpcheck list     list the checks
 //	httpcheck report   re-render results files, several as one matrix
+//	httpcheck clearsessions  delete expired sessions from a session store
 //	httpcheck version  print the version
 //
 // Exit codes: 0 nothing at or above --fail-on failed; 1 conformance
@@ -53,6 +54,7 @@ Usage:
   httpcheck serve   [--addr HOST:PORT] [--tls-addr HOST:PORT] [--clock real|virtual]
   httpcheck list    [--suite NAME]... [--label-filter EXPR] [--format text|json]
   httpcheck report  --in results.json [--in more.json]... --out DIR
+  httpcheck clearsessions [--sessions URL]
   httpcheck version
 
 Run "httpcheck COMMAND -h" for a command's flags.
@@ -95,6 +97,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		err = cmdList(rest, stdout, stderr)
 	case "report":
 		err = cmdReport(rest, stdout, stderr)
+	case "clearsessions":
+		err = cmdClearSessions(rest, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "httpcheck %s\n", toolVersion())
 	case "help", "-h", "--help":
