@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"maps"
 	"math"
 	"net/http"
@@ -28,7 +29,10 @@ import (
 // its reason); 404 for an unknown alias or operation, and for incr or decr
 // of a key that has no fresh entry; 413 for a body over 1 MiB. A cache
 // backend that fails (a full disk) answers 500: that is the server's
-// fault, not the client's.
+// fault, not the client's. A network backend that cannot be reached
+// (Redis or PostgreSQL down, cut or too slow: cache.ErrUnavailable)
+// answers 503 with {"error": "cache store unavailable"}, and the next
+// request tries the store again (docs/deployments.md).
 
 func (s *Server) cacheRoutes() {
 	s.mux.HandleFunc("POST /cache/{alias}/{op}", s.cacheOp)
@@ -203,6 +207,11 @@ func (s *Server) cacheOp(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	answer, err := op.run(r.Context(), c, b)
+	if errors.Is(err, cache.ErrUnavailable) {
+		slog.Error("cache: store unavailable", "alias", alias, "op", opName, "err", err)
+		writeError(w, http.StatusServiceUnavailable, "cache store unavailable")
+		return
+	}
 	if err != nil {
 		writeError(w, cacheErrorStatus(err), err.Error())
 		return
