@@ -36,7 +36,7 @@ var (
 	deleteAbsent = define("data/delete-absent", must, "session/delete of a key never stored answers 200 with deleted false", "contract sessions")
 	allData      = define("data/all", must, "session/all lists exactly the keys and values this client stored", "contract sessions")
 	isolation    = define("data/isolation", must, "two browsers never see each other's data, even under the same key", "contract sessions")
-	flushEmpties = define("data/flush", must, "after session/flush the browser's session is empty and no longer named by the old key", "contract sessions")
+	flushEmpties = define("data/flush", must, "after session/flush the session is empty, and the old key, replayed by hand, names nothing", "contract sessions", "OWASP ASVS 3.3.1")
 )
 
 // JSON values of every kind round-trip exactly: compared as JSON values

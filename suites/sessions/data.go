@@ -196,6 +196,10 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 			verify.That(!got.Found, "expected the session to be empty after session/flush, observed %s = %s", k, got.value())
 			now := heldKey(e, b)
 			verify.That(old == "" || now != old, "expected session/flush to forget the session key, observed the browser still holding %q", old)
+			if old != "" {
+				replayed := replayGet(e, old, k)
+				verify.That(!replayed.Found, "expected the pre-flush key, replayed by hand, to name an empty session, observed %s = %s%s", k, replayed.value(), signedNote(e))
+			}
 		})
 	})
 

@@ -38,6 +38,12 @@ func (s immortalStore) Create(ctx context.Context, data map[string]json.RawMessa
 	return s.Store.Create(ctx, data, farFuture())
 }
 
+// keepOnDelete never deletes: a flush only makes the browser drop its
+// cookie, and the old key lives on.
+type keepOnDelete struct{ session.Store }
+
+func (keepOnDelete) Delete(context.Context, string) error { return nil }
+
 // sharedStore gives every new session the same key: one record, shared by
 // every client, holding whatever the last one saved.
 type sharedStore struct {
@@ -282,6 +288,11 @@ func TestFaults(t *testing.T) {
 				body["data"] = json.RawMessage("{}")
 				return status, body
 			}),
+		},
+		{
+			Name:         "flush only deletes the cookie (the store never deletes)",
+			Breaks:       ids("data/flush"),
+			WrapSessions: func(s session.Store) session.Store { return keepOnDelete{s} },
 		},
 		{
 			Name:   "flush does nothing",

@@ -124,6 +124,16 @@ func replayGet(e *harness.Env, value, key string) getAnswer {
 	return decodeGet(r)
 }
 
+// signedNote explains, for a target that keeps sessions in signed
+// cookies, why an old cookie still works; "" for other targets.
+func signedNote(e *harness.Env) string {
+	if settings(e).Backend != "signed" {
+		return ""
+	}
+	return ": the target keeps sessions in signed cookies (manifest session.backend \"signed\"), which a server cannot revoke; " +
+		"an old cookie stays valid until the expiry signed inside it"
+}
+
 // sessionCookie returns the last Set-Cookie line of r for the session
 // cookie, parsed.
 func sessionCookie(e *harness.Env, r *harness.Response) (line string, sc cookie.SetCookie, ok bool) {
