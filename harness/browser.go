@@ -26,6 +26,9 @@ type Browser struct {
 	state  *browserState
 	host   string // "" is the base URL's host
 	scheme string
+	// via, when set, is the instance of target's deployment that requests
+	// go to (Via, deployment.go); cookies stay target's.
+	via *Target
 }
 
 type browserState struct {
@@ -148,6 +151,18 @@ func (b *Browser) Try(r Request) (*Response, error) {
 	if r.URL != nil {
 		u = r.URL
 	}
+	// send is where the request goes; u is what the jar sees (they differ
+	// for a browser sent Via another instance).
+	send, sender := u, b.target
+	if b.via != nil {
+		sender = b.via
+		if r.URL == nil {
+			send = b.via.URL(b.scheme, b.host, r.Path, r.Query)
+		}
+		if r.Cache {
+			return nil, fmt.Errorf("%s %s: the browser cache does not go through Via", r.Method, send)
+		}
+	}
 	body := r.Body
 	header := r.Header.Clone()
 	if header == nil {
@@ -161,9 +176,9 @@ func (b *Browser) Try(r Request) (*Response, error) {
 		}
 		header.Set("Content-Type", "application/json")
 	}
-	req, err := http.NewRequestWithContext(b.state.env.Ctx, r.Method, u.String(), bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(b.state.env.Ctx, r.Method, send.String(), bytes.NewReader(body))
 	if err != nil {
-		return nil, fmt.Errorf("building %s %s: %v", r.Method, u, err)
+		return nil, fmt.Errorf("building %s %s: %v", r.Method, send, err)
 	}
 	req.Header = header
 	if r.Cookie != nil {
@@ -203,17 +218,17 @@ func (b *Browser) Try(r Request) (*Response, error) {
 			ex.Source = string(source)
 		}
 	} else {
-		httpResp, respBody, err = b.target.roundTrip(b.state.env.Ctx, req)
+		httpResp, respBody, err = sender.roundTrip(b.state.env.Ctx, req)
 		ex = b.rec().record(req, body, httpResp, respBody, err, sent, r.Note)
 		if err != nil {
-			return nil, fmt.Errorf("%s %s: %v", r.Method, u, err)
+			return nil, fmt.Errorf("%s %s: %v", r.Method, send, err)
 		}
 	}
 	resp := &Response{
 		Status:     httpResp.StatusCode,
 		Header:     httpResp.Header,
 		Body:       respBody,
-		URL:        u,
+		URL:        send,
 		SetCookies: httpResp.Header.Values("Set-Cookie"),
 		Source:     string(source),
 		browser:    b,

@@ -31,11 +31,15 @@ type Env struct {
 	verdicts Verdicts
 	browsers []*Browser
 	scripts  []*Script // registered on the harness origin (cache targets)
+	// others are the other instances of the deployment t belongs to
+	// (several --target): see Instances.
+	others []*Target
 }
 
-// NewEnv returns an Env for one check against t.
-func NewEnv(ctx context.Context, t *Target, v Verdicts) *Env {
-	return &Env{Ctx: ctx, Target: t, verdicts: v}
+// NewEnv returns an Env for one check against t; others are the other
+// instances of t's deployment, when the run has several (deployment.go).
+func NewEnv(ctx context.Context, t *Target, v Verdicts, others ...*Target) *Env {
+	return &Env{Ctx: ctx, Target: t, verdicts: v, others: others}
 }
 
 // Clock is the target's clock.

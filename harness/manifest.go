@@ -35,6 +35,9 @@ type Manifest struct {
 	URLs     map[string]string `json:"urls"`
 	Session  *SessionSettings  `json:"session,omitempty"`
 	Cache    *CacheSettings    `json:"cache,omitempty"`
+	// Deployment names the deployment the target is an instance of.
+	// Instances tested together (several --target) must agree on it.
+	Deployment string `json:"deployment,omitempty"`
 	// Raw keeps the manifest exactly as the target sent it, for the report.
 	Raw map[string]any `json:"-"`
 	// Unknown lists the declared features this harness does not know.

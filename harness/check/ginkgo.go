@@ -43,7 +43,7 @@ func NewEnv(ctx ginkgo.SpecContext) *harness.Env {
 	if current == nil {
 		ginkgo.Fail("no target: the runner must call check.UseTarget before RunSpecs")
 	}
-	return harness.NewEnv(ctx, current, ginkgoVerdicts{})
+	return harness.NewEnv(ctx, current, ginkgoVerdicts{}, instances...)
 }
 
 // It declares the spec of check c. The body gets a fresh Env; whatever it

@@ -29,6 +29,10 @@ import (
 // Options says what to run and where to tell about it.
 type Options struct {
 	Target *harness.Target
+	// Instances are the other instances of Target's deployment, when the
+	// run has several targets: every suite runs against Target, and the
+	// checks of a deployment (suites/cluster) reach these too.
+	Instances []*harness.Target
 	// Mode is the kind of target the run is for; empty means the
 	// Target's. Suites declare the mode they test (check.ForMode): a
 	// contract run never shows the checks of a cache in the middle, nor
@@ -131,6 +135,7 @@ func Run(o Options) (*reports.Results, error) {
 		return nil, err
 	}
 	check.UseTarget(o.Target)
+	check.UseInstances(o.Instances)
 
 	suiteConfig, reporterConfig := types.NewDefaultSuiteConfig(), types.NewDefaultReporterConfig()
 	if o.GinkgoConfig {
@@ -162,6 +167,9 @@ func Run(o Options) (*reports.Results, error) {
 	}
 	if o.Target != nil {
 		res.Targets = []reports.Target{{Name: o.Target.Name, URL: o.Target.Base.String(), Manifest: o.Target.Manifest.Raw}}
+		for _, t := range o.Instances {
+			res.Targets = append(res.Targets, reports.Target{Name: t.Name, URL: t.Base.String(), Manifest: t.Manifest.Raw})
+		}
 	}
 	t := o.T
 	if t == nil {

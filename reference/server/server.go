@@ -37,6 +37,9 @@ type Options struct {
 	SessionBackend string
 	// Caches are the cache aliases; nil serves no cache API or views.
 	Caches *cache.Aliases
+	// Deployment, when set, is the manifest's "deployment": the name every
+	// instance of one deployment (sharing its stores) reports.
+	Deployment string
 }
 
 // Server is the reference implementation of the contract.
@@ -155,6 +158,9 @@ func (s *Server) manifest(w http.ResponseWriter, r *http.Request) {
 	}
 	for k, v := range extra {
 		m[k] = v
+	}
+	if s.opts.Deployment != "" {
+		m["deployment"] = s.opts.Deployment
 	}
 	writeJSON(w, http.StatusOK, m)
 }
