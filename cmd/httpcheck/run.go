@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -21,7 +20,7 @@ import (
 func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	fs := newFlags("run", stderr)
 	var targets, suites, hostMaps listFlag
-	fs.Var(&targets, "target", "base URL of the target's contract (repeatable); none: the bundled reference server")
+	fs.Var(&targets, "target", "base URL of the target's contract; repeat it for each instance of one deployment (docs/deployments.md); none: the bundled reference server")
 	fs.Var(&suites, "suite", "run only this suite (repeatable)")
 	labelFilter := fs.String("label-filter", "", "Ginkgo label filter, e.g. 'level:MUST && !rfc:9111'")
 	focus := fs.String("focus", "", "run only checks whose id or title matches this regular expression")
@@ -39,9 +38,6 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	minLevel, err := parseFailOn(*failOn)
 	if err != nil {
 		return 0, err
-	}
-	if len(targets) > 1 {
-		return 0, usagef("several --target values: runs across the instances of one deployment are not supported yet; give one")
 	}
 	if *timeout <= 0 || *maxWait < 0 {
 		return 0, usagef("--timeout must be positive and --max-wait not negative")
@@ -83,21 +79,26 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 		cfg.MaxWait = time.Nanosecond // 0 means: never wait for real
 	}
 
-	target, err := harness.Connect(ctx, cfg)
-	if err != nil {
-		var ce *harness.ConfigError
-		if errors.As(err, &ce) {
-			return 0, usageError{err.Error()}
+	if len(targets) > 1 {
+		// The instances of one deployment (deployment.go).
+		target, others, err := connectDeployment(ctx, stderr, targets, cfg)
+		if err != nil {
+			return 0, err
 		}
-		return 0, exitError{exitUnreachable, fmt.Errorf("target unreachable: %w", err)}
+		defer target.Close()
+		for _, t := range others {
+			defer t.Close()
+		}
+		opts.Target, opts.Instances = target, others
+	} else {
+		target, err := harness.Connect(ctx, cfg)
+		if err != nil {
+			return 0, connectError(err)
+		}
+		defer target.Close()
+		opts.Target = target
+		fmt.Fprintf(stderr, "httpcheck: %s (%s, %s)\n", target.Base, target.Manifest.Server, clockNote(target))
 	}
-	defer target.Close()
-	opts.Target = target
-	clockNote := "real clock"
-	if target.Clock.Virtual() {
-		clockNote = "virtual clock"
-	}
-	fmt.Fprintf(stderr, "httpcheck: %s (%s, %s)\n", target.Base, target.Manifest.Server, clockNote)
 
 	res, err := runner.Run(opts)
 	if err != nil {
