@@ -70,6 +70,8 @@ const (
 	ModeContract Mode = "contract"
 	// ModeCache: a cache in the middle, in front of the harness origin.
 	ModeCache Mode = "cache"
+	// ModeProbe: URLs of any service, without a contract (ConnectURL).
+	ModeProbe Mode = "probe"
 )
 
 // VirtualHosts are the host names checks use. A target that serves any
@@ -102,10 +104,14 @@ type Target struct {
 	origin *origin.Client // the harness origin of a cache target (ConnectCache)
 }
 
-// Mode says whether the target is a contract or a cache in the middle.
+// Mode says whether the target is a contract, a cache in the middle or a
+// URL to probe.
 func (t *Target) Mode() Mode {
-	if t.origin != nil {
+	switch {
+	case t.origin != nil:
 		return ModeCache
+	case t.exact:
+		return ModeProbe
 	}
 	return ModeContract
 }

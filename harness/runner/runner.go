@@ -8,6 +8,7 @@
 package runner
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"os"
@@ -33,6 +34,10 @@ type Options struct {
 	// run has several targets: every suite runs against Target, and the
 	// checks of a deployment (suites/cluster) reach these too.
 	Instances []*harness.Target
+	// Targets are the URLs of a probe run (ModeProbe), used instead of
+	// Target: the probe suite declares its checks once per target, and
+	// each verdict names the target it is about.
+	Targets []*harness.Target
 	// Mode is the kind of target the run is for; empty means the
 	// Target's. Suites declare the mode they test (check.ForMode): a
 	// contract run never shows the checks of a cache in the middle, nor
@@ -85,13 +90,18 @@ func (o Options) mode() harness.Mode {
 		return o.Mode
 	case o.Target != nil:
 		return o.Target.Mode()
+	case len(o.Targets) > 0:
+		return o.Targets[0].Mode()
 	}
 	return harness.ModeContract
 }
 
 func describeMode(m harness.Mode) string {
-	if m == harness.ModeCache {
+	switch m {
+	case harness.ModeCache:
 		return "a cache in the middle (--cache URL --origin-listen ADDR)"
+	case harness.ModeProbe:
+		return "URLs without a contract (httpcheck probe URL...)"
 	}
 	return "a contract target (--target URL)"
 }
@@ -136,6 +146,7 @@ func Run(o Options) (*reports.Results, error) {
 	}
 	check.UseTarget(o.Target)
 	check.UseInstances(o.Instances)
+	check.UseTargets(o.Targets)
 
 	suiteConfig, reporterConfig := types.NewDefaultSuiteConfig(), types.NewDefaultReporterConfig()
 	if o.GinkgoConfig {
@@ -171,6 +182,9 @@ func Run(o Options) (*reports.Results, error) {
 			res.Targets = append(res.Targets, reports.Target{Name: t.Name, URL: t.Base.String(), Manifest: t.Manifest.Raw})
 		}
 	}
+	for _, t := range o.Targets {
+		res.Targets = append(res.Targets, reports.Target{Name: t.Name, URL: t.Base.String(), Manifest: t.Manifest.Raw})
+	}
 	t := o.T
 	if t == nil {
 		t = &failSignal{}
@@ -178,7 +192,9 @@ func Run(o Options) (*reports.Results, error) {
 	ginkgo.RunSpecs(t, "httpcheck", suiteConfig, reporterConfig)
 	res.Duration = time.Since(res.Start)
 	res.Checks = c.checks
-	slices.SortStableFunc(res.Checks, func(a, b reports.Check) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortStableFunc(res.Checks, func(a, b reports.Check) int {
+		return cmp.Or(strings.Compare(a.ID, b.ID), strings.Compare(a.Target, b.Target))
+	})
 	res.Summarize()
 	return res, nil
 }
@@ -206,7 +222,11 @@ func (c *collector) add(s ginkgo.SpecReport) {
 	c.checks = append(c.checks, rc)
 	c.done++
 	if c.progress != nil {
-		fmt.Fprintf(c.progress, "[%d/%d] %s %s %s\n", c.done, c.total, c.paint(rc.State), rc.ID, round(rc.Duration))
+		id := rc.ID
+		if rc.Target != "" {
+			id += " (" + rc.Target + ")"
+		}
+		fmt.Fprintf(c.progress, "[%d/%d] %s %s %s\n", c.done, c.total, c.paint(rc.State), id, round(rc.Duration))
 		if rc.State == reports.Failed || rc.State == reports.Error {
 			fmt.Fprintf(c.progress, "        %s\n", firstLine(rc.Message))
 		}
@@ -270,6 +290,8 @@ func convert(s ginkgo.SpecReport) (reports.Check, bool) {
 			}
 		case check.EntryError:
 			errMsg = e.Value.String()
+		case check.EntryTarget:
+			rc.Target = e.Value.String()
 		}
 	}
 	switch s.State {
