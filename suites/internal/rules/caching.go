@@ -95,11 +95,18 @@ func CacheControlSyntax(lines []string) string {
 // serves one user's cookie to another (RFC 9111 §5.2.2.7, OWASP WSTG
 // SESS-02).
 func CookieResponseNotShared(h http.Header) string {
+	return PrivateOrNoStore(h, "a response with Set-Cookie")
+}
+
+// PrivateOrNoStore grades a response meant for one user (what names it):
+// Cache-Control private or no-store, so that no shared cache serves it to
+// another (RFC 9111 §5.2.2.5, §5.2.2.7; OWASP WSTG SESS-04).
+func PrivateOrNoStore(h http.Header, what string) string {
 	d := httpcache.ParseCacheControl(h.Values("Cache-Control"))
 	if private, _ := d.Private(); private || d.NoStore() {
 		return ""
 	}
-	return fmt.Sprintf("expected a response with Set-Cookie to carry Cache-Control private or no-store, observed %q", d.String())
+	return fmt.Sprintf("expected %s to carry Cache-Control private or no-store, observed %q", what, d.String())
 }
 
 // AgeDeltaSeconds grades the lines of an Age field: one value, a

@@ -1,0 +1,176 @@
+package probe
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/reference/httpcache"
+	"github.com/httpcheck/httpcheck/suites/internal/rules"
+	"github.com/httpcheck/httpcheck/suites/internal/verify"
+)
+
+// validated is the 200 a conditional check starts from: a fresh browser's
+// GET of the URL, and the validators it carried.
+type validated struct {
+	b     *harness.Browser
+	resp  *harness.Response
+	etag  string
+	lm    time.Time
+	hasLM bool
+}
+
+// start GETs the URL with a fresh browser, skipping the check unless the
+// answer is a 200: preconditions apply to what would otherwise be a 2xx
+// (RFC 9110 §13.2.1).
+func start(e *harness.Env) *validated {
+	b := e.NewBrowser()
+	r := b.Do(harness.Request{Note: "GET, for the validators the follow-up requests use"})
+	if r.Status != http.StatusOK {
+		e.Skipf("the URL answered %d, not 200: conditional requests are graded on a 200", r.Status)
+	}
+	v := &validated{b: b, resp: r, etag: r.Header.Get("ETag")}
+	v.lm, v.hasLM = httpcache.ParseHTTPDate(r.Header.Get("Last-Modified"))
+	return v
+}
+
+func (v *validated) needETag(e *harness.Env) {
+	if v.etag == "" {
+		e.Skipf("the URL gave no ETag")
+	}
+}
+
+func (v *validated) needLastModified(e *harness.Env) {
+	if lm := v.resp.Header.Get("Last-Modified"); lm == "" {
+		e.Skipf("the URL gave no Last-Modified")
+	} else if !v.hasLM {
+		e.Skipf("the URL gave no Last-Modified HTTP-date (it sent %q)", lm)
+	}
+}
+
+// needs skips the check unless the URL gave the validators p is built from.
+func (v *validated) needs(e *harness.Env, p rules.Precondition) {
+	if p.NeedsETag {
+		v.needETag(e)
+	}
+	if p.NeedsLastModified {
+		v.needLastModified(e)
+	}
+}
+
+// send sends the conditional GET p.
+func (v *validated) send(p rules.Precondition) *harness.Response {
+	return v.b.Do(harness.Request{Header: p.Header(v.etag, v.lm), Note: p.What})
+}
+
+// notModified sends p and skips the check unless the answer is a 304:
+// the checks on what a 304 carries need one (the check on p's status
+// grades its absence).
+func (v *validated) notModified(e *harness.Env, p rules.Precondition, grader string) *harness.Response {
+	v.needs(e, p)
+	r := v.send(p)
+	if r.Status != http.StatusNotModified {
+		e.Skipf("the URL answered %d, not 304, to %s (%s grades that)", r.Status, p.What, grader)
+	}
+	return r
+}
+
+// judgeStatus sends p and grades the status.
+func judgeStatus(e *harness.Env, p rules.Precondition) {
+	GinkgoHelper()
+	v := start(e)
+	v.needs(e, p)
+	verify.Rule(p.Judge(v.send(p).Status))
+}
+
+// judgeNoBody sends p on a raw connection and grades what follows the
+// header section of the 304.
+func judgeNoBody(e *harness.Env, p rules.Precondition, grader string) {
+	GinkgoHelper()
+	v := start(e)
+	v.needs(e, p)
+	raw := v.b.Raw(http.MethodGet, "", p.Header(v.etag, v.lm))
+	if raw.Status != http.StatusNotModified {
+		e.Skipf("the URL answered %q, not 304, to %s (%s grades that)", raw.StatusLine, p.What, grader)
+	}
+	verify.Rule(rules.NotModifiedNoContent(raw.After))
+}
+
+// judgeFields sends p and grades the fields of the 304 against the 200.
+func judgeFields(e *harness.Env, p rules.Precondition, grader string) {
+	GinkgoHelper()
+	v := start(e)
+	nm := v.notModified(e, p, grader)
+	var problems []string
+	for _, f := range rules.NotModifiedFields {
+		if s := rules.NotModifiedRepeats(f, v.resp.Header, nm.Header); s != "" {
+			problems = append(problems, s)
+		}
+	}
+	if v.resp.Header.Get("Date") != "" {
+		if s := rules.NotModifiedDate(nm.Header); s != "" {
+			problems = append(problems, s)
+		}
+	}
+	verify.Rule(strings.Join(problems, "; "))
+}
+
+// describeConditional declares the checks that send follow-up requests.
+// Each starts from its own GET with a fresh browser, so its evidence is
+// the 200 and what followed.
+func describeConditional(t *harness.Target) {
+	Describe("conditional requests", func() {
+		inmMatch.ItOn(t, func(e *harness.Env) { judgeStatus(e, rules.IfNoneMatchCurrent) })
+		inmNoBody.ItOn(t, func(e *harness.Env) { judgeNoBody(e, rules.IfNoneMatchCurrent, inmMatch.ID) })
+		inmFields.ItOn(t, func(e *harness.Env) { judgeFields(e, rules.IfNoneMatchCurrent, inmMatch.ID) })
+		inmStar.ItOn(t, func(e *harness.Env) {
+			v := start(e)
+			if v.etag == "" && v.resp.Header.Get("Last-Modified") == "" {
+				e.Skipf("the URL gave neither an ETag nor a Last-Modified, so it evidently does not answer conditional requests")
+			}
+			verify.Rule(rules.IfNoneMatchStar.Judge(v.send(rules.IfNoneMatchStar).Status))
+		})
+		imsEqual.ItOn(t, func(e *harness.Env) { judgeStatus(e, rules.IfModifiedSinceEqual) })
+		imsNoBody.ItOn(t, func(e *harness.Env) { judgeNoBody(e, rules.IfModifiedSinceEqual, imsEqual.ID) })
+		imsFields.ItOn(t, func(e *harness.Env) { judgeFields(e, rules.IfModifiedSinceEqual, imsEqual.ID) })
+		inmOverIMS.ItOn(t, func(e *harness.Env) { judgeStatus(e, rules.INMMismatchWithCurrentIMS) })
+		inmMatchOld.ItOn(t, func(e *harness.Env) { judgeStatus(e, rules.INMMatchWithOldIMS) })
+	})
+
+	Describe("validators", func() {
+		etagStable.ItOn(t, func(e *harness.Env) {
+			v := start(e)
+			v.needETag(e)
+			again := v.b.Do(harness.Request{Note: "the same GET again"})
+			if !bytes.Equal(again.Body, v.resp.Body) {
+				e.Skipf("the body changed between two fetches (%s grades that)", etagChanges.ID)
+			}
+			verify.Rule(rules.ETagStable(v.etag, again.Header.Get("ETag")))
+		})
+		etagChanges.ItOn(t, func(e *harness.Env) {
+			v := start(e)
+			v.needETag(e)
+			again := v.b.Do(harness.Request{Note: "the same GET again"})
+			if bytes.Equal(again.Body, v.resp.Body) {
+				e.Skipf("the body did not change between two fetches, so there was no change to see")
+			}
+			if strings.HasPrefix(v.etag, "W/") || strings.HasPrefix(again.Header.Get("ETag"), "W/") {
+				e.Skipf("the ETag is weak, and a weak ETag may stay the same across changes that keep the meaning (RFC 9110 §8.8.3)")
+			}
+			verify.Rule(rules.ETagChanged(v.etag, again.Header.Get("ETag")))
+		})
+		headMatches.ItOn(t, func(e *harness.Env) {
+			v := start(e)
+			if v.etag == "" && v.resp.Header.Get("Last-Modified") == "" {
+				e.Skipf("the URL gave neither an ETag nor a Last-Modified to compare")
+			}
+			h := v.b.Do(harness.Request{Method: http.MethodHead, Note: "HEAD, for its validators"})
+			verify.That(h.Status == http.StatusOK, "expected 200 for HEAD, as GET got, observed %d", h.Status)
+			verify.Rule(rules.HeadCarriesValidators(v.resp.Header, h.Header))
+		})
+	})
+}

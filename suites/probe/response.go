@@ -1,0 +1,272 @@
+package probe
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/harness/check"
+	"github.com/httpcheck/httpcheck/reference/cookie"
+	"github.com/httpcheck/httpcheck/suites/internal/rules"
+	"github.com/httpcheck/httpcheck/suites/internal/verify"
+)
+
+// fetched is the answer to the probe's plain GET of a URL, which every
+// check on what a response says grades.
+type fetched struct {
+	b    *harness.Browser
+	resp *harness.Response
+	at   time.Time // when it arrived, on the harness's clock
+}
+
+func (f *fetched) header() http.Header { return f.resp.Header }
+
+// cookies returns the Set-Cookie lines, skipping the check when there are
+// none.
+func (f *fetched) cookies(e *harness.Env) []string {
+	if len(f.resp.SetCookies) == 0 {
+		e.Skipf("the response sets no cookie")
+	}
+	return f.resp.SetCookies
+}
+
+// field returns the value of a header field, skipping the check when the
+// response does not carry it.
+func (f *fetched) field(e *harness.Env, name, why string) string {
+	v := f.resp.Header.Get(name)
+	if v == "" {
+		e.Skipf("the response carries no %s%s", name, why)
+	}
+	return v
+}
+
+// eachLine grades every Set-Cookie line of the response with rule.
+func eachLine(lines []string, rule func(string) string) {
+	GinkgoHelper()
+	for _, line := range lines {
+		verify.Rule(rule(line))
+	}
+}
+
+// describeResponse declares the checks on what the answer to one GET
+// says. The GET is made once, before them, and each check adopts its
+// exchange as evidence.
+func describeResponse(t *harness.Target) {
+	Describe("what the response says", Ordered, ContinueOnFailure, func() {
+		var f *fetched
+		BeforeAll(func(ctx SpecContext) {
+			e := check.NewEnvOn(ctx, t)
+			b := e.NewBrowser()
+			resp := b.Do(harness.Request{Note: "the probe's GET: the checks on what the response says grade this answer"})
+			f = &fetched{b: b, resp: resp, at: e.Clock().Now()}
+		})
+		on := func(c *check.Check, body func(e *harness.Env)) {
+			c.ItOn(t, func(e *harness.Env) {
+				e.Adopt(f.b)
+				body(e)
+			})
+		}
+
+		on(cookieSyntax, func(e *harness.Env) {
+			eachLine(f.cookies(e), func(l string) string { return rules.SetCookieGrammar(l, cookie.ProblemSyntax) })
+		})
+		on(cookieDupAttrs, func(e *harness.Env) { eachLine(f.cookies(e), rules.DuplicateAttributes) })
+		on(cookieOnePerRes, func(e *harness.Env) {
+			verify.Rule(rules.OneCookiePerName(f.cookies(e), "the answer to GET "+f.resp.URL.String()))
+		})
+		on(cookieSizes, func(e *harness.Env) {
+			lines := f.cookies(e)
+			eachLine(lines, rules.NameValueSize)
+			eachLine(lines, rules.AttributeSize)
+		})
+		on(cookieLifetime, func(e *harness.Env) {
+			eachLine(f.cookies(e), func(l string) string { return rules.LifetimeLimit(l, f.at) })
+		})
+		on(cookiePrefixes, func(e *harness.Env) {
+			lines := only(f.cookies(e), isPrefixed)
+			if len(lines) == 0 {
+				e.Skipf("no cookie name has the __Secure- or __Host- prefix")
+			}
+			eachLine(lines, rules.Prefix)
+		})
+		on(cookieSameSite, func(e *harness.Env) {
+			lines := only(f.cookies(e), isSameSiteNone)
+			if len(lines) == 0 {
+				e.Skipf("no cookie is set with SameSite=None")
+			}
+			eachLine(lines, rules.SameSiteNoneSecure)
+		})
+		on(cookieAgrees, func(e *harness.Env) {
+			lines := only(f.cookies(e), rules.HasMaxAgeAndExpires)
+			if len(lines) == 0 {
+				e.Skipf("no cookie is set with both Max-Age and Expires")
+			}
+			date, ok := dateOf(f.resp)
+			if !ok {
+				date = f.at
+			}
+			eachLine(lines, func(l string) string { return rules.CookieExpiresAgrees(l, date) })
+		})
+
+		on(sessionSecure, func(e *harness.Env) {
+			cs := observatoryCookies(e, f, func(c rules.ObservatoryCookie) bool { return c.Session })
+			judgeObservatory(f, cs, "Secure", "cookies-session-without-secure-flag", "cookies-session-without-secure-flag-but-protected-by-hsts")
+		})
+		on(sessionHTTPOnly, func(e *harness.Env) {
+			cs := observatoryCookies(e, f, func(c rules.ObservatoryCookie) bool { return c.Session })
+			judgeObservatory(f, cs, "HttpOnly", "cookies-session-without-httponly-flag")
+		})
+		on(sessionSameSite, func(e *harness.Env) {
+			cs := observatoryCookies(e, f, func(c rules.ObservatoryCookie) bool { return c.Session || c.AntiCSRF })
+			for _, c := range cs {
+				verify.Rule(sameSiteVerdict(c, lineOf(f.resp.SetCookies, c.Name)))
+			}
+		})
+
+		on(datePresent, func(e *harness.Env) {
+			if f.resp.Status >= 500 {
+				e.Skipf("the response is a %d: a Date is optional on a 5xx (RFC 9110 §6.6.1)", f.resp.Status)
+			}
+			verify.Rule(rules.DatePresent(f.header(), fmt.Sprintf("the %d", f.resp.Status)))
+		})
+		on(dateFormat, func(e *harness.Env) {
+			verify.Rule(rules.IMFFixdate("Date", f.field(e, "Date", " (date/present grades that)")))
+		})
+		on(dateAccurate, func(e *harness.Env) {
+			verify.Rule(rules.DateAccurate(f.field(e, "Date", " (date/present grades that)"), f.at))
+		})
+		on(ccSyntax, func(e *harness.Env) {
+			f.field(e, "Cache-Control", "")
+			verify.Rule(rules.CacheControlSyntax(f.header().Values("Cache-Control")))
+		})
+		on(cookieNotShared, func(e *harness.Env) {
+			f.cookies(e)
+			verify.Rule(rules.CookieResponseNotShared(f.header()))
+		})
+		on(expiresFormat, func(e *harness.Env) {
+			verify.Rule(rules.IMFFixdate("Expires", f.field(e, "Expires", "")))
+		})
+		on(expiresAgrees, func(e *harness.Env) {
+			f.field(e, "Expires", "")
+			if !strings.Contains(strings.ToLower(strings.Join(f.header().Values("Cache-Control"), ",")), "max-age") {
+				e.Skipf("the response carries Expires but no Cache-Control max-age to agree with")
+			}
+			verify.Rule(rules.ExpiresAgreesWithMaxAge(f.header()))
+		})
+		on(ageValid, func(e *harness.Env) {
+			f.field(e, "Age", " (caches add one to what they serve from storage)")
+			verify.Rule(rules.AgeDeltaSeconds(f.header().Values("Age")))
+		})
+		on(varyNoStar, func(e *harness.Env) {
+			f.field(e, "Vary", "")
+			verify.Rule(rules.VaryNoStar(f.header().Values("Vary")))
+		})
+		on(varyNarrow, func(e *harness.Env) {
+			f.field(e, "Vary", "")
+			verify.Rule(rules.VaryNarrow(f.header().Values("Vary")))
+		})
+		on(varyNoUA, func(e *harness.Env) {
+			f.field(e, "Vary", "")
+			verify.Rule(rules.VaryNoUserAgent(f.header().Values("Vary")))
+		})
+		on(lastModFuture, func(e *harness.Env) {
+			f.field(e, "Last-Modified", "")
+			f.field(e, "Date", " to compare Last-Modified with")
+			verify.Rule(rules.LastModifiedNotFuture(f.header()))
+		})
+	})
+}
+
+// only returns the lines for which keep is true.
+func only(lines []string, keep func(string) bool) []string {
+	var out []string
+	for _, l := range lines {
+		if keep(l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func isPrefixed(line string) bool {
+	sc, ok := cookie.ParseSetCookie(line)
+	n := strings.ToLower(sc.Name)
+	return ok && (strings.HasPrefix(n, "__secure-") || strings.HasPrefix(n, "__host-"))
+}
+
+func isSameSiteNone(line string) bool {
+	sc, ok := cookie.ParseSetCookie(line)
+	return ok && sc.SameSite == "None"
+}
+
+func dateOf(r *harness.Response) (time.Time, bool) {
+	t, err := http.ParseTime(r.Header.Get("Date"))
+	return t, err == nil
+}
+
+// lineOf returns the last Set-Cookie line for the cookie name.
+func lineOf(lines []string, name string) string {
+	var out string
+	for _, l := range lines {
+		if sc, ok := cookie.ParseSetCookie(l); ok && sc.Name == name {
+			out = l
+		}
+	}
+	return out
+}
+
+// observatoryCookies reads the response's cookies as the Mozilla
+// Observatory does and keeps those keep selects, skipping the check when
+// there are none.
+func observatoryCookies(e *harness.Env, f *fetched, keep func(rules.ObservatoryCookie) bool) []rules.ObservatoryCookie {
+	var out []rules.ObservatoryCookie
+	for _, l := range f.cookies(e) {
+		if c, ok := rules.ReadObservatoryCookie(l); ok && keep(c) {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		e.Skipf("no cookie looks like a session to the Mozilla Observatory (a name containing \"sess\" or \"login\", or \"csrf\" for SameSite)")
+	}
+	return out
+}
+
+// judgeObservatory fails the check when the Observatory finds one of
+// results for the cookies cs.
+func judgeObservatory(f *fetched, cs []rules.ObservatoryCookie, attribute string, results ...string) {
+	GinkgoHelper()
+	hsts := rules.ProtectedByHSTS(f.resp.URL.Scheme, f.header())
+	for _, finding := range rules.ObservatoryFindings(cs, hsts) {
+		for _, r := range results {
+			if finding.Result == r {
+				Fail(fmt.Sprintf("expected %s on %s, which looks like a session cookie, observed %q: the Mozilla Observatory scores this %s (%d)",
+					attribute, finding.Cookie, lineOf(f.resp.SetCookies, finding.Cookie), finding.Result, finding.Modifier))
+			}
+		}
+	}
+}
+
+// sameSiteVerdict grades the SameSite of a session or anti-CSRF cookie as
+// the Observatory reads it.
+func sameSiteVerdict(c rules.ObservatoryCookie, line string) string {
+	kind := "a session cookie"
+	if !c.Session {
+		kind = "an anti-CSRF token"
+	}
+	switch {
+	case c.SameSite == "Strict" || c.SameSite == "Lax":
+		return ""
+	case c.SameSite == "invalid":
+		return fmt.Sprintf("expected SameSite=Strict or Lax on %s, which looks like %s, observed %q: the Mozilla Observatory scores this cookies-samesite-flag-invalid (%d)",
+			c.Name, kind, line, rules.ObservatoryModifiers["cookies-samesite-flag-invalid"])
+	case c.AntiCSRF:
+		return fmt.Sprintf("expected SameSite=Strict or Lax on %s, which looks like an anti-CSRF token, observed none in %q: the Mozilla Observatory scores this cookies-anticsrf-without-samesite-flag (%d)",
+			c.Name, line, rules.ObservatoryModifiers["cookies-anticsrf-without-samesite-flag"])
+	}
+	return fmt.Sprintf("expected SameSite=Strict or Lax on %s, which looks like a session cookie, observed none in %q: the Mozilla Observatory withholds its +%d (cookies-secure-with-httponly-sessions-and-samesite)",
+		c.Name, line, rules.ObservatoryModifiers["cookies-secure-with-httponly-sessions-and-samesite"])
+}
