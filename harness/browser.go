@@ -181,6 +181,12 @@ func (b *Browser) Try(r Request) (*Response, error) {
 		return nil, fmt.Errorf("building %s %s: %v", r.Method, send, err)
 	}
 	req.Header = header
+	if b.via != nil && r.URL == nil {
+		// The Host of the site the user sees, as a load balancer passes
+		// it on: the instances of a deployment serve one site (and a
+		// per-view cache keys its pages by it).
+		req.Host = u.Host
+	}
 	if r.Cookie != nil {
 		if *r.Cookie != "" {
 			req.Header.Set("Cookie", *r.Cookie)

@@ -88,10 +88,10 @@ func (e *Env) RequireEverywhere(features ...string) {
 }
 
 // Via returns this browser sending its requests to instance t of the
-// deployment, as a load balancer would: the jar keeps cookies for the
-// first instance's site, the one the user sees, whichever instance
-// answers; the exchanges show which one did. The browser cache is not
-// used through Via.
+// deployment, as a load balancer would: each request carries the Host of
+// the first instance's site, the one the user sees, and the jar keeps
+// cookies for that site, whichever instance answers; the exchanges show
+// which one did. The browser cache is not used through Via.
 func (b *Browser) Via(t *Target) *Browser {
 	c := *b
 	c.via = t

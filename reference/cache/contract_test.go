@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/httpcheck/httpcheck/internal/storetest"
 	"github.com/httpcheck/httpcheck/reference/clock"
-	"github.com/httpcheck/httpcheck/reference/internal/storetest"
 )
 
 // tNow is the fixed start of every test's clock.

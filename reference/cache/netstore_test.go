@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/httpcheck/httpcheck/internal/storetest"
 	"github.com/httpcheck/httpcheck/reference/clock"
 	"github.com/httpcheck/httpcheck/reference/internal/netstore"
-	"github.com/httpcheck/httpcheck/reference/internal/storetest"
 )
 
 // Tests of the Redis and PostgreSQL backends beyond the contract of

@@ -10,10 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/httpcheck/httpcheck/internal/storetest"
 	"github.com/httpcheck/httpcheck/reference/cache"
 	"github.com/httpcheck/httpcheck/reference/clock"
 	"github.com/httpcheck/httpcheck/reference/internal/netstore"
-	"github.com/httpcheck/httpcheck/reference/internal/storetest"
 	"github.com/httpcheck/httpcheck/reference/session"
 )
 

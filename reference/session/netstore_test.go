@@ -9,9 +9,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/httpcheck/httpcheck/internal/storetest"
 	"github.com/httpcheck/httpcheck/reference/clock"
 	"github.com/httpcheck/httpcheck/reference/internal/netstore"
-	"github.com/httpcheck/httpcheck/reference/internal/storetest"
 )
 
 // Tests of the Redis and PostgreSQL stores beyond the shared contract of

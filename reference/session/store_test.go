@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/httpcheck/httpcheck/internal/storetest"
 	"github.com/httpcheck/httpcheck/reference/clock"
-	"github.com/httpcheck/httpcheck/reference/internal/storetest"
 )
 
 // tNow is the synthetic time every test starts at.

@@ -6,6 +6,7 @@ package all
 import (
 	_ "github.com/httpcheck/httpcheck/suites/auth"
 	_ "github.com/httpcheck/httpcheck/suites/cache"
+	_ "github.com/httpcheck/httpcheck/suites/cluster"
 	_ "github.com/httpcheck/httpcheck/suites/conditional"
 	_ "github.com/httpcheck/httpcheck/suites/cookies"
 	_ "github.com/httpcheck/httpcheck/suites/freshness"
