@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/harness/runner"
 	"github.com/httpcheck/httpcheck/reference/cache"
 	"github.com/httpcheck/httpcheck/reference/clock"
 	"github.com/httpcheck/httpcheck/reference/server"
@@ -50,8 +51,14 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	}
 	defer caches.Close()
 	backend, _, _ := strings.Cut(*sessionsURL, ":")
+	// Django's session defaults, plus Secure whenever HTTPS is served
+	// (ASVS 3.4.1): the harness drives sessions over https then.
+	settings := session.DefaultSettings()
+	if *tlsAddr != "" {
+		settings = runner.ReferenceSessionSettings()
+	}
 	srv := server.New(server.Options{Clock: clk, Name: "httpcheck reference server " + toolVersion(), Hosts: harness.VirtualHosts,
-		Sessions: store, SessionSettings: session.DefaultSettings(), SessionBackend: backend, Caches: caches})
+		Sessions: store, SessionSettings: settings, SessionBackend: backend, Caches: caches})
 	inst, err := server.Start(srv, server.Listen{HTTPAddr: *addr, TLSAddr: *tlsAddr, CertNames: harness.VirtualHosts})
 	if err != nil {
 		return usageError{err.Error()}
