@@ -2,6 +2,7 @@
 // HTTP caching right, and serves a reference implementation that does.
 //
 //	httpcheck run      test a target (default: the bundled reference server) and write reports
+//	httpcheck probe    grade deployed URLs without a contract, and write reports
 //	httpcheck serve    run the reference server
 //	httpcheck list     list the checks
 //	httpcheck report   re-render results files, several as one matrix
@@ -51,6 +52,9 @@ Usage:
   httpcheck run     [--target URL] [--suite NAME]... [--label-filter EXPR] [--out DIR]
                     [--fail-on must|should|advisory|none] [--host-map HOST=ADDR]... [--ca FILE]
                     [--insecure] [--timeout DURATION] [--real-clock] [--max-wait DURATION]
+  httpcheck probe   URL [URL...] [--header 'Name: value']... [--session FILE] [--out DIR]
+                    [--fail-on must|should|advisory|none] [--host-map HOST=ADDR]... [--ca FILE]
+                    [--insecure] [--timeout DURATION]
   httpcheck serve   [--addr HOST:PORT] [--tls-addr HOST:PORT] [--clock real|virtual]
   httpcheck list    [--suite NAME]... [--label-filter EXPR] [--format text|json]
   httpcheck report  --in results.json [--in more.json]... --out DIR
@@ -91,6 +95,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	switch cmd {
 	case "run":
 		code, err = cmdRun(rest, stdout, stderr)
+	case "probe":
+		code, err = cmdProbe(rest, stdout, stderr)
 	case "serve":
 		err = cmdServe(rest, stdout, stderr)
 	case "list":

@@ -167,7 +167,8 @@ func Run(o Options) (*reports.Results, error) {
 	suiteConfig.FocusStrings = append(suiteConfig.FocusStrings, o.Focus...)
 	suiteConfig.Timeout = 60 * time.Minute
 
-	c := &collector{progress: o.Progress, color: o.Color}
+	// A run over several URLs names the one each progress line is about.
+	c := &collector{progress: o.Progress, color: o.Color, showTarget: len(o.Targets) > 1}
 	ginkgo.ReportBeforeSuite(func(r ginkgo.Report) { c.total = r.PreRunStats.SpecsThatWillRun })
 	ginkgo.ReportAfterEach(func(s ginkgo.SpecReport) { c.add(s) })
 
@@ -201,12 +202,13 @@ func Run(o Options) (*reports.Results, error) {
 
 // collector converts each spec's report as it ends.
 type collector struct {
-	mu       sync.Mutex
-	progress io.Writer
-	color    bool
-	total    int
-	done     int
-	checks   []reports.Check
+	mu         sync.Mutex
+	progress   io.Writer
+	color      bool
+	total      int
+	done       int
+	checks     []reports.Check
+	showTarget bool
 }
 
 func (c *collector) add(s ginkgo.SpecReport) {
@@ -223,7 +225,7 @@ func (c *collector) add(s ginkgo.SpecReport) {
 	c.done++
 	if c.progress != nil {
 		id := rc.ID
-		if rc.Target != "" {
+		if c.showTarget && rc.Target != "" {
 			id += " (" + rc.Target + ")"
 		}
 		fmt.Fprintf(c.progress, "[%d/%d] %s %s %s\n", c.done, c.total, c.paint(rc.State), id, round(rc.Duration))

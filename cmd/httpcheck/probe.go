@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/harness/runner"
+	"github.com/httpcheck/httpcheck/suites/probe"
+)
+
+// cmdProbe grades deployed URLs without a contract (suites/probe,
+// docs/probe.md): each URL with a fresh browser, plus a session probe when
+// a recipe is given. Reports and exit codes are run's.
+func cmdProbe(args []string, stdout, stderr io.Writer) (int, error) {
+	fs := newFlags("probe", stderr)
+	var common checkFlags
+	common.register(fs)
+	var headers headerFlag
+	fs.Var(&headers, "header", "send this field with every request, as 'Name: value' (repeatable)")
+	session := fs.String("session", "", "JSON recipe of a login, for the session checks (docs/probe.md)")
+	labelFilter := fs.String("label-filter", "", "Ginkgo label filter over the probe checks, e.g. 'level:MUST'")
+	focus := fs.String("focus", "", "run only checks whose id or title matches this regular expression")
+	// URLs come first, flags after them too: httpcheck probe URL... [flags].
+	urls, err := parseInterleaved(fs, args)
+	if err != nil {
+		return 0, err
+	}
+	minLevel, cfg, err := common.check()
+	if err != nil {
+		return 0, err
+	}
+	if len(headers.fields) > 0 {
+		cfg.Header = http.Header{}
+		for _, f := range headers.fields {
+			cfg.Header.Add(f[0], f[1])
+		}
+	}
+	opts := runner.Options{Mode: harness.ModeProbe, LabelFilter: *labelFilter, Progress: stderr,
+		Color: runner.ColorWanted(stderr), Tool: "httpcheck " + toolVersion()}
+	if *focus != "" {
+		opts.Focus = []string{*focus}
+	}
+	if err := opts.Validate(); err != nil {
+		return 0, usageError{err.Error()}
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	targets, err := probe.Connect(ctx, cfg, urls, *session)
+	if err != nil {
+		return 0, connectError(err)
+	}
+	for _, t := range targets {
+		defer t.Close()
+		fmt.Fprintf(stderr, "httpcheck: probing %s\n", t.Name)
+	}
+	opts.Targets = targets
+	res, err := runner.Run(opts)
+	if err != nil {
+		return 0, exitError{exitUnreachable, err}
+	}
+	return finish(res, common.out, minLevel, stderr)
+}
+
+// parseInterleaved parses args whose positional arguments may come before,
+// between or after the flags (httpcheck probe URL... --out DIR), and
+// returns the positional ones.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usageError{err.Error()}
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}
