@@ -6,6 +6,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"os"
+	"sync"
 )
 
 // The per-view and fragment caches store responses and HTML that are
@@ -14,20 +16,34 @@ import (
 // cache/default/set), and their keys are predictable (a hash of the URL,
 // of the fragment name and vary values). An unauthenticated entry would let
 // a client plant a response or a script for everyone else. So what they
-// store is sealed: an HMAC-SHA256 over the key and the payload, under a key
-// made at random when the process starts. An entry whose MAC does not match
-// is a miss, and is overwritten by the next store.
+// store is sealed: an HMAC-SHA256 over the key and the payload. An entry
+// whose MAC does not match is a miss, and is overwritten by the next
+// store.
 //
-// The cost: entries stored by another process (a second instance sharing a
-// file, SQLite or, later, Redis cache) are misses too, so instances do not
-// share cached pages and fragments; they share only the Cache API's data.
+// The sealing key is derived from the deployment's secret,
+// $HTTPCHECK_SECRET_KEY (SecretKeyEnv), when it is set: every instance of
+// a deployment given the same secret (as every Django instance shares
+// SECRET_KEY) accepts what the others sealed, so instances sharing a file,
+// SQLite, Redis or PostgreSQL cache share their cached pages and
+// fragments. Without the secret the key is made at random when the
+// process starts: another process's entries are then misses, and
+// instances share only the Cache API's data.
 
-// sealKey is this process's key for sealing.
-var sealKey = func() []byte {
+// SecretKeyEnv names the environment variable holding the deployment's
+// secret (the one reference/session's signed store reads too).
+const SecretKeyEnv = "HTTPCHECK_SECRET_KEY"
+
+// sealKey returns this process's key for sealing, made on first use.
+var sealKey = sync.OnceValue(func() []byte {
+	if secret := os.Getenv(SecretKeyEnv); secret != "" {
+		m := hmac.New(sha256.New, []byte(secret))
+		m.Write([]byte("httpcheck reference/cache: sealing per-view and fragment entries"))
+		return m.Sum(nil)
+	}
 	k := make([]byte, 32)
 	rand.Read(k) // never fails (crypto/rand, Go 1.24+)
 	return k
-}()
+})
 
 // sealed is the stored form: the payload as a JSON string, so that a
 // backend that reformats JSON (PostgreSQL jsonb) keeps it byte for byte.
@@ -37,7 +53,7 @@ type sealed struct {
 }
 
 func sealMAC(key, payload string) string {
-	m := hmac.New(sha256.New, sealKey)
+	m := hmac.New(sha256.New, sealKey())
 	m.Write([]byte(key))
 	m.Write([]byte{0})
 	m.Write([]byte(payload))

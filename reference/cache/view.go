@@ -54,10 +54,11 @@ import (
 // dropped (there is nowhere better to send it).
 //
 // Integrity. Any client of the contract's Cache API can write any key, and
-// page keys are predictable, so entries are sealed with an HMAC under a key
-// made at random when the process starts: a value written through the
-// Cache API under a page's key is a miss, never served. The price is that
-// processes sharing a file or SQLite cache do not share cached pages.
+// page keys are predictable, so entries are sealed with an HMAC (seal.go):
+// a value written through the Cache API under a page's key is a miss,
+// never served. Processes share cached pages only when they share the
+// sealing secret ($HTTPCHECK_SECRET_KEY), as the instances of one
+// deployment do.
 //
 // Wrap the view itself, inside middleware that sets per-request headers:
 // headers already in the ResponseWriter when the view runs are stored and

@@ -24,7 +24,7 @@ import (
 // (CACHE_MIDDLEWARE_ALIAS) and as its {% cache %} tag does when no
 // "template_fragments" alias is configured. Sharing the alias with the
 // public Cache API is safe: reference/cache seals what the page and
-// fragment caches store with a per-process HMAC, so a value that a client
+// fragment caches store with an HMAC (reference/cache/seal.go), so a value that a client
 // writes through POST cache/default/set under a page's or fragment's key
 // is a miss, never served. What a client can do through the API is what a
 // Django application's own code can do to its cache: clear it, or delete
