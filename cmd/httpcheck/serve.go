@@ -25,8 +25,9 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	tlsAddr := fs.String("tls-addr", "127.0.0.1:8443", "address for HTTPS with a generated certificate; empty: none")
 	clockMode := fs.String("clock", "real", "real, or virtual: a clock the harness advances through POST clock/advance")
 	caOut := fs.String("ca-out", "", "write the generated certificate (PEM) here, for `run --ca`; default: a file in the temporary directory")
-	sessionsURL := fs.String("sessions", session.DefaultURL, "session store: memory, sqlite:PATH, file:DIR or signed (secret in $"+session.SecretKeyEnv+")")
-	cacheURL := fs.String("cache", "memory", "cache backend: memory, file:DIR or sqlite:PATH")
+	sessionsURL := fs.String("sessions", session.DefaultURL, "session store: memory, sqlite:PATH, file:DIR, signed (secret in $"+session.SecretKeyEnv+"), redis://HOST:PORT/DB or postgres://USER@HOST:PORT/DB")
+	cacheURL := fs.String("cache", "memory", "cache backend: memory, file:DIR, sqlite:PATH, redis://HOST:PORT/DB or postgres://USER@HOST:PORT/DB")
+	deployment := fs.String("deployment", "", "the manifest's deployment id: the same on every instance sharing these stores (docs/deployments.md)")
 	sweep := fs.Duration("sweep", time.Hour, "how often expired sessions are deleted from the store; 0 never")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -58,7 +59,10 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 		settings = runner.ReferenceSessionSettings()
 	}
 	srv := server.New(server.Options{Clock: clk, Name: "httpcheck reference server " + toolVersion(), Hosts: harness.VirtualHosts,
-		Sessions: store, SessionSettings: settings, SessionBackend: backend, Caches: caches})
+		Sessions: store, SessionSettings: settings, SessionBackend: backend, Caches: caches, Deployment: *deployment})
+	if !strings.HasPrefix(*cacheURL, "memory") && os.Getenv(cache.SecretKeyEnv) == "" {
+		fmt.Fprintf(stderr, "httpcheck serve: $%s is not set: cached pages and fragments will not be shared with other instances using this cache (docs/deployments.md)\n", cache.SecretKeyEnv)
+	}
 	inst, err := server.Start(srv, server.Listen{HTTPAddr: *addr, TLSAddr: *tlsAddr, CertNames: harness.VirtualHosts})
 	if err != nil {
 		return usageError{err.Error()}
