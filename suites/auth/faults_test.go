@@ -4,10 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,63 +16,17 @@ import (
 )
 
 // The broken session stores below are faults inside the reference server
-// (faulttest.Fault.WrapSessions): each documents its deliberate bug. Some
-// act only during a login: markLogin puts a loginMark in the login
-// request's context, which reaches the store through the session
-// middleware.
-
-type markKey struct{}
-
-// loginMark is what a store remembers during one login request.
-type loginMark struct {
-	mu  sync.Mutex
-	old string // the key the login retired
-}
-
-func markOf(ctx context.Context) *loginMark { m, _ := ctx.Value(markKey{}).(*loginMark); return m }
-
-// markLogin marks the context of session/login requests.
-func markLogin(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, "/session/login") {
-			r = r.WithContext(context.WithValue(r.Context(), markKey{}, &loginMark{}))
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// keepKeyOnLogin does not rotate the key on login: it keeps the retired
-// key and saves the logged-in session under it.
-type keepKeyOnLogin struct{ session.Store }
-
-func (s keepKeyOnLogin) Delete(ctx context.Context, key string) error {
-	if m := markOf(ctx); m != nil {
-		m.mu.Lock()
-		defer m.mu.Unlock()
-		m.old = key
-		return nil
-	}
-	return s.Store.Delete(ctx, key)
-}
-
-func (s keepKeyOnLogin) Create(ctx context.Context, data map[string]json.RawMessage, expiry time.Time) (string, error) {
-	if m := markOf(ctx); m != nil {
-		m.mu.Lock()
-		old := m.old
-		m.mu.Unlock()
-		if old != "" && s.Store.Save(ctx, old, data, expiry) == nil {
-			return old, nil
-		}
-	}
-	return s.Store.Create(ctx, data, expiry)
-}
+// (faulttest.Fault.WrapSessions), beside those in faulttest (sessions.go),
+// which the probe's session checks share: each documents its deliberate
+// bug. dropDataOnLogin acts only during a login, which faulttest.MarkLogin
+// marks in the request's context.
 
 // dropDataOnLogin keeps only login's own keys in the session login
 // creates.
 type dropDataOnLogin struct{ session.Store }
 
 func (s dropDataOnLogin) Create(ctx context.Context, data map[string]json.RawMessage, expiry time.Time) (string, error) {
-	if markOf(ctx) != nil {
+	if ft.IsLogin(ctx) {
 		kept := map[string]json.RawMessage{}
 		for k, v := range data {
 			if strings.HasPrefix(k, "_") {
@@ -85,12 +37,6 @@ func (s dropDataOnLogin) Create(ctx context.Context, data map[string]json.RawMes
 	}
 	return s.Store.Create(ctx, data, expiry)
 }
-
-// keepOnDelete never deletes: logout and rotation only make the browser
-// drop its cookie, and every old key lives on.
-type keepOnDelete struct{ session.Store }
-
-func (keepOnDelete) Delete(context.Context, string) error { return nil }
 
 // immortalStore ignores the expiry it is given.
 type immortalStore struct{ session.Store }
@@ -103,78 +49,6 @@ func (s immortalStore) Save(ctx context.Context, key string, data map[string]jso
 
 func (s immortalStore) Create(ctx context.Context, data map[string]json.RawMessage, _ time.Time) (string, error) {
 	return s.Store.Create(ctx, data, farFuture())
-}
-
-// aliasStore hands out keys from next instead of the store's own: weak
-// keys in front of a working store.
-type aliasStore struct {
-	session.Store
-	next func() string
-	mu   sync.Mutex
-	real map[string]string // alias -> the store's key
-}
-
-func newAliasStore(next func() string) func(session.Store) session.Store {
-	return func(s session.Store) session.Store {
-		return &aliasStore{Store: s, next: next, real: map[string]string{}}
-	}
-}
-
-func (s *aliasStore) lookup(alias string) (string, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k, ok := s.real[alias]
-	return k, ok
-}
-
-func (s *aliasStore) Create(ctx context.Context, data map[string]json.RawMessage, expiry time.Time) (string, error) {
-	k, err := s.Store.Create(ctx, data, expiry)
-	if err != nil {
-		return "", err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	alias := s.next()
-	s.real[alias] = k
-	return alias, nil
-}
-
-func (s *aliasStore) Load(ctx context.Context, alias string) (map[string]json.RawMessage, time.Time, bool, error) {
-	k, ok := s.lookup(alias)
-	if !ok {
-		return nil, time.Time{}, false, nil
-	}
-	return s.Store.Load(ctx, k)
-}
-
-func (s *aliasStore) Save(ctx context.Context, alias string, data map[string]json.RawMessage, expiry time.Time) error {
-	k, ok := s.lookup(alias)
-	if !ok {
-		return session.ErrNotFound
-	}
-	return s.Store.Save(ctx, k, data, expiry)
-}
-
-func (s *aliasStore) Delete(ctx context.Context, alias string) error {
-	k, ok := s.lookup(alias)
-	if !ok {
-		return nil
-	}
-	return s.Store.Delete(ctx, k)
-}
-
-func (s *aliasStore) Exists(ctx context.Context, alias string) (bool, error) {
-	k, ok := s.lookup(alias)
-	if !ok {
-		return false, nil
-	}
-	return s.Store.Exists(ctx, k)
-}
-
-// counter returns keys that count up: no entropy at all.
-func counter() func() string {
-	n := 0
-	return func() string { n++; return fmt.Sprintf("sess%08d", n) }
 }
 
 // randomBase32 returns keys of n random base32 characters: 5n bits.
@@ -210,19 +84,19 @@ func TestFaults(t *testing.T) {
 		{
 			Name:         "login does not rotate the key",
 			Breaks:       ids("login/rotates-key", "login/old-key-unauthenticated", "login/old-key-no-data"),
-			Wrap:         markLogin,
-			WrapSessions: func(s session.Store) session.Store { return keepKeyOnLogin{s} },
+			Wrap:         ft.MarkLogin,
+			WrapSessions: ft.KeepKeyOnLogin,
 		},
 		{
 			Name:         "login drops the data",
 			Breaks:       ids("login/keeps-data"),
-			Wrap:         markLogin,
+			Wrap:         ft.MarkLogin,
 			WrapSessions: func(s session.Store) session.Store { return dropDataOnLogin{s} },
 		},
 		{
 			Name:         "logout only deletes the cookie (the store never deletes)",
 			Breaks:       ids("logout/server-side", "login/old-key-no-data"),
-			WrapSessions: func(s session.Store) session.Store { return keepOnDelete{s} },
+			WrapSessions: ft.KeepOnDelete,
 		},
 		{
 			Name:   "logout does nothing",
@@ -247,12 +121,12 @@ func TestFaults(t *testing.T) {
 		{
 			Name:         "keys count up",
 			Breaks:       ids("entropy/64-bits", "entropy/128-bits"),
-			WrapSessions: newAliasStore(counter()),
+			WrapSessions: ft.AliasKeys(ft.CountingKeys()),
 		},
 		{
 			Name:         "keys of 100 random bits",
 			Breaks:       ids("entropy/128-bits"),
-			WrapSessions: newAliasStore(randomBase32(20)),
+			WrapSessions: ft.AliasKeys(randomBase32(20)),
 		},
 		{
 			Name:   "the login cookie drops Secure",
