@@ -32,6 +32,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	timeout := fs.Duration("timeout", 10*time.Second, "deadline of every request")
 	realClock := fs.Bool("real-clock", false, "wait for real even when the target declares a virtual clock")
 	maxWait := fs.Duration("max-wait", 10*time.Second, "skip checks that would have to wait longer than this on a real clock")
+	name := fs.String("name", "", "label of the target in the reports and in the columns of httpcheck report's matrix (default: its host and port; \"reference\" without --target)")
 	if err := parse(fs, args); err != nil {
 		return 0, err
 	}
@@ -77,6 +78,13 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	cfg.HostMap, cfg.Timeout, cfg.RealClock, cfg.MaxWait = hostMap, *timeout, *realClock, *maxWait
 	if *maxWait == 0 {
 		cfg.MaxWait = time.Nanosecond // 0 means: never wait for real
+	}
+
+	if *name != "" {
+		if len(targets) > 1 {
+			return 0, usagef("--name labels one target; the instances of a deployment are named by their hosts")
+		}
+		cfg.Name = *name
 	}
 
 	if len(targets) > 1 {
