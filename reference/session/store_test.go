@@ -413,6 +413,7 @@ func TestOpen(t *testing.T) {
 		{"redis://:hunter2@127.0.0.1:1/0", "does not answer"},
 		{"redis://127.0.0.1:1/0?prefix=a%20b", "prefix"},
 		{"redis://127.0.0.1:1/zero", "invalid database number"},
+		{"redis://:hunter2@127.0.0.1:port/0", "malformed URL"},
 		{"mem", `unknown store URL "mem"`},
 		{"memory:x", "takes no argument"},
 		{"sqlite:", "no path"},

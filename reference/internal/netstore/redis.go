@@ -87,7 +87,12 @@ func (r *Redis) Close() error {
 func RedisOptions(rawURL string) (*redis.Options, string, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return nil, "", err
+		// url.Error quotes the URL, password and all.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, "", fmt.Errorf("redis: malformed URL: %v", err)
 	}
 	q := u.Query()
 	prefix := DefaultRedisPrefix
