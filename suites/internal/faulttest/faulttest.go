@@ -66,7 +66,7 @@ func Main(m *testing.M) {
 func child(target string) int {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	t, err := harness.Connect(ctx, harness.Config{Target: target, CAFile: os.Getenv(envCA), Name: "fault"})
+	t, err := harness.Connect(ctx, harness.Config{Target: target, CAFile: os.Getenv(envCA), Name: "fault", Origin: os.Getenv(envOrigin)})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "faulttest child:", err)
 		return 3

@@ -1,0 +1,111 @@
+package proxy
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/harness/check"
+	"github.com/httpcheck/httpcheck/harness/origin"
+	"github.com/httpcheck/httpcheck/reference/httpcache"
+	"github.com/httpcheck/httpcheck/suites/internal/verify"
+)
+
+// validatable is the stored response of the validation checks: fresh for a
+// second, with both validators.
+func validatable() origin.Response {
+	return respond("v1", "Cache-Control: max-age=1", `ETag: "v1"`, "Last-Modified: {date-3600}")
+}
+
+// validation returns the origin's request that validated the stale
+// response (the second to reach it), skipping the check when the cache
+// fetched it anew or did not ask at all: RFC 9111 lets a cache do either.
+func validation(e *harness.Env, r *resource) origin.Hit {
+	hits := r.s.WaitHits(2, time.Second)
+	if len(hits) < 2 {
+		e.Skipf("the cache did not ask the origin about the stale response (see the freshness checks)")
+	}
+	if !hits[1].IsConditional() {
+		e.Skipf("the cache fetched the stale response anew without a conditional request, which RFC 9111 allows; nothing to grade")
+	}
+	return hits[1]
+}
+
+// validationWaiting: validating stale responses, RFC 9111 §4.3.
+func validationWaiting(w *check.WaitGroup) {
+	w.It(inmSent, func(e *harness.Env) func(*harness.Env) {
+		r := newResource(e, validatable())
+		r.get("before the wait: ETag \"v1\", max-age=1")
+		return func(e *harness.Env) {
+			r.get("after the wait")
+			h := validation(e, r)
+			inm, ok := h.Value("If-None-Match")
+			verify.That(ok && strings.Contains(inm, `"v1"`), "expected the validation request to carry If-None-Match: \"v1\", observed %q", inm)
+		}
+	})
+	w.It(imsSent, func(e *harness.Env) func(*harness.Env) {
+		r := newResource(e, validatable())
+		first := r.get("before the wait: Last-Modified an hour back, max-age=1")
+		return func(e *harness.Env) {
+			r.get("after the wait")
+			h := validation(e, r)
+			ims, _ := h.Value("If-Modified-Since")
+			got, ok1 := httpcache.ParseHTTPDate(ims)
+			want, ok2 := httpcache.ParseHTTPDate(first.Header.Get("Last-Modified"))
+			verify.That(ok1 && ok2 && got.Equal(want), "expected the validation request to carry If-Modified-Since: %s (the stored Last-Modified), observed %q", first.Header.Get("Last-Modified"), ims)
+		}
+	})
+	w.It(notModUpdates, func(e *harness.Env) func(*harness.Env) {
+		r := newResource(e, validatable(), respond("v1", "Cache-Control: max-age=600", `ETag: "v1"`, "Last-Modified: {date-3600}", "HC-Updated: by-the-304"))
+		r.get("before the wait")
+		return func(e *harness.Env) {
+			r.get("after the wait: the origin answers a validation with a 304 carrying HC-Updated")
+			validation(e, r)
+			if !slicesContainsStatus(r.hits(), http.StatusNotModified) {
+				e.Skipf("the origin answered no validation request with 304")
+			}
+			after := r.get("once the 304 has been received")
+			verify.That(after.Status == http.StatusOK && string(after.Body) == "v1", "expected the stored response (200 \"v1\") after the 304, observed %s", served(after))
+			verify.That(after.Header.Get("HC-Updated") == "by-the-304", "expected the stored response updated with the 304's HC-Updated: by-the-304, observed %q", after.Header.Get("HC-Updated"))
+		}
+	})
+	w.It(notModMismatch, func(e *harness.Env) func(*harness.Env) {
+		other := status(http.StatusNotModified, "", `ETag: "v2"`, "Cache-Control: max-age=600", "HC-Updated: by-the-304")
+		r := newResource(e, validatable(), other, status(http.StatusOK, "v3", "Cache-Control: max-age=600", `ETag: "v3"`))
+		r.get("before the wait")
+		return func(e *harness.Env) {
+			r.get("after the wait: the origin answers the validation with a 304 for ETag \"v2\"")
+			validation(e, r)
+			after := r.get("once that 304 has been received")
+			verify.That(after.Header.Get("HC-Updated") == "", "expected the stored response not updated by a 304 for another entity-tag, observed HC-Updated: %q", after.Header.Get("HC-Updated"))
+			verify.That(!(after.Status == http.StatusOK && string(after.Body) == "v1"), "expected the stored \"v1\" not treated as validated by a 304 for \"v2\", observed it served")
+		}
+	})
+	w.It(fullResponseUsed, func(e *harness.Env) func(*harness.Env) {
+		r := newResource(e, validatable(), respond("v2", "Cache-Control: max-age=600", `ETag: "v2"`))
+		r.get("before the wait")
+		return func(e *harness.Env) {
+			resp := r.get("after the wait: the origin answers the validation with a 200 for \"v2\"")
+			validation(e, r)
+			verify.That(string(resp.Body) == "v2", "expected the 200 the origin sent to the validation request (\"v2\"), observed %s", served(resp))
+		}
+	})
+	w.It(clientTag, func(e *harness.Env) func(*harness.Env) {
+		r := newResource(e, validatable())
+		r.get("before the wait")
+		return func(e *harness.Env) {
+			resp := r.get(`after the wait, a client validating its own "v0"`, "If-None-Match", `"v0"`)
+			verify.That(resp.Status == http.StatusOK && string(resp.Body) == "v1", "expected the stored response as a 200 for a client holding \"v0\", observed %s", served(resp))
+		}
+	})
+}
+
+func slicesContainsStatus(hits []origin.Hit, code int) bool {
+	for _, h := range hits {
+		if h.Status == code {
+			return true
+		}
+	}
+	return false
+}

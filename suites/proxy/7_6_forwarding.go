@@ -1,0 +1,54 @@
+package proxy
+
+import (
+	"regexp"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/reference/httpcache"
+	"github.com/httpcheck/httpcheck/suites/internal/verify"
+)
+
+// viaMember is the start of a Via field value: received-protocol (a
+// version, optionally after a protocol name) and received-by (RFC 9110
+// §7.6.3).
+var viaMember = regexp.MustCompile(`^\s*([A-Za-z][A-Za-z0-9+.-]*/)?[0-9]+(\.[0-9]+)?[ \t]+[^ \t,]+`)
+
+// forwardingSpecs: what an intermediary owes the messages it forwards,
+// RFC 9110 §6.6.1 and §7.6.
+func forwardingSpecs() {
+	Describe("forwarding messages (RFC 9110 6.6.1, 7.6)", func() {
+		connectionResponse.It(func(e *harness.Env) {
+			r := newResource(e, respond("v1", "Cache-Control: max-age=600", "Connection: HC-Hop", "HC-Hop: for-the-next-hop-only", "HC-End-To-End: kept"))
+			for _, resp := range []*harness.Response{r.get("a response whose Connection names HC-Hop"), r.get("the same again")} {
+				verify.That(resp.Header.Get("HC-Hop") == "", "expected HC-Hop (named by the origin's Connection) removed, observed HC-Hop: %q forwarded", resp.Header.Get("HC-Hop"))
+			}
+		})
+		connectionRequest.It(func(e *harness.Env) {
+			r := newResource(e, respond("v1", "Cache-Control: no-store"))
+			r.get("a request whose Connection names HC-Hop", "Connection", "HC-Hop", "HC-Hop", "for-the-cache-only")
+			hits := r.hits()
+			verify.That(len(hits) == 1, "expected the request to reach the origin once, observed %s", times(len(hits)))
+			v, ok := hits[0].Value("HC-Hop")
+			verify.That(!ok, "expected HC-Hop (named by the request's Connection) removed before the origin, observed HC-Hop: %q at the origin", v)
+		})
+		dateAdded.It(func(e *harness.Env) {
+			r := newResource(e, respond("v1", "Cache-Control: max-age=600", "Date:"))
+			for _, resp := range []*harness.Response{r.get("a response the origin sends without Date"), r.get("the same again")} {
+				_, ok := httpcache.ParseHTTPDate(resp.Header.Get("Date"))
+				verify.That(ok, "expected the cache to add a Date to a response the origin sent without one, observed Date: %q", resp.Header.Get("Date"))
+			}
+		})
+		viaRequest.It(func(e *harness.Env) {
+			r := newResource(e, respond("v1", "Cache-Control: no-store"))
+			r.get("a request forwarded to the origin")
+			hits := r.hits()
+			verify.That(len(hits) == 1, "expected the request to reach the origin once, observed %s", times(len(hits)))
+			via, _ := hits[0].Value("Via")
+			verify.That(strings.TrimSpace(via) != "", "expected the request to reach the origin with a Via header field, observed none")
+			verify.That(viaMember.MatchString(via), "expected Via members of the form received-protocol received-by (\"1.1 cache\"), observed %q", via)
+		})
+	})
+}

@@ -1,0 +1,552 @@
+package proxy_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/httpcheck/httpcheck/harness/check"
+	"github.com/httpcheck/httpcheck/reference/proxy"
+	ft "github.com/httpcheck/httpcheck/suites/internal/faulttest"
+)
+
+// The broken caches below are the reference proxy, misconfigured
+// (Private), fed a rewritten origin (origin: the cache's transport changes
+// what it sends or receives, so the cache believes something else), or
+// wrapped (client: the handler changes what the client sends or gets).
+// Each is a mistake real caches make; the comment on each says which.
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// origin rewrites the cache's requests to the origin (req) and the
+// origin's responses (resp) before the cache sees them.
+func origin(req func(r *http.Request), resp func(r *http.Request, res *http.Response)) func(o *proxy.Options) {
+	return func(o *proxy.Options) {
+		next := &http.Transport{DisableCompression: true}
+		o.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			if req != nil {
+				r = r.Clone(r.Context())
+				req(r)
+			}
+			res, err := next.RoundTrip(r)
+			if err == nil && resp != nil {
+				resp(r, res)
+			}
+			return res, err
+		})
+	}
+}
+
+// onResponses rewrites every origin response's header.
+func onResponses(f func(h http.Header)) func(o *proxy.Options) {
+	return origin(nil, func(_ *http.Request, res *http.Response) { f(res.Header) })
+}
+
+// editCC rewrites the Cache-Control directives of h; an empty result
+// removes the field.
+func editCC(h http.Header, f func(ds []string) []string) {
+	var ds []string
+	for _, line := range h.Values("Cache-Control") {
+		for _, d := range strings.Split(line, ",") {
+			if d = strings.TrimSpace(d); d != "" {
+				ds = append(ds, d)
+			}
+		}
+	}
+	ds = f(ds)
+	h.Del("Cache-Control")
+	if len(ds) > 0 {
+		h.Set("Cache-Control", strings.Join(ds, ", "))
+	}
+}
+
+// without drops the directives whose name is one of names.
+func without(ds []string, names ...string) []string {
+	var out []string
+	for _, d := range ds {
+		name, _, _ := strings.Cut(d, "=")
+		drop := false
+		for _, n := range names {
+			if strings.EqualFold(strings.TrimSpace(name), n) {
+				drop = true
+			}
+		}
+		if !drop {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func hasDirective(ds []string, name string) bool { return len(without(ds, name)) < len(ds) }
+
+// client wraps the proxy's handler.
+func client(f func(next http.Handler, w http.ResponseWriter, r *http.Request)) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { f(next, w, r) })
+	}
+}
+
+// onClientRequests rewrites what the client sent before the proxy sees it.
+func onClientRequests(f func(r *http.Request)) func(http.Handler) http.Handler {
+	return client(func(next http.Handler, w http.ResponseWriter, r *http.Request) { f(r); next.ServeHTTP(w, r) })
+}
+
+// headStore stores responses to HEAD and serves them to GET, as a cache
+// keyed without the method would.
+func headStore() func(http.Handler) http.Handler {
+	var mu sync.Mutex
+	stored := map[string]http.Header{}
+	return client(func(next http.Handler, w http.ResponseWriter, r *http.Request) {
+		key := r.Host + r.URL.RequestURI()
+		switch r.Method {
+		case http.MethodHead:
+			rec := httptest.NewRecorder()
+			next.ServeHTTP(rec, r)
+			mu.Lock()
+			stored[key] = rec.Header().Clone()
+			mu.Unlock()
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(rec.Code)
+			return
+		case http.MethodGet:
+			mu.Lock()
+			h, ok := stored[key]
+			mu.Unlock()
+			if ok {
+				for k, v := range h {
+					w.Header()[k] = v
+				}
+				w.Header().Set("Content-Length", "0")
+				w.WriteHeader(http.StatusOK)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// gzipping compresses every response for a client that accepts gzip.
+func gzipping(next http.Handler, w http.ResponseWriter, r *http.Request) {
+	if !strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		next.ServeHTTP(w, r)
+		return
+	}
+	rec := httptest.NewRecorder()
+	next.ServeHTTP(rec, r)
+	var b bytes.Buffer
+	z := gzip.NewWriter(&b)
+	z.Write(rec.Body.Bytes())
+	z.Close()
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.Header().Set("Content-Encoding", "gzip")
+	w.Header().Set("Content-Length", fmt.Sprint(b.Len()))
+	w.WriteHeader(rec.Code)
+	w.Write(b.Bytes())
+}
+
+func TestFaults(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the suite in child processes")
+	}
+	c := func(ids ...string) []*check.Check { return ft.Checks(t, "proxy", ids...) }
+	faults := []ft.CacheFault{
+		{
+			// A cache deployed as a proxy but configured as a browser's.
+			Name: "a private cache in the middle",
+			Breaks: c("storing/private", "storing/private-with-s-maxage", "storing/private-qualified",
+				"authorization/not-reused-for-others", "authorization/not-reused-for-same",
+				"freshness/s-maxage-over-max-age", "expires/ignored-with-s-maxage",
+				"stale/max-stale-vs-proxy-revalidate", "stale/max-stale-vs-s-maxage",
+				"conditional/if-none-match-304", "conditional/if-modified-since-304", "conditional/if-modified-since-date"),
+			Configure: func(o *proxy.Options) { o.Private = true },
+		},
+		{
+			Name:      "no-store is ignored",
+			Breaks:    c("storing/no-store"),
+			Configure: onResponses(func(h http.Header) { editCC(h, func(ds []string) []string { return without(ds, "no-store") }) }),
+		},
+		{
+			// Status codes the cache does not know, taken for 200.
+			Name:   "every status code is understood",
+			Breaks: c("storing/must-understand-unknown-status"),
+			Configure: origin(nil, func(_ *http.Request, res *http.Response) {
+				if res.StatusCode == 299 {
+					res.StatusCode, res.Status = 200, "200 OK"
+				}
+			}),
+		},
+		{
+			// Varnish's default_ttl: 120 s for anything without freshness.
+			Name:   "a default lifetime for every status",
+			Breaks: c("storing/not-heuristic-302", "storing/not-heuristic-307", "storing/not-heuristic-403"),
+			Configure: onResponses(func(h http.Header) {
+				if h.Get("Cache-Control") == "" && h.Get("Expires") == "" {
+					h.Set("Cache-Control", "max-age=600")
+				}
+			}),
+		},
+		{
+			Name:   "incomplete responses are stored as complete",
+			Breaks: c("storing/incomplete"),
+			Configure: origin(nil, func(_ *http.Request, res *http.Response) {
+				body, err := io.ReadAll(res.Body)
+				res.Body.Close()
+				if err != nil {
+					res.ContentLength = int64(len(body))
+					res.Header.Set("Content-Length", fmt.Sprint(len(body)))
+				}
+				res.Body = io.NopCloser(bytes.NewReader(body))
+			}),
+		},
+		{
+			Name:   "fields the cache does not know are not stored",
+			Breaks: c("storing/unrecognized-fields"),
+			Wrap: ft.OnHeaders(func(_ *http.Request, h http.Header) {
+				if h.Get("Age") != "" {
+					for k := range h {
+						if strings.HasPrefix(k, "Hc-") {
+							delete(h, k)
+						}
+					}
+				}
+			}),
+		},
+		{
+			Name:   "a response's Connection is not read",
+			Breaks: c("forwarding/connection-response"),
+			Configure: onResponses(func(h http.Header) {
+				if v := h.Values("Connection"); len(v) > 0 {
+					h["X-Was-Connection"] = v
+					h.Del("Connection")
+				}
+			}),
+		},
+		{
+			Name:   "a request's Connection is not read",
+			Breaks: c("forwarding/connection-request"),
+			Wrap: onClientRequests(func(r *http.Request) {
+				if v := r.Header.Values("Connection"); len(v) > 0 {
+					r.Header["X-Was-Connection"] = v
+					r.Header.Del("Connection")
+				}
+			}),
+		},
+		{
+			Name:   "no Date is added",
+			Breaks: c("forwarding/date-added"),
+			Wrap:   ft.OnHeaders(func(_ *http.Request, h http.Header) { h["Date"] = nil }),
+		},
+		{
+			// nginx's default.
+			Name:      "no Via on requests",
+			Breaks:    c("forwarding/via-request"),
+			Configure: origin(func(r *http.Request) { r.Header.Del("Via") }, nil),
+		},
+		{
+			Name:   "a cache key without the query",
+			Breaks: c("reuse/query-in-key"),
+			Wrap:   onClientRequests(func(r *http.Request) { r.URL.RawQuery = "" }),
+		},
+		{
+			// nginx's default proxy_cache_key, $scheme$proxy_host$request_uri.
+			Name:   "a cache key without the host",
+			Breaks: c("reuse/host-in-key"),
+			Wrap:   onClientRequests(func(r *http.Request) { r.Host = "origin.test" }),
+		},
+		{
+			Name:   "responses to HEAD are reused for GET",
+			Breaks: c("head/not-reused-for-get"),
+			Wrap:   headStore(),
+		},
+		{
+			Name:   "HEAD gets content and none of GET's fields",
+			Breaks: c("head/no-content", "head/same-fields"),
+			Wrap: client(func(next http.Handler, w http.ResponseWriter, r *http.Request) {
+				if r.Method != http.MethodHead {
+					next.ServeHTTP(w, r)
+					return
+				}
+				conn, buf, err := http.NewResponseController(w).Hijack()
+				if err != nil {
+					panic(err)
+				}
+				buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 12\r\nConnection: close\r\n\r\nhello, HEAD!")
+				buf.Flush()
+				conn.Close()
+			}),
+		},
+		{
+			// nginx: no Age at all.
+			Name:   "no Age",
+			Breaks: c("age/present", "age/resident-time", "age/replaces-upstream", "age/list-first-member"),
+			Wrap:   ft.OnHeaders(func(_ *http.Request, h http.Header) { h.Del("Age") }),
+		},
+		{
+			Name:   "Age with a fraction",
+			Breaks: c("age/delta-seconds"),
+			Wrap: ft.OnHeaders(func(_ *http.Request, h http.Header) {
+				if a := h.Get("Age"); a != "" {
+					h.Set("Age", a+".5")
+				}
+			}),
+		},
+		{
+			Name:      "the origin's Age is not counted",
+			Breaks:    c("age/counts-against-lifetime", "age/overflow"),
+			Configure: onResponses(func(h http.Header) { h.Del("Age") }),
+		},
+		{
+			Name:   "an invalid Age is taken for a day",
+			Breaks: c("age/invalid-ignored"),
+			Configure: onResponses(func(h http.Header) {
+				if a := h.Get("Age"); a != "" && strings.Trim(a, "0123456789") != "" && !strings.Contains(a, ",") {
+					h.Set("Age", "86400")
+				}
+			}),
+		},
+		{
+			Name:      "Vary is ignored",
+			Breaks:    c("vary/different-value", "vary/absent-then-present", "vary/present-then-absent", "vary/star", "vary/every-field", "vary/several-lines"),
+			Configure: onResponses(func(h http.Header) { h.Del("Vary") }),
+		},
+		{
+			// Varnish's default grace.
+			Name: "stale responses are served for a minute",
+			Breaks: c("freshness/max-age", "freshness/expires", "heuristic/not-with-max-age", "heuristic/not-with-expires",
+				"expires/ignored-with-max-age", "expires/in-the-past", "expires/zero", "expires/invalid",
+				"rfc5861/stale-while-revalidate-window"),
+			Configure: onResponses(func(h http.Header) {
+				editCC(h, func(ds []string) []string {
+					return append(without(ds, "stale-while-revalidate"), "stale-while-revalidate=60")
+				})
+			}),
+		},
+		{
+			// nginx's proxy_cache_use_stale error for every response.
+			Name: "stale responses are served when the origin fails, whatever the directives",
+			Breaks: c("stale/must-revalidate-origin-down", "stale/must-revalidate-504", "stale/must-revalidate-origin-error",
+				"stale/proxy-revalidate-origin-down", "stale/s-maxage-origin-down", "stale/no-cache-origin-down",
+				"stale/max-stale-vs-must-revalidate", "stale/max-stale-vs-proxy-revalidate", "stale/max-stale-vs-s-maxage",
+				"rfc5861/stale-if-error-window"),
+			Configure: onResponses(func(h http.Header) {
+				editCC(h, func(ds []string) []string {
+					var out []string
+					for _, d := range without(ds, "must-revalidate", "proxy-revalidate", "stale-if-error") {
+						switch {
+						case d == "no-cache":
+						case strings.HasPrefix(d, "s-maxage="):
+							out = append(out, "max-age="+strings.TrimPrefix(d, "s-maxage="))
+						default:
+							out = append(out, d)
+						}
+					}
+					return append(out, "stale-if-error=600")
+				})
+			}),
+		},
+		{
+			Name:   "stale-while-revalidate without the revalidation",
+			Breaks: c("rfc5861/stale-while-revalidate-revalidates"),
+			Configure: func(o *proxy.Options) {
+				next := &http.Transport{DisableCompression: true}
+				o.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+					if r.Header.Get("If-None-Match") != "" || r.Header.Get("If-Modified-Since") != "" {
+						return nil, fmt.Errorf("this cache never revalidates")
+					}
+					return next.RoundTrip(r)
+				})
+			},
+		},
+		{
+			Name:      "validation without If-None-Match",
+			Breaks:    c("validation/if-none-match-sent"),
+			Configure: origin(func(r *http.Request) { r.Header.Del("If-None-Match") }, nil),
+		},
+		{
+			Name:      "validation without If-Modified-Since",
+			Breaks:    c("validation/if-modified-since-sent"),
+			Configure: origin(func(r *http.Request) { r.Header.Del("If-Modified-Since") }, nil),
+		},
+		{
+			// nginx: a 304 refreshes the lifetime, nothing else.
+			Name:   "a 304 updates no field",
+			Breaks: c("validation/304-updates-stored"),
+			Configure: origin(nil, func(_ *http.Request, res *http.Response) {
+				if res.StatusCode == http.StatusNotModified {
+					for k := range res.Header {
+						if k != "Etag" && k != "Date" {
+							delete(res.Header, k)
+						}
+					}
+				}
+			}),
+		},
+		{
+			Name:   "any 304 validates",
+			Breaks: c("validation/304-other-etag-not-used"),
+			Configure: origin(nil, func(r *http.Request, res *http.Response) {
+				if inm := r.Header.Get("If-None-Match"); res.StatusCode == http.StatusNotModified && inm != "" {
+					first, _, _ := strings.Cut(inm, ",")
+					res.Header.Set("ETag", strings.TrimSpace(first))
+				}
+			}),
+		},
+		{
+			Name:   "a 200 to a validation request keeps the stored response",
+			Breaks: c("validation/full-response-used"),
+			Configure: origin(nil, func(r *http.Request, res *http.Response) {
+				if inm := r.Header.Get("If-None-Match"); inm != "" && res.StatusCode == http.StatusOK {
+					io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+					first, _, _ := strings.Cut(inm, ",")
+					res.StatusCode, res.Status = http.StatusNotModified, "304 Not Modified"
+					res.Header = http.Header{"Etag": {strings.TrimSpace(first)}, "Date": res.Header.Values("Date")}
+					res.Body, res.ContentLength = http.NoBody, 0
+				}
+			}),
+		},
+		{
+			Name: "every If-None-Match is answered 304 by the cache",
+			Breaks: c("conditional/unstored-forwarded", "conditional/if-none-match-other-200", "conditional/if-none-match-precedence",
+				"conditional/304-fields", "validation/other-client-tag-gets-200"),
+			Wrap: client(func(next http.Handler, w http.ResponseWriter, r *http.Request) {
+				if r.Header.Get("If-None-Match") != "" {
+					w.WriteHeader(http.StatusNotModified)
+					return
+				}
+				next.ServeHTTP(w, r)
+			}),
+		},
+		{
+			Name:   "If-None-Match compared strongly",
+			Breaks: c("conditional/if-none-match-weak"),
+			Wrap: onClientRequests(func(r *http.Request) {
+				if strings.Contains(r.Header.Get("If-None-Match"), "W/") {
+					r.Header.Set("If-None-Match", `"weak-tags-never-match"`)
+				}
+			}),
+		},
+		{
+			// nginx evaluates If-Match and If-Unmodified-Since on stored responses.
+			Name:   "If-Match and If-Unmodified-Since evaluated by the cache",
+			Breaks: c("conditional/if-match-for-origin", "conditional/if-unmodified-since-for-origin"),
+			Wrap: client(func(next http.Handler, w http.ResponseWriter, r *http.Request) {
+				if r.Header.Get("If-Match") != "" || r.Header.Get("If-Unmodified-Since") != "" {
+					w.WriteHeader(http.StatusPreconditionFailed)
+					return
+				}
+				next.ServeHTTP(w, r)
+			}),
+		},
+		{
+			Name: "unsafe methods answered by the cache",
+			Breaks: c("write-through/post", "write-through/put", "write-through/delete", "write-through/patch", "write-through/unknown-method",
+				"invalidation/post-200", "invalidation/post-303", "invalidation/put-201", "invalidation/delete-204", "invalidation/patch-200", "invalidation/unknown-method-200"),
+			Wrap: client(func(next http.Handler, w http.ResponseWriter, r *http.Request) {
+				if r.Method != http.MethodGet && r.Method != http.MethodHead {
+					w.WriteHeader(http.StatusOK)
+					return
+				}
+				next.ServeHTTP(w, r)
+			}),
+		},
+		{
+			// nginx and Varnish by default.
+			Name:   "request Cache-Control is ignored",
+			Breaks: c("request/no-cache", "request/max-age-zero", "request/min-fresh", "request/max-age-exceeded", "request/no-store", "request/only-if-cached-miss"),
+			Wrap:   onClientRequests(func(r *http.Request) { r.Header.Del("Cache-Control") }),
+		},
+		{
+			Name:   "only-if-cached always gets 504",
+			Breaks: c("request/only-if-cached-hit"),
+			Wrap: client(func(next http.Handler, w http.ResponseWriter, r *http.Request) {
+				if strings.Contains(r.Header.Get("Cache-Control"), "only-if-cached") {
+					w.WriteHeader(http.StatusGatewayTimeout)
+					return
+				}
+				next.ServeHTTP(w, r)
+			}),
+		},
+		{
+			Name:   "no-cache read as max-age",
+			Breaks: c("directives/no-cache", "stale/no-cache-origin-down"),
+			Configure: onResponses(func(h http.Header) {
+				editCC(h, func(ds []string) []string {
+					if hasDirective(ds, "no-cache") && !strings.Contains(strings.Join(ds, ","), "no-cache=") {
+						return append(without(ds, "no-cache"), "max-age=600")
+					}
+					return ds
+				})
+			}),
+		},
+		{
+			Name:   "qualified no-cache ignored",
+			Breaks: c("directives/no-cache-qualified"),
+			Configure: onResponses(func(h http.Header) {
+				editCC(h, func(ds []string) []string {
+					var out []string
+					for _, d := range ds {
+						if !strings.HasPrefix(d, "no-cache=") {
+							out = append(out, d)
+						}
+					}
+					return out
+				})
+			}),
+		},
+		{
+			Name:   "content gzipped for clients that accept it",
+			Breaks: c("directives/no-transform"),
+			Wrap:   client(gzipping),
+		},
+		{
+			Name:   "an unknown directive makes a response uncacheable",
+			Breaks: c("directives/extension-ignored"),
+			Configure: onResponses(func(h http.Header) {
+				if strings.Contains(h.Get("Cache-Control"), "hc-") {
+					h.Set("Cache-Control", "no-store")
+				}
+			}),
+		},
+		{
+			Name:   "overflowing delta-seconds read as zero",
+			Breaks: c("freshness/delta-seconds-overflow", "age/overflow"),
+			Configure: onResponses(func(h http.Header) {
+				if a := h.Get("Age"); len(a) > 10 {
+					h.Set("Age", "0")
+				}
+				editCC(h, func(ds []string) []string {
+					for i, d := range ds {
+						if v, ok := strings.CutPrefix(d, "max-age="); ok && len(v) > 10 {
+							ds[i] = "max-age=0"
+						}
+					}
+					return ds
+				})
+			}),
+		},
+		{
+			Name:   "Expires wins over max-age",
+			Breaks: c("expires/past-ignored-with-max-age", "expires/ignored-with-max-age"),
+			Configure: onResponses(func(h http.Header) {
+				if h.Get("Expires") != "" {
+					editCC(h, func(ds []string) []string { return without(ds, "max-age") })
+				}
+			}),
+		},
+	}
+	ft.RunCache(t, "proxy", faults)
+}
