@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -19,37 +18,25 @@ import (
 
 func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	fs := newFlags("run", stderr)
-	var targets, suites, hostMaps listFlag
+	var targets, suites listFlag
+	var common checkFlags
+	common.register(fs)
 	fs.Var(&targets, "target", "base URL of the target's contract; repeat it for each instance of one deployment (docs/deployments.md); none: the bundled reference server")
 	fs.Var(&suites, "suite", "run only this suite (repeatable)")
 	labelFilter := fs.String("label-filter", "", "Ginkgo label filter, e.g. 'level:MUST && !rfc:9111'")
 	focus := fs.String("focus", "", "run only checks whose id or title matches this regular expression")
-	out := fs.String("out", "httpcheck-report", "directory for index.html, results.json and junit.xml")
-	failOn := fs.String("fail-on", "must", "exit 1 when a check at this level or stronger fails: must, should, advisory or none")
-	fs.Var(&hostMaps, "host-map", "send connections for HOST to ADDR, as HOST=ADDR (repeatable)")
-	ca := fs.String("ca", "", "PEM file of a CA that signs the target's certificate")
-	insecure := fs.Bool("insecure", false, "do not verify the target's certificate")
-	timeout := fs.Duration("timeout", 10*time.Second, "deadline of every request")
 	realClock := fs.Bool("real-clock", false, "wait for real even when the target declares a virtual clock")
 	maxWait := fs.Duration("max-wait", 10*time.Second, "skip checks that would have to wait longer than this on a real clock")
 	name := fs.String("name", "", "label of the target in the reports and in the columns of httpcheck report's matrix (default: its host and port; \"reference\" without --target)")
 	if err := parse(fs, args); err != nil {
 		return 0, err
 	}
-	minLevel, err := parseFailOn(*failOn)
+	minLevel, flagCfg, err := common.check()
 	if err != nil {
 		return 0, err
 	}
-	if *timeout <= 0 || *maxWait < 0 {
-		return 0, usagef("--timeout must be positive and --max-wait not negative")
-	}
-	hostMap := map[string]string{}
-	for _, hm := range hostMaps {
-		host, addr, ok := strings.Cut(hm, "=")
-		if !ok || host == "" || addr == "" {
-			return 0, usagef("--host-map %q: want HOST=ADDR", hm)
-		}
-		hostMap[host] = addr
+	if *maxWait < 0 {
+		return 0, usagef("--max-wait must not be negative")
 	}
 	opts := runner.Options{Suites: suites, LabelFilter: *labelFilter, Progress: stderr,
 		Color: runner.ColorWanted(stderr), Tool: "httpcheck " + toolVersion()}
@@ -73,9 +60,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 		fmt.Fprintf(stderr, "httpcheck: no --target; testing the bundled reference server at %s and %s\n", inst.HTTPURL, inst.HTTPSURL)
 		cfg = refCfg
 	} else {
-		cfg = harness.Config{Target: targets[0], CAFile: *ca, Insecure: *insecure}
+		cfg = harness.Config{Target: targets[0], CAFile: flagCfg.CAFile, Insecure: flagCfg.Insecure}
 	}
-	cfg.HostMap, cfg.Timeout, cfg.RealClock, cfg.MaxWait = hostMap, *timeout, *realClock, *maxWait
+	cfg.HostMap, cfg.Timeout, cfg.RealClock, cfg.MaxWait = flagCfg.HostMap, flagCfg.Timeout, *realClock, *maxWait
 	if *maxWait == 0 {
 		cfg.MaxWait = time.Nanosecond // 0 means: never wait for real
 	}
@@ -112,21 +99,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return 0, exitError{exitUnreachable, err}
 	}
-	if err := reports.WriteAll(*out, res); err != nil {
-		return 0, exitError{exitUnreachable, fmt.Errorf("writing the reports: %w", err)}
-	}
-	s := res.Summary.ByState
-	index, _ := filepath.Abs(filepath.Join(*out, "index.html"))
-	fmt.Fprintf(stderr, "httpcheck: %d checks: %d passed, %d failed, %d errors, %d skipped in %s\nhttpcheck: report: %s\n",
-		res.Summary.Total, s[reports.Passed], s[reports.Failed], s[reports.Error], s[reports.Skipped],
-		res.Duration.Round(10*time.Millisecond), index)
-	switch {
-	case s[reports.Error] > 0:
-		return exitUnreachable, nil
-	case res.FailedAtOrAbove(minLevel):
-		return exitFailures, nil
-	}
-	return exitOK, nil
+	return finish(res, common.out, minLevel, stderr)
 }
 
 func parseFailOn(s string) (reports.Level, error) {
