@@ -243,11 +243,27 @@ func judgeObservatory(f *fetched, cs []rules.ObservatoryCookie, attribute string
 	for _, finding := range rules.ObservatoryFindings(cs, hsts) {
 		for _, r := range results {
 			if finding.Result == r {
-				Fail(fmt.Sprintf("expected %s on %s, which looks like a session cookie, observed %q: the Mozilla Observatory scores this %s (%d)",
-					attribute, finding.Cookie, lineOf(f.resp.SetCookies, finding.Cookie), finding.Result, finding.Modifier))
+				Fail(fmt.Sprintf("expected %s on %s, which looks like a session cookie, observed %q: the Mozilla Observatory scores this %s (%d)%s",
+					attribute, finding.Cookie, lineOf(f.resp.SetCookies, finding.Cookie), finding.Result, finding.Modifier, overall(f, hsts, finding.Result)))
 			}
 		}
 	}
+}
+
+// overall is the Observatory's result for all of the response's cookies,
+// when it is not result: its score is the worst of the findings.
+func overall(f *fetched, hsts bool, result string) string {
+	var all []rules.ObservatoryCookie
+	for _, l := range f.resp.SetCookies {
+		if c, ok := rules.ReadObservatoryCookie(l); ok {
+			all = append(all, c)
+		}
+	}
+	worst, mod := rules.ObservatoryResult(all, hsts)
+	if worst == result {
+		return ""
+	}
+	return fmt.Sprintf("; its result for all the response's cookies is %s (%d)", worst, mod)
 }
 
 // sameSiteVerdict grades the SameSite of a session or anti-CSRF cookie as
