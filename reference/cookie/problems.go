@@ -65,7 +65,9 @@ const (
 // the rules a server's Set-Cookie lines are graded by.
 func Diagnose(line string) []Problem {
 	var ps []Problem
-	as := func(k ProblemKind, format string, args ...any) { ps = append(ps, Problem{k, fmt.Sprintf(format, args...)}) }
+	as := func(k ProblemKind, format string, args ...any) {
+		ps = append(ps, Problem{k, fmt.Sprintf(format, args...)})
+	}
 	add := func(format string, args ...any) { as(ProblemSyntax, format, args...) }
 
 	pair, rest, hasAttrs := strings.Cut(line, ";")
