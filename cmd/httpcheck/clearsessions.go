@@ -19,7 +19,7 @@ import (
 // either way; this only keeps the table or directory from growing.
 func cmdClearSessions(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("clearsessions", stderr)
-	sessionsURL := fs.String("sessions", session.DefaultURL, "session store: memory, sqlite:PATH, file:DIR or signed (secret in $"+session.SecretKeyEnv+")")
+	sessionsURL := fs.String("sessions", session.DefaultURL, "session store: memory, sqlite:PATH, file:DIR, signed (secret in $"+session.SecretKeyEnv+"), redis://HOST:PORT/DB or postgres://USER@HOST:PORT/DB")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -36,8 +36,11 @@ func cmdClearSessions(args []string, stdout, stderr io.Writer) error {
 		return exitError{exitUnreachable, fmt.Errorf("clearing expired sessions: %w", err)}
 	}
 	fmt.Fprintf(stdout, "httpcheck clearsessions: removed %d expired sessions\n", removed)
-	if backend, _, _ := strings.Cut(*sessionsURL, ":"); backend == "signed" {
+	switch backend, _, _ := strings.Cut(*sessionsURL, ":"); backend {
+	case "signed":
 		fmt.Fprintln(stdout, "httpcheck clearsessions: signed sessions live in the browsers' cookies; the server keeps none to remove")
+	case "redis":
+		fmt.Fprintln(stdout, "httpcheck clearsessions: Redis removes expired sessions itself (each has a TTL); there is nothing to clear")
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"io"
 	"os"
 	"os/exec"
@@ -11,6 +12,8 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/internal/storetest"
+	"github.com/httpcheck/httpcheck/reference/clock"
+	"github.com/httpcheck/httpcheck/reference/session"
 	"github.com/httpcheck/httpcheck/reports"
 )
 
@@ -213,5 +216,29 @@ func TestDeploymentMismatch(t *testing.T) {
 		if r.code != exitUsage || !strings.Contains(r.stderr, tc.says) {
 			t.Errorf("run against %v: exit %d, want 2 saying %q\n%s", tc.urls, r.code, tc.says, r.stderr)
 		}
+	}
+}
+
+// TestClearSessionsOnSharedStores: clearsessions removes the expired rows
+// of PostgreSQL, and says why Redis has none to remove.
+func TestClearSessionsOnSharedStores(t *testing.T) {
+	pg := storetest.Postgres(t)
+	store, err := session.Open(pg, clock.Real{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	ctx := context.Background()
+	for _, expiry := range []time.Time{time.Now().Add(-time.Second), time.Now().Add(-time.Hour), time.Now().Add(time.Hour)} {
+		if _, err := store.Create(ctx, nil, expiry); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r := httpcheck(t, "clearsessions", "--sessions", pg); r.code != 0 || !strings.Contains(r.stdout, "removed 2 expired sessions") {
+		t.Errorf("clearsessions on PostgreSQL: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r := httpcheck(t, "clearsessions", "--sessions", storetest.Redis(t))
+	if r.code != 0 || !strings.Contains(r.stdout, "removed 0") || !strings.Contains(r.stdout, "Redis removes expired sessions itself") {
+		t.Errorf("clearsessions on Redis: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
