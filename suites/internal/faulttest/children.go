@@ -56,10 +56,11 @@ func WriteResults(res *reports.Results) error {
 	return f.Close()
 }
 
-// RunFaults is Run for such suites: run runs the suite against one fault
-// and returns the results. Every check of the suite must be broken by some
-// fault, and each fault must make the checks it breaks fail (on any
-// target of the run).
+// RunFaults is Run with the run of one fault given: run runs the suite
+// against the variant the fault makes and returns the results (Run runs the
+// contract suites against the reference server; the probe, its URLs).
+// Every check of the suite must be broken by some fault, and each fault
+// must make the checks it breaks fail (on some target of the run).
 func RunFaults(t *testing.T, suite string, faults []Fault, run func(t *testing.T, f Fault) *reports.Results) {
 	t.Helper()
 	broken := map[string]bool{}

@@ -17,7 +17,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -95,44 +94,9 @@ func child(target string) int {
 // is broken by no fault: every check must be shown able to fail.
 func Run(t *testing.T, suite string, faults []Fault) {
 	t.Helper()
-	broken := map[string]bool{}
-	for _, f := range faults {
-		for _, c := range f.Breaks {
-			broken[c.ID] = true
-		}
-	}
-	for _, c := range check.All() {
-		if c.Suite() == suite && !broken[c.ID] {
-			t.Errorf("check %s is broken by no fault: add a fault that makes it fail", c.ID)
-		}
-	}
-	for _, f := range faults {
-		t.Run(f.Name, func(t *testing.T) {
-			res := RunAgainstReference(t, runner.Reference{Wrap: f.Wrap, WrapSessions: f.WrapSessions}, suite)
-			states := map[string]reports.Check{}
-			for _, c := range res.Checks {
-				states[c.ID] = c
-			}
-			for _, c := range f.Breaks {
-				got, ok := states[c.ID]
-				switch {
-				case !ok:
-					t.Errorf("%s did not run against fault %s", c.ID, f.Name)
-				case got.State != reports.Failed:
-					t.Errorf("%s: want failed against fault %s, got %s %s", c.ID, f.Name, got.State, got.Message)
-				}
-			}
-			var others []string
-			for _, c := range res.Checks {
-				if c.State != reports.Passed && c.State != reports.Skipped && !slices.ContainsFunc(f.Breaks, func(b *check.Check) bool { return b.ID == c.ID }) {
-					others = append(others, c.ID+" ("+string(c.State)+")")
-				}
-			}
-			if len(others) > 0 {
-				t.Logf("fault %s also breaks: %s", f.Name, strings.Join(others, ", "))
-			}
-		})
-	}
+	RunFaults(t, suite, faults, func(t *testing.T, f Fault) *reports.Results {
+		return RunAgainstReference(t, runner.Reference{Wrap: f.Wrap, WrapSessions: f.WrapSessions}, suite)
+	})
 }
 
 // RunAgainst starts the reference server wrapped by wrap (nil: unbroken),
