@@ -49,13 +49,14 @@ func toolVersion() string {
 const usage = `httpcheck: conformance checks for HTTP cookies, sessions and caching
 
 Usage:
-  httpcheck run     [--target URL] [--suite NAME]... [--label-filter EXPR] [--out DIR]
+  httpcheck run     [--target URL]... [--suite NAME]... [--label-filter EXPR] [--out DIR]
                     [--fail-on must|should|advisory|none] [--host-map HOST=ADDR]... [--ca FILE]
                     [--insecure] [--timeout DURATION] [--real-clock] [--max-wait DURATION]
   httpcheck probe   URL [URL...] [--header 'Name: value']... [--session FILE] [--out DIR]
                     [--fail-on must|should|advisory|none] [--host-map HOST=ADDR]... [--ca FILE]
                     [--insecure] [--timeout DURATION]
   httpcheck serve   [--addr HOST:PORT] [--tls-addr HOST:PORT] [--clock real|virtual]
+                    [--sessions URL] [--cache URL] [--deployment ID]
   httpcheck list    [--suite NAME]... [--label-filter EXPR] [--format text|json]
   httpcheck report  --in results.json [--in more.json]... --out DIR
   httpcheck clearsessions [--sessions URL]
