@@ -122,6 +122,24 @@ func TestIncrValues(t *testing.T) {
 	})
 }
 
+// TestEmptyLists: get_many, delete_many and set_many of nothing answer
+// nothing, in every backend.
+func TestEmptyLists(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		c, _ := openTest(t, b, DefaultOptions())
+		ctx := context.Background()
+		if got, err := c.GetMany(ctx, nil); err != nil || len(got) != 0 {
+			t.Errorf("GetMany(none) = %v, %v", got, err)
+		}
+		if n, err := c.DeleteMany(ctx, []string{}); err != nil || n != 0 {
+			t.Errorf("DeleteMany(none) = %d, %v", n, err)
+		}
+		if failed, err := c.SetMany(ctx, map[string]json.RawMessage{}, Default()); err != nil || len(failed) != 0 {
+			t.Errorf("SetMany(none) = %v, %v", failed, err)
+		}
+	})
+}
+
 // TestSharedCacheInstances: caches opened separately on one Redis or
 // PostgreSQL (as several instances of a deployment do) share entries, and
 // Add, GetOrSet and Incr stay atomic across them.

@@ -235,6 +235,9 @@ func (s *redisStore) get(ctx context.Context, key string, now int64) ([]byte, bo
 }
 
 func (s *redisStore) getMany(ctx context.Context, keys []string, now int64) (map[string][]byte, error) {
+	if len(keys) == 0 {
+		return map[string][]byte{}, nil // MGET needs a key
+	}
 	ctx, cancel := netstore.Bound(ctx)
 	defer cancel()
 	names := make([]string, len(keys))
