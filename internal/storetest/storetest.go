@@ -76,10 +76,14 @@ func RedisAt(t testing.TB, base string) string {
 		defer client.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		iter := client.Scan(ctx, 0, prefix+":*", 1000).Iterator()
+		// Sessions live under PREFIX:..., caches under the hash tag
+		// {PREFIX:...}.
 		var keys []string
-		for iter.Next(ctx) {
-			keys = append(keys, iter.Val())
+		for _, pattern := range []string{prefix + ":*", "{" + prefix + ":*"} {
+			iter := client.Scan(ctx, 0, pattern, 1000).Iterator()
+			for iter.Next(ctx) {
+				keys = append(keys, iter.Val())
+			}
 		}
 		for len(keys) > 0 {
 			n := min(len(keys), 500)
