@@ -72,23 +72,104 @@ func (c *Check) It(body func(e *harness.Env), decorators ...any) bool {
 // sends requests and keeps what the verification will judge.
 func Waiting(text string, wait time.Duration, cases func(w *WaitGroup)) bool {
 	w := &WaitGroup{wait: wait}
+	barrier.groups = append(barrier.groups, w)
 	return ginkgo.Describe(text, ginkgo.Ordered, ginkgo.ContinueOnFailure, func() {
 		cases(w)
 		ginkgo.BeforeAll(func(ctx ginkgo.SpecContext) {
-			// A group that cannot run (a feature not declared, a wait
-			// longer than --max-wait) skips each of its checks with the
-			// reason, rather than Ginkgo's "Skip() was called in BeforeAll".
-			if w.skip = w.precheck(ctx); w.skip != "" {
-				return
+			if !barrier.ran && current != nil && !current.Clock.Virtual() {
+				barrier.ran = true
+				runBarrier(ctx)
 			}
-			e := NewEnv(ctx)
-			for _, s := range w.steps {
-				s.env = NewEnv(ctx)
-				s.verify = s.setup(s.env)
+			if !w.prepared {
+				// Not set up by the barrier: a virtual clock, where waits
+				// are free, or a group the selection did not foresee.
+				w.prepare(ctx)
+				if w.skip == "" {
+					NewEnv(ctx).Advance(w.wait)
+				}
 			}
-			e.Advance(w.wait)
 		})
 	})
+}
+
+// barrier makes every Waiting group of a real-clock run share one wait,
+// so a run costs the longest wait, not one wait per group (DESIGN.md,
+// Time). The first group to run sets up every group the run selected,
+// waits once for the longest of their waits, and each group then only
+// verifies. On a virtual clock each group advances on its own: other
+// checks may move the clock far (a two-week session age) between a
+// barrier and a group's verifications, and there waiting costs nothing.
+var barrier struct {
+	ran    bool
+	groups []*WaitGroup
+}
+
+// selected reports whether the run will run check c; the runner sets it
+// from its suite, label and focus selection.
+var selected = func(*Check) bool { return true }
+
+// Select tells the barrier which checks the run selected.
+func Select(f func(*Check) bool) { selected = f }
+
+func runBarrier(ctx ginkgo.SpecContext) {
+	var longest time.Duration
+	for _, g := range barrier.groups {
+		if !g.wanted() {
+			continue
+		}
+		g.prepare(ctx)
+		if g.skip == "" && g.wait > longest {
+			longest = g.wait
+		}
+	}
+	if longest > 0 {
+		NewEnv(ctx).Advance(longest)
+	}
+}
+
+// wanted reports whether any check of the group is selected.
+func (w *WaitGroup) wanted() bool {
+	for _, s := range w.steps {
+		if selected(s.check) {
+			return true
+		}
+	}
+	return false
+}
+
+// prepare decides whether the group runs and runs every setup. A setup
+// that ends in error (the target broke) marks only its own check.
+func (w *WaitGroup) prepare(ctx ginkgo.SpecContext) {
+	w.prepared = true
+	if w.skip = w.precheck(ctx); w.skip != "" {
+		return
+	}
+	for _, s := range w.steps {
+		s.run(ctx)
+	}
+}
+
+// setupFailed is how a setup's Env stops at an Error.
+type setupFailed struct{ msg string }
+
+// recordErrors keeps a setup's transport error for its own check instead
+// of failing the BeforeAll, and with it every check of the group.
+type recordErrors struct{ ginkgoVerdicts }
+
+func (recordErrors) Error(msg string) { panic(setupFailed{msg}) }
+
+func (s *waitStep) run(ctx ginkgo.SpecContext) {
+	defer func() {
+		if r := recover(); r != nil {
+			f, ok := r.(setupFailed)
+			if !ok {
+				panic(r)
+			}
+			s.err = f.msg
+		}
+	}()
+	s.env = harness.NewEnv(ctx, current, recordErrors{})
+	s.verify = s.setup(s.env)
 }
 
 // WaitGroup collects the checks of one Waiting container.
@@ -97,6 +178,8 @@ type WaitGroup struct {
 	before []func(e *harness.Env)
 	steps  []*waitStep
 	skip   string // why the group does not run, once its BeforeAll decided
+	// prepared is set once the group's setups ran (or it was skipped).
+	prepared bool
 }
 
 // skipped is how precheck's Env stops at a Skip.
@@ -133,19 +216,27 @@ func (w *WaitGroup) precheck(ctx ginkgo.SpecContext) (reason string) {
 func (w *WaitGroup) Before(f func(e *harness.Env)) { w.before = append(w.before, f) }
 
 type waitStep struct {
+	check  *Check
 	setup  func(e *harness.Env) func(e *harness.Env)
 	env    *harness.Env
 	verify func(e *harness.Env)
+	err    string // the transport error that ended the setup, if any
 }
 
 // It declares check c in the group: setup runs before the wait, the
 // function it returns after.
 func (w *WaitGroup) It(c *Check, setup func(e *harness.Env) (verify func(e *harness.Env))) bool {
-	s := &waitStep{setup: setup}
+	s := &waitStep{check: c, setup: setup}
 	w.steps = append(w.steps, s)
 	return c.It(func(e *harness.Env) {
 		if w.skip != "" {
 			e.Skipf("%s", w.skip)
+		}
+		if s.err != "" {
+			for _, b := range s.env.Browsers() {
+				e.Adopt(b)
+			}
+			e.Errorf("%s", s.err)
 		}
 		if s.env == nil || s.verify == nil {
 			ginkgo.Fail(fmt.Sprintf("error: the shared setup of %s did not run", c.ID))

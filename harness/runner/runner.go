@@ -190,6 +190,7 @@ func Run(o Options) (*reports.Results, error) {
 	if t == nil {
 		t = &failSignal{}
 	}
+	check.Select(selection(suiteConfig))
 	ginkgo.RunSpecs(t, "httpcheck", suiteConfig, reporterConfig)
 	res.Duration = time.Since(res.Start)
 	res.Checks = c.checks
@@ -198,6 +199,19 @@ func Run(o Options) (*reports.Results, error) {
 	})
 	res.Summarize()
 	return res, nil
+}
+
+// selection tells the shared wait which checks this run selected, from
+// the label filter. Focus and skip strings match Ginkgo's full spec texts,
+// containers included, so with them every check the labels allow counts
+// as selected: a group set up for nothing costs a few requests, a group
+// left out would cost a wait of its own.
+func selection(cfg types.SuiteConfig) func(*check.Check) bool {
+	filter, err := types.ParseLabelFilter(cfg.LabelFilter)
+	if err != nil {
+		return func(*check.Check) bool { return true }
+	}
+	return func(c *check.Check) bool { return filter(c.Labels()) }
 }
 
 // collector converts each spec's report as it ends.
