@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/httpcheck/httpcheck/harness/check"
+	"github.com/httpcheck/httpcheck/reference/httpcache"
 	"github.com/httpcheck/httpcheck/reference/proxy"
 	ft "github.com/httpcheck/httpcheck/suites/internal/faulttest"
 )
@@ -26,9 +27,9 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
-// origin rewrites the cache's requests to the origin (req) and the
+// originSide rewrites the cache's requests to the origin (req) and the
 // origin's responses (resp) before the cache sees them.
-func origin(req func(r *http.Request), resp func(r *http.Request, res *http.Response)) func(o *proxy.Options) {
+func originSide(req func(r *http.Request), resp func(r *http.Request, res *http.Response)) func(o *proxy.Options) {
 	return func(o *proxy.Options) {
 		next := &http.Transport{DisableCompression: true}
 		o.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
@@ -47,7 +48,7 @@ func origin(req func(r *http.Request), resp func(r *http.Request, res *http.Resp
 
 // onResponses rewrites every origin response's header.
 func onResponses(f func(h http.Header)) func(o *proxy.Options) {
-	return origin(nil, func(_ *http.Request, res *http.Response) { f(res.Header) })
+	return originSide(nil, func(_ *http.Request, res *http.Response) { f(res.Header) })
 }
 
 // editCC rewrites the Cache-Control directives of h; an empty result
@@ -182,7 +183,7 @@ func TestFaults(t *testing.T) {
 			// Status codes the cache does not know, taken for 200.
 			Name:   "every status code is understood",
 			Breaks: c("storing/must-understand-unknown-status"),
-			Configure: origin(nil, func(_ *http.Request, res *http.Response) {
+			Configure: originSide(nil, func(_ *http.Request, res *http.Response) {
 				if res.StatusCode == 299 {
 					res.StatusCode, res.Status = 200, "200 OK"
 				}
@@ -201,7 +202,7 @@ func TestFaults(t *testing.T) {
 		{
 			Name:   "incomplete responses are stored as complete",
 			Breaks: c("storing/incomplete"),
-			Configure: origin(nil, func(_ *http.Request, res *http.Response) {
+			Configure: originSide(nil, func(_ *http.Request, res *http.Response) {
 				body, err := io.ReadAll(res.Body)
 				res.Body.Close()
 				if err != nil {
@@ -253,7 +254,7 @@ func TestFaults(t *testing.T) {
 			// nginx's default.
 			Name:      "no Via on requests",
 			Breaks:    c("forwarding/via-request"),
-			Configure: origin(func(r *http.Request) { r.Header.Del("Via") }, nil),
+			Configure: originSide(func(r *http.Request) { r.Header.Del("Via") }, nil),
 		},
 		{
 			Name:   "a cache key without the query",
@@ -324,10 +325,8 @@ func TestFaults(t *testing.T) {
 		},
 		{
 			// Varnish's default grace.
-			Name: "stale responses are served for a minute",
-			Breaks: c("freshness/max-age", "freshness/expires", "heuristic/not-with-max-age", "heuristic/not-with-expires",
-				"expires/ignored-with-max-age", "expires/in-the-past", "expires/zero", "expires/invalid",
-				"rfc5861/stale-while-revalidate-window"),
+			Name:   "stale responses are served for a minute",
+			Breaks: c("freshness/max-age", "freshness/expires", "rfc5861/stale-while-revalidate-window"),
 			Configure: onResponses(func(h http.Header) {
 				editCC(h, func(ds []string) []string {
 					return append(without(ds, "stale-while-revalidate"), "stale-while-revalidate=60")
@@ -373,18 +372,18 @@ func TestFaults(t *testing.T) {
 		{
 			Name:      "validation without If-None-Match",
 			Breaks:    c("validation/if-none-match-sent"),
-			Configure: origin(func(r *http.Request) { r.Header.Del("If-None-Match") }, nil),
+			Configure: originSide(func(r *http.Request) { r.Header.Del("If-None-Match") }, nil),
 		},
 		{
 			Name:      "validation without If-Modified-Since",
 			Breaks:    c("validation/if-modified-since-sent"),
-			Configure: origin(func(r *http.Request) { r.Header.Del("If-Modified-Since") }, nil),
+			Configure: originSide(func(r *http.Request) { r.Header.Del("If-Modified-Since") }, nil),
 		},
 		{
 			// nginx: a 304 refreshes the lifetime, nothing else.
 			Name:   "a 304 updates no field",
 			Breaks: c("validation/304-updates-stored"),
-			Configure: origin(nil, func(_ *http.Request, res *http.Response) {
+			Configure: originSide(nil, func(_ *http.Request, res *http.Response) {
 				if res.StatusCode == http.StatusNotModified {
 					for k := range res.Header {
 						if k != "Etag" && k != "Date" {
@@ -397,7 +396,7 @@ func TestFaults(t *testing.T) {
 		{
 			Name:   "any 304 validates",
 			Breaks: c("validation/304-other-etag-not-used"),
-			Configure: origin(nil, func(r *http.Request, res *http.Response) {
+			Configure: originSide(nil, func(r *http.Request, res *http.Response) {
 				if inm := r.Header.Get("If-None-Match"); res.StatusCode == http.StatusNotModified && inm != "" {
 					first, _, _ := strings.Cut(inm, ",")
 					res.Header.Set("ETag", strings.TrimSpace(first))
@@ -407,7 +406,7 @@ func TestFaults(t *testing.T) {
 		{
 			Name:   "a 200 to a validation request keeps the stored response",
 			Breaks: c("validation/full-response-used"),
-			Configure: origin(nil, func(r *http.Request, res *http.Response) {
+			Configure: originSide(nil, func(r *http.Request, res *http.Response) {
 				if inm := r.Header.Get("If-None-Match"); inm != "" && res.StatusCode == http.StatusOK {
 					io.Copy(io.Discard, res.Body)
 					res.Body.Close()
@@ -536,6 +535,36 @@ func TestFaults(t *testing.T) {
 					}
 					return ds
 				})
+			}),
+		},
+		{
+			Name:   "a heuristic lifetime from Last-Modified beats the explicit one",
+			Breaks: c("heuristic/not-with-max-age", "heuristic/not-with-expires"),
+			Configure: onResponses(func(h http.Header) {
+				if h.Get("Last-Modified") != "" {
+					h.Del("Expires")
+					h.Set("Cache-Control", "max-age=3600")
+				}
+			}),
+		},
+		{
+			// Varnish: an Expires it cannot use is no Expires, and then its
+			// default_ttl applies.
+			Name:   "an Expires in the past or invalid is ignored for a default lifetime",
+			Breaks: c("expires/in-the-past", "expires/zero", "expires/invalid"),
+			Configure: onResponses(func(h http.Header) {
+				v := h.Get("Expires")
+				if v == "" {
+					return
+				}
+				exp, ok := httpcache.ParseHTTPDate(v)
+				date, _ := httpcache.ParseHTTPDate(h.Get("Date"))
+				if !ok || exp.Before(date) {
+					h.Del("Expires")
+					if h.Get("Cache-Control") == "" {
+						h.Set("Cache-Control", "max-age=600")
+					}
+				}
 			}),
 		},
 		{

@@ -138,6 +138,21 @@ func expectFromOrigin(r *resource, resp *harness.Response, want, what string) {
 		what, want, served(resp), times(len(r.hits())))
 }
 
+// expectKnownStale fails unless the cache treated the stored response as
+// stale: it reached the origin for "v2", or it served the stored response
+// while revalidating it in the background (the origin was asked within a
+// second). Serving a stale response is graded once, by freshness/max-age
+// and freshness/expires; the checks that use this one grade how the
+// cache computes a lifetime.
+func expectKnownStale(r *resource, resp *harness.Response, what string) {
+	GinkgoHelper()
+	if string(resp.Body) == "v2" || len(r.s.WaitHits(2, time.Second)) >= 2 {
+		return
+	}
+	verify.That(false, "expected %s to treat the stored response as stale and ask the origin; observed %s served from storage, and the origin not asked again",
+		what, served(resp))
+}
+
 // skipUnlessReused skips the check when the cache asked the origin more
 // than n times: it did not reuse the stored response, which RFC 9111 always
 // allows, and what the check grades is in a reused response.
