@@ -4,6 +4,8 @@
 //	httpcheck run      test a target (default: the bundled reference server) and write reports
 //	httpcheck probe    grade deployed URLs without a contract, and write reports
 //	httpcheck serve    run the reference server
+//	httpcheck proxy    run the reference shared cache, a reverse proxy
+//	httpcheck origin   serve the harness origin, for a cache on another machine
 //	httpcheck list     list the checks
 //	httpcheck report   re-render results files, several as one matrix
 //	httpcheck clearsessions  delete expired sessions from a session store
@@ -52,11 +54,14 @@ Usage:
   httpcheck run     [--target URL]... [--suite NAME]... [--label-filter EXPR] [--out DIR]
                     [--fail-on must|should|advisory|none] [--host-map HOST=ADDR]... [--ca FILE]
                     [--insecure] [--timeout DURATION] [--real-clock] [--max-wait DURATION]
+  httpcheck run     --cache URL (--origin-listen HOST:PORT | --origin URL [--origin-token TOKEN]) [...]
   httpcheck probe   URL [URL...] [--header 'Name: value']... [--session FILE] [--out DIR]
                     [--fail-on must|should|advisory|none] [--host-map HOST=ADDR]... [--ca FILE]
                     [--insecure] [--timeout DURATION]
   httpcheck serve   [--addr HOST:PORT] [--tls-addr HOST:PORT] [--clock real|virtual]
                     [--sessions URL] [--cache URL] [--deployment ID]
+  httpcheck proxy   --listen HOST:PORT --origin URL [--max-storage BYTES]
+  httpcheck origin  --addr HOST:PORT [--token TOKEN]
   httpcheck list    [--suite NAME]... [--label-filter EXPR] [--format text|json]
   httpcheck report  --in results.json [--in more.json]... --out DIR
   httpcheck clearsessions [--sessions URL]
@@ -100,6 +105,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		code, err = cmdProbe(rest, stdout, stderr)
 	case "serve":
 		err = cmdServe(rest, stdout, stderr)
+	case "proxy":
+		err = cmdProxy(rest, stdout, stderr)
+	case "origin":
+		err = cmdOrigin(rest, stdout, stderr)
 	case "list":
 		err = cmdList(rest, stdout, stderr)
 	case "report":

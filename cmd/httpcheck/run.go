@@ -21,6 +21,8 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	var targets, suites listFlag
 	var common checkFlags
 	common.register(fs)
+	var cache cacheFlags
+	cache.register(fs)
 	fs.Var(&targets, "target", "base URL of the target's contract; repeat it for each instance of one deployment (docs/deployments.md); none: the bundled reference server")
 	fs.Var(&suites, "suite", "run only this suite (repeatable)")
 	labelFilter := fs.String("label-filter", "", "Ginkgo label filter, e.g. 'level:MUST && !rfc:9111'")
@@ -43,6 +45,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	if *focus != "" {
 		opts.Focus = []string{*focus}
 	}
+	if cache.enabled() {
+		opts.Mode = harness.ModeCache // the cache suites, not the contract's (origin.go)
+	}
 	if err := opts.Validate(); err != nil {
 		return 0, usageError{err.Error()}
 	}
@@ -51,7 +56,15 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	defer stop()
 
 	var cfg harness.Config
-	if len(targets) == 0 {
+	if cache.enabled() {
+		c, closeOrigin, err := cache.config(stderr, targets)
+		if err != nil {
+			return 0, err
+		}
+		defer closeOrigin()
+		cfg = c
+		cfg.CAFile, cfg.Insecure = flagCfg.CAFile, flagCfg.Insecure
+	} else if len(targets) == 0 {
 		inst, refCfg, err := runner.StartReference(runner.Reference{})
 		if err != nil {
 			return 0, exitError{exitUnreachable, fmt.Errorf("starting the reference server: %w", err)}

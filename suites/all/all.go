@@ -11,6 +11,7 @@ import (
 	_ "github.com/httpcheck/httpcheck/suites/cookies"
 	_ "github.com/httpcheck/httpcheck/suites/freshness"
 	_ "github.com/httpcheck/httpcheck/suites/probe"
+	_ "github.com/httpcheck/httpcheck/suites/proxy"
 	_ "github.com/httpcheck/httpcheck/suites/sessions"
 	_ "github.com/httpcheck/httpcheck/suites/views"
 )

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/harness/origin"
+)
+
+// cmdOrigin serves the harness origin standalone, for a cache under test
+// on another machine: `httpcheck run --cache URL --origin URL` scripts it
+// over its control endpoint.
+func cmdOrigin(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("origin", stderr)
+	addr := fs.String("addr", "127.0.0.1:8090", "address to listen on; the cache under test forwards here")
+	token := fs.String("token", "", "require this token on control requests (Authorization: Bearer TOKEN); without one, only loopback clients may script the origin")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	inst, err := origin.Start(*addr, origin.Options{Token: *token})
+	if err != nil {
+		return usagef("--addr: %v", err)
+	}
+	defer inst.Close()
+	fmt.Fprintf(stdout, "httpcheck origin: %s (control under %s, %s); stop with Ctrl-C\n", inst.URL, origin.ControlPrefix,
+		map[bool]string{true: "token required", false: "loopback clients only"}[*token != ""])
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	select {
+	case <-ctx.Done():
+		return nil
+	case err := <-inst.Err():
+		if err != nil {
+			return exitError{exitUnreachable, err}
+		}
+		return nil
+	}
+}
+
+// cacheFlags are run's flags for a cache in the middle: the cache's URL
+// and the harness origin it forwards to, started here (--origin-listen)
+// or running elsewhere (--origin).
+type cacheFlags struct {
+	cache, listen, remote, token string
+}
+
+func (c *cacheFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.cache, "cache", "", "URL of a cache in the middle (a proxy or CDN) to test instead of a contract target; runs the cache suites")
+	fs.StringVar(&c.listen, "origin-listen", "", "with --cache: serve the harness origin at this address, where the cache forwards (HOST:PORT)")
+	fs.StringVar(&c.remote, "origin", "", "with --cache: base URL of a harness origin already running (httpcheck origin)")
+	fs.StringVar(&c.token, "origin-token", "", "with --cache: the control token of the harness origin")
+}
+
+// enabled reports whether the run tests a cache.
+func (c *cacheFlags) enabled() bool { return c.cache != "" }
+
+// config checks the flags, starts the origin when asked, and returns the
+// harness configuration of the cache target and a function that stops the
+// origin.
+func (c *cacheFlags) config(stderr io.Writer, targets []string) (harness.Config, func(), error) {
+	switch {
+	case len(targets) > 0:
+		return harness.Config{}, nil, usagef("--cache and --target are exclusive: a run tests a contract or a cache in the middle")
+	case (c.listen == "") == (c.remote == ""):
+		return harness.Config{}, nil, usagef("--cache needs the harness origin the cache forwards to: --origin-listen HOST:PORT to serve it here, or --origin URL of one running elsewhere")
+	}
+	if c.remote != "" {
+		return harness.Config{Target: c.cache, Origin: c.remote, OriginToken: c.token}, func() {}, nil
+	}
+	inst, err := origin.Start(c.listen, origin.Options{Token: c.token})
+	if err != nil {
+		return harness.Config{}, nil, usagef("--origin-listen: %v", err)
+	}
+	fmt.Fprintf(stderr, "httpcheck: harness origin at %s; the cache under test must forward there\n", inst.URL)
+	return harness.Config{Target: c.cache, Origin: inst.URL, OriginToken: c.token}, func() { inst.Close() }, nil
+}

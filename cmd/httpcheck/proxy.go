@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/httpcheck/httpcheck/reference/proxy"
+)
+
+// cmdProxy serves the reference shared cache as a reverse proxy in front
+// of an origin: what `httpcheck run --cache` grades, done right.
+func cmdProxy(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("proxy", stderr)
+	listen := fs.String("listen", "127.0.0.1:8081", "address to listen on")
+	originURL := fs.String("origin", "", "base URL of the origin to forward to (required), e.g. http://127.0.0.1:8090/")
+	maxStorage := fs.Int64("max-storage", proxy.DefaultMaxStorage, "bytes of stored responses before the least recently used are evicted")
+	timeout := fs.Duration("timeout", 30*time.Second, "deadline of each request to the origin")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	u, err := url.Parse(*originURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return usagef("--origin %q: want the origin's absolute http:// or https:// URL", *originURL)
+	}
+	if *maxStorage <= 0 || *timeout <= 0 {
+		return usagef("--max-storage and --timeout must be positive")
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return usagef("--listen: %v", err)
+	}
+	p := proxy.New(proxy.Options{Origin: u, MaxStorage: *maxStorage, Timeout: *timeout})
+	srv := &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	fmt.Fprintf(stdout, "httpcheck proxy: http://%s/ -> %s (shared cache, %d bytes); stop with Ctrl-C\n", ln.Addr(), u, *maxStorage)
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return exitError{exitUnreachable, err}
+		}
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	srv.Shutdown(shutdown)
+	p.Cache().Wait()
+	return nil
+}

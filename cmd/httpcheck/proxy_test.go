@@ -1,0 +1,154 @@
+package main
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/httpcheck/httpcheck/reports"
+)
+
+// background starts `httpcheck ARGS` in a child process and returns the
+// URL it prints after prefix ("httpcheck proxy: "); it is stopped when
+// the test ends.
+func background(t *testing.T, prefix string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "HTTPCHECK_AS_MAIN=1", "NO_COLOR=1")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan struct{})
+	t.Cleanup(func() {
+		cmd.Process.Signal(os.Interrupt)
+		select {
+		case <-exited:
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			<-exited
+		}
+	})
+	urls := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if u, ok := strings.CutPrefix(sc.Text(), prefix); ok {
+				select {
+				case urls <- strings.Fields(u)[0]:
+				default:
+				}
+			}
+		}
+		io.Copy(io.Discard, stdout)
+		cmd.Wait()
+		close(exited)
+	}()
+	select {
+	case u := <-urls:
+		return u
+	case <-exited:
+		t.Fatalf("httpcheck %s exited:\n%s", strings.Join(args, " "), stderr.String())
+	case <-time.After(30 * time.Second):
+		t.Fatalf("httpcheck %s did not start:\n%s", strings.Join(args, " "), stderr.String())
+	}
+	return ""
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// expectAllProxyChecksPassed: the run ran the cache suite, and only it,
+// and every check passed.
+func expectAllProxyChecksPassed(t *testing.T, r result, res *reports.Results) {
+	t.Helper()
+	if r.code != 0 {
+		t.Fatalf("exit %d, want 0\n%s", r.code, r.stderr)
+	}
+	if res.Summary.Total < 80 {
+		t.Errorf("%d checks ran, want the cache suite's (at least 80)", res.Summary.Total)
+	}
+	for _, c := range res.Checks {
+		if c.Suite != "proxy" || c.State != reports.Passed {
+			t.Errorf("%s (suite %s): %s %s", c.ID, c.Suite, c.State, c.Message)
+		}
+	}
+}
+
+// TestRunCacheAgainstTheReferenceProxy is the issue's acceptance test:
+// `httpcheck run --cache URL --origin-listen ADDR` against `httpcheck
+// proxy --origin http://ADDR`, on the wall clock, and the same with the
+// origin running standalone (`httpcheck origin --token`). Every check
+// passes; the run costs the suite's one shared wait (3 s) and requests.
+func TestRunCacheAgainstTheReferenceProxy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for real")
+	}
+	originAddr := freeAddr(t)
+	cacheURL := background(t, "httpcheck proxy: ", "proxy", "--listen", "127.0.0.1:0", "--origin", "http://"+originAddr+"/")
+	out := t.TempDir()
+	r := httpcheck(t, "run", "--cache", cacheURL, "--origin-listen", originAddr, "--out", out)
+	expectAllProxyChecksPassed(t, r, readResults(t, out))
+	t.Logf("run --cache against httpcheck proxy: %s wall time", r.took.Round(10*time.Millisecond))
+
+	originURL := background(t, "httpcheck origin: ", "origin", "--addr", "127.0.0.1:0", "--token", "s3cret")
+	cacheURL2 := background(t, "httpcheck proxy: ", "proxy", "--listen", "127.0.0.1:0", "--origin", originURL)
+	out2 := t.TempDir()
+	r2 := httpcheck(t, "run", "--cache", cacheURL2, "--origin", originURL, "--origin-token", "s3cret", "--out", out2)
+	expectAllProxyChecksPassed(t, r2, readResults(t, out2))
+
+	wrong := httpcheck(t, "run", "--cache", cacheURL2, "--origin", originURL, "--origin-token", "guess", "--out", t.TempDir())
+	if wrong.code != exitUsage || !strings.Contains(wrong.stderr, "token") {
+		t.Errorf("a wrong origin token: exit %d, want 2 with a word about the token\n%s", wrong.code, wrong.stderr)
+	}
+}
+
+// TestRunCacheUsage: the cache mode's flags, and the suites each mode
+// runs.
+func TestRunCacheUsage(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--cache", "http://127.0.0.1:9/", "--target", "http://127.0.0.1:9/", "--origin-listen", "127.0.0.1:0"}, "exclusive"},
+		{[]string{"--cache", "http://127.0.0.1:9/"}, "--origin-listen"},
+		{[]string{"--cache", "http://127.0.0.1:9/", "--origin-listen", "127.0.0.1:0", "--origin", "http://127.0.0.1:9/"}, "--origin-listen"},
+		{[]string{"--cache", "http://127.0.0.1:9/", "--origin-listen", "127.0.0.1:0", "--suite", "cookies"}, "tests a contract target"},
+		{[]string{"--suite", "proxy"}, "tests a cache in the middle"},
+	} {
+		r := httpcheck(t, append([]string{"run", "--out", t.TempDir()}, c.args...)...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, c.want) {
+			t.Errorf("run %s: exit %d, want 2 with %q\n%s", strings.Join(c.args, " "), r.code, c.want, r.stderr)
+		}
+	}
+
+	// A cache that cannot be reached: exit 3.
+	r := httpcheck(t, "run", "--cache", "http://"+freeAddr(t)+"/", "--origin-listen", "127.0.0.1:0", "--timeout", "2s", "--out", t.TempDir())
+	if r.code != exitUnreachable {
+		t.Errorf("an unreachable cache: exit %d, want 3\n%s", r.code, r.stderr)
+	}
+
+	// A contract run selects no check of the cache suite.
+	out := t.TempDir()
+	r = httpcheck(t, "run", "--focus", "proxy/", "--out", out)
+	if res := readResults(t, out); r.code != 0 || res.Summary.Total != 0 {
+		t.Errorf("run --focus proxy/ without --cache: exit %d with %d checks, want 0 and none\n%s", r.code, res.Summary.Total, r.stderr)
+	}
+}
