@@ -121,7 +121,7 @@ func staleWaiting(w *check.WaitGroup) {
 			if string(resp.Body) != "v1" {
 				e.Skipf("the cache asked the origin before answering (%s) instead of serving the stale response, which RFC 5861 allows", served(resp))
 			}
-			hits := r.s.WaitHits(2, 3*time.Second)
+			hits := r.waitHits(2, 3*time.Second)
 			verify.That(len(hits) >= 2, "expected the stale response to be revalidated in the background, observed no request at the origin within 3 s of serving it")
 		}
 	})

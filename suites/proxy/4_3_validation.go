@@ -22,7 +22,7 @@ func validatable() origin.Response {
 // response (the second to reach it), skipping the check when the cache
 // fetched it anew or did not ask at all: RFC 9111 lets a cache do either.
 func validation(e *harness.Env, r *resource) origin.Hit {
-	hits := r.s.WaitHits(2, time.Second)
+	hits := r.waitHits(2, time.Second)
 	if len(hits) < 2 {
 		e.Skipf("the cache did not ask the origin about the stale response (see the freshness checks)")
 	}
