@@ -62,13 +62,18 @@ func python() string {
 var suites = []string{"cookies", "sessions", "auth", "cache", "views", "conditional", "freshness"}
 
 // configs are the demo's configurations under test: one golden file each.
+// The first two are the matrix's Django columns; "plain" is the db
+// configuration with HTTPCHECK_CONTRACT_PLAIN, Django as it is, without what
+// the app adds (docs/frameworks/django.md, "What the app makes up for").
 var configs = []struct {
 	golden string // testdata/golden/<golden>.txt
-	name   string // the target's name in the reports and the matrix
-	engine string // HTTPCHECK_DEMO_SESSION_ENGINE
+	name   string // the target's name in the reports
+	env    []string
+	matrix bool // a column of the matrix
 }{
-	{"db", "Django (db sessions)", "db"},
-	{"signed_cookies", "Django (signed-cookie sessions)", "signed_cookies"},
+	{"db", "Django (db sessions)", []string{"HTTPCHECK_DEMO_SESSION_ENGINE=db"}, true},
+	{"signed_cookies", "Django (signed-cookie sessions)", []string{"HTTPCHECK_DEMO_SESSION_ENGINE=signed_cookies"}, true},
+	{"plain", "Django as is (db sessions, HTTPCHECK_CONTRACT_PLAIN)", []string{"HTTPCHECK_DEMO_SESSION_ENGINE=db", "HTTPCHECK_DEMO_PLAIN=1"}, false},
 }
 
 func TestDjango(t *testing.T) {
@@ -90,57 +95,95 @@ func TestDjango(t *testing.T) {
 	bin := buildHTTPCheck(t, tmp)
 	tls := newCertificates(t, tmp)
 
-	// The reference server, in process on its virtual clock: the first
-	// column of the matrix.
-	results := map[string]string{"reference": filepath.Join(reportsDir, "reference")}
-	args := []string{"run", "--name", "reference", "--out", results["reference"], "--fail-on", "none"}
+	// The adapter's own tests (bad input, the on/off switch), with Django's
+	// test runner.
+	t.Run("adapter", func(t *testing.T) {
+		cmd := exec.Command(python(), "manage.py", "test", "httpcheck_contract", "-v", "1")
+		cmd.Dir = "demo"
+		cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1", "HTTPCHECK_DEMO_CACHE_DIR="+filepath.Join(t.TempDir(), "cache"))
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("manage.py test httpcheck_contract: %v\n%s", err, out)
+		}
+	})
+
+	// The Django runs wait for real, so they all run at once (goroutines,
+	// not t.Parallel, which -parallel would limit to the number of CPUs);
+	// the reference server, in process on its virtual clock, runs meanwhile.
+	began := time.Now()
+	refOut := filepath.Join(reportsDir, "reference")
+	runs := make([]demoRun, len(configs))
+	var wg sync.WaitGroup
+	for i, c := range configs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			runs[i] = runDemo(t, bin, tls, c.name, c.env, filepath.Join(reportsDir, c.golden))
+		}()
+	}
+	args := []string{"run", "--name", "reference", "--out", refOut, "--fail-on", "none"}
 	for _, s := range suites {
 		args = append(args, "--suite", s)
 	}
-	if r := runHTTPCheck(t, bin, args...); r.code != 0 {
-		t.Fatalf("httpcheck run against the reference: exit %d\n%s", r.code, r.stderr)
+	ref := runHTTPCheck(t, bin, args...)
+	wg.Wait()
+	if ref.code != 0 {
+		t.Fatalf("httpcheck run against the reference: exit %d\n%s", ref.code, ref.stderr)
 	}
+	t.Logf("reference and %d Django runs side by side: %s", len(configs), time.Since(began).Round(100*time.Millisecond))
 
-	// The two Django runs wait for real, so they run side by side.
-	var mu sync.Mutex
-	t.Run("demo", func(t *testing.T) {
-		for _, c := range configs {
-			t.Run(c.golden, func(t *testing.T) {
-				t.Parallel()
-				began := time.Now()
-				demo := startDemo(t, tls, c.engine)
-				out := filepath.Join(reportsDir, c.golden) // outlives the subtest: the matrix reads it
-				args := []string{"run", "--target", demo.http, "--ca", tls.caFile, "--real-clock",
-					"--name", c.name, "--out", out, "--fail-on", "none"}
-				for _, s := range suites {
-					args = append(args, "--suite", s)
-				}
-				r := runHTTPCheck(t, bin, args...)
-				if r.code != 0 {
-					t.Fatalf("httpcheck run: exit %d, want 0 (no transport errors)\n%s\n%s", r.code, r.stderr, demo.logTail())
-				}
-				res := readResults(t, out)
-				t.Logf("%s: %s in %s (httpcheck run %s)", c.name, summary(res), time.Since(began).Round(100*time.Millisecond),
-					res.Duration.Round(100*time.Millisecond))
-				compareGolden(t, c.golden, res)
-				mu.Lock()
-				results[c.golden] = out
-				mu.Unlock()
-			})
+	matrix := []string{refOut}
+	for i, c := range configs {
+		t.Run(c.golden, func(t *testing.T) {
+			r := runs[i]
+			if r.err != nil {
+				t.Fatal(r.err)
+			}
+			t.Logf("%s: %s in %s (of which httpcheck run %s)", c.name, summary(r.res), r.took.Round(100*time.Millisecond),
+				r.res.Duration.Round(100*time.Millisecond))
+			compareGolden(t, c.golden, r.res)
+		})
+		if c.matrix {
+			matrix = append(matrix, runs[i].out)
 		}
-	})
+	}
 	if t.Failed() {
 		return
 	}
-
-	t.Run("matrix", func(t *testing.T) {
-		ins := []string{results["reference"]}
-		for _, c := range configs {
-			ins = append(ins, results[c.golden])
-		}
-		testMatrix(t, bin, ins, filepath.Join(reportsDir, "matrix"))
-	})
+	t.Run("matrix", func(t *testing.T) { testMatrix(t, bin, matrix, filepath.Join(reportsDir, "matrix")) })
 	t.Logf("the whole test took %s", time.Since(start).Round(100*time.Millisecond))
+}
+
+// demoRun is one configuration of the demo, served and tested.
+type demoRun struct {
+	out  string // the report directory
+	res  *reports.Results
+	took time.Duration
+	err  error
+}
+
+// runDemo serves the demo with env and runs httpcheck against it, writing
+// the reports to out. It runs in a goroutine of its own, so it returns its
+// failure rather than ending the test.
+func runDemo(t *testing.T, bin string, tls *certificates, name string, env []string, out string) demoRun {
+	began := time.Now()
+	demo, err := startDemo(t, tls, env)
+	if err != nil {
+		return demoRun{err: err}
+	}
+	args := []string{"run", "--target", demo.http, "--ca", tls.caFile, "--real-clock",
+		"--name", name, "--out", out, "--fail-on", "none"}
+	for _, s := range suites {
+		args = append(args, "--suite", s)
+	}
+	r, err := execHTTPCheck(bin, args...)
+	if err != nil {
+		return demoRun{err: err}
+	}
+	if r.code != 0 {
+		return demoRun{err: fmt.Errorf("httpcheck run against %s: exit %d, want 0 (no transport errors)\n%s\n%s", name, r.code, r.stderr, demo.logTail())}
+	}
+	res, err := loadResults(out)
+	return demoRun{out: out, res: res, took: time.Since(began), err: err}
 }
 
 // buildHTTPCheck builds the CLI once into dir.
@@ -164,6 +207,14 @@ type result struct {
 
 func runHTTPCheck(t *testing.T, bin string, args ...string) result {
 	t.Helper()
+	r, err := execHTTPCheck(bin, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func execHTTPCheck(bin string, args ...string) (result, error) {
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), "NO_COLOR=1")
 	var stdout, stderr bytes.Buffer
@@ -173,23 +224,27 @@ func runHTTPCheck(t *testing.T, bin string, args ...string) result {
 	if ee, ok := err.(*exec.ExitError); ok {
 		r.code = ee.ExitCode()
 	} else if err != nil {
-		t.Fatalf("httpcheck %s: %v", strings.Join(args, " "), err)
+		return r, fmt.Errorf("httpcheck %s: %v", strings.Join(args, " "), err)
 	}
-	return r
+	return r, nil
 }
 
 func readResults(t *testing.T, dir string) *reports.Results {
 	t.Helper()
-	f, err := os.Open(filepath.Join(dir, "results.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	res, err := reports.ReadJSON(f)
+	res, err := loadResults(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return res
+}
+
+func loadResults(dir string) (*reports.Results, error) {
+	f, err := os.Open(filepath.Join(dir, "results.json"))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return reports.ReadJSON(f)
 }
 
 func summary(res *reports.Results) string {
@@ -213,42 +268,41 @@ func (d *demo) logTail() string {
 }
 
 // startDemo migrates a fresh SQLite database and serves the demo project
-// with the given session engine over http and https on loopback, until the
-// test ends.
-func startDemo(t *testing.T, tls *certificates, engine string) *demo {
-	t.Helper()
+// with env over http and https on loopback, until the test ends. It may run
+// in a goroutine of its own: it returns its failure.
+func startDemo(t *testing.T, tls *certificates, extraEnv []string) (*demo, error) {
 	dir := t.TempDir()
 	d := &demo{log: filepath.Join(dir, "stderr.log")}
 	env := append(os.Environ(),
 		"HTTPCHECK_DEMO_DB="+filepath.Join(dir, "demo.sqlite3"),
 		"HTTPCHECK_DEMO_CACHE_DIR="+filepath.Join(dir, "cache"),
-		"HTTPCHECK_DEMO_SESSION_ENGINE="+engine,
 		"PYTHONDONTWRITEBYTECODE=1", // no __pycache__ in the source tree
 		"PYTHONUNBUFFERED=1",
 	)
+	env = append(env, extraEnv...)
 	project, err := filepath.Abs("demo")
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	migrate := exec.Command(python(), "manage.py", "migrate", "--noinput", "-v", "0")
 	migrate.Dir, migrate.Env = project, env
 	if out, err := migrate.CombinedOutput(); err != nil {
-		t.Fatalf("manage.py migrate: %v\n%s", err, out)
+		return nil, fmt.Errorf("manage.py migrate: %v\n%s", err, out)
 	}
 
 	logFile, err := os.Create(d.log)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	cmd := exec.Command(python(), "serve.py", "--addr", "127.0.0.1", "--http-port", "0",
 		"--https-port", "0", "--cert", tls.certFile, "--key", tls.keyFile)
 	cmd.Dir, cmd.Env, cmd.Stderr = project, env, logFile
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	t.Cleanup(func() {
 		cmd.Process.Signal(syscall.SIGTERM)
@@ -285,12 +339,12 @@ func startDemo(t *testing.T, tls *certificates, engine string) *demo {
 			}
 		}
 	case <-time.After(30 * time.Second):
-		t.Fatalf("the demo project did not start within 30 s\n%s", d.logTail())
+		return nil, fmt.Errorf("the demo project did not start within 30 s\n%s", d.logTail())
 	}
 	if d.http == "" || d.https == "" {
-		t.Fatalf("serve.py did not say where it listens\n%s", d.logTail())
+		return nil, fmt.Errorf("serve.py did not say where it listens\n%s", d.logTail())
 	}
-	return d
+	return d, nil
 }
 
 // certificates are a private CA and a certificate it signed for loopback

@@ -32,6 +32,15 @@ def enabled():
     return getattr(settings, "HTTPCHECK_CONTRACT_ENABLED", False) is True
 
 
+def plain():
+    """HTTPCHECK_CONTRACT_PLAIN = True shows Django as it is: the app stops
+    making up for what Django leaves to the project (cookie values are not
+    encoded, answers get no Cache-Control, condition()'s 304 keeps only what
+    Django gives it, cache keys memcached would refuse are only warned about).
+    For comparison: docs/frameworks/django.md shows which checks that changes."""
+    return getattr(settings, "HTTPCHECK_CONTRACT_PLAIN", False) is True
+
+
 def endpoint(*methods, no_store=True):
     """Make a view a contract endpoint.
 
@@ -61,7 +70,7 @@ def endpoint(*methods, no_store=True):
                     response = view(request, *args, **kwargs)
                 except BadInput as e:
                     response = error(e.message, e.status)
-            if no_store:
+            if no_store and not plain():
                 patch_cache_control(response, no_store=True)
             return response
 

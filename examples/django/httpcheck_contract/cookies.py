@@ -6,6 +6,7 @@ the contract asks for: values are percent-encoded on the way out and decoded
 on the way in, so that any string survives the trip (Django's SimpleCookie
 would otherwise quote "a b" as "\"a b\"", escape "," and ";" as octal, and
 cannot write characters beyond Latin-1 at all; see docs/frameworks/django.md).
+With HTTPCHECK_CONTRACT_PLAIN the values go to Django as they are.
 """
 
 from http.cookies import CookieError
@@ -14,11 +15,15 @@ from urllib.parse import quote, unquote
 from django.http import JsonResponse
 from django.utils.http import parse_http_date_safe
 
-from .api import BadInput, endpoint
+from .api import BadInput, endpoint, plain
+
+
+def _encode(value):
+    return value if plain() else quote(value, safe="")
 
 
 def _decode(value):
-    return unquote(value)
+    return value if plain() else unquote(value)
 
 
 def _flag(request, name):
@@ -44,7 +49,7 @@ def set_cookie(request):
     try:
         response.set_cookie(
             name,
-            quote(q.get("value", ""), safe=""),  # percent-encoded: always cookie-octets
+            _encode(q.get("value", "")),  # percent-encoded: always cookie-octets
             max_age=max_age,
             expires=expires,  # Django writes the string as given
             path=q.get("path", "/"),  # Django's default path
@@ -55,6 +60,14 @@ def set_cookie(request):
         )
     except (ValueError, CookieError) as e:  # an unknown SameSite, an illegal name
         raise BadInput(str(e))
+    if plain():
+        try:
+            response.cookies[name].OutputString().encode("latin-1")
+        except UnicodeEncodeError as e:
+            # WSGI headers are Latin-1: wsgiref fails half-way through the
+            # header section (the client waits for the rest), gunicorn and
+            # others fail the request. Say so, as the 500 it is.
+            return JsonResponse({"error": "Django wrote a Set-Cookie the WSGI server cannot send: %s" % e}, status=500)
     return response
 
 

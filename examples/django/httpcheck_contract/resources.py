@@ -24,7 +24,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from django.views.decorators.http import condition
 
-from .api import MAX_SECONDS, BadInput, endpoint, error
+from .api import MAX_SECONDS, BadInput, endpoint, error, plain
 
 _ID = re.compile(r"^[A-Za-z0-9._~-]{1,200}$")
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
@@ -66,9 +66,22 @@ def _last_modified(request, rid):
     return None
 
 
+def _set_freshness(request, response, r):
+    """What GET carries beside the validators."""
+    if r.max_age is not None:
+        patch_cache_control(response, max_age=r.max_age)
+    for name, value in r.directives:
+        patch_cache_control(response, **{name.replace("-", "_"): value if value is not None else True})
+    if r.expires:
+        response["Expires"] = http_date(time.time() + (r.max_age or 0))
+    patch_vary_headers(response, ("Accept-Encoding",))
+    response["Content-Location"] = request.path
+
+
 def _freshness(view):
-    """Sets what GET would carry beside the validators, on the 200 and on
-    condition()'s 304 alike (see the module's doc)."""
+    """Sets the freshness headers on the 200 and on condition()'s 304 alike
+    (see the module's doc); with HTTPCHECK_CONTRACT_PLAIN the view sets them
+    itself, under condition(), as a view usually would."""
 
     @wraps(view)
     def inner(request, rid):
@@ -76,15 +89,8 @@ def _freshness(view):
             raise BadInput('resource id "%s": want 1 to 200 characters of A-Z a-z 0-9 . _ ~ -' % rid)
         response = view(request, rid)
         r = _get(rid)
-        if request.method in ("GET", "HEAD") and response.status_code in (200, 304) and r is not None:
-            if r.max_age is not None:
-                patch_cache_control(response, max_age=r.max_age)
-            for name, value in r.directives:
-                patch_cache_control(response, **{name.replace("-", "_"): value if value is not None else True})
-            if r.expires:
-                response["Expires"] = http_date(time.time() + (r.max_age or 0))
-            patch_vary_headers(response, ("Accept-Encoding",))
-            response["Content-Location"] = request.path
+        if request.method in ("GET", "HEAD") and response.status_code in (200, 304) and r is not None and not plain():
+            _set_freshness(request, response, r)
         return response
 
     return inner
@@ -133,7 +139,10 @@ def resource(request, rid):
     if r is None:
         return error('no resource "%s"' % rid, 404)
     # condition() adds ETag and Last-Modified to GET and HEAD answers.
-    return HttpResponse(r.body, content_type=r.content_type)
+    response = HttpResponse(r.body, content_type=r.content_type)
+    if plain():
+        _set_freshness(request, response, r)
+    return response
 
 
 def _put(request, rid):

@@ -10,6 +10,7 @@ HTTPCHECK_DEMO_HTTP_URL        base URL of the contract over http  } set by serv
 HTTPCHECK_DEMO_HTTPS_URL       base URL of the contract over https } https also makes
                                                                      the session cookie Secure
 HTTPCHECK_DEMO_SECRET_KEY      SECRET_KEY (default: a fixed key: this is a demo)
+HTTPCHECK_DEMO_PLAIN           1: HTTPCHECK_CONTRACT_PLAIN, Django as it is (see the app's api.plain)
 """
 
 import os
@@ -88,6 +89,7 @@ HTTPCHECK_CONTRACT_ENABLED = True
 HTTPCHECK_CONTRACT_SERVER = "httpcheck Django demo (Django %s, SESSION_ENGINE %s)" % (django.get_version(), SESSION_ENGINE)
 HTTPCHECK_CONTRACT_URLS = {k: v for k, v in (("http", env("HTTPCHECK_DEMO_HTTP_URL")),
                                              ("https", env("HTTPCHECK_DEMO_HTTPS_URL"))) if v}
+HTTPCHECK_CONTRACT_PLAIN = env("HTTPCHECK_DEMO_PLAIN") == "1"
 # One process (serve.py or runserver): its memory caches are shared by every request.
 HTTPCHECK_CONTRACT_CACHE_PER_INSTANCE = False
 
@@ -99,5 +101,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"django": {"handlers": ["console"], "level": "WARNING"}},
+    # 4xx answers are the contract working; 5xx are logged as errors.
+    "loggers": {"django": {"handlers": ["console"], "level": "WARNING"},
+                "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False}},
 }
