@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"flag"
 	"fmt"
 	"io"
@@ -55,7 +57,7 @@ func (c *cacheFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.cache, "cache", "", "URL of a cache in the middle (a proxy or CDN) to test instead of a contract target; runs the cache suites")
 	fs.StringVar(&c.listen, "origin-listen", "", "with --cache: serve the harness origin at this address, where the cache forwards (HOST:PORT)")
 	fs.StringVar(&c.remote, "origin", "", "with --cache: base URL of a harness origin already running (httpcheck origin)")
-	fs.StringVar(&c.token, "origin-token", "", "with --cache: the control token of the harness origin")
+	fs.StringVar(&c.token, "origin-token", "", "with --cache: the control token of the harness origin (with --origin-listen: default a random one)")
 }
 
 // enabled reports whether the run tests a cache.
@@ -74,10 +76,20 @@ func (c *cacheFlags) config(stderr io.Writer, targets []string) (harness.Config,
 	if c.remote != "" {
 		return harness.Config{Target: c.cache, Origin: c.remote, OriginToken: c.token}, func() {}, nil
 	}
-	inst, err := origin.Start(c.listen, origin.Options{Token: c.token})
+	// The origin this run starts is scripted by this run only: without a
+	// token of the user's, a random one keeps the cache's other clients
+	// (whose requests reach the origin from the cache's address, loopback
+	// perhaps, and not always with Via) out of its control endpoint.
+	token := c.token
+	if token == "" {
+		b := make([]byte, 16)
+		rand.Read(b)
+		token = hex.EncodeToString(b)
+	}
+	inst, err := origin.Start(c.listen, origin.Options{Token: token})
 	if err != nil {
 		return harness.Config{}, nil, usagef("--origin-listen: %v", err)
 	}
 	fmt.Fprintf(stderr, "httpcheck: harness origin at %s; the cache under test must forward there\n", inst.URL)
-	return harness.Config{Target: c.cache, Origin: inst.URL, OriginToken: c.token}, func() { inst.Close() }, nil
+	return harness.Config{Target: c.cache, Origin: inst.URL, OriginToken: token}, func() { inst.Close() }, nil
 }
