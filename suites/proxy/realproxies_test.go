@@ -115,12 +115,22 @@ func testRealProxy(t *testing.T, p realProxy) {
 			t.Error(err)
 		}
 	}
-	compareGolden(t, p.name, res)
+	if diff := compareGolden(t, p.name, res); len(diff) > 0 {
+		// Real caches revalidate in the background and on a real clock; on
+		// a loaded machine a verdict can come out of one run differently.
+		// A verdict only counts as changed when a second run agrees.
+		t.Logf("%s: verdicts differ from the golden file; running the suite again to tell a change from timing:\n%s", p.name, strings.Join(diff, "\n"))
+		again := ft.RunAgainstCache(t, "proxy", cacheURL, o.URL)
+		if diff := compareGolden(t, p.name, again); len(diff) > 0 {
+			t.Errorf("%s's verdicts changed from testdata/golden/%s.json in two runs:\n%s\nLook at why; if the new verdicts are right, accept them with: go test ./suites/proxy -run Test%s -update",
+				p.name, p.name, strings.Join(diff, "\n"), strings.ToUpper(p.name[:1])+p.name[1:])
+		}
+	}
 }
 
-// compareGolden compares the run's verdicts with the golden file, or
-// rewrites it with -update.
-func compareGolden(t *testing.T, name string, res *reports.Results) {
+// compareGolden returns how the run's verdicts differ from the golden
+// file, or rewrites it with -update.
+func compareGolden(t *testing.T, name string, res *reports.Results) []string {
 	t.Helper()
 	got := map[string]reports.State{}
 	msgs := map[string]string{}
@@ -134,7 +144,7 @@ func compareGolden(t *testing.T, name string, res *reports.Results) {
 		if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		return
+		return nil
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -167,10 +177,7 @@ func compareGolden(t *testing.T, name string, res *reports.Results) {
 			diff = append(diff, fmt.Sprintf("  %s: was %s, now %s: %s", id, w, g, msgs[id]))
 		}
 	}
-	if len(diff) > 0 {
-		t.Errorf("%s's verdicts changed from %s:\n%s\nLook at why; if the new verdicts are right, accept them with: go test ./suites/proxy -run Test%s -update",
-			name, path, strings.Join(diff, "\n"), strings.ToUpper(name[:1])+name[1:])
-	}
+	return diff
 }
 
 func freePort(t *testing.T) int {
