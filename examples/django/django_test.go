@@ -72,7 +72,8 @@ var configs = []struct {
 	matrix bool // a column of the matrix
 }{
 	{"db", "Django (db sessions)", []string{"HTTPCHECK_DEMO_SESSION_ENGINE=db"}, true},
-	{"signed_cookies", "Django (signed-cookie sessions)", []string{"HTTPCHECK_DEMO_SESSION_ENGINE=signed_cookies"}, true},
+	// The adapter's state in a shared cache alias, as several processes need.
+	{"signed_cookies", "Django (signed-cookie sessions)", []string{"HTTPCHECK_DEMO_SESSION_ENGINE=signed_cookies", "HTTPCHECK_DEMO_STATE_CACHE=1"}, true},
 	{"plain", "Django as is (db sessions, HTTPCHECK_CONTRACT_PLAIN)", []string{"HTTPCHECK_DEMO_SESSION_ENGINE=db", "HTTPCHECK_DEMO_PLAIN=1"}, false},
 }
 

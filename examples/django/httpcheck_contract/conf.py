@@ -16,6 +16,11 @@ HTTPCHECK_CONTRACT_CACHE_PER_INSTANCE
                              behind several workers); default: True when an
                              exposed alias is a LocMemCache, so checks that read
                              back what they wrote are skipped rather than flaky.
+HTTPCHECK_CONTRACT_STATE_CACHE
+                             a cache alias shared by every process, for the
+                             adapter's resources and render counters (state.py);
+                             default: this process's memory.
+HTTPCHECK_CONTRACT_PLAIN     True: Django as it is (api.plain).
 """
 
 import django

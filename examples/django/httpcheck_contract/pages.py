@@ -8,7 +8,6 @@ Both use the default cache alias, as Django does unless told otherwise.
 """
 
 import os
-import threading
 from datetime import datetime, timezone
 
 from django.http import HttpResponse, JsonResponse
@@ -16,20 +15,14 @@ from django.template import Context, Engine
 from django.views.decorators.cache import cache_page
 
 from .api import MAX_SECONDS, BadInput, endpoint, query_int
-
-# Render counters live in this process's memory, keyed by URL or user; they
-# restart from zero once 100,000 of them exist.
-_lock = threading.Lock()
-_counters = {}
-_MAX_COUNTERS = 100000
+from .state import store
 
 
 def _count(key):
-    with _lock:
-        if key not in _counters and len(_counters) >= _MAX_COUNTERS:
-            _counters.clear()
-        _counters[key] = _counters.get(key, 0) + 1
-        return _counters[key]
+    """Counts renders, keyed by URL or user, in state.store(): this process's
+    memory (restarting from zero once 100,000 counters exist), or the cache
+    alias HTTPCHECK_CONTRACT_STATE_CACHE names."""
+    return store().incr(key)
 
 
 def _now():

@@ -14,7 +14,6 @@ stacking @cache_control / @vary_on_headers above @condition.
 
 import hashlib
 import re
-import threading
 import time
 from datetime import datetime, timezone
 from functools import wraps
@@ -25,10 +24,10 @@ from django.utils.http import http_date
 from django.views.decorators.http import condition
 
 from .api import MAX_SECONDS, BadInput, endpoint, error, plain
+from .state import store
 
 _ID = re.compile(r"^[A-Za-z0-9._~-]{1,200}$")
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
-_MAX_RESOURCES = 10000
 
 
 class Resource:
@@ -44,14 +43,12 @@ class Resource:
         return other is not None and other.body == self.body and other.content_type == self.content_type
 
 
-# The representations, in this process's memory.
-_lock = threading.Lock()
-_store = {}
+# The representations live in state.store(): this process's memory, or the
+# cache alias HTTPCHECK_CONTRACT_STATE_CACHE names.
 
 
 def _get(rid):
-    with _lock:
-        return _store.get(rid)
+    return store().get(("resource", rid))
 
 
 def _etag(request, rid):
@@ -130,9 +127,7 @@ def resource(request, rid):
     if request.method == "PUT":
         return _put(request, rid)
     if request.method == "DELETE":
-        with _lock:
-            gone = _store.pop(rid, None)
-        if gone is None:
+        if not store().delete(("resource", rid)):
             return error('no resource "%s"' % rid, 404)
         return HttpResponse(status=204)
     r = _get(rid)
@@ -149,14 +144,12 @@ def _put(request, rid):
     validators, max_age, expires, weak, directives = _put_options(request)
     content_type = request.META.get("CONTENT_TYPE") or "application/octet-stream"
     body = request.body
-    with _lock:
-        old = _store.get(rid)
-        if old is None and len(_store) >= _MAX_RESOURCES:
-            return error("%d resources are stored already" % _MAX_RESOURCES, 507)
-        r = Resource(body, content_type, validators, max_age, expires, weak, directives, int(time.time()))
-        if r.same_content(old):
-            r.last_modified = old.last_modified  # an identical PUT changes nothing
-        _store[rid] = r
+    old = _get(rid)
+    r = Resource(body, content_type, validators, max_age, expires, weak, directives, int(time.time()))
+    if r.same_content(old):
+        r.last_modified = old.last_modified  # an identical PUT changes nothing
+    if not store().put(("resource", rid), r):
+        return error("%d resources are stored already" % store().limit, 507)
     response = JsonResponse({"created": old is None, "id": rid}, status=201 if old is None else 200)
     # condition() sets validators on safe methods only: a PUT answers its own.
     if validators in ("both", "etag"):

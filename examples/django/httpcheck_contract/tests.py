@@ -39,7 +39,7 @@ class Manifest(TestCase):
         self.assertNotIn("clock", m["features"])
         self.assertEqual(m["session"]["cookie_name"], settings.SESSION_COOKIE_NAME)
         self.assertEqual(m["session"]["backend"], settings.SESSION_ENGINE.rsplit(".", 1)[-1])
-        self.assertEqual(set(m["cache"]["aliases"]), set(settings.CACHES))
+        self.assertEqual(set(m["cache"]["aliases"]), set(settings.HTTPCHECK_CONTRACT_CACHES))
         self.assertEqual(m["cache"]["aliases"]["small"]["max_entries"], 20)
         self.assertTrue(m["hosts"]["any_host"])
 

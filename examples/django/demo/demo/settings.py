@@ -11,6 +11,8 @@ HTTPCHECK_DEMO_HTTPS_URL       base URL of the contract over https } https also 
                                                                      the session cookie Secure
 HTTPCHECK_DEMO_SECRET_KEY      SECRET_KEY (default: a fixed key: this is a demo)
 HTTPCHECK_DEMO_PLAIN           1: HTTPCHECK_CONTRACT_PLAIN, Django as it is (see the app's api.plain)
+HTTPCHECK_DEMO_STATE_CACHE     1: keep the adapter's resources and counters in a file-based alias
+                               "state" (as several processes would need) instead of in memory
 """
 
 import os
@@ -82,6 +84,15 @@ CACHES = {
     },
 }
 
+# The adapter's own state, shared through a cache of its own when asked.
+if env("HTTPCHECK_DEMO_STATE_CACHE") == "1":
+    CACHES["state"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": CACHES["secondary"]["LOCATION"] + "-state",
+        "OPTIONS": {"MAX_ENTRIES": 100000},
+    }
+    HTTPCHECK_CONTRACT_STATE_CACHE = "state"
+
 _engine = env("HTTPCHECK_DEMO_SESSION_ENGINE", "db")
 SESSION_ENGINE = _engine if "." in _engine else "django.contrib.sessions.backends." + _engine
 
@@ -90,6 +101,8 @@ HTTPCHECK_CONTRACT_SERVER = "httpcheck Django demo (Django %s, SESSION_ENGINE %s
 HTTPCHECK_CONTRACT_URLS = {k: v for k, v in (("http", env("HTTPCHECK_DEMO_HTTP_URL")),
                                              ("https", env("HTTPCHECK_DEMO_HTTPS_URL"))) if v}
 HTTPCHECK_CONTRACT_PLAIN = env("HTTPCHECK_DEMO_PLAIN") == "1"
+# The aliases the cache checks may write to and clear: never "state".
+HTTPCHECK_CONTRACT_CACHES = ["default", "secondary", "small"]
 # One process (serve.py or runserver): its memory caches are shared by every request.
 HTTPCHECK_CONTRACT_CACHE_PER_INSTANCE = False
 
