@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"maps"
 	"math"
@@ -203,7 +202,7 @@ func (s *Server) cacheOp(w http.ResponseWriter, r *http.Request) {
 	}
 	b, status, err := readCacheBody(r, op.members)
 	if err != nil {
-		writeError(w, status, err.Error())
+		writeBodyError(w, status, err.Error())
 		return
 	}
 	answer, err := op.run(r.Context(), c, b)
@@ -249,13 +248,9 @@ type cacheBody map[string]json.RawMessage
 // allowed. An empty body is an empty object (clear needs nothing). The
 // status is for the error.
 func readCacheBody(r *http.Request, allowed []string) (cacheBody, int, error) {
-	data, err := io.ReadAll(r.Body)
+	data, status, err := readBody(r)
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("request body over %d bytes", tooBig.Limit)
-		}
-		return nil, http.StatusBadRequest, fmt.Errorf("reading the request body: %v", err)
+		return nil, status, err
 	}
 	data = bytes.TrimSpace(data)
 	if len(data) == 0 {
@@ -304,6 +299,13 @@ func (b cacheBody) key() (string, error) {
 	return key, nil
 }
 
+// maxKeysPerRequest bounds the keys of get_many, set_many and
+// delete_many. A 1 MiB body holds some 100,000 short keys, and the file
+// backend culls (listing and reading its directory) before each new entry
+// under one lock: 20,000 keys in one set_many held that lock, and every
+// other request on the alias, for minutes (docs/reliability.md).
+const maxKeysPerRequest = 1000
+
 // keys reads the required member "keys": an array of strings.
 func (b cacheBody) keys() ([]string, error) {
 	raw, ok := b["keys"]
@@ -313,6 +315,9 @@ func (b cacheBody) keys() ([]string, error) {
 	var keys []string
 	if isNull(raw) || json.Unmarshal(raw, &keys) != nil {
 		return nil, badInput(`"keys" must be an array of strings`)
+	}
+	if len(keys) > maxKeysPerRequest {
+		return nil, badInput(`"keys" holds %d keys, more than %d`, len(keys), maxKeysPerRequest)
 	}
 	return keys, nil
 }
@@ -326,6 +331,9 @@ func (b cacheBody) values() (map[string]json.RawMessage, error) {
 	var values map[string]json.RawMessage
 	if isNull(raw) || json.Unmarshal(raw, &values) != nil {
 		return nil, badInput(`"values" must be an object of keys and values`)
+	}
+	if len(values) > maxKeysPerRequest {
+		return nil, badInput(`"values" holds %d keys, more than %d`, len(values), maxKeysPerRequest)
 	}
 	return values, nil
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/httpcheck/httpcheck/reference/cookie"
 )
@@ -135,6 +136,10 @@ func (s *Server) cookieGet(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if why := unreadableName(name); why != "" {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("name %.60q %s", name, why))
+		return
+	}
 	values, _ := requestCookies(r)
 	v, found := values[name]
 	var value any = v
@@ -150,6 +155,22 @@ func (s *Server) cookieGet(w http.ResponseWriter, r *http.Request) {
 func (s *Server) cookieAll(w http.ResponseWriter, r *http.Request) {
 	values, _ := requestCookies(r)
 	writeJSON(w, http.StatusOK, map[string]any{"cookies": values})
+}
+
+// unreadableName says why no cookie can have name, or "": a user agent
+// ignores a cookie whose name holds a control character (RFC 6265bis §5.6
+// step 1), and invalid UTF-8 could not come back unchanged in the JSON
+// answer.
+func unreadableName(name string) string {
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c < 0x20 || c == 0x7f {
+			return "holds a control character, which no cookie name can (RFC 6265bis §5.6)"
+		}
+	}
+	if !utf8.ValidString(name) {
+		return "is not valid UTF-8"
+	}
+	return ""
 }
 
 func requireParam(w http.ResponseWriter, q url.Values, name string) (string, bool) {

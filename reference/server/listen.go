@@ -11,6 +11,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"log"
 	"math/big"
 	"net"
 	"net/http"
@@ -26,6 +27,69 @@ type Listen struct {
 	Wrap func(http.Handler) http.Handler
 	// CertNames are the DNS names of the generated certificate.
 	CertNames []string
+	// Limits bound what one connection may hold of the server; a zero
+	// field takes its value from DefaultLimits.
+	Limits Limits
+	// ErrorLog receives what net/http logs (a handler's panic, a failed
+	// TLS handshake); nil is the standard logger.
+	ErrorLog *log.Logger
+}
+
+// Limits are the timeouts and size limits of the listeners. A reference
+// server pointed at by half-broken clients must not keep a connection for
+// a slow header, body or reader forever, nor read an unbounded header
+// (docs/reliability.md). Request bodies are bounded by the handler
+// (MaxBodyBytes), since only it knows a body is being read.
+type Limits struct {
+	// ReadHeaderTimeout bounds the request line and header section, from
+	// the first byte of the request; a connection that has not sent them
+	// in time is closed without an answer.
+	ReadHeaderTimeout time.Duration
+	// ReadTimeout bounds the whole request, body included; a handler
+	// reading a body that is still arriving then answers 408.
+	ReadTimeout time.Duration
+	// WriteTimeout bounds the time from the end of the request header to
+	// the end of the response: a client that does not read its answer
+	// loses the connection. It is longer than ReadTimeout, so that the
+	// 408 for a slow body can still be written.
+	WriteTimeout time.Duration
+	// IdleTimeout closes a kept-alive connection that sends no new
+	// request.
+	IdleTimeout time.Duration
+	// MaxHeaderBytes bounds the request line and header section; more
+	// gets 431 (net/http allows 4096 bytes of slack).
+	MaxHeaderBytes int
+}
+
+// DefaultLimits are the limits `httpcheck serve` and the in-process
+// reference listen with.
+func DefaultLimits() Limits {
+	return Limits{
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      45 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+}
+
+// orDefault fills the zero fields of l from DefaultLimits.
+func (l Limits) orDefault() Limits {
+	d := DefaultLimits()
+	pick := func(v, def time.Duration) time.Duration {
+		if v > 0 {
+			return v
+		}
+		return def
+	}
+	l.ReadHeaderTimeout = pick(l.ReadHeaderTimeout, d.ReadHeaderTimeout)
+	l.ReadTimeout = pick(l.ReadTimeout, d.ReadTimeout)
+	l.WriteTimeout = pick(l.WriteTimeout, d.WriteTimeout)
+	l.IdleTimeout = pick(l.IdleTimeout, d.IdleTimeout)
+	if l.MaxHeaderBytes <= 0 {
+		l.MaxHeaderBytes = d.MaxHeaderBytes
+	}
+	return l
 }
 
 // Instance is a running reference server.
@@ -47,17 +111,6 @@ type Instance struct {
 // the server used.
 func (inst *Instance) OnClose(f func()) { inst.onClose = append(inst.onClose, f) }
 
-// Timeouts for the listeners. A reference server pointed at by
-// half-broken clients must not keep a connection for a slow header, body
-// or reader forever (docs/reliability.md).
-const (
-	readHeaderTimeout = 10 * time.Second
-	readTimeout       = 30 * time.Second
-	writeTimeout      = 30 * time.Second
-	idleTimeout       = 120 * time.Second
-	maxHeaderBytes    = 64 << 10
-)
-
 // Start listens on the addresses in l and serves s until Close.
 func Start(s *Server, l Listen) (*Instance, error) {
 	if l.HTTPAddr == "" && l.TLSAddr == "" {
@@ -68,14 +121,16 @@ func Start(s *Server, l Listen) (*Instance, error) {
 	if l.Wrap != nil {
 		handler = l.Wrap(handler)
 	}
+	limits := l.Limits.orDefault()
 	newServer := func() *http.Server {
 		return &http.Server{
 			Handler:           handler,
-			ReadHeaderTimeout: readHeaderTimeout,
-			ReadTimeout:       readTimeout,
-			WriteTimeout:      writeTimeout,
-			IdleTimeout:       idleTimeout,
-			MaxHeaderBytes:    maxHeaderBytes,
+			ReadHeaderTimeout: limits.ReadHeaderTimeout,
+			ReadTimeout:       limits.ReadTimeout,
+			WriteTimeout:      limits.WriteTimeout,
+			IdleTimeout:       limits.IdleTimeout,
+			MaxHeaderBytes:    limits.MaxHeaderBytes,
+			ErrorLog:          l.ErrorLog,
 		}
 	}
 	if l.HTTPAddr != "" {

@@ -52,8 +52,8 @@ func (s *Server) resourceRoutes() {
 
 func (s *Server) resourceIDOf(w http.ResponseWriter, r *http.Request) (string, bool) {
 	id := r.PathValue("id")
-	if !resourceID.MatchString(id) {
-		writeError(w, http.StatusBadRequest, "a resource id is 1 to 200 characters of A-Z a-z 0-9 . _ ~ -")
+	if !resourceID.MatchString(id) || id == "." || id == ".." {
+		writeError(w, http.StatusBadRequest, `a resource id is 1 to 200 characters of A-Z a-z 0-9 . _ ~ -, and neither "." nor ".."`)
 		return "", false
 	}
 	return id, true
@@ -189,7 +189,10 @@ func (s *Server) resourcePut(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
-		writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body over %d bytes", maxBody))
+		// Not always too large: a body that stalls times out (408), a
+		// malformed chunked one is a 400 (bodyError).
+		status, msg := bodyError(err)
+		writeBodyError(w, status, msg)
 		return
 	}
 	next.body = body

@@ -8,8 +8,8 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -54,8 +54,11 @@ type Server struct {
 	urls map[string]string
 }
 
-// maxBody bounds request bodies: the contract's requests are small.
-const maxBody = 1 << 20
+// MaxBodyBytes bounds request bodies: the contract's requests are small.
+// A larger body gets 413 (docs/reliability.md).
+const MaxBodyBytes = 1 << 20
+
+const maxBody = MaxBodyBytes
 
 // New returns a reference server.
 func New(o Options) *Server {
@@ -121,8 +124,21 @@ func (s *Server) SetURL(scheme, url string) {
 
 // ServeHTTP stamps Date from the server's clock (so a virtual clock shows
 // in every response), bounds the body, and routes.
+//
+// Two requests are answered before routing: a path with empty or dot
+// segments gets 400 (isCleanPath), and a body declared larger than
+// MaxBodyBytes gets 413 at once, without waiting for bytes that the
+// handler would refuse anyway.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Date", s.now().UTC().Format(http.TimeFormat))
+	if r.Method != http.MethodConnect && !isCleanPath(r.URL.Path) {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("path %.200q has an empty, \".\" or \"..\" segment (RFC 3986 §3.3)", r.URL.Path))
+		return
+	}
+	if r.ContentLength > maxBody {
+		writeBodyError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body of %d bytes, over %d", r.ContentLength, maxBody))
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 	s.mux.ServeHTTP(w, r)
 }
@@ -213,17 +229,17 @@ func writeError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]string{"error": msg})
 }
 
-// readJSON decodes the request body into v, answering 400 (or 413) and
-// returning false when it cannot.
+// readJSON decodes the request body into v, answering 400 (or 408, 413:
+// readBody) and returning false when it cannot.
 func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(r.Body)
+	data, status, err := readBody(r)
+	if err != nil {
+		writeBodyError(w, status, err.Error())
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	if err := dec.Decode(v); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body over %d bytes", tooBig.Limit))
-			return false
-		}
 		writeError(w, http.StatusBadRequest, "request body is not the expected JSON: "+err.Error())
 		return false
 	}
