@@ -66,7 +66,7 @@ type hostileRequest struct {
 	// hangUp closes the client's side for writing once raw is written,
 	// as a client that gives up mid-request.
 	hangUp bool
-	want        expectation
+	want   expectation
 }
 
 // expectation is what a case must get.
