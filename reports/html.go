@@ -61,6 +61,9 @@ type (
 		HasOther bool
 		Columns  []htmlColumn
 		Matrix   []htmlMatrixRow
+		// Differing counts the matrix rows whose verdicts are not the same
+		// in every column; they come first.
+		Differing int
 	}
 	htmlRun struct {
 		Num      int
@@ -79,8 +82,11 @@ type (
 		Summary  []htmlSummaryRow
 		Total    counts
 		HasOther bool
-		Problems []htmlCheck
-		Rest     []htmlCheck
+		// MustFailed counts the failed MUST checks: what fails a build
+		// under the default --fail-on.
+		MustFailed int
+		Problems   []htmlCheck
+		Rest       []htmlCheck
 	}
 	htmlSummaryRow struct {
 		Suite string
@@ -129,10 +135,16 @@ type (
 		Title string
 		Level htmlBadge
 		Cells []htmlCell
+		// Differs says the columns do not all agree (a check that did not
+		// run in a column differs from one that did).
+		Differs bool
 	}
 	htmlCell struct {
 		State  htmlBadge
 		Anchor string // "" when the check did not run against this column
+		// Note is the first line of the check's message, shown when the
+		// pointer rests on the cell: why it failed or was skipped.
+		Note string
 	}
 )
 
@@ -171,6 +183,11 @@ func newHTMLPage(rs []*Results) (*htmlPage, error) {
 	page.Title = line("httpcheck report: " + strings.Join(labels, ", "))
 	if page.Multi {
 		page.Matrix = newHTMLMatrix(sorted)
+		for _, r := range page.Matrix {
+			if r.Differs {
+				page.Differing++
+			}
+		}
 	}
 	return page, nil
 }
@@ -181,6 +198,11 @@ func newHTMLColumn(col column, n int, sorted []Check) htmlColumn {
 	hc := htmlColumn{Label: line(col.label), Anchor: fmt.Sprintf("t%d", n), RunNum: col.runNum}
 	hc.Summary, hc.Total = summaryRows(col.checks)
 	hc.HasOther = hc.Total.Other > 0
+	for i := range col.checks {
+		if col.checks[i].State == Failed && col.checks[i].Level == Must {
+			hc.MustFailed++
+		}
+	}
 	for i, c := range sorted {
 		v := newHTMLCheck(&c, checkAnchor(n, i+1))
 		if isProblem(c.State) {
@@ -294,13 +316,17 @@ func headerLines(hs [][2]string) string {
 }
 
 // newHTMLMatrix builds the checks x targets matrix: one row per check id
-// across all columns, rows ordered by their worst state and then like the
-// checks themselves, each cell linking to that check in its column. sorted
-// holds each column's checks in the order newHTMLColumn numbered them.
+// across all columns, each cell linking to that check in its column. Rows
+// whose columns disagree come first, since they are what a comparison is
+// for (a framework beside the reference, a branch beside main); within
+// each part rows are ordered by their worst state and then like the checks
+// themselves. sorted holds each column's checks in the order newHTMLColumn
+// numbered them.
 func newHTMLMatrix(sorted [][]Check) []htmlMatrixRow {
 	type row struct {
-		key   Check // the first copy seen, with State set to the worst
-		cells []htmlCell
+		key     Check // the first copy seen, with State set to the worst
+		cells   []htmlCell
+		differs bool
 	}
 	rows := map[string]*row{}
 	var order []*row
@@ -315,28 +341,50 @@ func newHTMLMatrix(sorted [][]Check) []htmlMatrixRow {
 			if r.cells[n].Anchor != "" {
 				continue // the same id twice in one column: link the first
 			}
-			r.cells[n] = htmlCell{State: stateBadge(c.State), Anchor: checkAnchor(n+1, i+1)}
+			r.cells[n] = htmlCell{State: stateBadge(c.State), Anchor: checkAnchor(n+1, i+1), Note: cellNote(c)}
 			if stateRank(c.State) < stateRank(r.key.State) {
 				r.key.State = c.State
 			}
 		}
 	}
-	slices.SortStableFunc(order, func(a, b *row) int { return compareUrgency(&a.key, &b.key) })
-	out := make([]htmlMatrixRow, 0, len(order))
 	for _, r := range order {
 		for i := range r.cells {
 			if r.cells[i].Anchor == "" {
 				r.cells[i].State = htmlBadge{Text: "not run", Class: "s-none"}
 			}
+			r.differs = r.differs || r.cells[i].State != r.cells[0].State
 		}
+	}
+	slices.SortStableFunc(order, func(a, b *row) int {
+		if a.differs != b.differs {
+			if a.differs {
+				return -1
+			}
+			return 1
+		}
+		return compareUrgency(&a.key, &b.key)
+	})
+	out := make([]htmlMatrixRow, 0, len(order))
+	for _, r := range order {
 		out = append(out, htmlMatrixRow{
-			ID:    line(r.key.ID),
-			Title: line(r.key.Title),
-			Level: levelBadge(r.key.Level),
-			Cells: r.cells,
+			ID:      line(r.key.ID),
+			Title:   line(r.key.Title),
+			Level:   levelBadge(r.key.Level),
+			Cells:   r.cells,
+			Differs: r.differs,
 		})
 	}
 	return out
+}
+
+// cellNote is what a matrix cell says on hover: the first line of the
+// check's message (why it failed or was skipped), cut to a readable length.
+func cellNote(c Check) string {
+	first, _, _ := strings.Cut(c.Message, "\n")
+	if r := []rune(first); len(r) > 300 {
+		first = string(r[:300]) + "…"
+	}
+	return line(first)
 }
 
 // checkAnchor is the id of check m (1-based, in urgency order) of column n.

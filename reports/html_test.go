@@ -2,7 +2,9 @@ package reports_test
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -37,10 +39,12 @@ var templateElements = []string{
 }
 
 // templateAttributes is every attribute the template writes.
-var templateAttributes = []string{"lang", "charset", "name", "content", "http-equiv", "class", "id", "href", "rel", "scope"}
+var templateAttributes = []string{"lang", "charset", "name", "content", "http-equiv", "class", "id", "href", "rel", "scope", "title"}
 
 func TestHTMLHostileStringsStayText(t *testing.T) {
-	doc, raw := renderHTML(t, hostileResults())
+	// Two runs, so the matrix (whose cells carry the messages as titles)
+	// is on the page too.
+	doc, raw := renderHTML(t, hostileResults(), hostileResults())
 
 	if !utf8.ValidString(raw) {
 		t.Error("index.html is not valid UTF-8")
@@ -66,7 +70,9 @@ func TestHTMLHostileStringsStayText(t *testing.T) {
 			if a.Key == "href" && !isAllowedHref(a.Val) {
 				t.Errorf("<%s href=%q>: only in-page anchors and RFC links are allowed", n.Data, a.Val)
 			}
-			if strings.Contains(strings.ToLower(a.Val), "javascript:") {
+			// A title is text that a browser shows and never follows: the
+			// matrix's cells carry the message there, hostile or not.
+			if a.Key != "title" && strings.Contains(strings.ToLower(a.Val), "javascript:") {
 				t.Errorf("<%s %s=%q> carries javascript:", n.Data, a.Key, a.Val)
 			}
 		}
@@ -106,6 +112,17 @@ func TestHTMLHostileStringsStayText(t *testing.T) {
 	body := ev.Find("pre.body").Last().Text()
 	if !strings.Contains(body, `<a href="`+xssURL+`">x</a>`) {
 		t.Errorf("body excerpt %q is not shown as its text", body)
+	}
+	// The matrix cells show the message on hover as the attribute's text.
+	titled := 0
+	doc.Find("table.matrix a[title]").Each(func(_ int, a *goquery.Selection) {
+		titled++
+		if title := a.AttrOr("title", ""); !strings.Contains(title, xssAttr) || !strings.Contains(title, xssScript) {
+			t.Errorf("matrix cell title %q lost the hostile text", title)
+		}
+	})
+	if titled == 0 {
+		t.Error("no matrix cell carries its check's message as a title")
 	}
 	server := doc.Find("table.targets td").Eq(2).Text()
 	if !strings.Contains(server, xssAttr) {
@@ -259,6 +276,80 @@ func TestHTMLMatrix(t *testing.T) {
 	if n := doc.Find("h2:contains('Target: https://staging.example.test/httpcheck/')").Length(); n != 1 {
 		t.Errorf("no part for the staging target")
 	}
+}
+
+// A framework beside the reference: the rows where the targets disagree
+// come first and are marked, each cell tells its check's message on hover,
+// and the overview counts the failed MUST checks that fail a build.
+func TestHTMLMatrixDifferencesFirst(t *testing.T) {
+	ref := countedResults()
+	for i := range ref.Checks {
+		ref.Checks[i].State, ref.Checks[i].Message = reports.Passed, ""
+	}
+	ref.Summarize()
+	framework := countedResults()
+	framework.Targets = []reports.Target{{Name: "framework", URL: "http://fw.test/httpcheck/"}}
+	framework.Checks[1].State, framework.Checks[1].Message = reports.Failed, "expected 200, observed 500\nmore detail"
+	framework.Summarize()
+
+	doc, _ := renderHTML(t, ref, framework)
+	var differing, same []string
+	doc.Find("table.matrix tbody tr").Each(func(_ int, tr *goquery.Selection) {
+		id := tr.Find("code.id").Text()
+		if tr.HasClass("differs") {
+			if len(same) > 0 {
+				t.Errorf("row %s differs but comes after rows that agree (%q)", id, same)
+			}
+			if tr.Find("th .ne").Length() != 1 {
+				t.Errorf("row %s differs but is not marked", id)
+			}
+			differing = append(differing, id)
+		} else {
+			same = append(same, id)
+		}
+	})
+	var want []string
+	for _, c := range framework.Checks {
+		if c.State != reports.Passed {
+			want = append(want, c.ID)
+		}
+	}
+	slices.Sort(want)
+	got := slices.Sorted(slices.Values(differing))
+	if !slices.Equal(got, want) {
+		t.Errorf("differing rows %q, want the checks not passed by the framework %q", got, want)
+	}
+	if len(differing)+len(same) != len(ref.Checks) {
+		t.Errorf("%d rows, want %d", len(differing)+len(same), len(ref.Checks))
+	}
+	if note := doc.Find("p.muted:contains('checks have different verdicts')").Text(); !strings.Contains(note, fmt.Sprintf("%d of %d", len(want), len(ref.Checks))) {
+		t.Errorf("matrix note %q does not count the differing rows", note)
+	}
+	id := framework.Checks[1].ID
+	cell := doc.Find("table.matrix tbody tr").FilterFunction(func(_ int, tr *goquery.Selection) bool {
+		return tr.Find("code.id").Text() == id
+	}).Find("td a.badge").Last()
+	if title := cell.AttrOr("title", ""); title != "expected 200, observed 500" {
+		t.Errorf("cell of %s has title %q, want the message's first line", id, title)
+	}
+	var mustFailed []string
+	doc.Find("table.overview tbody tr").Each(func(_ int, tr *goquery.Selection) {
+		mustFailed = append(mustFailed, tr.Find("td").Last().Text())
+	})
+	wantMust := []string{"0", strconv.Itoa(countState(framework, reports.Must, reports.Failed))}
+	if !slices.Equal(mustFailed, wantMust) {
+		t.Errorf("overview Failed MUST column %q, want %q", mustFailed, wantMust)
+	}
+}
+
+func countState(r *reports.Results, l reports.Level, s reports.State) int {
+	n := 0
+	for _, c := range r.Checks {
+		if c.Level == l && c.State == s {
+			n++
+		}
+	}
+	return n
 }
 
 func TestHTMLSameTargetTwoRuns(t *testing.T) {

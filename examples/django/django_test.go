@@ -558,9 +558,13 @@ func testMatrix(t *testing.T, bin string, ins []string, out string) {
 	}
 	rows := 0
 	cells := map[string][]string{}
+	var order []string
+	marked := map[string]bool{}
 	table.Find("tbody tr").Each(func(_ int, tr *goquery.Selection) {
 		rows++
 		id := strings.TrimSpace(tr.Find("th code.id").Text())
+		order = append(order, id)
+		marked[id] = tr.HasClass("differs")
 		tr.Find("td").Each(func(i int, td *goquery.Selection) {
 			if i >= 1 { // the level, then the targets
 				cells[id] = append(cells[id], strings.TrimSpace(td.Text()))
@@ -584,11 +588,38 @@ func testMatrix(t *testing.T, bin string, ins []string, out string) {
 	if rows != len(ids) {
 		t.Errorf("matrix has %d rows, want one per check (%d)", rows, len(ids))
 	}
+	// The rows where the targets disagree come first, marked.
 	differ := 0
-	for _, states := range cells {
-		if slices.ContainsFunc(states[1:], func(s string) bool { return s != states[0] }) {
+	for i, id := range order {
+		states := cells[id]
+		d := slices.ContainsFunc(states[1:], func(s string) bool { return s != states[0] })
+		if d != marked[id] {
+			t.Errorf("matrix row %s (%q) marked as differing: %v", id, states, marked[id])
+		}
+		if d {
+			if i != differ {
+				t.Errorf("matrix row %s differs but comes after rows that agree", id)
+			}
 			differ++
 		}
+	}
+	// The overview counts each target's failed MUST checks.
+	var mustFailed []string
+	doc.Find("table.overview tbody tr").Each(func(_ int, tr *goquery.Selection) {
+		mustFailed = append(mustFailed, strings.TrimSpace(tr.Find("td").Last().Text()))
+	})
+	var wantMust []string
+	for _, r := range runs {
+		n := 0
+		for _, c := range r.Checks {
+			if c.Level == reports.Must && c.State == reports.Failed {
+				n++
+			}
+		}
+		wantMust = append(wantMust, fmt.Sprint(n))
+	}
+	if !slices.Equal(mustFailed, wantMust) {
+		t.Errorf("overview's failed MUST column %q, want %q", mustFailed, wantMust)
 	}
 	t.Logf("matrix: %d checks x %d targets (%s); %d rows where a Django column differs from the reference",
 		rows, len(runs), strings.Join(want, ", "), differ)
