@@ -83,14 +83,19 @@ def _no_constants(name):
     raise ValueError("%s is not JSON" % name)
 
 
-def read_json(request):
-    """The request body as a JSON object; an empty body is {}."""
+def read_body(request):
+    """The request body, or a 413 over Django's DATA_UPLOAD_MAX_MEMORY_SIZE."""
     try:
-        raw = request.body
+        return request.body
     except RequestDataTooBig:
         raise BadInput("the body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE", 413)
     except RawPostDataException:  # the body was read as a form already
-        raise BadInput("the body could not be read as JSON")
+        raise BadInput("the body could not be read")
+
+
+def read_json(request):
+    """The request body as a JSON object; an empty body is {}."""
+    raw = read_body(request)
     if not raw.strip():
         return {}
     try:

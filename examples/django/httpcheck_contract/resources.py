@@ -23,7 +23,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from django.views.decorators.http import condition
 
-from .api import MAX_SECONDS, BadInput, endpoint, error, plain
+from .api import MAX_SECONDS, BadInput, endpoint, error, plain, read_body
 from .state import store
 
 _ID = re.compile(r"^[A-Za-z0-9._~-]{1,200}$")
@@ -143,7 +143,7 @@ def resource(request, rid):
 def _put(request, rid):
     validators, max_age, expires, weak, directives = _put_options(request)
     content_type = request.META.get("CONTENT_TYPE") or "application/octet-stream"
-    body = request.body
+    body = read_body(request)
     old = _get(rid)
     r = Resource(body, content_type, validators, max_age, expires, weak, directives, int(time.time()))
     if r.same_content(old):

@@ -123,5 +123,8 @@ class BadInput(TestCase):
             self.assertError(put("resources/r1?" + q), 400)
         self.assertError(self.client.get(BASE + "resources/never-put"), 404)
         self.assertError(self.client.delete(BASE + "resources/never-put"), 404)
+        with self.settings(DATA_UPLOAD_MAX_MEMORY_SIZE=10):
+            self.assertError(self.client.put(BASE + "resources/big", b"x" * 11, content_type="text/plain"), 413)
+            self.assertError(self.post("session/set", {"key": "k", "value": "0123456789"}), 413)
         self.assertEqual(put("resources/r2").status_code, 201)
         self.assertEqual(put("resources/r2").status_code, 200)
