@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io/fs"
 	"math"
 	"os"
@@ -23,16 +24,19 @@ import (
 // no key can name a path outside DIR (Django uses MD5 and ".djcache").
 // Each file holds the entry whole:
 //
-//	httpcheck-cache/1
+//	httpcheck-cache/2
 //	<expiry: Unix nanoseconds, or "never">
 //	<key>
+//	<length of the value in bytes> <CRC-32C of the value, 8 hex digits>
 //	<value>
 //
 // Files are written to a temporary name in DIR and renamed into place, so a
 // reader sees the old entry or the new one, never half of one, and entries
-// survive closing and reopening the cache. They are not fsynced: after a
-// power cut an entry may be lost or empty, and an unreadable file is an
-// expired entry.
+// survive closing and reopening the cache, and the process being killed
+// (cmd/httpcheck's crash test). They are not fsynced: after a power cut a
+// file may be lost, empty, cut short or hold zeros. The length and the
+// checksum catch the last two, so a torn file is never served: like any
+// file this package cannot read, it is an expired entry.
 //
 // Operations on one directory are serialized by a mutex shared by every
 // fileStore of this process on that directory, which makes Add, GetOrSet
@@ -50,7 +54,7 @@ type fileStore struct {
 }
 
 const (
-	fileMagic  = "httpcheck-cache/1"
+	fileMagic  = "httpcheck-cache/2"
 	fileSuffix = ".cache"
 	tempPrefix = ".tmp-"
 )
@@ -106,18 +110,26 @@ func encodeFile(e entry) []byte {
 	b.WriteByte('\n')
 	b.WriteString(e.key)
 	b.WriteByte('\n')
+	fmt.Fprintf(&b, "%d %08x\n", len(e.value), crc32.Checksum(e.value, castagnoli))
 	b.Write(e.value)
 	return b.Bytes()
 }
 
+// castagnoli is the CRC-32C table that checks a file's value.
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
 // decodeFile parses a file's content; ok is false for anything this
-// package did not write.
+// package did not write whole.
 func decodeFile(data []byte) (e entry, ok bool) {
 	magic, rest, ok1 := bytes.Cut(data, []byte{'\n'})
 	exp, rest, ok2 := bytes.Cut(rest, []byte{'\n'})
-	key, value, ok3 := bytes.Cut(rest, []byte{'\n'})
-	if !ok1 || !ok2 || !ok3 || string(magic) != fileMagic {
+	key, rest, ok3 := bytes.Cut(rest, []byte{'\n'})
+	check, value, ok4 := bytes.Cut(rest, []byte{'\n'})
+	if !ok1 || !ok2 || !ok3 || !ok4 || string(magic) != fileMagic {
 		return entry{}, false
+	}
+	if string(check) != fmt.Sprintf("%d %08x", len(value), crc32.Checksum(value, castagnoli)) {
+		return entry{}, false // torn: cut short, or zeros where the value was
 	}
 	if string(exp) == "never" {
 		e.expiresAt = neverExpires
