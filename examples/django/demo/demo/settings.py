@@ -11,6 +11,7 @@ HTTPCHECK_DEMO_HTTPS_URL       base URL of the contract over https } https also 
                                                                      the session cookie Secure
 HTTPCHECK_DEMO_SECRET_KEY      SECRET_KEY (default: a fixed key: this is a demo)
 HTTPCHECK_DEMO_PLAIN           1: HTTPCHECK_CONTRACT_PLAIN, Django as it is (see the app's api.plain)
+HTTPCHECK_DEMO_CACHES          the aliases the cache API serves (default: default,secondary,small)
 HTTPCHECK_DEMO_STATE_CACHE     1: keep the adapter's resources and counters in a file-based alias
                                "state" (as several processes would need) instead of in memory
 """
@@ -102,7 +103,7 @@ HTTPCHECK_CONTRACT_URLS = {k: v for k, v in (("http", env("HTTPCHECK_DEMO_HTTP_U
                                              ("https", env("HTTPCHECK_DEMO_HTTPS_URL"))) if v}
 HTTPCHECK_CONTRACT_PLAIN = env("HTTPCHECK_DEMO_PLAIN") == "1"
 # The aliases the cache checks may write to and clear: never "state".
-HTTPCHECK_CONTRACT_CACHES = ["default", "secondary", "small"]
+HTTPCHECK_CONTRACT_CACHES = env("HTTPCHECK_DEMO_CACHES", "default,secondary,small").split(",")
 # One process (serve.py or runserver): its memory caches are shared by every request.
 HTTPCHECK_CONTRACT_CACHE_PER_INSTANCE = False
 
