@@ -153,3 +153,24 @@ func FuzzCookieString(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseDate checks the cookie-date algorithm of RFC 6265bis §5.1.1:
+// it never panics, a date it accepts is a whole second in UTC between the
+// years 1601 and 9999, and the same date written as an IMF-fixdate (as a
+// server would write Expires) parses back to the same instant. Seeds are
+// in testdata/fuzz/FuzzParseDate.
+func FuzzParseDate(f *testing.F) {
+	f.Fuzz(func(t *testing.T, s string) {
+		d, ok := ParseDate(s)
+		if !ok {
+			return
+		}
+		if d.Location() != time.UTC || d.Nanosecond() != 0 || d.Year() < 1601 || d.Year() > 9999 {
+			t.Fatalf("%q: %v is not a whole second in UTC from 1601 to 9999", s, d)
+		}
+		fixdate := d.Format("Mon, 02 Jan 2006 15:04:05 GMT")
+		if back, ok := ParseDate(fixdate); !ok || !back.Equal(d) {
+			t.Fatalf("%q: %v written as %q parses as %v, %v", s, d, fixdate, back, ok)
+		}
+	})
+}
