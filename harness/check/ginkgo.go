@@ -1,7 +1,6 @@
 package check
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -46,10 +45,20 @@ func NewEnv(ctx ginkgo.SpecContext) *harness.Env {
 	return harness.NewEnv(ctx, current, ginkgoVerdicts{}, instances...)
 }
 
+// specTimeout bounds one check: two minutes of requests, plus the longest
+// real wait --max-wait allows it.
+func specTimeout() ginkgo.NodeTimeout {
+	d := 2 * time.Minute
+	if current != nil {
+		d += current.MaxWait
+	}
+	return ginkgo.NodeTimeout(d)
+}
+
 // It declares the spec of check c. The body gets a fresh Env; whatever it
 // opened is attached to the spec's report as evidence, pass or fail.
 func (c *Check) It(body func(e *harness.Env), decorators ...any) bool {
-	args := []any{ginkgo.Label(c.Labels()...), ginkgo.NodeTimeout(2 * time.Minute)}
+	args := []any{ginkgo.Label(c.Labels()...), specTimeout()}
 	args = append(args, decorators...)
 	args = append(args, func(ctx ginkgo.SpecContext) {
 		e := NewEnv(ctx)
@@ -64,12 +73,13 @@ func (c *Check) It(body func(e *harness.Env), decorators ...any) bool {
 // Waiting declares checks that share one wait (DESIGN.md, Time): a
 // BeforeAll runs every check's setup, lets the longest lifetime pass once,
 // then each check verifies in its own spec. Against a virtual clock the
-// wait is free; against a real clock the group costs one wait, not the sum.
+// wait is free; against a real clock the whole run shares one wait (see
+// barrier).
 //
 // Call it inside a container; it declares an Ordered container of its own.
 // Each setup returns the verification to run after the wait. A setup must
-// not assert (a failure there would fail every check in the group); it
-// sends requests and keeps what the verification will judge.
+// not assert: it sends requests and keeps what the verification will
+// judge. A Skip or a transport error in a setup ends only its own check.
 func Waiting(text string, wait time.Duration, cases func(w *WaitGroup)) bool {
 	w := &WaitGroup{wait: wait}
 	barrier.groups = append(barrier.groups, w)
@@ -82,7 +92,8 @@ func Waiting(text string, wait time.Duration, cases func(w *WaitGroup)) bool {
 			}
 			if !w.prepared {
 				// Not set up by the barrier: a virtual clock, where waits
-				// are free, or a group the selection did not foresee.
+				// are free, a group that waits on its own, or one the
+				// selection did not foresee.
 				w.prepare(ctx)
 				if w.skip == "" {
 					NewEnv(ctx).Advance(w.wait)
@@ -114,7 +125,7 @@ func Select(f func(*Check) bool) { selected = f }
 func runBarrier(ctx ginkgo.SpecContext) {
 	var longest time.Duration
 	for _, g := range barrier.groups {
-		if !g.wanted() {
+		if !g.wanted() || (g.ownWait != nil && g.ownWait(current)) {
 			continue
 		}
 		g.prepare(ctx)
@@ -137,8 +148,7 @@ func (w *WaitGroup) wanted() bool {
 	return false
 }
 
-// prepare decides whether the group runs and runs every setup. A setup
-// that ends in error (the target broke) marks only its own check.
+// prepare decides whether the group runs and runs every setup.
 func (w *WaitGroup) prepare(ctx ginkgo.SpecContext) {
 	w.prepared = true
 	if w.skip = w.precheck(ctx); w.skip != "" {
@@ -149,27 +159,35 @@ func (w *WaitGroup) prepare(ctx ginkgo.SpecContext) {
 	}
 }
 
-// setupFailed is how a setup's Env stops at an Error.
-type setupFailed struct{ msg string }
+// stopped is how an Env that records verdicts (setupVerdicts) stops.
+type stopped struct{ msg string }
 
-// recordErrors keeps a setup's transport error for its own check instead
-// of failing the BeforeAll, and with it every check of the group.
-type recordErrors struct{ ginkgoVerdicts }
+// setupVerdicts keeps what ends a setup, a transport error or a skip,
+// instead of failing or skipping the BeforeAll that runs it: the verdict
+// belongs to the one check whose setup it was.
+type setupVerdicts struct{ err, skip *string }
 
-func (recordErrors) Error(msg string) { panic(setupFailed{msg}) }
+func (v setupVerdicts) Error(msg string) { *v.err = msg; panic(stopped{msg}) }
+func (v setupVerdicts) Skip(msg string)  { *v.skip = msg; panic(stopped{msg}) }
+
+// record runs f with an Env whose verdicts setupVerdicts keeps.
+func record(ctx ginkgo.SpecContext, err, skip *string, f func(e *harness.Env)) *harness.Env {
+	e := harness.NewEnv(ctx, current, setupVerdicts{err, skip}, instances...)
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				if _, ok := r.(stopped); !ok {
+					panic(r)
+				}
+			}
+		}()
+		f(e)
+	}()
+	return e
+}
 
 func (s *waitStep) run(ctx ginkgo.SpecContext) {
-	defer func() {
-		if r := recover(); r != nil {
-			f, ok := r.(setupFailed)
-			if !ok {
-				panic(r)
-			}
-			s.err = f.msg
-		}
-	}()
-	s.env = harness.NewEnv(ctx, current, recordErrors{})
-	s.verify = s.setup(s.env)
+	s.env = record(ctx, &s.err, &s.skip, func(e *harness.Env) { s.verify = s.setup(e) })
 }
 
 // WaitGroup collects the checks of one Waiting container.
@@ -180,35 +198,31 @@ type WaitGroup struct {
 	skip   string // why the group does not run, once its BeforeAll decided
 	// prepared is set once the group's setups ran (or it was skipped).
 	prepared bool
+	// ownWait, when it says so for the run's target, keeps the group out
+	// of the barrier: it sets up, waits and verifies on its own.
+	ownWait func(*harness.Target) bool
 }
 
-// skipped is how precheck's Env stops at a Skip.
-type skipped struct{ reason string }
-
-// recordSkips ends checks as Ginkgo does, except that a skip is returned
-// to precheck instead of skipping the BeforeAll.
-type recordSkips struct{ ginkgoVerdicts }
-
-func (recordSkips) Skip(reason string) { panic(skipped{reason}) }
+// OwnWaitWhen keeps the group out of the run's one shared wait when f
+// says so for the target: for state that other checks may disturb between
+// a barrier and the group's verifications (a cache alias that another
+// check clears).
+func (w *WaitGroup) OwnWaitWhen(f func(*harness.Target) bool) { w.ownWait = f }
 
 // precheck runs the group's Before steps and its wait requirement, and
 // returns the reason to skip the group, or "".
-func (w *WaitGroup) precheck(ctx ginkgo.SpecContext) (reason string) {
-	defer func() {
-		if r := recover(); r != nil {
-			s, ok := r.(skipped)
-			if !ok {
-				panic(r)
-			}
-			reason = s.reason
+func (w *WaitGroup) precheck(ctx ginkgo.SpecContext) string {
+	var err, skip string
+	record(ctx, &err, &skip, func(e *harness.Env) {
+		for _, before := range w.before {
+			before(e)
 		}
-	}()
-	e := harness.NewEnv(ctx, current, recordSkips{})
-	for _, before := range w.before {
-		before(e)
+		e.RequireWait(w.wait)
+	})
+	if err != "" {
+		return "the shared setup could not run: " + err
 	}
-	e.RequireWait(w.wait)
-	return ""
+	return skip
 }
 
 // Before adds a step that runs before every setup, such as a Require that
@@ -221,6 +235,7 @@ type waitStep struct {
 	env    *harness.Env
 	verify func(e *harness.Env)
 	err    string // the transport error that ended the setup, if any
+	skip   string // why the setup skipped its check, if it did
 }
 
 // It declares check c in the group: setup runs before the wait, the
@@ -232,20 +247,22 @@ func (w *WaitGroup) It(c *Check, setup func(e *harness.Env) (verify func(e *harn
 		if w.skip != "" {
 			e.Skipf("%s", w.skip)
 		}
-		if s.err != "" {
-			for _, b := range s.env.Browsers() {
-				e.Adopt(b)
-			}
-			e.Errorf("%s", s.err)
-		}
-		if s.env == nil || s.verify == nil {
-			ginkgo.Fail(fmt.Sprintf("error: the shared setup of %s did not run", c.ID))
+		if s.env == nil {
+			e.Errorf("the shared setup of %s did not run", c.ID)
 		}
 		for _, b := range s.env.Browsers() {
 			e.Adopt(b)
 		}
 		for _, sc := range s.env.Scripts() {
 			e.AdoptScript(sc)
+		}
+		switch {
+		case s.err != "":
+			e.Errorf("%s", s.err)
+		case s.skip != "":
+			e.Skipf("%s", s.skip)
+		case s.verify == nil:
+			e.Errorf("the shared setup of %s returned no verification", c.ID)
 		}
 		s.verify(e)
 	})

@@ -2,7 +2,6 @@ package check
 
 import (
 	"slices"
-	"time"
 
 	"github.com/onsi/ginkgo/v2"
 
@@ -36,7 +35,7 @@ func NewEnvOn(ctx ginkgo.SpecContext, t *harness.Target) *harness.Env {
 // ItOn declares the spec of check c against target t, as It does against
 // the run's one target; its report says which target it ran against.
 func (c *Check) ItOn(t *harness.Target, body func(e *harness.Env), decorators ...any) bool {
-	args := []any{ginkgo.Label(c.Labels()...), ginkgo.NodeTimeout(2 * time.Minute)}
+	args := []any{ginkgo.Label(c.Labels()...), specTimeout()}
 	args = append(args, decorators...)
 	args = append(args, func(ctx ginkgo.SpecContext) {
 		ginkgo.AddReportEntry(EntryTarget, t.Name, ginkgo.ReportEntryVisibilityNever)

@@ -15,6 +15,7 @@ import (
 	"github.com/onsi/ginkgo/v2"
 
 	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/suites/internal/aliases"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
@@ -200,57 +201,11 @@ func requireShared(e *harness.Env) {
 	}
 }
 
-// aliasNames returns the aliases of the manifest, sorted.
-func aliasNames(e *harness.Env) []string {
-	var names []string
-	if s := e.Target.Manifest.Cache; s != nil {
-		for name := range s.Aliases {
-			names = append(names, name)
-		}
-	}
-	slices.Sort(names)
-	return names
-}
-
-// defaultAlias is "default" when the manifest lists it, else the first
-// alias: the one most checks use.
-func defaultAlias(e *harness.Env) string {
-	names := aliasNames(e)
-	if slices.Contains(names, "default") || len(names) == 0 {
-		return "default"
-	}
-	return names[0]
-}
-
-// spareAlias is an alias other than the default and other than the one
-// culling fills, when the manifest has one: clear and isolation use it.
-func spareAlias(e *harness.Env) (string, bool) {
-	def, small := defaultAlias(e), smallestAlias(e)
-	var fallback string
-	for _, name := range aliasNames(e) {
-		if name == def {
-			continue
-		}
-		if name != small {
-			return name, true
-		}
-		fallback = name
-	}
-	return fallback, fallback != ""
-}
-
-// smallestAlias is the alias with the fewest max_entries (ties: the first
-// by name), "" when none says.
-func smallestAlias(e *harness.Env) string {
-	best, bestN := "", 0
-	for _, name := range aliasNames(e) {
-		n := e.Target.Manifest.Cache.Aliases[name].MaxEntries
-		if n > 0 && (best == "" || n < bestN) {
-			best, bestN = name, n
-		}
-	}
-	return best
-}
+// The aliases the checks use (suites/internal/aliases).
+func aliasNames(e *harness.Env) []string       { return aliases.Names(e.Target.Manifest) }
+func defaultAlias(e *harness.Env) string       { return aliases.Default(e.Target.Manifest) }
+func spareAlias(e *harness.Env) (string, bool) { return aliases.Spare(e.Target.Manifest) }
+func smallestAlias(e *harness.Env) string      { return aliases.Smallest(e.Target.Manifest) }
 
 // defaultTimeout is the default alias's timeout from the manifest; never
 // is true for null.

@@ -7,6 +7,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/harness/check"
 	"github.com/httpcheck/httpcheck/reference/cookie"
 	"github.com/httpcheck/httpcheck/suites/internal/rules"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
@@ -31,6 +32,8 @@ func exercise(e *harness.Env) []*harness.Response {
 }
 
 var _ = Describe("cookies", Label("suite:cookies"), func() {
+	BeforeEach(func(ctx SpecContext) { check.NewEnv(ctx).Require(harness.FeatureCookies) })
+
 	Describe("Set-Cookie grammar", func() {
 		grammarValid.It(func(e *harness.Env) {
 			for _, r := range exercise(e) {

@@ -53,6 +53,8 @@ func (x *expiry) expectSetAtFirst() {
 }
 
 var _ = Describe("cookies", Label("suite:cookies"), func() {
+	BeforeEach(func(ctx SpecContext) { check.NewEnv(ctx).Require(harness.FeatureCookies) })
+
 	check.Waiting("lifetimes, sharing one wait", sharedWait, func(w *check.WaitGroup) {
 		w.Before(func(e *harness.Env) { e.Require(harness.FeatureCookies) })
 

@@ -34,6 +34,8 @@ func expectNeverStored(b *harness.Browser, r *harness.Response, name string, hos
 }
 
 var _ = Describe("cookies", Label("suite:cookies"), func() {
+	BeforeEach(func(ctx SpecContext) { check.NewEnv(ctx).Require(harness.FeatureCookies) })
+
 	Describe("deletion", func() {
 		deleteExpired.It(func(e *harness.Env) {
 			b := e.NewBrowser()
