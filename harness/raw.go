@@ -10,8 +10,11 @@ import (
 	"net"
 	"net/http"
 	"net/textproto"
+	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/net/http/httpguts"
 )
 
 // RawResponse is a response read byte for byte off the connection. Some
@@ -83,17 +86,32 @@ func parseRaw(data []byte) (*RawResponse, error) {
 	if err != nil {
 		return nil, err
 	}
-	var proto string
-	var status int
-	if _, err := fmt.Sscanf(line, "%s %d", &proto, &status); err != nil || !strings.HasPrefix(proto, "HTTP/") {
-		return nil, fmt.Errorf("malformed status line %q", line)
+	// RFC 9112 §4: status-line = HTTP-version SP status-code SP
+	// [ reason-phrase ], status-code = 3DIGIT. A target's "-1" or
+	// "99999" is garbage, not a status to grade.
+	// HTTP-version = "HTTP/" DIGIT "." DIGIT, and the reason-phrase
+	// holds no control character but HTAB (a bare CR is one, §2.2).
+	proto, rest, _ := strings.Cut(line, " ")
+	code, _, _ := strings.Cut(rest, " ")
+	status, err := strconv.Atoi(code)
+	isVersion := len(proto) == 8 && strings.HasPrefix(proto, "HTTP/") && isDigit(proto[5]) && proto[6] == '.' && isDigit(proto[7])
+	if !isVersion || len(code) != 3 || err != nil || !isDigit(code[0]) || !isDigit(code[1]) || !isDigit(code[2]) || code[0] == '0' ||
+		strings.ContainsFunc(line, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }) {
+		return nil, fmt.Errorf("malformed status line %.200q", line)
 	}
 	mh, err := tp.ReadMIMEHeader()
 	if err != nil && err != io.EOF {
 		return nil, fmt.Errorf("malformed header section: %v", err)
 	}
+	for name := range mh {
+		if !httpguts.ValidHeaderFieldName(name) {
+			return nil, fmt.Errorf("malformed header section: field name %.100q is not a token (RFC 9110 §5.1)", name)
+		}
+	}
 	return &RawResponse{StatusLine: line, Status: status, Header: http.Header(mh), After: data[end+4:]}, nil
 }
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // rawExchange writes req to a new connection to host over scheme and
 // reads until the target closes it, within the request deadline.
