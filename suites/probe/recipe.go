@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/httpcheck/httpcheck/harness"
+	"golang.org/x/net/http/httpguts"
 )
 
 // A Recipe tells the session probe how to log in to a service and out
@@ -128,7 +129,7 @@ func ParseRecipe(data []byte, base string) (*Recipe, error) {
 	case r.Login.Cookie != "" && (r.Login.URL != "" || r.Login.Form != nil || r.Login.JSON != nil):
 		return nil, errors.New("login: give a request (url) or a pre-issued cookie, not both")
 	case r.Login.Cookie != "":
-		if !strings.Contains(r.Login.Cookie, "=") {
+		if !strings.Contains(r.Login.Cookie, "=") || !httpguts.ValidHeaderFieldValue(r.Login.Cookie) {
 			return nil, fmt.Errorf("login.cookie %q: want a Cookie header value, name=value", r.Login.Cookie)
 		}
 	default:
@@ -141,8 +142,14 @@ func ParseRecipe(data []byte, base string) (*Recipe, error) {
 			return nil, err
 		}
 	}
+	if r.SessionCookie != "" && !httpguts.ValidHeaderFieldName(r.SessionCookie) {
+		return nil, fmt.Errorf("session_cookie %q: want a cookie name (a token)", r.SessionCookie)
+	}
 	var err error
 	if r.Protected.url, err = absolute(b, r.Protected.URL, "protected.url"); err != nil {
+		return nil, err
+	}
+	if err := checkHeaders(r.Protected.Headers, "protected.headers"); err != nil {
 		return nil, err
 	}
 	m := &r.Protected.LoggedIn
@@ -177,9 +184,30 @@ func (s *Step) resolve(base *url.URL, where string) error {
 		}
 	}
 	s.Method = strings.ToUpper(s.Method)
+	if !httpguts.ValidHeaderFieldName(s.Method) { // a method is a token (RFC 9110 §9.1), as a field name is
+		return fmt.Errorf("%s.method %q: want a method such as GET or POST", where, s.Method)
+	}
+	if err := checkHeaders(s.Headers, where+".headers"); err != nil {
+		return err
+	}
 	var err error
 	s.url, err = absolute(base, s.URL, where+".url")
 	return err
+}
+
+// checkHeaders refuses header fields that net/http would not send: a
+// recipe that parsed but could not be sent would end every session check
+// as `error` instead of saying what is wrong at the start.
+func checkHeaders(h map[string]string, where string) error {
+	for name, v := range h {
+		if !httpguts.ValidHeaderFieldName(name) {
+			return fmt.Errorf("%s: %q is not a field name (a token, RFC 9110 §5.1)", where, name)
+		}
+		if !httpguts.ValidHeaderFieldValue(v) {
+			return fmt.Errorf("%s: the value of %s holds a line break or a control character", where, name)
+		}
+	}
+	return nil
 }
 
 // absolute resolves ref against base into an absolute http(s) URL.

@@ -26,6 +26,11 @@ func TestParseRecipe(t *testing.T) {
 		{"a bad status", `{"protected": {"url": "/me", "logged_in": {"status": 42}}, "login": {"url": "/login"}}`, "not an HTTP status"},
 		{"one login", `{"protected": {"url": "/me", "logged_in": {"status": 200}}, "login": {"url": "/login"}, "logins": 1}`, "want 2 to 200"},
 		{"not http", `{"protected": {"url": "ftp://x.test/me", "logged_in": {"status": 200}}, "login": {"url": "/login"}}`, "want an http:// or https:// URL"},
+		{"a method with a space", `{"protected": {"url": "/me", "logged_in": {"status": 200}}, "login": {"url": "/login", "method": "GE T"}}`, "login.method"},
+		{"a header with a line break", `{"protected": {"url": "/me", "logged_in": {"status": 200}}, "login": {"url": "/login", "headers": {"X-A": "a\r\nSet-Cookie: x=1"}}}`, "login.headers"},
+		{"a header name with a space", `{"protected": {"url": "/me", "headers": {"Bad Name": "x"}, "logged_in": {"status": 200}}, "login": {"url": "/login"}}`, "protected.headers"},
+		{"a cookie with a line break", `{"protected": {"url": "/me", "logged_in": {"status": 200}}, "login": {"cookie": "sid=1\r\nX-Evil: 1"}}`, "login.cookie"},
+		{"a session cookie that is no name", `{"protected": {"url": "/me", "logged_in": {"status": 200}}, "login": {"url": "/login"}, "session_cookie": "a b"}`, "session_cookie"},
 	} {
 		_, err := ParseRecipe([]byte(tc.json), base)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
