@@ -41,7 +41,7 @@ var (
 	logoutWhoami   = define("logout/whoami", must, "after session/logout, session/whoami answers user null", "contract auth")
 	logoutServer   = define("logout/server-side", must, "the pre-logout session key, replayed by hand, gets user null: logout ends the session on the server", "contract auth", "OWASP WSTG SESS-06", "OWASP ASVS 3.3.1")
 	logoutClears   = define("logout/clears-data", must, "after session/logout the browser's session holds none of the data from before", "contract auth", "OWASP WSTG SESS-06")
-	expiryLogsOut  = define("expiry/ends-login", must, "a logged-in session given N seconds, replayed by hand once they pass, gets user null", "contract sessions", "OWASP ASVS 3.3.1")
+	expiryLogsOut  = define("expiry/ends-login", must, "a logged-in session given N seconds, replayed by hand once they pass, gets user null", "contract auth", "OWASP ASVS 3.3.1")
 	entropy64      = define("entropy/64-bits", should, "session keys carry at least 64 bits of entropy, estimated from 20 fresh keys", "OWASP ASVS 3.2.2")
 	entropy128     = define("entropy/128-bits", advisory, "session keys carry at least 128 bits of entropy, estimated from 20 fresh keys", "OWASP ASVS 3.2.2")
 	cookieSecure   = define("cookie/secure", advisory, "the session cookie of a logged-in user carries Secure", "OWASP ASVS 3.4.1", "OWASP WSTG SESS-02")

@@ -38,7 +38,7 @@ var (
 	grammarValid     = define("grammar/valid-syntax", should, "every Set-Cookie the target sends follows the set-cookie-string grammar", "RFC6265bis 4.1.1")
 	grammarDupAttrs  = define("grammar/no-duplicate-attributes", should, "no Set-Cookie carries the same attribute twice", "RFC6265bis 4.1.1")
 	grammarOnePerRes = define("grammar/one-cookie-per-name", should, "no response carries two Set-Cookie fields for one cookie name", "RFC6265bis 4.1.1")
-	grammarDate      = define("grammar/expires-imf-fixdate", should, "Expires is written as an IMF-fixdate (sane-cookie-date)", "RFC6265bis 4.1.1", "RFC9110 5.6.7")
+	grammarDate      = define("grammar/expires-imf-fixdate", should, "Expires is written as an IMF-fixdate (sane-cookie-date)", "RFC6265bis 4.1.1")
 )
 
 // Lifetime: Max-Age, Expires, session cookies (RFC 6265bis §4.1.2.1,
@@ -57,22 +57,22 @@ var (
 // Deletion, RFC 6265bis §3.1: a server deletes a cookie by sending it
 // again, expired, with the same Path and Domain.
 var (
-	deleteExpired    = define("delete/expired", must, "the deletion is a Set-Cookie with Max-Age=0 or an Expires in the past", "RFC6265bis 3.1")
+	deleteExpired    = define("delete/expired", must, "the deletion is a Set-Cookie with Max-Age=0 or an Expires in the past", "contract cookies", "RFC6265bis 3.1")
 	deleteSamePath   = define("delete/same-path", must, "deleting a cookie set with a Path carries that Path and removes it", "RFC6265bis 3.1", "RFC6265bis 5.7")
 	deleteSameDomain = define("delete/same-domain", must, "deleting a cookie set with a Domain carries that Domain and removes it", "RFC6265bis 3.1", "RFC6265bis 5.7")
 )
 
 // Domain scoping, RFC 6265bis §4.1.2.3 and §5.7.
 var (
-	hostOnlyNoDomain  = define("domain/host-only-has-no-domain", must, "a cookie set without domain carries no Domain attribute", "RFC6265bis 4.1.2.3")
+	hostOnlyNoDomain  = define("domain/host-only-has-no-domain", must, "a cookie set without domain carries no Domain attribute", "contract cookies", "RFC6265bis 4.1.2.3")
 	hostOnlySibling   = define("domain/host-only-not-sibling", must, "a host-only cookie set on a.example.test is not sent to b.example.test", "RFC6265bis 5.7")
 	hostOnlyParent    = define("domain/host-only-not-parent", must, "a host-only cookie set on a.example.test is not sent to example.test", "RFC6265bis 5.7")
 	hostOnlySubdomain = define("domain/host-only-not-subdomain", must, "a host-only cookie set on a.example.test is not sent to sub.a.example.test", "RFC6265bis 5.7")
 	domainSubdomains  = define("domain/domain-cookie-to-subdomains", must, "a cookie with Domain=example.test is sent to example.test and every host under it", "RFC6265bis 5.7", "RFC6265bis 5.8.3")
-	foreignDomain     = define("domain/foreign-domain-rejected", must, "a Domain that does not cover the request host is never stored", "RFC6265bis 5.7")
-	suffixCoUK        = define("domain/public-suffix-co-uk", must, "Domain=co.uk set from shop.example.co.uk is never stored", "RFC6265bis 5.7")
-	suffixGithubIO    = define("domain/public-suffix-github-io", must, "Domain=github.io set from x.github.io is never stored", "RFC6265bis 5.7")
-	suffixTest        = define("domain/public-suffix-test", must, "Domain=test set from a.example.test is never stored", "RFC6265bis 5.7")
+	foreignDomain     = define("domain/foreign-domain-rejected", must, "a Domain that does not cover the request host is never stored: the target refuses it or sends it as asked, and browsers reject it", "contract cookies", "RFC6265bis 5.7")
+	suffixCoUK        = define("domain/public-suffix-co-uk", must, "Domain=co.uk set from shop.example.co.uk is never stored: the target refuses it or sends it as asked, and browsers reject it", "contract cookies", "RFC6265bis 5.7")
+	suffixGithubIO    = define("domain/public-suffix-github-io", must, "Domain=github.io set from x.github.io is never stored: the target refuses it or sends it as asked, and browsers reject it", "contract cookies", "RFC6265bis 5.7")
+	suffixTest        = define("domain/public-suffix-test", must, "Domain=test set from a.example.test is never stored: the target refuses it or sends it as asked, and browsers reject it", "contract cookies", "RFC6265bis 5.7")
 	serverIsolation   = define("domain/server-isolation", must, "cookies/all on b.example.test never shows a host-only cookie set on a.example.test", "RFC6265bis 5.7", "contract cookies")
 )
 
@@ -86,15 +86,15 @@ var (
 var (
 	secureNotHTTP  = define("secure/not-sent-over-http", must, "a Secure cookie is not sent over http", "RFC6265bis 5.8.3")
 	secureHTTPS    = define("secure/sent-over-https", must, "a Secure cookie is sent over https", "RFC6265bis 5.8.3")
-	secureFromHTTP = define("secure/not-set-from-http", must, "a Secure cookie set over http is never stored", "RFC6265bis 5.7")
+	secureFromHTTP = define("secure/not-set-from-http", must, "a Secure cookie set over http is never stored: the target refuses it or sends it as asked, and browsers reject it", "contract cookies", "RFC6265bis 5.7")
 )
 
 // Cookie prefixes, RFC 6265bis §4.1.3.
 var (
 	hostPrefixOK       = define("prefix/host-accepted", must, "__Host- with Secure, Path=/ and no Domain over https is stored and read back", "RFC6265bis 4.1.3.2")
-	hostPrefixDomain   = define("prefix/host-with-domain-rejected", must, "__Host- with a Domain attribute is never stored", "RFC6265bis 4.1.3.2")
+	hostPrefixDomain   = define("prefix/host-with-domain-rejected", must, "__Host- with a Domain attribute is never stored: the target refuses it or sends it as asked, and browsers reject it", "contract cookies", "RFC6265bis 4.1.3.2")
 	securePrefixOK     = define("prefix/secure-accepted", must, "__Secure- with Secure over https is stored and read back", "RFC6265bis 4.1.3.1")
-	securePrefixNoSec  = define("prefix/secure-without-secure-rejected", must, "__Secure- without Secure is never stored", "RFC6265bis 4.1.3.1")
+	securePrefixNoSec  = define("prefix/secure-without-secure-rejected", must, "__Secure- without Secure is never stored: the target refuses it or sends it as asked, and browsers reject it", "contract cookies", "RFC6265bis 4.1.3.1")
 	hostPrefixDeletion = define("prefix/host-delete", must, "deleting a __Host- cookie works (the deletion keeps Secure and Path=/)", "RFC6265bis 4.1.3.2", "contract cookies")
 )
 
@@ -106,7 +106,7 @@ var (
 
 // Browser limits: cookies over them are silently dropped or capped.
 var (
-	limitNameValue = define("limits/name-value-4096", advisory, "no cookie whose name and value exceed 4096 bytes is sent (browsers drop it)", "RFC6265bis 5.7")
-	limitAttribute = define("limits/attribute-1024", advisory, "no attribute value over 1024 bytes is sent (browsers ignore it)", "RFC6265bis 5.7")
+	limitNameValue = define("limits/name-value-4096", advisory, "no cookie whose name and value exceed 4096 bytes is sent (browsers drop it)", "RFC6265bis 5.6")
+	limitAttribute = define("limits/attribute-1024", advisory, "no attribute value over 1024 bytes is sent (browsers ignore it)", "RFC6265bis 5.6")
 	limit400Days   = define("limits/lifetime-400-days", advisory, "no lifetime beyond 400 days is promised (browsers cap it)", "RFC6265bis 4.1.2.1", "RFC6265bis 4.1.2.2")
 )

@@ -149,6 +149,15 @@ func TestFaults(t *testing.T) {
 			}),
 		},
 		{
+			Name:   "cookie responses are private to one other field",
+			Breaks: byID(t, "directives/cookie-response-not-shared"),
+			Wrap: ft.OnHeaders(func(r *http.Request, h http.Header) {
+				if strings.HasSuffix(r.URL.Path, "/cookies/set") {
+					h.Set("Cache-Control", `private="X-Internal", max-age=60`)
+				}
+			}),
+		},
+		{
 			Name:   "cookie responses are public",
 			Breaks: byID(t, "directives/cookie-response-not-shared"),
 			Wrap: ft.OnHeaders(func(r *http.Request, h http.Header) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/reference/cookie"
+	"github.com/httpcheck/httpcheck/suites/internal/rules"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
@@ -131,9 +132,7 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 			lines := exerciseCookie(e)
 			verify.That(len(lines) > 0, "expected the session endpoints to set the session cookie at least once, observed no Set-Cookie for it")
 			for _, line := range lines {
-				problems := cookie.Problems(line)
-				verify.That(len(problems) == 0, "expected every session Set-Cookie in the set-cookie-string grammar, observed %q: %s",
-					line, strings.Join(problems, "; "))
+				verify.Rule(rules.SetCookieGrammar(line, cookie.ProblemSyntax))
 			}
 		})
 	})

@@ -103,7 +103,14 @@ func CookieResponseNotShared(h http.Header) string {
 // another (RFC 9111 §5.2.2.5, §5.2.2.7; OWASP WSTG SESS-04).
 func PrivateOrNoStore(h http.Header, what string) string {
 	d := httpcache.ParseCacheControl(h.Values("Cache-Control"))
-	if private, _ := d.Private(); private || d.NoStore() {
+	// A qualified private="X-Foo" lets a shared cache store the rest of
+	// the response, Set-Cookie included, unless it names Set-Cookie
+	// (RFC 9111 §5.2.2.7).
+	private, fields := d.Private()
+	if private && (len(fields) == 0 || slices.ContainsFunc(fields, func(f string) bool { return strings.EqualFold(f, "Set-Cookie") })) {
+		return ""
+	}
+	if d.NoStore() {
 		return ""
 	}
 	return fmt.Sprintf("expected %s to carry Cache-Control private or no-store, observed %q", what, d.String())
