@@ -441,6 +441,11 @@ func (t *Target) fetchManifest(ctx context.Context) (*Manifest, error) {
 	if err != nil {
 		return nil, &UnreachableError{fmt.Errorf("GET %s: %v", u, err)}
 	}
+	if resp.StatusCode >= 500 {
+		// A gateway in front of a service that is down (502, 503, 504):
+		// the target is unreachable, not misconfigured.
+		return nil, &UnreachableError{fmt.Errorf("GET %s answered %s", u, resp.Status)}
+	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, &ConfigError{fmt.Errorf("GET %s answered %s; a target must serve its manifest there (docs/contract.md)", u, resp.Status)}
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -31,10 +32,42 @@ type resource struct {
 }
 
 // resourceStore keeps resources in memory: they are per-check test state,
-// namespaced by the harness, and bounded so a client cannot fill memory.
+// namespaced by the harness, and bounded so a client cannot fill memory:
+// past maxResources the one put longest ago is forgotten.
 type resourceStore struct {
 	mu    sync.Mutex
 	items map[string]*resource
+	order []string // ids in the order they were created, oldest first
+}
+
+// remember records a new id; mu is held. Deleted ids linger in order
+// until it is twice the bound, then it is compacted to the live ones.
+func (rs *resourceStore) remember(id string) {
+	rs.order = append(rs.order, id)
+	if len(rs.order) > 2*maxResources {
+		live := make([]string, 0, len(rs.items))
+		seen := map[string]bool{}
+		for i := len(rs.order) - 1; i >= 0; i-- { // newest first: keep the latest creation of an id
+			if x := rs.order[i]; rs.items[x] != nil && !seen[x] {
+				seen[x] = true
+				live = append(live, x)
+			}
+		}
+		slices.Reverse(live)
+		rs.order = live
+	}
+}
+
+// evictOldest forgets the resource created longest ago; mu is held.
+func (rs *resourceStore) evictOldest() {
+	for len(rs.order) > 0 {
+		id := rs.order[0]
+		rs.order = rs.order[1:]
+		if _, ok := rs.items[id]; ok {
+			delete(rs.items, id)
+			return
+		}
+	}
 }
 
 const maxResources = 10000
@@ -216,10 +249,14 @@ func (s *Server) resourcePut(w http.ResponseWriter, r *http.Request) {
 		next.lastModified = cur.lastModified // the representation did not change
 	}
 	if cur == nil && len(s.resources.items) >= maxResources {
-		writeError(w, http.StatusInsufficientStorage, "too many resources; delete some")
-		return
+		// Resources are per-check test state: forget the one put longest
+		// ago rather than refuse valid input from a long-lived server.
+		s.resources.evictOldest()
 	}
 	s.resources.items[id] = next
+	if cur == nil {
+		s.resources.remember(id)
+	}
 	status := http.StatusOK
 	if cur == nil {
 		status = http.StatusCreated

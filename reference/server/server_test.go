@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -122,5 +123,39 @@ func TestCookieEndpoints(t *testing.T) {
 		if all.Cookies[k] != v {
 			t.Errorf("cookies/all[%s] = %q, want %q (all: %v)", k, all.Cookies[k], v, all.Cookies)
 		}
+	}
+}
+
+// TestResourcesAreBounded: past the bound, the resource put longest ago is
+// forgotten; a long-lived server never refuses a valid PUT.
+func TestResourcesAreBounded(t *testing.T) {
+	ts, _ := newTestServer(t)
+	put := func(id string) int {
+		req, _ := http.NewRequest(http.MethodPut, ts.URL+"/resources/"+id, strings.NewReader("x"))
+		resp, err := ts.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	get := func(id string) int {
+		resp, err := ts.Client().Get(ts.URL + "/resources/" + id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for i := range maxResources + 5 {
+		if code := put("r" + strconv.Itoa(i)); code != http.StatusCreated {
+			t.Fatalf("PUT number %d answered %d", i, code)
+		}
+	}
+	if code := get("r0"); code != http.StatusNotFound {
+		t.Errorf("the oldest resource is still there (%d) past the bound", code)
+	}
+	if code := get("r" + strconv.Itoa(maxResources+4)); code != http.StatusOK {
+		t.Errorf("the newest resource answered %d", code)
 	}
 }
