@@ -349,7 +349,8 @@ func (t *Target) isVirtual(host string) bool {
 func (t *Target) HasScheme(scheme string) bool { _, ok := t.bases[scheme]; return ok }
 
 // ServesVirtualHosts reports whether checks may send the VirtualHosts: the
-// target serves any Host, or the host map routes them.
+// target serves any Host (manifest hosts.any_host). A host map only says
+// where to dial; it does not make a target answer other names.
 func (t *Target) ServesVirtualHosts() bool { return t.Manifest.Hosts.AnyHost }
 
 // URL returns the absolute URL of a contract path over scheme, on host

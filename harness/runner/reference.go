@@ -99,8 +99,7 @@ func StartReference(r Reference) (*server.Instance, harness.Config, error) {
 // cookie, as a deployment should have them (OWASP ASVS 4.0.3 §3.4.1). The
 // reference serves HTTPS beside HTTP, and the sessions and auth suites drive
 // a target whose manifest declares cookie_secure over https. `httpcheck
-// serve` keeps Django's default (no Secure), so that sessions work over its
-// plain HTTP address too.
+// serve` does the same whenever it serves HTTPS.
 func ReferenceSessionSettings() session.Settings {
 	s := session.DefaultSettings()
 	s.Secure = true
