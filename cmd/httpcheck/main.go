@@ -51,7 +51,7 @@ func toolVersion() string {
 const usage = `httpcheck: conformance checks for HTTP cookies, sessions and caching
 
 Usage:
-  httpcheck run     [--target URL]... [--suite NAME]... [--label-filter EXPR] [--out DIR]
+  httpcheck run     [--target URL]... [--name NAME] [--suite NAME]... [--label-filter EXPR] [--out DIR]
                     [--fail-on must|should|advisory|none] [--host-map HOST=ADDR]... [--ca FILE]
                     [--insecure] [--timeout DURATION] [--real-clock] [--max-wait DURATION]
   httpcheck run     --cache URL (--origin-listen HOST:PORT | --origin URL [--origin-token TOKEN]) [...]
