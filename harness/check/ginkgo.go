@@ -95,7 +95,7 @@ func Waiting(text string, wait time.Duration, cases func(w *WaitGroup)) bool {
 				// are free, a group that waits on its own, or one the
 				// selection did not foresee.
 				w.prepare(ctx)
-				if w.skip == "" {
+				if w.skip == "" && w.err == "" {
 					NewEnv(ctx).Advance(w.wait)
 				}
 			}
@@ -129,7 +129,7 @@ func runBarrier(ctx ginkgo.SpecContext) {
 			continue
 		}
 		g.prepare(ctx)
-		if g.skip == "" && g.wait > longest {
+		if g.skip == "" && g.err == "" && g.wait > longest {
 			longest = g.wait
 		}
 	}
@@ -151,7 +151,7 @@ func (w *WaitGroup) wanted() bool {
 // prepare decides whether the group runs and runs every setup.
 func (w *WaitGroup) prepare(ctx ginkgo.SpecContext) {
 	w.prepared = true
-	if w.skip = w.precheck(ctx); w.skip != "" {
+	if w.precheck(ctx); w.skip != "" || w.err != "" {
 		return
 	}
 	for _, s := range w.steps {
@@ -196,6 +196,7 @@ type WaitGroup struct {
 	before []func(e *harness.Env)
 	steps  []*waitStep
 	skip   string // why the group does not run, once its BeforeAll decided
+	err    string // the error that kept the group from running, if any
 	// prepared is set once the group's setups ran (or it was skipped).
 	prepared bool
 	// ownWait, when it says so for the run's target, keeps the group out
@@ -209,20 +210,15 @@ type WaitGroup struct {
 // check clears).
 func (w *WaitGroup) OwnWaitWhen(f func(*harness.Target) bool) { w.ownWait = f }
 
-// precheck runs the group's Before steps and its wait requirement, and
-// returns the reason to skip the group, or "".
-func (w *WaitGroup) precheck(ctx ginkgo.SpecContext) string {
-	var err, skip string
-	record(ctx, &err, &skip, func(e *harness.Env) {
+// precheck runs the group's Before steps and its wait requirement: it
+// sets why the group is skipped, or the error that keeps it from running.
+func (w *WaitGroup) precheck(ctx ginkgo.SpecContext) {
+	record(ctx, &w.err, &w.skip, func(e *harness.Env) {
 		for _, before := range w.before {
 			before(e)
 		}
 		e.RequireWait(w.wait)
 	})
-	if err != "" {
-		return "the shared setup could not run: " + err
-	}
-	return skip
 }
 
 // Before adds a step that runs before every setup, such as a Require that
@@ -246,6 +242,9 @@ func (w *WaitGroup) It(c *Check, setup func(e *harness.Env) (verify func(e *harn
 	return c.It(func(e *harness.Env) {
 		if w.skip != "" {
 			e.Skipf("%s", w.skip)
+		}
+		if w.err != "" {
+			e.Errorf("the shared setup could not run: %s", w.err)
 		}
 		if s.env == nil {
 			e.Errorf("the shared setup of %s did not run", c.ID)
