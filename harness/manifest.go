@@ -140,3 +140,22 @@ func (m *Manifest) validate() error {
 	}
 	return nil
 }
+
+// KeptInCookies reports whether the manifest's session backend keeps the
+// session data in the cookie itself (Django's signed_cookies, Rails'
+// CookieStore, Express's cookie-session, the reference's "signed"): such
+// sessions cannot be revoked by the server.
+func (s *SessionSettings) KeptInCookies() bool {
+	if s == nil {
+		return false
+	}
+	b := strings.ToLower(s.Backend)
+	if i := strings.LastIndexByte(b, '.'); i >= 0 {
+		b = b[i+1:] // django.contrib.sessions.backends.signed_cookies
+	}
+	switch strings.NewReplacer("-", "_").Replace(b) {
+	case "signed", "signed_cookies", "signed_cookie", "cookie", "cookies", "cookie_store", "cookie_session", "cookiestore":
+		return true
+	}
+	return false
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/reference/cookie"
+	"github.com/httpcheck/httpcheck/suites/internal/rules"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
@@ -165,13 +166,7 @@ func loggedInCookie(e *harness.Env) (string, cookie.SetCookie) {
 
 // signedNote explains, for a target that keeps sessions in signed
 // cookies, why an old cookie still works; "" for other targets.
-func signedNote(e *harness.Env) string {
-	if settings(e).Backend != "signed" {
-		return ""
-	}
-	return ": the target keeps sessions in signed cookies (manifest session.backend \"signed\"), which a server cannot revoke; " +
-		"an old cookie stays valid until the expiry signed inside it"
-}
+func signedNote(e *harness.Env) string { return rules.SignedSessionNote(e.Target.Manifest.Session) }
 
 func describeLines(lines []string) string {
 	if len(lines) == 0 {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/reference/cookie"
+	"github.com/httpcheck/httpcheck/suites/internal/rules"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
@@ -126,13 +127,7 @@ func replayGet(e *harness.Env, value, key string) getAnswer {
 
 // signedNote explains, for a target that keeps sessions in signed
 // cookies, why an old cookie still works; "" for other targets.
-func signedNote(e *harness.Env) string {
-	if settings(e).Backend != "signed" {
-		return ""
-	}
-	return ": the target keeps sessions in signed cookies (manifest session.backend \"signed\"), which a server cannot revoke; " +
-		"an old cookie stays valid until the expiry signed inside it"
-}
+func signedNote(e *harness.Env) string { return rules.SignedSessionNote(e.Target.Manifest.Session) }
 
 // sessionCookie returns the last Set-Cookie line of r for the session
 // cookie, parsed.
