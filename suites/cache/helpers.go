@@ -1,14 +1,11 @@
 package cache
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"math/big"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -16,6 +13,7 @@ import (
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/suites/internal/aliases"
+	"github.com/httpcheck/httpcheck/suites/internal/rules"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
@@ -135,55 +133,10 @@ func jsonText(v any) string {
 	return string(b)
 }
 
-// sameJSON reports whether got holds the JSON value want, comparing
-// numbers by value (1, 1.0 and 1e0 are one number: a target in another
-// language may write them differently) and everything else exactly.
+// sameJSON reports whether got holds the JSON value want
+// (rules.SameJSON: numbers by value, everything else exactly).
 func sameJSON(got json.RawMessage, want any) bool {
-	a, ok1 := decodeJSON([]byte(got))
-	b, ok2 := decodeJSON([]byte(jsonText(want)))
-	return ok1 && ok2 && equalJSON(a, b)
-}
-
-func decodeJSON(data []byte) (any, bool) {
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, false
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var v any
-	if dec.Decode(&v) != nil {
-		return nil, false
-	}
-	return v, true
-}
-
-func equalJSON(a, b any) bool {
-	switch x := a.(type) {
-	case json.Number:
-		y, ok := b.(json.Number)
-		if !ok {
-			return false
-		}
-		rx, ok1 := new(big.Rat).SetString(string(x))
-		ry, ok2 := new(big.Rat).SetString(string(y))
-		return ok1 && ok2 && rx.Cmp(ry) == 0
-	case map[string]any:
-		y, ok := b.(map[string]any)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for k, v := range x {
-			w, ok := y[k]
-			if !ok || !equalJSON(v, w) {
-				return false
-			}
-		}
-		return true
-	case []any:
-		y, ok := b.([]any)
-		return ok && slices.EqualFunc(x, y, equalJSON)
-	}
-	return a == b
+	return rules.SameJSON([]byte(jsonText(want)), got)
 }
 
 // requireCache skips the check unless the target declares the cache API.

@@ -7,13 +7,13 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
-	"reflect"
 	"slices"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/suites/internal/rules"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
@@ -133,14 +133,9 @@ func whoami(b *harness.Browser, what string, cookie *string) string {
 	return *a.User
 }
 
-// sameJSON reports whether two JSON texts are the same value.
-func sameJSON(a, b json.RawMessage) bool {
-	var x, y any
-	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
-		return false
-	}
-	return reflect.DeepEqual(x, y)
-}
+// sameJSON reports whether two JSON texts are the same value
+// (rules.SameJSON: integers exactly, beyond 2^53 too).
+func sameJSON(a, b json.RawMessage) bool { return rules.SameJSON(a, b) }
 
 // alias is the cache alias the checks use: "default", or the first one the
 // manifest lists.
