@@ -58,6 +58,13 @@ func visible(s string, multiline bool) string {
 	return b.String()
 }
 
+// Printable returns s as it may be written to a terminal: visible's rules
+// with lines kept. A string from a target can hold ESC and the rest of
+// the C0 and C1 controls, which a terminal would obey (clear the screen,
+// retitle the window, rewrite what was printed before); progress lines
+// and error messages pass through Printable first.
+func Printable(s string) string { return visible(s, true) }
+
 // isPlain reports whether visible would return s unchanged because it is
 // printable ASCII, the common case for ids, methods and most headers.
 func isPlain(s string) bool {

@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/reports"
 )
 
 // Several --target values are the instances of one deployment, behind a
@@ -41,7 +42,7 @@ func connectDeployment(ctx context.Context, stderr io.Writer, urls []string, cfg
 	}
 	fmt.Fprintf(stderr, "httpcheck: %s of %d instances: every suite runs against the first; the cluster suite uses them all\n", name, len(ts))
 	for i, t := range ts {
-		fmt.Fprintf(stderr, "httpcheck: instance %d: %s (%s, %s)\n", i+1, t.Base, t.Manifest.Server, clockNote(t))
+		fmt.Fprintf(stderr, "httpcheck: instance %d: %s (%s, %s)\n", i+1, t.Base, reports.Printable(t.Manifest.Server), clockNote(t))
 	}
 	return ts[0], ts[1:], nil
 }

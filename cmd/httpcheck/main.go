@@ -24,6 +24,8 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+
+	"github.com/httpcheck/httpcheck/reports"
 )
 
 // Exit codes (DESIGN.md, CLI).
@@ -128,7 +130,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "httpcheck %s: %v\n", cmd, err)
+	// An error may quote what a target sent (a status line, a manifest):
+	// its control characters never reach the terminal.
+	fmt.Fprintf(stderr, "httpcheck %s: %s\n", cmd, reports.Printable(err.Error()))
 	var ue usageError
 	var ee exitError
 	switch {

@@ -105,7 +105,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 		defer target.Close()
 		opts.Target = target
-		fmt.Fprintf(stderr, "httpcheck: %s (%s, %s)\n", target.Base, target.Manifest.Server, clockNote(target))
+		fmt.Fprintf(stderr, "httpcheck: %s (%s, %s)\n", target.Base, reports.Printable(target.Manifest.Server), clockNote(target))
 	}
 
 	res, err := runner.Run(opts)

@@ -223,6 +223,10 @@ type collector struct {
 	done       int
 	checks     []reports.Check
 	showTarget bool
+	// groupErr holds, for each container of specs, the first check that
+	// ended in error and its message: the checks of a group whose
+	// shared setup failed repeat it, so each verdict says what broke.
+	groupErr map[string][2]string
 }
 
 func (c *collector) add(s ginkgo.SpecReport) {
@@ -235,6 +239,17 @@ func (c *collector) add(s ginkgo.SpecReport) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if rc.State == reports.Error {
+		group := strings.Join(s.ContainerHierarchyTexts, "\x00")
+		if first, seen := c.groupErr[group]; check.SharedSetupFailed(s.Failure.Message) && seen {
+			rc.Message = fmt.Sprintf("the setup this check shares with its group failed (see %s): %s", first[0], first[1])
+		} else if !seen {
+			if c.groupErr == nil {
+				c.groupErr = map[string][2]string{}
+			}
+			c.groupErr[group] = [2]string{rc.ID, rc.Message}
+		}
+	}
 	c.checks = append(c.checks, rc)
 	c.done++
 	if c.progress != nil {
@@ -242,9 +257,11 @@ func (c *collector) add(s ginkgo.SpecReport) {
 		if c.showTarget && rc.Target != "" {
 			id += " (" + rc.Target + ")"
 		}
-		fmt.Fprintf(c.progress, "[%d/%d] %s %s %s\n", c.done, c.total, c.paint(rc.State), id, round(rc.Duration))
+		// The id may name a target, and the message quote one: neither
+		// may reach the terminal with its control characters.
+		fmt.Fprintf(c.progress, "[%d/%d] %s %s %s\n", c.done, c.total, c.paint(rc.State), reports.Printable(id), round(rc.Duration))
 		if rc.State == reports.Failed || rc.State == reports.Error {
-			fmt.Fprintf(c.progress, "        %s\n", firstLine(rc.Message))
+			fmt.Fprintf(c.progress, "        %s\n", firstLine(reports.Printable(rc.Message)))
 		}
 	}
 }
