@@ -2,6 +2,8 @@ package harness
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -133,3 +135,27 @@ func (e *Env) Advance(d Duration) {
 
 // Browsers returns the browsers this Env opened or adopted.
 func (e *Env) Browsers() []*Browser { return slices.Clone(e.browsers) }
+
+// SessionBrowser opens a fresh browser that can hold the target's
+// session cookie: over https when the manifest declares the cookie Secure
+// (a user agent never stores a Secure cookie set over http, RFC 6265bis
+// §5.7), over the base URL's scheme otherwise. It skips the check when the
+// target declares no sessions, or a Secure cookie without https.
+func (e *Env) SessionBrowser() *Browser {
+	e.Require(FeatureSessions)
+	b := e.NewBrowser()
+	if e.Target.Manifest.Session.CookieSecure {
+		e.RequireScheme("https")
+		return b.Over("https")
+	}
+	return b
+}
+
+// Unique returns a name no other check uses ("hc_topic_1a2b3c4d"): checks
+// share a target and run in any order (contract: state is namespaced by
+// the harness).
+func Unique(topic string) string {
+	b := make([]byte, 4)
+	rand.Read(b)
+	return "hc_" + topic + "_" + hex.EncodeToString(b)
+}

@@ -1,8 +1,6 @@
 package auth
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -24,25 +22,12 @@ func settings(e *harness.Env) *harness.SessionSettings {
 	return e.Target.Manifest.Session
 }
 
-// newBrowser opens a fresh browser that can hold the target's session
-// cookie: over https when the manifest declares it Secure (a user agent
-// never stores a Secure cookie set over http, RFC 6265bis §5.7).
-func newBrowser(e *harness.Env) *harness.Browser {
-	s := settings(e)
-	b := e.NewBrowser()
-	if s.CookieSecure {
-		e.RequireScheme("https")
-		return b.Over("https")
-	}
-	return b
-}
+// newBrowser opens a browser that can hold the session cookie, after
+// settings has skipped a target without sessions and login.
+func newBrowser(e *harness.Env) *harness.Browser { settings(e); return e.SessionBrowser() }
 
 // unique returns a name no other check uses.
-func unique(topic string) string {
-	b := make([]byte, 4)
-	rand.Read(b)
-	return "hc_" + topic + "_" + hex.EncodeToString(b)
-}
+var unique = harness.Unique
 
 // store puts a value in the session, expecting the target to agree.
 func store(b *harness.Browser, key string) {

@@ -1,8 +1,6 @@
 package cookies
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"net/http"
 	"strings"
@@ -14,13 +12,8 @@ import (
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
-// uniqueName returns a cookie name no other check uses, so checks can share
-// a target (contract: state is namespaced by the harness).
-func uniqueName(topic string) string {
-	b := make([]byte, 4)
-	rand.Read(b)
-	return "hc_" + topic + "_" + hex.EncodeToString(b)
-}
+// uniqueName returns a cookie name no other check uses.
+var uniqueName = harness.Unique
 
 // set asks the target to set a cookie and expects it to agree (200).
 func set(b *harness.Browser, name string, params ...string) *harness.Response {

@@ -1,8 +1,6 @@
 package sessions
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -25,26 +23,11 @@ func settings(e *harness.Env) *harness.SessionSettings {
 	return e.Target.Manifest.Session
 }
 
-// newBrowser opens a fresh browser that can hold the target's session
-// cookie: over https when the manifest declares it Secure (a user agent
-// never stores a Secure cookie set over http, RFC 6265bis §5.7), over the
-// base URL's scheme otherwise.
-func newBrowser(e *harness.Env) *harness.Browser {
-	s := settings(e)
-	b := e.NewBrowser()
-	if s.CookieSecure {
-		e.RequireScheme("https")
-		return b.Over("https")
-	}
-	return b
-}
+// newBrowser opens a browser that can hold the session cookie.
+func newBrowser(e *harness.Env) *harness.Browser { return e.SessionBrowser() }
 
 // uniqueKey returns a session key no other check uses.
-func uniqueKey(topic string) string {
-	b := make([]byte, 4)
-	rand.Read(b)
-	return "hc_" + topic + "_" + hex.EncodeToString(b)
-}
+var uniqueKey = harness.Unique
 
 // trySet stores value, given as JSON text, under key; it does not assert,
 // so shared setups may use it.
