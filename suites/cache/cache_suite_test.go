@@ -7,7 +7,6 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -15,8 +14,6 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/harness/check"
-	"github.com/httpcheck/httpcheck/harness/runner"
-	"github.com/httpcheck/httpcheck/reports"
 	ft "github.com/httpcheck/httpcheck/suites/internal/faulttest"
 )
 
@@ -28,29 +25,7 @@ func TestCache(t *testing.T) { ft.PassesAgainstReference(t, "cache") }
 
 // TestBackends runs the suite against the reference server on each cache
 // backend: every check must pass on each.
-func TestBackends(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the suite in child processes")
-	}
-	dir := t.TempDir()
-	for name, url := range map[string]string{
-		"memory": "memory",
-		"file":   "file:" + filepath.Join(dir, "files"),
-		"sqlite": "sqlite:" + filepath.Join(dir, "cache.sqlite3"),
-	} {
-		t.Run(name, func(t *testing.T) {
-			res := ft.RunAgainstReference(t, runner.Reference{Cache: url}, "cache")
-			if len(res.Checks) == 0 {
-				t.Fatal("no check ran")
-			}
-			for _, c := range res.Checks {
-				if c.State != reports.Passed {
-					t.Errorf("%s: %s on the %s backend: %s", c.ID, c.State, name, c.Message)
-				}
-			}
-		})
-	}
-}
+func TestBackends(t *testing.T) { ft.PassesOnCacheBackends(t, "cache") }
 
 // cacheRequest is a request to the cache API as a fault sees it.
 type cacheRequest struct {

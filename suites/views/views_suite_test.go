@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -14,9 +13,7 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/harness/check"
-	"github.com/httpcheck/httpcheck/harness/runner"
 	"github.com/httpcheck/httpcheck/reference/cache"
-	"github.com/httpcheck/httpcheck/reports"
 	ft "github.com/httpcheck/httpcheck/suites/internal/faulttest"
 )
 
@@ -28,29 +25,7 @@ func TestViews(t *testing.T) { ft.PassesAgainstReference(t, "views") }
 
 // TestBackends runs the suite against the reference server on each cache
 // backend: every check must pass on each.
-func TestBackends(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the suite in child processes")
-	}
-	dir := t.TempDir()
-	for name, url := range map[string]string{
-		"memory": "memory",
-		"file":   "file:" + filepath.Join(dir, "files"),
-		"sqlite": "sqlite:" + filepath.Join(dir, "cache.sqlite3"),
-	} {
-		t.Run(name, func(t *testing.T) {
-			res := ft.RunAgainstReference(t, runner.Reference{Cache: url}, "views")
-			if len(res.Checks) == 0 {
-				t.Fatal("no check ran")
-			}
-			for _, c := range res.Checks {
-				if c.State != reports.Passed {
-					t.Errorf("%s: %s on the %s backend: %s", c.ID, c.State, name, c.Message)
-				}
-			}
-		})
-	}
-}
+func TestBackends(t *testing.T) { ft.PassesOnCacheBackends(t, "views") }
 
 // onView rewrites requests to views/NAME before the server sees them: f
 // may change the path and query, or answer itself (returning true).

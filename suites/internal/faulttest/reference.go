@@ -2,6 +2,7 @@ package faulttest
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 
 	"github.com/onsi/ginkgo/v2"
@@ -46,5 +47,33 @@ func PassesAgainstReference(t *testing.T, suite string) {
 		if c.Suite() == suite && !ran[c.ID] && !narrowed {
 			t.Errorf("%s did not run against the reference", c.ID)
 		}
+	}
+}
+
+// PassesOnCacheBackends runs suite against the reference server on each
+// local cache backend (memory, file, SQLite): every check must pass on
+// each.
+func PassesOnCacheBackends(t *testing.T, suite string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("runs the suite in child processes")
+	}
+	dir := t.TempDir()
+	for name, url := range map[string]string{
+		"memory": "memory",
+		"file":   "file:" + filepath.Join(dir, "files"),
+		"sqlite": "sqlite:" + filepath.Join(dir, "cache.sqlite3"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			res := RunAgainstReference(t, runner.Reference{Cache: url}, suite)
+			if len(res.Checks) == 0 {
+				t.Fatal("no check ran")
+			}
+			for _, c := range res.Checks {
+				if c.State != reports.Passed {
+					t.Errorf("%s: %s on the %s backend: %s", c.ID, c.State, name, c.Message)
+				}
+			}
+		})
 	}
 }
