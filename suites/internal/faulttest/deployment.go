@@ -50,22 +50,7 @@ func deploymentChild(urls []string) int {
 	for _, t := range ts {
 		defer t.Close()
 	}
-	res, err := runner.Run(runner.Options{Target: ts[0], Instances: ts[1:], Suites: strings.Split(os.Getenv(envSuite), ","), Tool: "httpcheck faulttest"})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "faulttest child:", err)
-		return 3
-	}
-	f, err := os.Create(os.Getenv(envResults))
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "faulttest child:", err)
-		return 3
-	}
-	defer f.Close()
-	if err := reports.WriteJSON(f, res); err != nil {
-		fmt.Fprintln(os.Stderr, "faulttest child:", err)
-		return 3
-	}
-	return 0
+	return runChild(runner.Options{Target: ts[0], Instances: ts[1:]})
 }
 
 // RunAgainstDeployment starts one reference server per ref, runs suites

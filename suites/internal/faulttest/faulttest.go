@@ -71,7 +71,14 @@ func child(target string) int {
 		return 3
 	}
 	defer t.Close()
-	res, err := runner.Run(runner.Options{Target: t, Suites: strings.Split(os.Getenv(envSuite), ","), Tool: "httpcheck faulttest"})
+	return runChild(runner.Options{Target: t})
+}
+
+// runChild runs the suites named in the environment with o and writes the
+// results where the parent reads them: the end of every child process.
+func runChild(o runner.Options) int {
+	o.Suites, o.Tool = strings.Split(os.Getenv(envSuite), ","), "httpcheck faulttest"
+	res, err := runner.Run(o)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "faulttest child:", err)
 		return 3
