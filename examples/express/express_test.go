@@ -1,0 +1,130 @@
+// Package express_test runs httpcheck against the Express demo in
+// examples/express/demo, on real Express 5 and express-session from the npm
+// registry (the versions package-lock.json pins), once with each
+// configuration the golden files name, and compares the verdicts with
+// testdata/golden. Every verdict that differs from the reference server's is
+// explained in docs/frameworks/express.md.
+//
+//	go test ./examples/express              compare with the golden files
+//	go test ./examples/express -update      rewrite them after a deliberate change
+//	go test ./examples/express -reports DIR keep the reports and the matrix in DIR
+//
+// The test skips, saying why, when node is missing or `npm ci` has not been
+// run in examples/express.
+package express_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/httpcheck/httpcheck/examples/internal/frameworktest"
+)
+
+var golden = frameworktest.Golden{Framework: "Express", Demo: "examples/express/demo", Doc: "express", Package: "./examples/express"}
+
+// configs are the demo's configurations under test: one golden file each.
+// "plain" is the default configuration with the contract's plain option,
+// Express as it is, without what the adapter adds
+// (docs/frameworks/express.md, "What the adapter makes up for").
+var configs = []struct {
+	golden string // testdata/golden/<golden>.txt
+	name   string // the target's name in the reports
+	env    []string
+	matrix bool // a column of the matrix
+}{
+	{"default", "Express (express-session defaults)", []string{"HTTPCHECK_DEMO_SESSION=default"}, true},
+	{"maxage", "Express (express-session, maxAge two weeks, SameSite Lax)", []string{"HTTPCHECK_DEMO_SESSION=maxage"}, true},
+	{"plain", "Express as is (express-session defaults, plain)", []string{"HTTPCHECK_DEMO_SESSION=default", "HTTPCHECK_DEMO_PLAIN=1"}, false},
+}
+
+// node finds Node.js and the installed packages, or skips.
+func node(t *testing.T) string {
+	bin, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not on PATH (install Node.js 20 or later, then run npm ci in examples/express)")
+	}
+	if _, err := os.Stat(filepath.Join("node_modules", "express", "package.json")); err != nil {
+		t.Skip("examples/express/node_modules is absent: run npm ci in examples/express")
+	}
+	return bin
+}
+
+func TestExpress(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Express and waits for real expiry")
+	}
+	nodeBin := node(t)
+	if out, err := exec.Command(nodeBin, "-p", `process.version + ", express " + require("express/package.json").version + ", express-session " + require("express-session/package.json").version + ", lru-cache " + JSON.parse(require("fs").readFileSync("node_modules/lru-cache/package.json")).version`).CombinedOutput(); err != nil {
+		t.Fatalf("node cannot load express: %v\n%s", err, out)
+	} else {
+		t.Logf("node %s", bytes.TrimSpace(out))
+	}
+	start := time.Now()
+	tmp := t.TempDir()
+	reportsDir := frameworktest.ReportsDir(t)
+	bin := frameworktest.BuildHTTPCheck(t, tmp)
+	tls := frameworktest.NewCertificates(t, tmp)
+
+	// The adapter's own tests (bad input, the on/off switch), with node's
+	// test runner.
+	t.Run("adapter", func(t *testing.T) {
+		cmd := exec.Command(nodeBin, "--test", "--test-reporter=spec", "test/")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("node --test test/: %v\n%s", err, out)
+		}
+	})
+
+	// The Express runs wait for real, so they all run at once (goroutines,
+	// not t.Parallel, which -parallel would limit to the number of CPUs);
+	// the reference server, in process on its virtual clock, runs meanwhile.
+	began := time.Now()
+	refOut := filepath.Join(reportsDir, "reference")
+	runs := make([]frameworktest.Verdicts, len(configs))
+	var wg sync.WaitGroup
+	for i, c := range configs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cmd := exec.Command(nodeBin, "demo/server.js", "--addr", "127.0.0.1", "--http-port", "0",
+				"--https-port", "0", "--cert", tls.CertFile, "--key", tls.KeyFile)
+			cmd.Env = append(append(os.Environ(), "NODE_ENV=test"), c.env...)
+			d, err := frameworktest.Start(t, cmd)
+			if err != nil {
+				runs[i] = frameworktest.Verdicts{Err: err}
+				return
+			}
+			runs[i] = frameworktest.RunAgainst(bin, tls.CAFile, d.HTTP, c.name, filepath.Join(reportsDir, c.golden), d.LogTail)
+		}()
+	}
+	frameworktest.RunReference(t, bin, refOut)
+	wg.Wait()
+	t.Logf("reference and %d Express runs side by side: %s", len(configs), time.Since(began).Round(100*time.Millisecond))
+
+	matrix := []string{refOut}
+	for i, c := range configs {
+		t.Run(c.golden, func(t *testing.T) {
+			r := runs[i]
+			if r.Err != nil {
+				t.Fatal(r.Err)
+			}
+			t.Logf("%s: %s in %s (of which httpcheck run %s)", c.name, frameworktest.Summary(r.Res), r.Took.Round(100*time.Millisecond),
+				r.Res.Duration.Round(100*time.Millisecond))
+			golden.Compare(t, c.golden, r.Res)
+		})
+		if c.matrix {
+			matrix = append(matrix, runs[i].Out)
+		}
+	}
+	if t.Failed() {
+		return
+	}
+	t.Run("matrix", func(t *testing.T) {
+		frameworktest.Matrix(t, bin, matrix, filepath.Join(reportsDir, "matrix"))
+	})
+	t.Logf("the whole test took %s", time.Since(start).Round(100*time.Millisecond))
+}
