@@ -205,8 +205,11 @@ func (b *Browser) Try(r Request) (*Response, error) {
 		ex       *reports.Exchange
 		source   = httpcache.SourceNetwork
 	)
+	var wire string
 	if r.Cache {
+		mark := b.rec().mark()
 		httpResp, source, err = b.state.cache.Do(req.WithContext(b.state.env.Ctx))
+		wire = describeWire(b.rec().since(mark))
 		if err == nil {
 			respBody, err = io.ReadAll(httpResp.Body)
 			httpResp.Body.Close()
@@ -237,6 +240,7 @@ func (b *Browser) Try(r Request) (*Response, error) {
 		URL:        send,
 		SetCookies: httpResp.Header.Values("Set-Cookie"),
 		Source:     string(source),
+		Wire:       wire,
 		browser:    b,
 	}
 	if source != httpcache.SourceCache && source != httpcache.SourceRevalidated && !r.NoStore && len(resp.SetCookies) > 0 {
@@ -244,6 +248,45 @@ func (b *Browser) Try(r Request) (*Response, error) {
 		ex.Note = joinNote(ex.Note, describeDecisions(resp.Decisions))
 	}
 	return resp, nil
+}
+
+// describeWire summarises the exchanges the browser cache made for one
+// request: each request with its conditional fields, and each answer with
+// its status and validators.
+func describeWire(exs []*reports.Exchange) string {
+	var parts []string
+	for _, ex := range exs {
+		var conds []string
+		for _, h := range ex.RequestHeaders {
+			if h[0] == "If-None-Match" || h[0] == "If-Modified-Since" {
+				conds = append(conds, h[0]+": "+h[1])
+			}
+		}
+		sent := ex.Method
+		if len(conds) > 0 {
+			sent += " with " + strings.Join(conds, " and ")
+		} else {
+			sent += " without conditions"
+		}
+		if ex.Error != "" {
+			parts = append(parts, sent+" failed: "+ex.Error)
+			continue
+		}
+		var validators []string
+		for _, h := range ex.ResponseHeaders {
+			if h[0] == "Etag" || h[0] == "ETag" || h[0] == "Last-Modified" {
+				validators = append(validators, h[0]+": "+h[1])
+			}
+		}
+		got := fmt.Sprintf("answered %d", ex.Status)
+		if len(validators) > 0 {
+			got += " with " + strings.Join(validators, " and ")
+		} else {
+			got += " without ETag or Last-Modified"
+		}
+		parts = append(parts, sent+" "+got)
+	}
+	return strings.Join(parts, ", then ")
 }
 
 // addHeader adds the fields of Config.Header that h does not set itself.
@@ -301,7 +344,13 @@ type Response struct {
 	// request sent through the browser cache, "cache" (no request was
 	// sent), "revalidated" (a conditional request got a 304), "replaced"
 	// (a conditional request got a new response) or "generated".
-	Source  string
+	Source string
+	// Wire says, for a request through the browser cache, what the cache
+	// sent and what came back ("GET with If-Modified-Since: ... answered
+	// 304 without ETag or Last-Modified"), so that a check's message can
+	// say what really happened, not only where the answer came from.
+	// It is "" when the cache sent nothing.
+	Wire    string
 	browser *Browser
 }
 

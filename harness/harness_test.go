@@ -161,6 +161,28 @@ func TestTransportFailuresEndAsErrors(t *testing.T) {
 	}
 }
 
+// TestManifestCookieAge: a null or absent cookie_age is no lifetime, never
+// zero (express-session's cookie without maxAge says null).
+func TestManifestCookieAge(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"contract":"httpcheck/1","features":["sessions"],"session":{"cookie_name":"sid","cookie_age":null}}`: "none",
+		`{"contract":"httpcheck/1","features":["sessions"],"session":{"cookie_name":"sid"}}`:                   "none",
+		`{"contract":"httpcheck/1","features":["sessions"],"session":{"cookie_name":"sid","cookie_age":60}}`:   "60",
+	} {
+		m, err := harness.ParseManifest([]byte(body))
+		if err != nil {
+			t.Fatalf("%s: %v", body, err)
+		}
+		got := "none"
+		if m.Session.CookieAge != nil {
+			got = fmt.Sprint(*m.Session.CookieAge)
+		}
+		if got != want {
+			t.Errorf("%s: cookie_age %s, want %s", body, got, want)
+		}
+	}
+}
+
 func TestConnectErrors(t *testing.T) {
 	for _, tc := range []struct {
 		manifest string
@@ -173,6 +195,10 @@ func TestConnectErrors(t *testing.T) {
 		{`{"contract":"httpcheck/1","features":["sessions"]}`, `no "session" settings`},
 		{`{"contract":"httpcheck/1","urls":{"https":"http://x/"}}`, "not an absolute https URL"},
 		{`{"contract":"httpcheck/1","features":["cache"]}`, "no cache aliases"},
+		// docs/contract.md: unknown features are refused, so that a
+		// misspelt one does not silently skip its checks.
+		{`{"contract":"httpcheck/1","features":["cookies","sesions"]}`, `unknown feature "sesions"`},
+		{`{"contract":"httpcheck/1","features":["sessions"],"session":{"cookie_name":"sid","cookie_age":0}}`, "cookie_age is 0"},
 	} {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, tc.manifest) }))
 		_, err := harness.Connect(context.Background(), harness.Config{Target: srv.URL})

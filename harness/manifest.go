@@ -40,8 +40,6 @@ type Manifest struct {
 	Deployment string `json:"deployment,omitempty"`
 	// Raw keeps the manifest exactly as the target sent it, for the report.
 	Raw map[string]any `json:"-"`
-	// Unknown lists the declared features this harness does not know.
-	Unknown []string `json:"-"`
 }
 
 // ManifestHosts says which Host headers the target answers.
@@ -53,7 +51,10 @@ type ManifestHosts struct {
 // SessionSettings are the target's session settings as it reports them.
 type SessionSettings struct {
 	CookieName           string  `json:"cookie_name"`
-	CookieAge            int     `json:"cookie_age"`
+	// CookieAge is the session lifetime in seconds, nil when the manifest
+	// gives none (absent or null, as express-session's cookie without
+	// maxAge): never read as zero.
+	CookieAge            *int    `json:"cookie_age"`
 	ExpireAtBrowserClose bool    `json:"expire_at_browser_close"`
 	SaveEveryRequest     bool    `json:"save_every_request"`
 	CookieSecure         bool    `json:"cookie_secure"`
@@ -105,11 +106,12 @@ func (m *Manifest) validate() error {
 	if m.Contract != ContractVersion {
 		return fmt.Errorf("manifest declares contract %q; this httpcheck speaks %q", m.Contract, ContractVersion)
 	}
-	// Unknown features are extensions (the contract welcomes them): kept
-	// in Features, never an error; Unknown lists them for the report.
+	// An unknown feature is refused (docs/contract.md): one the harness
+	// cannot test, or a misspelt one ("sesions") whose checks would all
+	// skip without a word.
 	for _, f := range m.Features {
 		if !slices.Contains(knownFeatures, f) {
-			m.Unknown = append(m.Unknown, f)
+			return fmt.Errorf("manifest features: unknown feature %q (known: %s)", f, strings.Join(knownFeatures, ", "))
 		}
 	}
 	for scheme, u := range m.URLs {
@@ -129,6 +131,9 @@ func (m *Manifest) validate() error {
 	}
 	if m.Session != nil && m.Session.CookieName == "" {
 		return fmt.Errorf(`manifest session.cookie_name is empty`)
+	}
+	if m.Session != nil && m.Session.CookieAge != nil && *m.Session.CookieAge <= 0 {
+		return fmt.Errorf("manifest session.cookie_age is %d: give a lifetime in seconds, or null when sessions have none", *m.Session.CookieAge)
 	}
 	if m.Has(FeatureCache) && (m.Cache == nil || len(m.Cache.Aliases) == 0) {
 		return fmt.Errorf(`manifest declares "cache" but lists no cache aliases`)

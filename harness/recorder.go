@@ -60,6 +60,20 @@ func (r *recorder) last() *reports.Exchange {
 	return r.log[len(r.log)-1]
 }
 
+// mark is where the log ends now; since(mark) lists what came after.
+func (r *recorder) mark() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.log)
+}
+
+// since returns the exchanges recorded after mark.
+func (r *recorder) since(mark int) []*reports.Exchange {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.log[min(mark, len(r.log)):])
+}
+
 func (r *recorder) exchanges() []reports.Exchange {
 	r.mu.Lock()
 	defer r.mu.Unlock()

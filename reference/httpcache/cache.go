@@ -375,7 +375,8 @@ func (c *Cache) validate(req *http.Request, e *entry, reqCC Directives) (*http.R
 		discard(resp)
 		if !isSelectedForUpdate(e.header, resp.Header, responseTime) {
 			// RFC 9111 §4.3.4: the 304 MUST NOT update this stored
-			// response; it describes something this cache does not hold.
+			// response; its validators name something this cache does
+			// not hold.
 			// The stored response is dropped and the request repeated
 			// without the conditional (as RFC 2616 §10.3.5 required).
 			c.store.remove(e)
@@ -572,37 +573,40 @@ func (c *Cache) isStorable(req *http.Request, resp *http.Response, reqCC, respCC
 	return hasValidators(resp.Header, c.clock.Now()) || hasExplicitExpiration(resp.Header, respCC, c.shared)
 }
 
-// isSelectedForUpdate reports whether a 304 response identifies the stored
-// response for update (RFC 9111 §4.3.4), by the first match of:
+// isSelectedForUpdate reports whether a 304 response to the conditional
+// request this cache sent for the stored response stored identifies it for
+// update (RFC 9111 §4.3.4), by the first match of:
 //   - the 304 has a strong validator: the stored response has the same one;
 //   - the 304 has weak validators (a weak entity-tag, a Last-Modified date,
 //     which is implicitly weak, RFC 9110 §8.8.2.2): each corresponds to the
 //     stored response's;
-//   - the 304 has no validator: neither has the stored response.
+//   - the 304 has no validator at all: it answers the one stored response
+//     the request was built from, which it identifies.
 //
-// The last rule is read literally: a 304 without validators does not update
-// a stored response that has them, although RFC 9110 §15.4.5 requires the
-// 304 to carry the ETag a 200 would have; the request is then repeated.
+// The last rule departs from a literal reading of §4.3.4's third case ("and
+// that stored response also lacks a validator"), which speaks of a cache
+// holding several stored responses and a client's own If-Modified-Since. A
+// 304 is not required to repeat Last-Modified (RFC 9110 §15.4.5 lists
+// Content-Location, Date, ETag, Vary, Cache-Control and Expires), and
+// §4.3.3 says a 304 "indicates that the stored response can be updated and
+// reused". A cache that validated exactly one stored response, with that
+// response's own validators, therefore uses it: Werkzeug answers 304
+// without Last-Modified, and nginx, squid, Varnish, Apache httpd and
+// Traffic Server all use the stored response there (docs/decisions.md).
 func isSelectedForUpdate(stored, h304 http.Header, now time.Time) bool {
 	storedTag, storedHasTag := ParseETag(stored.Get("ETag"))
 	tag, hasTag := ParseETag(h304.Get("ETag"))
 	if hasTag && !tag.Weak {
 		return storedHasTag && StrongMatch(tag, storedTag)
 	}
-	lm, hasLM := parseCacheDate(h304.Get("Last-Modified"), now)
-	if hasTag || hasLM {
-		if hasTag && !(storedHasTag && WeakMatch(tag, storedTag)) {
-			return false
-		}
-		if hasLM {
-			storedLM, ok := parseCacheDate(stored.Get("Last-Modified"), now)
-			if !ok || !storedLM.Equal(lm) {
-				return false
-			}
-		}
-		return true
+	if hasTag && !(storedHasTag && WeakMatch(tag, storedTag)) {
+		return false
 	}
-	return !hasValidators(stored, now)
+	if lm, hasLM := parseCacheDate(h304.Get("Last-Modified"), now); hasLM {
+		storedLM, ok := parseCacheDate(stored.Get("Last-Modified"), now)
+		return ok && storedLM.Equal(lm)
+	}
+	return true // weak validators that all correspond, or none at all
 }
 
 // freshened returns e updated by a 304 (RFC 9111 §4.3.4) received at

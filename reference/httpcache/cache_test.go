@@ -275,9 +275,18 @@ var validationTests = []scenario{
 		{req: "GET /r", origin: []reply{{header: []string{"Cache-Control: max-age=60", `ETag: W/"v1"`}, body: "v1"}}, want: "network 200 v1"},
 		{at: 61 * s, req: "GET /r", origin: []reply{{status: 304, header: []string{`ETag: W/"v1"`}}}, sent: []string{`If-None-Match: W/"v1"`}, want: "revalidated 200 v1"},
 	}},
-	{name: "RFC9111 4.3.4 304 without validators does not update a response that has them", steps: []step{
+	{name: "RFC9111 4.3.4 304 without validators updates the one stored response it was asked about", steps: []step{
 		{req: "GET /r", origin: []reply{fresh60}, want: "network 200 v1"},
-		{at: 61 * s, req: "GET /r", origin: []reply{{status: 304}, fresh60}, want: "network 200 v1"},
+		{at: 61 * s, req: "GET /r", origin: []reply{{status: 304, header: []string{"X-Version: 2"}}}, want: "revalidated 200 v1 X-Version=2", show: []string{"X-Version"}},
+	}},
+	{name: "RFC9110 15.4.5 304 without Last-Modified revalidates a response that has only Last-Modified", steps: []step{
+		{req: "GET /r", origin: []reply{{header: []string{"Cache-Control: max-age=60", lmHour}, body: "v1"}}, want: "network 200 v1"},
+		{at: 61 * s, req: "GET /r", origin: []reply{{status: 304, header: []string{"Cache-Control: max-age=60"}}}, sent: []string{"If-Modified-Since: " + at(-10*time.Hour)}, want: "revalidated 200 v1"},
+		{at: 62 * s, req: "GET /r", want: "cache 200 v1"},
+	}},
+	{name: "RFC9111 4.3.4 304 with another Last-Modified does not update; the request is repeated", steps: []step{
+		{req: "GET /r", origin: []reply{{header: []string{"Cache-Control: max-age=60", lmHour}, body: "v1"}}, want: "network 200 v1"},
+		{at: 61 * s, req: "GET /r", origin: []reply{{status: 304, header: []string{"Last-Modified: " + at(-20*time.Hour)}}, {header: []string{"Cache-Control: max-age=60"}, body: "v2"}}, want: "network 200 v2"},
 	}},
 	{name: "RFC9111 4.3.3 5xx during validation is forwarded and the stored response kept", steps: []step{
 		{req: "GET /r", origin: []reply{fresh60}, want: "network 200 v1"},

@@ -108,9 +108,11 @@
 //     "out-of-band contract" (RFC 9111 §4.2.4) is left to real proxies.
 //   - Invalid freshness information (max-age=abc, Expires: 0) makes a
 //     response stale, never falls through to the next rule.
-//   - A 304 that does not identify the stored response (RFC 9111 §4.3.4,
-//     read literally) makes the cache drop it and repeat the request
-//     unconditionally: one more origin hit.
+//   - A 304 whose validators name another response than the stored one
+//     (RFC 9111 §4.3.4) makes the cache drop it and repeat the request
+//     unconditionally: one more origin hit. A 304 with no validator at all
+//     answers the one stored response the conditional request was built
+//     from, and updates it (docs/decisions.md).
 //   - Pragma is ignored (RFC 9111 §5.4 deprecates it).
 //   - In EvaluatePreconditions, an If-Modified-Since date later than the
 //     server's clock is ignored (RFC 2616's rule, not RFC 9110's), and

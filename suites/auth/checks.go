@@ -32,10 +32,14 @@ const (
 
 // Login, OWASP WSTG SESS-03 (session fixation) and ASVS 4.0.3 §3.2.1.
 var (
-	anonymous      = define("whoami/anonymous", must, "session/whoami answers user null before any login, whatever the session holds", "contract auth")
-	loginWhoami    = define("login/whoami", must, "after session/login as U, session/whoami answers U", "contract auth")
-	loginRotates   = define("login/rotates-key", must, "session/login gives the session a new key", "contract auth", "OWASP WSTG SESS-03", "OWASP ASVS 3.2.1")
-	loginKeeps     = define("login/keeps-data", must, "session/login keeps the data stored before it", "contract auth")
+	anonymous    = define("whoami/anonymous", must, "session/whoami answers user null before any login, whatever the session holds", "contract auth")
+	loginWhoami  = define("login/whoami", must, "after session/login as U, session/whoami answers U", "contract auth")
+	loginRotates = define("login/rotates-key", must, "session/login gives the session a new key", "contract auth", "OWASP WSTG SESS-03", "OWASP ASVS 3.2.1")
+	loginKeeps   = define("login/keeps-data", must, "session/login keeps the data stored before it", "contract auth")
+	// Django's cycle_key keeps the expiry with the data; the contract
+	// names only the data, so a login that forgets a shorter lifetime is
+	// graded as advice: the session then outlives what the user chose.
+	loginExpiry    = define("login/keeps-expiry", advisory, "session/login keeps a lifetime session/expiry set before it: the server still reports it afterwards", "contract auth", "OWASP ASVS 3.3.1")
 	oldKeyNoAuth   = define("login/old-key-unauthenticated", must, "a session key planted before login, replayed by hand afterwards, is not logged in", "contract auth", "OWASP WSTG SESS-03", "OWASP ASVS 3.2.1")
 	oldKeyNoData   = define("login/old-key-no-data", must, "the pre-login session key, replayed by hand after login, reads none of the session's data", "contract auth", "OWASP ASVS 3.2.1")
 	logoutWhoami   = define("logout/whoami", must, "after session/logout, session/whoami answers user null", "contract auth")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
@@ -20,6 +21,19 @@ import (
 // which the probe's session checks share: each documents its deliberate
 // bug. dropDataOnLogin acts only during a login, which faulttest.MarkLogin
 // marks in the request's context.
+
+// dropExpiryOnLogin forgets, in the session login creates, the lifetime
+// session/expiry set before it: the logged-in session gets cookie_age.
+type dropExpiryOnLogin struct{ session.Store }
+
+func (s dropExpiryOnLogin) Create(ctx context.Context, data map[string]json.RawMessage, expiry time.Time) (string, error) {
+	if ft.IsLogin(ctx) {
+		data = maps.Clone(data)
+		delete(data, "_session_expiry")
+		expiry = time.Now().Add(14 * 24 * time.Hour)
+	}
+	return s.Store.Create(ctx, data, expiry)
+}
 
 // dropDataOnLogin keeps only login's own keys in the session login
 // creates.
@@ -92,6 +106,12 @@ func TestFaults(t *testing.T) {
 			Breaks:       ids("login/keeps-data"),
 			Wrap:         ft.MarkLogin,
 			WrapSessions: func(s session.Store) session.Store { return dropDataOnLogin{s} },
+		},
+		{
+			Name:         "login drops the expiry set before it",
+			Breaks:       ids("login/keeps-expiry"),
+			Wrap:         ft.MarkLogin,
+			WrapSessions: func(s session.Store) session.Store { return dropExpiryOnLogin{s} },
 		},
 		{
 			Name:         "logout only deletes the cookie (the store never deletes)",

@@ -57,6 +57,24 @@ var _ = Describe("auth", Label("suite:auth"), func() {
 			verify.That(found(b, k), "expected %s, stored before session/login, to be kept after it, observed it gone", k)
 		})
 
+		loginExpiry.It(func(e *harness.Env) {
+			const n = 600
+			b := newBrowser(e)
+			store(b, unique("cart"))
+			r := b.PostJSON("session/expiry", map[string]int{"seconds": n})
+			verify.Status(r, "session/expiry 600", http.StatusOK)
+			login(b, unique("alice"))
+			g := b.Get("session/expiry")
+			verify.Status(g, "GET session/expiry after login", http.StatusOK)
+			var a struct {
+				SecondsLeft    *float64 `json:"seconds_left"`
+				AtBrowserClose *bool    `json:"at_browser_close"`
+			}
+			g.Decode(&a)
+			verify.That(a.SecondsLeft != nil && *a.SecondsLeft > 0 && *a.SecondsLeft <= n && a.AtBrowserClose != nil && !*a.AtBrowserClose,
+				"expected GET session/expiry after login to report at most %d seconds left, as session/expiry %d set before login, observed %.160s", n, n, g.Body)
+		})
+
 		oldKeyNoAuth.It(func(e *harness.Env) {
 			By("the attacker gets a session key from the target")
 			attacker := newBrowser(e)

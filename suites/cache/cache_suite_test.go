@@ -167,6 +167,23 @@ func allKeys(req *cacheRequest) []string {
 	return out
 }
 
+// onceSet answers op with present for every key that was ever set or
+// added through the API, whether its entry still lives or not: a backend
+// that forgets expiry. everSet remembers the keys, by alias.
+func onceSet(everSet *sync.Map, op string, present func(next http.Handler, w http.ResponseWriter, req *cacheRequest) bool) func(http.Handler) http.Handler {
+	return onCache(func(next http.Handler, w http.ResponseWriter, req *cacheRequest) bool {
+		for _, k := range allKeys(req) {
+			if _, ok := everSet.Load(req.alias + "\x00" + k); ok && req.op == op {
+				return present(next, w, req)
+			}
+			if req.op == "set" || req.op == "add" {
+				everSet.Store(req.alias+"\x00"+k, true)
+			}
+		}
+		return false
+	})
+}
+
 // knownAliases are the reference's aliases (server.DefaultCacheAliases).
 var knownAliases = []string{"default", "secondary", "small"}
 
@@ -225,18 +242,8 @@ func TestFaults(t *testing.T) {
 		{
 			Name:   "add counts expired entries as present",
 			Breaks: ids("add/expired-is-absent"),
-			Wrap: onCache(func(_ http.Handler, w http.ResponseWriter, req *cacheRequest) bool {
-				for _, k := range allKeys(req) {
-					if req.op == "add" {
-						if _, ok := everSet.Load(req.alias + "\x00" + k); ok {
-							return answer(w, 200, map[string]bool{"added": false})
-						}
-					}
-					if req.op == "set" || req.op == "add" {
-						everSet.Store(req.alias+"\x00"+k, true)
-					}
-				}
-				return false
+			Wrap: onceSet(&everSet, "add", func(_ http.Handler, w http.ResponseWriter, _ *cacheRequest) bool {
+				return answer(w, 200, map[string]bool{"added": false})
 			}),
 		},
 		{
@@ -318,6 +325,49 @@ func TestFaults(t *testing.T) {
 				status, _ := call(next, req.alias, "delete_many", req.body)
 				return answer(w, status, map[string]int{"deleted": len(allKeys(req))})
 			}, "delete_many"),
+		},
+		{
+			Name:   "delete_many stops at the first absent key",
+			Breaks: ids("delete-many/counts"),
+			Wrap: ops(func(next http.Handler, w http.ResponseWriter, req *cacheRequest) bool {
+				n := 0
+				for _, k := range allKeys(req) {
+					_, a := call(next, req.alias, "delete", map[string]json.RawMessage{"key": raw(k)})
+					if string(a["deleted"]) != "true" {
+						break
+					}
+					n++
+				}
+				return answer(w, 200, map[string]int{"deleted": n})
+			}, "delete_many"),
+		},
+		{
+			// Django's LocMemCache: delete of an entry that expired but
+			// was not culled answers true.
+			Name:   "delete counts expired entries as present",
+			Breaks: ids("delete/expired-answers-false"),
+			Wrap: onceSet(&everSet, "delete", func(next http.Handler, w http.ResponseWriter, req *cacheRequest) bool {
+				call(next, req.alias, "delete", req.body)
+				return answer(w, 200, map[string]bool{"deleted": true})
+			}),
+		},
+		{
+			Name:   "incr wraps around at 2^63 (a signed 64-bit counter)",
+			Breaks: ids("incr/no-wraparound"),
+			Wrap: ops(func(next http.Handler, w http.ResponseWriter, req *cacheRequest) bool {
+				status, a := call(next, req.alias, "incr", req.body)
+				if status != http.StatusBadRequest {
+					return answer(w, status, a)
+				}
+				_, v := found(next, req.alias, req.body["key"])
+				var n int64
+				if json.Unmarshal(v, &n) != nil {
+					return answer(w, status, a)
+				}
+				n++ // wraps
+				call(next, req.alias, "set", map[string]json.RawMessage{"key": req.body["key"], "value": raw(n)})
+				return answer(w, 200, map[string]int64{"value": n})
+			}, "incr"),
 		},
 		{
 			Name:   "incr ignores delta",

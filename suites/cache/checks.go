@@ -31,6 +31,10 @@ var (
 	getDefault      = define("get/absent-answers-default", must, "get of an absent key answers found false with the default, or null without one", "contract cache")
 	addAbsent       = define("add/adds-when-absent", must, "add of an absent key answers added true and stores the value", "contract cache")
 	addPresent      = define("add/keeps-present", must, "add of a present key answers added false and leaves its value alone", "contract cache")
+	// Django's LocMemCache and FileBasedCache answer true for an entry
+	// that expired but was not yet culled: the contract does not say, so
+	// the reference's choice is graded as advice.
+	deleteExpired   = define("delete/expired-answers-false", advisory, "delete of a key whose entry expired answers deleted false: an expired entry is no entry", "contract cache")
 	addExpired      = define("add/expired-is-absent", must, "add of a key whose entry expired answers added true: an expired entry is no entry", "contract cache")
 	getOrSetAbsent  = define("get-or-set/stores-default", must, "get_or_set of an absent key answers the default and stores it", "contract cache")
 	getOrSetPresent = define("get-or-set/keeps-present", must, "get_or_set of a present key answers the stored value and leaves it alone", "contract cache")
@@ -43,6 +47,7 @@ var (
 	incrDelta       = define("incr/adds-delta", must, "incr adds delta (1 when left out) and answers the new value, which get then reads", "contract cache")
 	decrDelta       = define("decr/subtracts-delta", must, "decr subtracts delta (1 when left out), below zero too", "contract cache")
 	incrAbsent      = define("incr/absent-is-404", must, "incr and decr of an absent key answer 404 and do not create it", "contract cache")
+	incrOverflow    = define("incr/no-wraparound", must, "incr past 2^63-1 never wraps around: it answers an error or the exact sum, and get reads no wrapped value", "contract cache")
 	incrAtomic      = define("incr/atomic", advisory, "concurrent increments of one key are all counted (Django promises this only where the backend has an atomic increment)", "contract cache")
 	touchAnswers    = define("touch/answers-whether-present", must, "touch answers touched true for a present key and false for an absent one", "contract cache")
 	touchExtends    = define("touch/extends", must, "touch gives an entry a new timeout: it outlives its old one", "contract cache")

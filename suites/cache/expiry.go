@@ -92,6 +92,14 @@ var _ = Describe("cache expiry", Label("suite:cache"), func() {
 			}
 		})
 
+		w.It(deleteExpired, func(e *harness.Env) func(*harness.Env) {
+			x := setUp(e, "delexpired", shortTimeout)
+			return func(e *harness.Env) {
+				x.expectSent()
+				verify.That(!x.c.delete(x.key), "expected delete of %s, whose %d s timeout passed, to answer deleted false, observed true", x.key, shortTimeout)
+			}
+		})
+
 		w.It(addExpired, func(e *harness.Env) func(*harness.Env) {
 			x := setUp(e, "addexpired", shortTimeout)
 			return func(e *harness.Env) {

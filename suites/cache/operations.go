@@ -164,7 +164,9 @@ var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
 			var answer struct {
 				Deleted *int `json:"deleted"`
 			}
-			r := c.call("delete_many", map[string]any{"keys": []string{a, b, missing}}, &answer)
+			// The absent key between the present ones: a backend that
+			// stops at the first absent key answers 1.
+			r := c.call("delete_many", map[string]any{"keys": []string{a, missing, b}}, &answer)
 			verify.That(answer.Deleted != nil, "expected delete_many to answer a number \"deleted\", observed %.160s", r.Body)
 			verify.That(*answer.Deleted == 2, "expected delete_many of 2 present keys and 1 absent one to answer deleted 2, observed %d", *answer.Deleted)
 			c.expectAbsent(a, "after delete_many")
@@ -199,6 +201,25 @@ var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
 				expectError(r, op+" of an absent key", http.StatusNotFound)
 			}
 			c.expectAbsent(k, "after incr and decr of it answered 404")
+		})
+
+		incrOverflow.It(func(e *harness.Env) {
+			c := use(e)
+			k := newKey("overflow")
+			const max = "9223372036854775807" // 2^63-1
+			c.set(k, json.RawMessage(max))
+			r := c.send("incr", map[string]any{"key": k})
+			if r.Status == http.StatusOK {
+				var answer struct {
+					Value json.RawMessage `json:"value"`
+				}
+				r.Decode(&answer)
+				verify.That(sameJSON(answer.Value, json.RawMessage("9223372036854775808")),
+					"expected incr of 2^63-1 to answer an error or the exact sum 9223372036854775808, observed value %s (contract: incr adds delta)", answer.Value)
+			}
+			found, got := c.get(k)
+			verify.That(found && (sameJSON(got, json.RawMessage(max)) || sameJSON(got, json.RawMessage("9223372036854775808"))),
+				"expected %s to hold 2^63-1 (the incr refused) or 2^63 after incr answered %d, observed found %v with %s", k, r.Status, found, got)
 		})
 
 		incrAtomic.It(func(e *harness.Env) {

@@ -21,6 +21,7 @@ const (
 var (
 	datePresent   = define("date/present", must, "responses carry a Date", "RFC9110 6.6.1")
 	dateFormat    = define("date/imf-fixdate", must, "Date is an IMF-fixdate", "RFC9110 5.6.7")
+	dateSingle    = define("date/single", must, "a response carries one Date field line, never two, on a 200 and on a 304", "RFC9110 5.3", "RFC9110 6.6.1")
 	dateAccurate  = define("date/accurate", advisory, "Date is within 30 seconds of the harness's clock", "RFC9110 6.6.1")
 	expiresFormat = define("expires/imf-fixdate", must, "Expires is an IMF-fixdate", "RFC9110 5.6.7", "RFC9111 5.3")
 	expiresAgrees = define("expires/agrees-with-max-age", advisory, "when both are sent, Expires is Date plus max-age, so HTTP/1.0 caches agree", "RFC9111 5.3")

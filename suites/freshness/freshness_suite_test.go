@@ -43,6 +43,17 @@ func TestFaults(t *testing.T) {
 			Wrap:   onResources(func(_ *http.Request, h http.Header) { h["Date"] = nil }),
 		},
 		{
+			// Werkzeug's make_conditional sets Date, and a server behind
+			// it may add its own.
+			Name:   "Date sent twice",
+			Breaks: byID(t, "date/single"),
+			Wrap: onResources(func(_ *http.Request, h http.Header) {
+				if d := h.Get("Date"); d != "" {
+					h["Date"] = []string{d, d}
+				}
+			}),
+		},
+		{
 			Name:   "Date in the RFC 850 format",
 			Breaks: byID(t, "date/imf-fixdate"),
 			Wrap: onResources(func(_ *http.Request, h http.Header) {
@@ -168,4 +179,21 @@ func TestFaults(t *testing.T) {
 		},
 	}
 	ft.Run(t, "freshness", faults)
+}
+
+// TestAllowed runs the suite against what real frameworks do and the
+// cited texts allow: none of it may fail.
+func TestAllowed(t *testing.T) {
+	ft.RunAllowed(t, "freshness", []ft.Allowed{{
+		// RFC 9110 §15.4.5 lists the fields a 304 must repeat (Date, ETag,
+		// Vary, Cache-Control, Expires, Content-Location); Last-Modified is
+		// not among them, and Werkzeug's make_conditional leaves it out.
+		Name: "a 304 without Last-Modified (Werkzeug)",
+		Wrap: ft.OnResponse(func(r *http.Request, status int, h http.Header) {
+			if status == http.StatusNotModified && strings.Contains(r.URL.Path, "/resources/") {
+				h.Del("Last-Modified")
+			}
+		}),
+		Pass: byID(t, "negotiation/stale-revalidated-with-last-modified", "negotiation/304-refreshes"),
+	}})
 }

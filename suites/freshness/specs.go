@@ -54,9 +54,16 @@ func expectCreated(resp *harness.Response) {
 	verify.Status(resp, "PUT of a new resource", http.StatusCreated, http.StatusOK)
 }
 
+// expectSource fails unless resp came from where want says; the message
+// says what went over the wire, so that a 304 the cache did not use is
+// not hidden behind the 200 that followed it.
 func expectSource(resp *harness.Response, want, what string) {
 	GinkgoHelper()
-	verify.That(resp.Source == want, "expected %s to be %s, observed %s (status %d)", what, describeSource(want), describeSource(resp.Source), resp.Status)
+	wire := ""
+	if resp.Wire != "" {
+		wire = ": the browser cache sent " + resp.Wire
+	}
+	verify.That(resp.Source == want, "expected %s to be %s, observed %s (status %d%s)", what, describeSource(want), describeSource(resp.Source), resp.Status, wire)
 }
 
 func describeSource(s string) string {
@@ -88,6 +95,17 @@ var _ = Describe("HTTP caching", Label("suite:freshness"), func() {
 			r, p := put(e, "max_age", seconds(longMaxAge))
 			expectCreated(p)
 			verify.Rule(rules.IMFFixdate("Date", r.fetch("").Header.Get("Date")))
+		})
+		dateSingle.It(func(e *harness.Env) {
+			r, p := put(e, "max_age", seconds(longMaxAge), "validators", "etag")
+			expectCreated(p)
+			g := r.fetch("")
+			verify.Rule(rules.SingleField(g.Header, "Date", "the 200"))
+			etag := g.Header.Get("ETag")
+			verify.That(etag != "", "expected an ETag on a resource put with validators=etag, observed none")
+			nm := r.b.Do(harness.Request{Method: http.MethodGet, Path: "resources/" + r.id, Header: http.Header{"If-None-Match": {etag}}, Note: "conditional GET with the current ETag"})
+			verify.Status(nm, "a GET with If-None-Match of the current ETag", http.StatusNotModified)
+			verify.Rule(rules.SingleField(nm.Header, "Date", "the 304"))
 		})
 		dateAccurate.It(func(e *harness.Env) {
 			r, p := put(e, "max_age", seconds(longMaxAge))

@@ -56,6 +56,7 @@ var (
 var (
 	datePresent     = define("date/present", must, "the response carries a Date", "RFC9110 6.6.1")
 	dateFormat      = define("date/imf-fixdate", must, "Date is an IMF-fixdate", "RFC9110 5.6.7")
+	dateSingle      = define("date/single", must, "the response carries one Date field line, never two", "RFC9110 5.3", "RFC9110 6.6.1")
 	dateAccurate    = define("date/accurate", advisory, "Date is within 30 seconds of the harness's clock", "RFC9110 6.6.1")
 	ccSyntax        = define("cache-control/valid-syntax", should, "Cache-Control follows the directive grammar, without duplicates or conflicts (public with private, no-store with max-age)", "RFC9111 5.2")
 	cookieNotShared = define("cache-control/cookie-response-not-shared", advisory, "a response that sets a cookie is marked private or no-store, so no shared cache serves it to another user", "RFC9111 5.2.2.7", "OWASP WSTG SESS-02")

@@ -142,6 +142,15 @@ func TestFaults(t *testing.T) {
 			Wrap:   ft.OnHeaders(func(_ *http.Request, h http.Header) { h["Date"] = nil }),
 		},
 		{
+			Name:   "Date sent twice",
+			Breaks: ids("date/single"),
+			Wrap: ft.OnHeaders(func(_ *http.Request, h http.Header) {
+				if d := h.Get("Date"); d != "" {
+					h["Date"] = []string{d, d}
+				}
+			}),
+		},
+		{
 			Name:   "Date in the RFC 850 format",
 			Breaks: ids("date/imf-fixdate"),
 			Wrap: ft.OnHeaders(func(_ *http.Request, h http.Header) {

@@ -136,6 +136,9 @@ func describeResponse(t *harness.Target) {
 		on(dateFormat, func(e *harness.Env) {
 			verify.Rule(rules.IMFFixdate("Date", f.field(e, "Date", " (date/present grades that)")))
 		})
+		on(dateSingle, func(e *harness.Env) {
+			verify.Rule(rules.SingleField(f.header(), "Date", fmt.Sprintf("the %d", f.resp.Status)))
+		})
 		on(dateAccurate, func(e *harness.Env) {
 			verify.Rule(rules.DateAccurate(f.field(e, "Date", " (date/present grades that)"), f.at))
 		})

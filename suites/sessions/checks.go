@@ -37,6 +37,10 @@ var (
 	allData      = define("data/all", must, "session/all lists exactly the keys and values this client stored", "contract sessions")
 	isolation    = define("data/isolation", must, "two browsers never see each other's data, even under the same key", "contract sessions")
 	flushEmpties = define("data/flush", must, "after session/flush the session is empty, and the old key, replayed by hand, names nothing", "contract sessions", "OWASP ASVS 3.3.1")
+	// Whether the browser lets go of a flushed key is hygiene, not the
+	// contract's rule (the server forgetting it is): express-session's
+	// destroy() sends no Set-Cookie, and the dead cookie names nothing.
+	flushCookie = define("data/flush-drops-cookie", advisory, "session/flush deletes or replaces the session cookie, so the browser stops sending a key that names nothing", "OWASP WSTG SESS-06")
 )
 
 // JSON values of every kind round-trip exactly: compared as JSON values

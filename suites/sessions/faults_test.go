@@ -23,6 +23,15 @@ import (
 // The broken session stores below are faults inside the reference server
 // (faulttest.Fault.WrapSessions): each documents its deliberate bug.
 
+// dropFlushSetCookie sends session/flush's answer without its Set-Cookie,
+// as express-session's destroy() does: the server forgets the session,
+// the browser keeps a cookie that names nothing.
+var dropFlushSetCookie = ft.OnHeaders(func(r *http.Request, h http.Header) {
+	if strings.HasSuffix(r.URL.Path, "/session/flush") {
+		h.Del("Set-Cookie")
+	}
+})
+
 // farFuture is an expiry no check outlives.
 func farFuture() time.Time { return time.Now().AddDate(50, 0, 0) }
 
@@ -293,6 +302,11 @@ func TestFaults(t *testing.T) {
 			Name:         "flush only deletes the cookie (the store never deletes)",
 			Breaks:       ids("data/flush"),
 			WrapSessions: func(s session.Store) session.Store { return keepOnDelete{s} },
+		},
+		{
+			Name:   "flush keeps the cookie (no Set-Cookie)",
+			Breaks: ids("data/flush-drops-cookie"),
+			Wrap:   dropFlushSetCookie,
 		},
 		{
 			Name:   "flush does nothing",

@@ -3,6 +3,7 @@ package sessions_test
 import (
 	"testing"
 
+	"github.com/httpcheck/httpcheck/harness/check"
 	ft "github.com/httpcheck/httpcheck/suites/internal/faulttest"
 )
 
@@ -11,3 +12,27 @@ func TestMain(m *testing.M) { ft.Main(m) }
 // TestSessions runs the suite against the reference server with the
 // default SQLite store: every check must pass there.
 func TestSessions(t *testing.T) { ft.PassesAgainstReference(t, "sessions") }
+
+// TestAllowed runs the suite against what real frameworks do and the
+// contract allows: none of it may fail at MUST.
+func TestAllowed(t *testing.T) {
+	ids := func(ids ...string) []*check.Check { return ft.Checks(t, "sessions", ids...) }
+	ft.RunAllowed(t, "sessions", []ft.Allowed{
+		{
+			// express-session's req.session.destroy() removes the session
+			// from the store and sends no Set-Cookie.
+			Name: "flush forgets the session but sends no Set-Cookie (express-session)",
+			Wrap: dropFlushSetCookie,
+			Pass: ids("data/flush"),
+			Fail: ids("data/flush-drops-cookie"),
+		},
+		{
+			// express-session's default cookie has no maxAge: the
+			// manifest says "cookie_age": null.
+			Name: "cookie_age is null (express-session without maxAge)",
+			Wrap: ft.WithManifest(func(m map[string]any) { m["session"].(map[string]any)["cookie_age"] = nil }),
+			Pass: ids("data/set-get", "expiry/set-expiry-server"),
+			Skip: ids("cookie/max-age", "expiry/cookie-age-server"),
+		},
+	})
+}

@@ -9,23 +9,28 @@ import (
 // OnHeaders wraps a handler so that hook may rewrite the response header
 // just before it is sent: the simplest way to break what a server emits.
 func OnHeaders(hook func(r *http.Request, h http.Header)) func(http.Handler) http.Handler {
+	return OnResponse(func(r *http.Request, _ int, h http.Header) { hook(r, h) })
+}
+
+// OnResponse is OnHeaders for a hook that needs the status too.
+func OnResponse(hook func(r *http.Request, status int, h http.Header)) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			next.ServeHTTP(&headerHook{ResponseWriter: w, hook: func(h http.Header) { hook(r, h) }}, r)
+			next.ServeHTTP(&headerHook{ResponseWriter: w, hook: func(status int, h http.Header) { hook(r, status, h) }}, r)
 		})
 	}
 }
 
 type headerHook struct {
 	http.ResponseWriter
-	hook func(http.Header)
+	hook func(int, http.Header)
 	done bool
 }
 
 func (w *headerHook) WriteHeader(code int) {
 	if !w.done {
 		w.done = true
-		w.hook(w.Header())
+		w.hook(code, w.Header())
 	}
 	w.ResponseWriter.WriteHeader(code)
 }

@@ -25,6 +25,20 @@ func DatePresent(h http.Header, what string) string {
 	return ""
 }
 
+// SingleField grades a header field that is not a list, such as Date: a
+// sender "MUST NOT generate multiple field lines with the same name in a
+// message ... unless that field's definition allows multiple field line
+// values to be recombined as a comma-separated list" (RFC 9110 §5.3), and
+// an HTTP-date is one date. Two Date lines come, for instance, from an
+// application that sets Date and a server that adds its own.
+func SingleField(h http.Header, field, what string) string {
+	if vs := h.Values(field); len(vs) > 1 {
+		return fmt.Sprintf("expected one %s field line on %s, observed %d (%q); RFC 9110 §5.3: a sender MUST NOT generate multiple field lines with the same name unless the field is a list",
+			field, what, len(vs), vs)
+	}
+	return ""
+}
+
 // IMFFixdate grades the value of an HTTP-date field: a sender MUST generate
 // the IMF-fixdate format (RFC 9110 §5.6.7), with the day-name that matches
 // the date; the obsolete RFC 850 and asctime formats are for recipients.
