@@ -85,8 +85,15 @@ module.exports = function sessions (opts) {
     if (typeof user !== 'string' || !user) throw new BadInput('"user" must be a non-empty string')
     const before = req.session[USER]
     const kept = before === undefined || before === user ? data(req.session) : {} // another user's data never carries over
+    // regenerate() makes the new session's cookie from the middleware's
+    // options: a lifetime session/expiry gave the old one is carried across.
+    const expiry = !opts.plain && EXPIRY in req.session && { [EXPIRY]: req.session[EXPIRY], maxAge: req.session.cookie.expires ? req.session.cookie.maxAge : null }
     await call(req.session, 'regenerate') // a new session id; the old one is destroyed
     Object.assign(req.session, kept, { [USER]: user })
+    if (expiry) {
+      req.session.cookie.maxAge = expiry.maxAge
+      req.session[EXPIRY] = expiry[EXPIRY]
+    }
     res.json({ user })
   })
 
