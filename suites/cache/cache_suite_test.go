@@ -623,3 +623,23 @@ func TestFaults(t *testing.T) {
 }
 
 func isString(v any) bool { _, ok := v.(string); return ok }
+
+// TestAllowed runs the suite against what real frameworks do and the
+// contract allows: none of it may fail at MUST.
+func TestAllowed(t *testing.T) {
+	ids := func(names ...string) []*check.Check { return ft.Checks(t, "cache", names...) }
+	ft.RunAllowed(t, "cache", []ft.Allowed{{
+		// Express's express.json() reads 2^63-1 as the double 2^63, and
+		// JSON.stringify writes it back as 9223372036854776000: precision
+		// lost, nothing wrapped around.
+		Name: "numbers kept as doubles (JavaScript)",
+		Wrap: ops(func(next http.Handler, w http.ResponseWriter, req *cacheRequest) bool {
+			status, a := call(next, req.alias, "get", req.body)
+			if string(a["value"]) == "9223372036854775807" {
+				a["value"] = json.RawMessage("9223372036854776000")
+			}
+			return answer(w, status, a)
+		}, "get"),
+		Pass: ids("incr/no-wraparound"),
+	}})
+}

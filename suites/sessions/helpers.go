@@ -85,13 +85,30 @@ func tryGet(b *harness.Browser, key string) (a getAnswer, ok bool) {
 // heldKey returns the value of the session cookie in b's jar, "" when b
 // holds none.
 func heldKey(e *harness.Env, b *harness.Browser) string {
+	c, _ := heldCookie(e, b)
+	return c.Value
+}
+
+// heldCookie is the session cookie b's jar holds, if any.
+func heldCookie(e *harness.Env, b *harness.Browser) (cookie.Entry, bool) {
 	name := settings(e).CookieName
 	for _, c := range b.Jar().All() {
 		if c.Name == name {
-			return c.Value
+			return c, true
 		}
 	}
-	return ""
+	return cookie.Entry{}, false
+}
+
+// describeHeld says what the jar holds of the session cookie.
+func describeHeld(c cookie.Entry, ok bool) string {
+	switch {
+	case !ok:
+		return "none"
+	case c.Persistent:
+		return fmt.Sprintf("a persistent cookie expiring %s", c.Expiry.UTC().Format(time.RFC1123))
+	}
+	return "a cookie until the browser closes"
 }
 
 // replayGet reads key with the session cookie set to value by hand, from a

@@ -1,6 +1,8 @@
 package sessions_test
 
 import (
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/httpcheck/httpcheck/harness/check"
@@ -33,6 +35,30 @@ func TestAllowed(t *testing.T) {
 			Wrap: ft.WithManifest(func(m map[string]any) { m["session"].(map[string]any)["cookie_age"] = nil }),
 			Pass: ids("data/set-get", "expiry/set-expiry-server"),
 			Skip: ids("cookie/max-age", "expiry/cookie-age-server"),
+		},
+		{
+			// express-session's default cookie has no maxAge: every
+			// session cookie lasts until the browser closes, and
+			// session/expiry 0 (cookie.maxAge = null) changes nothing the
+			// browser holds, so express-session sends no Set-Cookie.
+			Name: "session cookies without a lifetime; session/expiry 0 sends no Set-Cookie (express-session)",
+			Wrap: ft.Chain(
+				ft.WithManifest(func(m map[string]any) { m["session"].(map[string]any)["expire_at_browser_close"] = true }),
+				ft.RewriteSetCookie("", func(r *http.Request, line string) []string {
+					if _, deletion := ft.Attribute(line, "Max-Age"); deletion && strings.Contains(line, "Max-Age=0") {
+						return []string{line}
+					}
+					if strings.HasSuffix(r.URL.Path, "/session/expiry") {
+						if _, lifetime := ft.Attribute(line, "Max-Age"); !lifetime {
+							return nil
+						}
+						return []string{line}
+					}
+					return []string{ft.DropAttributes(line, "Max-Age", "Expires")}
+				}),
+			),
+			Pass: ids("expiry/zero-at-browser-close", "cookie/expire-at-browser-close"),
+			Skip: ids("cookie/max-age"),
 		},
 	})
 }
