@@ -28,7 +28,8 @@ import (
 var golden = frameworktest.Golden{Framework: "Express", Demo: "examples/express/demo", Doc: "express", Package: "./examples/express"}
 
 // configs are the demo's configurations under test: one golden file each.
-// "plain" is the default configuration with the contract's plain option,
+// "maxage" also runs the demo in another time zone than UTC. "plain" is the
+// default configuration with the contract's plain option,
 // Express as it is, without what the adapter adds
 // (docs/frameworks/express.md, "What the adapter makes up for").
 var configs = []struct {
@@ -37,9 +38,11 @@ var configs = []struct {
 	env    []string
 	matrix bool // a column of the matrix
 }{
-	{"default", "Express (express-session defaults)", []string{"HTTPCHECK_DEMO_SESSION=default"}, true},
-	{"maxage", "Express (express-session, maxAge two weeks, SameSite Lax)", []string{"HTTPCHECK_DEMO_SESSION=maxage"}, true},
-	{"plain", "Express as is (express-session defaults, plain)", []string{"HTTPCHECK_DEMO_SESSION=default", "HTTPCHECK_DEMO_PLAIN=1"}, false},
+	{"default", "Express (express-session defaults)", []string{"HTTPCHECK_DEMO_SESSION=default", "TZ=UTC"}, true},
+	// A server whose local time zone is not UTC, as many are: the fresh
+	// package reads an asctime If-Modified-Since in local time.
+	{"maxage", "Express (express-session, maxAge two weeks, SameSite Lax; TZ Europe/Berlin)", []string{"HTTPCHECK_DEMO_SESSION=maxage", "TZ=Europe/Berlin"}, true},
+	{"plain", "Express as is (express-session defaults, plain)", []string{"HTTPCHECK_DEMO_SESSION=default", "HTTPCHECK_DEMO_PLAIN=1", "TZ=UTC"}, false},
 }
 
 // node finds Node.js and the installed packages, or skips.
