@@ -1,0 +1,149 @@
+// Package flask_test runs httpcheck against the Flask demo app in
+// examples/flask/demo, on real Flask and Flask-Caching (Debian's python3-flask
+// and python3-flask-caching, for /usr/bin/python3), once with each
+// configuration the golden files name, and compares the verdicts with
+// testdata/golden. Every verdict that differs from the reference server's is
+// explained in docs/frameworks/flask.md.
+//
+//	go test ./examples/flask              compare with the golden files
+//	go test ./examples/flask -update      rewrite them after a deliberate change
+//	go test ./examples/flask -reports DIR keep the reports and the matrix in DIR
+//
+// The test skips, saying why, when that Python cannot import flask and
+// flask_caching.
+package flask_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/httpcheck/httpcheck/examples/internal/frameworktest"
+)
+
+// python is the interpreter with Flask: Debian's python3-flask installs for
+// /usr/bin/python3, which is not always the python3 on PATH.
+func python() string {
+	if p := os.Getenv("HTTPCHECK_FLASK_PYTHON"); p != "" {
+		return p
+	}
+	return "/usr/bin/python3"
+}
+
+var golden = frameworktest.Golden{Framework: "Flask", Demo: "examples/flask/demo", Doc: "flask", Package: "./examples/flask"}
+
+// configs are the demo's configurations under test: one golden file each.
+// All keep sessions in Flask's signed cookie. The first two are the
+// matrix's Flask columns; "plain" is the simple configuration with
+// HTTPCHECK_CONTRACT_PLAIN, Flask as it is, without what the adapter adds
+// (docs/frameworks/flask.md, "What the adapter makes up for").
+var configs = []struct {
+	golden string // testdata/golden/<golden>.txt
+	name   string // the target's name in the reports
+	env    []string
+	matrix bool // a column of the matrix
+}{
+	{"simple", "Flask (SimpleCache)", []string{"HTTPCHECK_DEMO_DEFAULT_CACHE=SimpleCache"}, true},
+	// The default alias on disk, and the adapter's state in a
+	// FileSystemCache of its own, as several processes need.
+	{"filesystem", "Flask (FileSystemCache)", []string{"HTTPCHECK_DEMO_DEFAULT_CACHE=FileSystemCache", "HTTPCHECK_DEMO_STATE_CACHE=1"}, true},
+	{"plain", "Flask as is (SimpleCache, HTTPCHECK_CONTRACT_PLAIN)", []string{"HTTPCHECK_DEMO_DEFAULT_CACHE=SimpleCache", "HTTPCHECK_DEMO_PLAIN=1"}, false},
+}
+
+// env is the demo's environment: no __pycache__ in the source tree, and a
+// cache directory of its own.
+func env(t *testing.T, extra ...string) []string {
+	return append(append(os.Environ(),
+		"PYTHONDONTWRITEBYTECODE=1",
+		"PYTHONUNBUFFERED=1",
+		"HTTPCHECK_DEMO_CACHE_DIR="+filepath.Join(t.TempDir(), "cache"),
+	), extra...)
+}
+
+func TestFlask(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Flask and waits for real expiry")
+	}
+	cmd := exec.Command(python(), "-c", "import importlib.metadata as m, flask, flask_caching; print(m.version('flask'), m.version('flask-caching'))")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Skipf("%s cannot import flask and flask_caching (install Debian's python3-flask and python3-flask-caching, or set HTTPCHECK_FLASK_PYTHON): %v: %s",
+			python(), err, bytes.TrimSpace(out))
+	} else {
+		t.Logf("Flask, Flask-Caching %s (%s)", bytes.TrimSpace(out), python())
+	}
+	start := time.Now()
+	tmp := t.TempDir()
+	reportsDir := frameworktest.ReportsDir(t)
+	bin := frameworktest.BuildHTTPCheck(t, tmp)
+	tls := frameworktest.NewCertificates(t, tmp)
+
+	// The adapter's own tests (bad input, the on/off switch), with Flask's
+	// test client under unittest.
+	t.Run("adapter", func(t *testing.T) {
+		cmd := exec.Command(python(), "-m", "unittest", "httpcheck_contract.tests")
+		cmd.Env = env(t)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("python -m unittest httpcheck_contract.tests: %v\n%s", err, out)
+		}
+	})
+
+	// The Flask runs wait for real, so they all run at once (goroutines,
+	// not t.Parallel, which -parallel would limit to the number of CPUs);
+	// the reference server, in process on its virtual clock, runs meanwhile.
+	began := time.Now()
+	refOut := filepath.Join(reportsDir, "reference")
+	runs := make([]frameworktest.Verdicts, len(configs))
+	var wg sync.WaitGroup
+	for i, c := range configs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d, err := startDemo(t, tls, c.env)
+			if err != nil {
+				runs[i] = frameworktest.Verdicts{Err: err}
+				return
+			}
+			runs[i] = frameworktest.RunAgainst(bin, tls.CAFile, d.HTTP, c.name, filepath.Join(reportsDir, c.golden), d.LogTail)
+		}()
+	}
+	frameworktest.RunReference(t, bin, refOut)
+	wg.Wait()
+	t.Logf("reference and %d Flask runs side by side: %s", len(configs), time.Since(began).Round(100*time.Millisecond))
+
+	matrix := []string{refOut}
+	for i, c := range configs {
+		t.Run(c.golden, func(t *testing.T) {
+			r := runs[i]
+			if r.Err != nil {
+				t.Fatal(r.Err)
+			}
+			t.Logf("%s: %s in %s (of which httpcheck run %s)", c.name, frameworktest.Summary(r.Res), r.Took.Round(100*time.Millisecond),
+				r.Res.Duration.Round(100*time.Millisecond))
+			golden.Compare(t, c.golden, r.Res)
+		})
+		if c.matrix {
+			matrix = append(matrix, runs[i].Out)
+		}
+	}
+	if t.Failed() {
+		return
+	}
+	t.Run("matrix", func(t *testing.T) {
+		frameworktest.Matrix(t, bin, matrix, filepath.Join(reportsDir, "matrix"))
+	})
+	t.Logf("the whole test took %s", time.Since(start).Round(100*time.Millisecond))
+}
+
+// startDemo serves the demo app with extraEnv over http and https on
+// loopback, each time with a fresh cache directory, until the test ends. It
+// may run in a goroutine of its own: it returns its failure.
+func startDemo(t *testing.T, tls *frameworktest.Certificates, extraEnv []string) (*frameworktest.Server, error) {
+	cmd := exec.Command(python(), "serve.py", "--addr", "127.0.0.1", "--http-port", "0",
+		"--https-port", "0", "--cert", tls.CertFile, "--key", tls.KeyFile)
+	cmd.Dir, cmd.Env = "demo", env(t, extraEnv...)
+	return frameworktest.Start(t, cmd)
+}
