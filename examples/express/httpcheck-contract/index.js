@@ -19,6 +19,7 @@
 //   plain     true: Express as it is, without what this adapter makes up for
 //             (docs/frameworks/express.md); for comparison only
 const express = require('express')
+const { Cookie, MemoryStore } = require('express-session')
 const { BadInput } = require('./util')
 
 const FEATURES = ['cookies', 'sessions', 'auth', 'cache', 'views', 'resources']
@@ -27,9 +28,10 @@ function manifest (opts, req) {
   const m = { contract: 'httpcheck/1', server: opts.server || `Express ${require('express/package.json').version} (httpcheck contract)`, features: opts.features, hosts: { any_host: true, names: [] } }
   if (opts.urls) m.urls = opts.urls
   if (opts.features.includes('sessions')) {
-    // The cookie express-session made for this request, from the options.
+    // The cookie express-session made for this request from the options
+    // (or, where it made none, would make).
     const s = opts.session || {}
-    const c = req.session.cookie
+    const c = req.session ? req.session.cookie : new Cookie(typeof s.cookie === 'function' ? s.cookie(req) : s.cookie)
     const age = c.originalMaxAge == null ? null : Math.round(c.originalMaxAge / 1000)
     m.session = {
       cookie_name: s.name || s.key || 'connect.sid',
@@ -41,7 +43,7 @@ function manifest (opts, req) {
       cookie_samesite: c.sameSite ? { true: 'Strict' }[c.sameSite] || c.sameSite[0].toUpperCase() + c.sameSite.slice(1).toLowerCase() : '',
       cookie_path: c.path || '/',
       cookie_domain: c.domain || null,
-      backend: req.sessionStore.constructor.name // MemoryStore, RedisStore...
+      backend: (req.sessionStore || s.store || { constructor: MemoryStore }).constructor.name // MemoryStore, RedisStore...
     }
   }
   if (opts.features.includes('cache')) {
