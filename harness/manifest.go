@@ -50,7 +50,7 @@ type ManifestHosts struct {
 
 // SessionSettings are the target's session settings as it reports them.
 type SessionSettings struct {
-	CookieName           string  `json:"cookie_name"`
+	CookieName string `json:"cookie_name"`
 	// CookieAge is the session lifetime in seconds, nil when the manifest
 	// gives none (absent or null, as express-session's cookie without
 	// maxAge): never read as zero.

@@ -26,11 +26,11 @@ const (
 
 // The operations of the contract's table, each one's answer and effect.
 var (
-	setGet          = define("set/get-returns-value", must, "set answers {} and get then answers found true with the value", "contract cache")
-	setReplaces     = define("set/replaces-value", must, "set on a key that holds a value replaces it", "contract cache")
-	getDefault      = define("get/absent-answers-default", must, "get of an absent key answers found false with the default, or null without one", "contract cache")
-	addAbsent       = define("add/adds-when-absent", must, "add of an absent key answers added true and stores the value", "contract cache")
-	addPresent      = define("add/keeps-present", must, "add of a present key answers added false and leaves its value alone", "contract cache")
+	setGet      = define("set/get-returns-value", must, "set answers {} and get then answers found true with the value", "contract cache")
+	setReplaces = define("set/replaces-value", must, "set on a key that holds a value replaces it", "contract cache")
+	getDefault  = define("get/absent-answers-default", must, "get of an absent key answers found false with the default, or null without one", "contract cache")
+	addAbsent   = define("add/adds-when-absent", must, "add of an absent key answers added true and stores the value", "contract cache")
+	addPresent  = define("add/keeps-present", must, "add of a present key answers added false and leaves its value alone", "contract cache")
 	// Django's LocMemCache and FileBasedCache answer true for an entry
 	// that expired but was not yet culled: the contract does not say, so
 	// the reference's choice is graded as advice.

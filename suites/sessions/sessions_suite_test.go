@@ -1,6 +1,7 @@
 package sessions_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -40,10 +41,18 @@ func TestAllowed(t *testing.T) {
 			// express-session's default cookie has no maxAge: every
 			// session cookie lasts until the browser closes, and
 			// session/expiry 0 (cookie.maxAge = null) changes nothing the
-			// browser holds, so express-session sends no Set-Cookie.
+			// browser holds, so express-session sends no Set-Cookie; the
+			// MemoryStore keeps such a session without limit.
 			Name: "session cookies without a lifetime; session/expiry 0 sends no Set-Cookie (express-session)",
 			Wrap: ft.Chain(
 				ft.WithManifest(func(m map[string]any) { m["session"].(map[string]any)["expire_at_browser_close"] = true }),
+				// No limit on the server for such a session: seconds_left null.
+				rewriteAnswer("/session/expiry", func(status int, body map[string]json.RawMessage) (int, map[string]json.RawMessage) {
+					if r := body["at_browser_close"]; r != nil && string(r) == "true" {
+						body["seconds_left"] = json.RawMessage("null")
+					}
+					return status, body
+				}),
 				ft.RewriteSetCookie("", func(r *http.Request, line string) []string {
 					if _, deletion := ft.Attribute(line, "Max-Age"); deletion && strings.Contains(line, "Max-Age=0") {
 						return []string{line}
