@@ -263,6 +263,9 @@ func (h *handler) sessionExpiry(w http.ResponseWriter, r *http.Request, _ []stri
 }
 
 func (h *handler) sessionFlush(w http.ResponseWriter, r *http.Request, _ []string) error {
+	if err := h.noMembers(w, r); err != nil {
+		return err
+	}
 	s, err := h.session(w, r)
 	if err != nil {
 		return err
@@ -271,6 +274,15 @@ func (h *handler) sessionFlush(w http.ResponseWriter, r *http.Request, _ []strin
 		return &Error{http.StatusServiceUnavailable, "the session store failed: " + err.Error()}
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{})
+}
+
+// noMembers reads a body that must be empty or {}.
+func (h *handler) noMembers(w http.ResponseWriter, r *http.Request) error {
+	body, err := h.readObject(w, r)
+	if err != nil {
+		return err
+	}
+	return only(body)
 }
 
 // Login: a test hook that logs anyone in as anyone, without a password.
@@ -329,6 +341,9 @@ func (h *handler) whoami(w http.ResponseWriter, r *http.Request, _ []string) err
 }
 
 func (h *handler) logout(w http.ResponseWriter, r *http.Request, _ []string) error {
+	if err := h.noMembers(w, r); err != nil {
+		return err
+	}
 	s, err := h.session(w, r)
 	if err != nil {
 		return err
