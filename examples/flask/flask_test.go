@@ -68,12 +68,12 @@ func TestFlask(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts Flask and waits for real expiry")
 	}
-	cmd := exec.Command(python(), "-c", "import importlib.metadata as m, flask, flask_caching; print(m.version('flask'), m.version('flask-caching'))")
+	cmd := exec.Command(python(), "-c", "import importlib.metadata as m, flask, flask_caching; print('Flask', m.version('flask') + ', Flask-Caching', m.version('flask-caching'))")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Skipf("%s cannot import flask and flask_caching (install Debian's python3-flask and python3-flask-caching, or set HTTPCHECK_FLASK_PYTHON): %v: %s",
 			python(), err, bytes.TrimSpace(out))
 	} else {
-		t.Logf("Flask, Flask-Caching %s (%s)", bytes.TrimSpace(out), python())
+		t.Logf("%s (%s)", bytes.TrimSpace(out), python())
 	}
 	start := time.Now()
 	tmp := t.TempDir()
