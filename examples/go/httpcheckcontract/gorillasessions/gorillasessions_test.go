@@ -190,3 +190,46 @@ func TestFilesystemStoreMaxAgeZeroDeletes(t *testing.T) {
 		}
 	})
 }
+
+// gorilla as is: a FilesystemStore session whose file is gone comes back
+// from Store.Get with an error and the id decoded from the cookie, and
+// saving it (as gorilla's README does, ignoring the error) writes a new
+// file under that id, so the old cookie works again (docs/frameworks/go.md).
+func TestGorillaRevivesADeadID(t *testing.T) {
+	store := sessions.NewFilesystemStore(t.TempDir(), securecookie.GenerateRandomKey(32))
+	request := func(cookie string) *http.Request {
+		r := httptest.NewRequest("GET", "/", nil)
+		if cookie != "" {
+			r.AddCookie(&http.Cookie{Name: "s", Value: cookie})
+		}
+		return r
+	}
+	saved := func(w *httptest.ResponseRecorder) string {
+		for _, c := range w.Result().Cookies() {
+			return c.Value
+		}
+		return ""
+	}
+	w := httptest.NewRecorder()
+	sess, _ := store.Get(request(""), "s")
+	sess.Values["user"] = "alice"
+	sess.Save(request(""), w)
+	old := saved(w)
+
+	sess, _ = store.Get(request(old), "s") // logout
+	sess.Options.MaxAge = -1
+	sess.Save(request(old), httptest.NewRecorder())
+
+	r := request(old)
+	sess, err := store.Get(r, "s")
+	if err == nil || sess.ID == "" {
+		t.Fatalf("Store.Get of a deleted session: err %v, id %q; gorilla changed: update docs/frameworks/go.md", err, sess.ID)
+	}
+	sess.Values["cart"] = "new data"
+	sess.Save(r, httptest.NewRecorder())
+
+	again, err := store.Get(request(old), "s")
+	if err != nil || again.Values["cart"] != "new data" {
+		t.Errorf("the dead id was not revived (err %v, values %v); gorilla changed: update docs/frameworks/go.md", err, again.Values)
+	}
+}
