@@ -18,6 +18,14 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/examples/internal/frameworktest"
+
+	// Not used here, but the demo and the httpcheck binary the test builds
+	// are made of them: importing them makes go test's cache key cover them,
+	// so that a change to a suite or to the package is never answered by a
+	// cached pass.
+	_ "github.com/httpcheck/httpcheck/examples/go/httpcheckcontract/gocache"
+	_ "github.com/httpcheck/httpcheck/examples/go/httpcheckcontract/gorillasessions"
+	_ "github.com/httpcheck/httpcheck/suites/all"
 )
 
 var golden = frameworktest.Golden{Framework: "Go", Demo: "examples/go/demo", Doc: "go", Package: "./examples/go"}
@@ -46,6 +54,10 @@ func TestGo(t *testing.T) {
 	reportsDir := frameworktest.ReportsDir(t)
 	bin := frameworktest.BuildHTTPCheck(t, tmp)
 	tls := frameworktest.NewCertificates(t, tmp)
+	// Reading the demo's source makes it part of go test's cache key too.
+	if _, err := os.ReadFile(filepath.Join("demo", "main.go")); err != nil {
+		t.Fatal(err)
+	}
 	demo := filepath.Join(tmp, "demo")
 	if out, err := exec.Command("go", "build", "-o", demo, "github.com/httpcheck/httpcheck/examples/go/demo").CombinedOutput(); err != nil {
 		t.Fatalf("go build ./examples/go/demo: %v\n%s", err, out)
