@@ -64,6 +64,7 @@ func TestDjango(t *testing.T) {
 	start := time.Now()
 	tmp := t.TempDir()
 	reportsDir := frameworktest.ReportsDir(t)
+	frameworktest.TrackSources(t, "demo", "httpcheck_contract")
 	bin := frameworktest.BuildHTTPCheck(t, tmp)
 	tls := frameworktest.NewCertificates(t, tmp)
 

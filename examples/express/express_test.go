@@ -70,6 +70,7 @@ func TestExpress(t *testing.T) {
 	start := time.Now()
 	tmp := t.TempDir()
 	reportsDir := frameworktest.ReportsDir(t)
+	frameworktest.TrackSources(t, "demo", "httpcheck-contract", "test", "package-lock.json")
 	bin := frameworktest.BuildHTTPCheck(t, tmp)
 	tls := frameworktest.NewCertificates(t, tmp)
 

@@ -78,6 +78,7 @@ func TestFlask(t *testing.T) {
 	start := time.Now()
 	tmp := t.TempDir()
 	reportsDir := frameworktest.ReportsDir(t)
+	frameworktest.TrackSources(t, "demo", "httpcheck_contract")
 	bin := frameworktest.BuildHTTPCheck(t, tmp)
 	tls := frameworktest.NewCertificates(t, tmp)
 

@@ -40,12 +40,47 @@ import (
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/reports"
+
+	// The CLI these tests build with "go build" is made of these: importing
+	// them makes Go's test cache see a change to any suite or to the
+	// reference, so that a cached pass is never stale.
+	_ "github.com/httpcheck/httpcheck/harness/runner"
+	_ "github.com/httpcheck/httpcheck/suites/all"
 )
+
+// TrackSources reads every file under dirs (a demo app, its adapter), so
+// that Go's test cache, which records the files a test opens, runs the
+// test again when one of them changes: the framework reads them in a
+// process of its own, where the cache cannot see.
+func TrackSources(t *testing.T, dirs ...string) {
+	t.Helper()
+	for _, dir := range dirs {
+		err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() && (d.Name() == "node_modules" || d.Name() == "__pycache__") {
+				return filepath.SkipDir
+			}
+			if !d.IsDir() {
+				_, err = os.ReadFile(path)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
 
 var (
 	update  = flag.Bool("update", false, "rewrite testdata/golden from this run")
 	keepDir = flag.String("reports", "", "write the reports (reference, each configuration and the matrix) under this directory instead of a temporary one")
 )
+
+// Updating reports whether the test runs with -update: golden files (and
+// what is generated from them) are rewritten, not compared.
+func Updating() bool { return *update }
 
 // ContractSuites are the suites of the contract's features (cookies,
 // sessions, auth, cache, views, resources). Suites of other features, such
