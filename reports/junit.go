@@ -260,7 +260,7 @@ func elapsed(x Exchange) string {
 	return x.Received.Sub(x.Sent).Round(time.Microsecond).String()
 }
 
-// manifestServer is the manifest's "server" string (CONTRACT.md: product
+// manifestServer is the manifest's "server" string (docs/contract.md: product
 // and version, free text). A target can send any JSON there, so anything
 // other than a string is shown as its JSON.
 func manifestServer(t Target) string {

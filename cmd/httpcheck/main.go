@@ -28,7 +28,7 @@ import (
 	"github.com/httpcheck/httpcheck/reports"
 )
 
-// Exit codes (DESIGN.md, CLI).
+// Exit codes (README.md, "Commands").
 const (
 	exitOK          = 0
 	exitFailures    = 1

@@ -70,7 +70,7 @@ func (c *Check) It(body func(e *harness.Env), decorators ...any) bool {
 	return ginkgo.It(c.SpecText(), args...)
 }
 
-// Waiting declares checks that share one wait (DESIGN.md, Time): a
+// Waiting declares checks that share one wait (docs/decisions.md, "Shared waits"): a
 // BeforeAll runs every check's setup, lets the longest lifetime pass once,
 // then each check verifies in its own spec. Against a virtual clock the
 // wait is free; against a real clock the whole run shares one wait (see
@@ -104,8 +104,8 @@ func Waiting(text string, wait time.Duration, cases func(w *WaitGroup)) bool {
 }
 
 // barrier makes every Waiting group of a real-clock run share one wait,
-// so a run costs the longest wait, not one wait per group (DESIGN.md,
-// Time). The first group to run sets up every group the run selected,
+// so a run costs the longest wait, not one wait per group
+// (docs/decisions.md, "Shared waits"). The first group to run sets up every group the run selected,
 // waits once for the longest of their waits, and each group then only
 // verifies. On a virtual clock each group advances on its own: other
 // checks may move the clock far (a two-week session age) between a

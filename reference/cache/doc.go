@@ -1,7 +1,7 @@
 // Package cache is httpcheck's reference for Django's cache framework: the
 // low-level cache API (get, set, add, incr, touch, ...), the per-view cache
 // (cache_page) and the template fragment cache ({% cache %}), done the way
-// the contract (CONTRACT.md, "Cache API" and "Cached views") says a
+// the contract (docs/contract.md, "Cache API" and "Cached views") says a
 // framework should do them. The behaviour followed is Django 5.2's
 // (django/core/cache/); where this package differs, the comment at the
 // place of difference says how and why, and the list below collects them.

@@ -48,13 +48,6 @@ func (v *Virtual) Advance(d time.Duration) {
 	v.offset += d
 }
 
-// Offset reports how far the clock has been advanced.
-func (v *Virtual) Offset() time.Duration {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	return v.offset
-}
-
 // Manual is a clock that stands still until it is set or advanced; unit
 // tests use it so that every timestamp in a table is exact.
 type Manual struct {

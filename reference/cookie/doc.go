@@ -3,7 +3,7 @@
 // Set-Cookie lines as a user agent and Cookie headers as a server (parse.go,
 // with cookie-dates in date.go), grading the Set-Cookie lines a server sent
 // (problems.go), and a user agent cookie jar (jar.go, with host and path
-// matching in host.go and path.go, and Punycode in punycode.go).
+// matching in host.go and path.go; Punycode from golang.org/x/net/idna).
 //
 // # Specification
 //

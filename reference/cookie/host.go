@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+
+	"golang.org/x/net/idna"
 )
 
 // canonicalHost returns the canonicalized host name of u (RFC 6265bis
@@ -35,11 +37,14 @@ func canonicalHost(u *url.URL) (string, error) {
 			labels[i] = asciiLower(label)
 			continue
 		}
-		p, err := punycodeEncode(strings.ToLower(label))
+		// RFC 6265bis §5.1.2 step 3: the A-label, "xn--" and the
+		// label's Punycode (RFC 3492), with no IDNA mapping beyond
+		// lower-casing (see above).
+		a, err := idna.Punycode.ToASCII(strings.ToLower(label))
 		if err != nil {
 			return "", err
 		}
-		labels[i] = "xn--" + p // RFC 6265bis §5.1.2 step 3
+		labels[i] = a
 	}
 	return strings.Join(labels, "."), nil // RFC 6265bis §5.1.2 step 5
 }

@@ -282,7 +282,10 @@ func flip(s string) string {
 	return s[:i] + string(c) + s[i+1:]
 }
 
-func TestClearSessions(t *testing.T) {
+// TestClearExpiredAfterReopen: records written by one process are cleared
+// by another that opens the same store later, as `httpcheck clearsessions`
+// does beside a running serve.
+func TestClearExpiredAfterReopen(t *testing.T) {
 	dir := t.TempDir()
 	url := "sqlite:" + filepath.Join(dir, "s.db")
 	c := clock.NewManual(tNow)
@@ -297,11 +300,16 @@ func TestClearSessions(t *testing.T) {
 	}
 	s.Close()
 	c.Advance(2 * time.Minute)
-	if n, err := ClearSessions(context.Background(), url, c); n != 2 || err != nil {
-		t.Errorf("ClearSessions = %d, %v; want 2", n, err)
+	again, err := Open(url, c)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, err := ClearSessions(context.Background(), "nope", c); err == nil {
-		t.Error("ClearSessions accepted an unknown URL")
+	defer again.Close()
+	if n, err := again.ClearExpired(context.Background()); n != 2 || err != nil {
+		t.Errorf("ClearExpired = %d, %v; want 2", n, err)
+	}
+	if _, err := Open("nope", c); err == nil {
+		t.Error("Open accepted an unknown URL")
 	}
 }
 

@@ -5,26 +5,14 @@ import (
 	"errors"
 	"log/slog"
 	"time"
-
-	"github.com/httpcheck/httpcheck/reference/clock"
 )
 
 // Expired records are never served (Store.Load refuses them), so removing
 // them is housekeeping, not security: it keeps the database and the session
 // directory from growing without bound. Django leaves it to a cron job
 // running `manage.py clearsessions`; httpcheck offers both that command
-// (ClearSessions) and a loop inside `serve` (Sweep).
-
-// ClearSessions opens the store rawURL names, removes its expired records and
-// closes it: `httpcheck clearsessions --sessions URL`.
-func ClearSessions(ctx context.Context, rawURL string, c clock.Clock) (removed int, err error) {
-	store, err := Open(rawURL, c)
-	if err != nil {
-		return 0, err
-	}
-	defer func() { err = errors.Join(err, store.Close()) }()
-	return store.ClearExpired(ctx)
-}
+// (`httpcheck clearsessions`, which opens the store and calls
+// Store.ClearExpired) and a loop inside `serve` (Sweep).
 
 // Sweep removes expired records from store at once and then every interval
 // until ctx is done, when it returns ctx's error. A failed pass is logged

@@ -16,7 +16,7 @@
 // them, but are not required to"), so their checks are SHOULD whatever
 // keyword the directive's own text uses.
 //
-// Checks whose responses must go stale share one wait (DESIGN.md, Time):
+// Checks whose responses must go stale share one wait (docs/decisions.md, "Shared waits"):
 // their lifetimes are a second, the wait three, so a real cache costs the
 // suite three seconds of waiting in all.
 package proxy

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Postgres is a small pool of connections to one PostgreSQL database,
@@ -200,13 +199,6 @@ func (p *Postgres) closeConns() {
 	p.idle, p.closed = nil, true
 	p.mu.Unlock()
 	closeConns(idle)
-}
-
-// IsServerError reports whether err is an error the server reported about
-// a statement (a constraint, a syntax error): the connection is fine.
-func IsServerError(err error) bool {
-	var pe *pgconn.PgError
-	return errors.As(err, &pe)
 }
 
 // LockID turns a name into the key of a PostgreSQL advisory lock
