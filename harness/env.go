@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/httpcheck/httpcheck/reference/cookie"
 	"github.com/httpcheck/httpcheck/reports"
 )
 
@@ -151,11 +152,34 @@ func (e *Env) SessionBrowser() *Browser {
 	return b
 }
 
-// Unique returns a name no other check uses ("hc_topic_1a2b3c4d"): checks
-// share a target and run in any order (contract: state is namespaced by
-// the harness).
+// Unique returns a name no other check uses ("hc_topic_1a2b3c4d5e6f"):
+// checks share a target and run in any order (contract: state is
+// namespaced by the harness), and a staging target keeps what earlier runs
+// left, so 48 random bits. Keys, ids, cookie names and users all come
+// from here.
 func Unique(topic string) string {
-	b := make([]byte, 4)
+	b := make([]byte, 6)
 	rand.Read(b)
 	return "hc_" + topic + "_" + hex.EncodeToString(b)
+}
+
+// SessionCookie is the target's session cookie (the manifest's
+// session.cookie_name) as b's jar holds it, and whether it holds one.
+func (b *Browser) SessionCookie() (cookie.Entry, bool) {
+	s := b.target.Manifest.Session
+	if s == nil {
+		return cookie.Entry{}, false
+	}
+	for _, c := range b.Jar().All() {
+		if c.Name == s.CookieName {
+			return c, true
+		}
+	}
+	return cookie.Entry{}, false
+}
+
+// SessionKey is the value of the session cookie b holds, "" for none.
+func (b *Browser) SessionKey() string {
+	c, _ := b.SessionCookie()
+	return c.Value
 }

@@ -20,7 +20,7 @@ func freshKeys(e *harness.Env) []string {
 	for range entropySamples {
 		b := newBrowser(e)
 		login(b, unique("entropy"))
-		k := heldKey(e, b)
+		k := b.SessionKey()
 		verify.That(k != "", "expected session/login to give a fresh browser a session cookie, observed none")
 		keys = append(keys, k)
 	}

@@ -117,17 +117,6 @@ func replayFound(e *harness.Env, key, dataKey string) bool {
 	return a.Found
 }
 
-// heldKey returns the session cookie in b's jar, "" when there is none.
-func heldKey(e *harness.Env, b *harness.Browser) string {
-	name := settings(e).CookieName
-	for _, c := range b.Jar().All() {
-		if c.Name == name {
-			return c.Value
-		}
-	}
-	return ""
-}
-
 // sessionCookie returns the last Set-Cookie of r for the session cookie.
 func sessionCookie(e *harness.Env, r *harness.Response) (string, cookie.SetCookie, bool) {
 	lines := r.SetCookie(settings(e).CookieName)

@@ -42,10 +42,10 @@ var _ = Describe("auth", Label("suite:auth"), func() {
 		loginRotates.It(func(e *harness.Env) {
 			b := newBrowser(e)
 			store(b, unique("before"))
-			before := heldKey(e, b)
+			before := b.SessionKey()
 			verify.That(before != "", "expected session/set to give the browser a session cookie before login, observed none")
 			login(b, unique("alice"))
-			after := heldKey(e, b)
+			after := b.SessionKey()
 			verify.That(after != "" && after != before, "expected session/login to give the session a new key, observed the browser holding %q before and after", before)
 		})
 
@@ -79,7 +79,7 @@ var _ = Describe("auth", Label("suite:auth"), func() {
 			By("the attacker gets a session key from the target")
 			attacker := newBrowser(e)
 			store(attacker, unique("attacker"))
-			planted := heldKey(e, attacker)
+			planted := attacker.SessionKey()
 			verify.That(planted != "", "expected session/set to give the attacker's browser a session cookie, observed none")
 			By("the victim logs in with the attacker's key in their browser")
 			header := settings(e).CookieName + "=" + planted
@@ -97,7 +97,7 @@ var _ = Describe("auth", Label("suite:auth"), func() {
 			b := newBrowser(e)
 			k := unique("cart")
 			store(b, k)
-			before := heldKey(e, b)
+			before := b.SessionKey()
 			verify.That(before != "", "expected session/set to give the browser a session cookie before login, observed none")
 			login(b, unique("alice"))
 			verify.That(!replayFound(e, before, k), "expected the pre-login key, replayed by hand after login, to read nothing, observed it still reading %s%s", k, signedNote(e))
@@ -117,7 +117,7 @@ var _ = Describe("auth", Label("suite:auth"), func() {
 			b := newBrowser(e)
 			u := unique("alice")
 			login(b, u)
-			key := heldKey(e, b)
+			key := b.SessionKey()
 			verify.That(key != "", "expected session/login to give the browser a session cookie, observed none")
 			logout(b)
 			user, null := replayWhoami(e, key)
@@ -146,7 +146,7 @@ var _ = Describe("auth", Label("suite:auth"), func() {
 			u := unique("alice")
 			tryLogin(b, u)
 			b.PostJSON("session/expiry", map[string]int{"seconds": int(shortLifetime / time.Second)})
-			key := heldKey(e, b)
+			key := b.SessionKey()
 			loggedIn := false
 			if r := b.Get("session/whoami"); r.Status == http.StatusOK {
 				user, _ := userOf(r)

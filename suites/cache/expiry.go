@@ -55,7 +55,7 @@ var _ = Describe("cache expiry", Label("suite:cache"), func() {
 
 		// setUp writes key with a timeout on the default alias.
 		setUp := func(e *harness.Env, topic string, timeout any) *written {
-			x := &written{c: newClient(e, defaultAlias(e)), key: newKey(topic)}
+			x := &written{c: newClient(e, defaultAlias(e)), key: harness.Unique(topic)}
 			x.send("set", map[string]any{"key": x.key, "value": topic, "timeout": timeout})
 			return x
 		}
@@ -119,7 +119,7 @@ var _ = Describe("cache expiry", Label("suite:cache"), func() {
 			e.Skipf("alias %s has timeout null: its entries never expire, so there is no default expiry to see", alias)
 		}
 		c := newClient(e, alias)
-		k := newKey("default")
+		k := harness.Unique("default")
 		if d <= 0 {
 			c.set(k, "v")
 			c.expectAbsent(k, fmt.Sprintf("right after set, since alias %s's default timeout is %s", alias, seconds(d)))
@@ -146,7 +146,7 @@ var _ = Describe("cache expiry", Label("suite:cache"), func() {
 		}
 		e.RequireWait(wait)
 		c := newClient(e, alias)
-		k := newKey("null")
+		k := harness.Unique("null")
 		c.set(k, "forever", nil)
 		e.Advance(wait)
 		c.expectValue(k, "forever", fmt.Sprintf("%s after set with timeout null, longer than alias %s's default timeout", seconds(wait), alias))
@@ -159,7 +159,7 @@ var _ = Describe("cache expiry", Label("suite:cache"), func() {
 		tc.c.It(func(e *harness.Env) {
 			requireShared(e)
 			c := newClient(e, defaultAlias(e))
-			fresh, held := newKey("expire"), newKey("expireheld")
+			fresh, held := harness.Unique("expire"), harness.Unique("expireheld")
 			c.set(held, "old")
 			c.set(held, "new", tc.timeout)
 			c.expectAbsent(held, fmt.Sprintf("after set with timeout %d, although it held a value before", tc.timeout))

@@ -1,8 +1,6 @@
 package cache
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -16,14 +14,6 @@ import (
 	"github.com/httpcheck/httpcheck/suites/internal/rules"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
-
-// newKey returns a key no other check uses (contract: state is namespaced
-// by the harness).
-func newKey(topic string) string {
-	b := make([]byte, 6)
-	rand.Read(b)
-	return "hc:" + topic + ":" + hex.EncodeToString(b)
-}
 
 // client talks to one alias of the cache API with one browser.
 type client struct {

@@ -37,7 +37,7 @@ func cullTarget(e *harness.Env) (string, int) {
 
 // paddedKey returns a unique key of exactly n bytes.
 func paddedKey(topic string, n int) string {
-	k := newKey(topic) + ":"
+	k := harness.Unique(topic) + ":"
 	return k + strings.Repeat("x", n-len(k))
 }
 
@@ -53,7 +53,7 @@ var _ = Describe("cache limits", Label("suite:cache"), func() {
 			c := newClient(e, alias)
 			var keys []string
 			for i := range maxEntries + maxEntries/2 + 1 {
-				k := newKey("cull" + strconv.Itoa(i))
+				k := harness.Unique("cull" + strconv.Itoa(i))
 				c.set(k, i)
 				keys = append(keys, k)
 				if i >= maxEntries && newest != nil {
@@ -93,7 +93,7 @@ var _ = Describe("cache limits", Label("suite:cache"), func() {
 			}
 			def := newClient(e, defaultAlias(e))
 			oth := &client{b: def.b, alias: other}
-			k := newKey("alias")
+			k := harness.Unique("alias")
 			def.set(k, "in "+def.alias)
 			oth.set(k, "in "+other)
 			def.expectValue(k, "in "+def.alias, "after the same key was set in alias "+other)
@@ -104,13 +104,13 @@ var _ = Describe("cache limits", Label("suite:cache"), func() {
 
 		aliasUnknown.It(func(e *harness.Env) {
 			requireCache(e)
-			name := "hc-no-such-alias-" + strings.TrimPrefix(newKey("x"), "hc:x:")
+			name := "hc-no-such-alias-" + strings.TrimPrefix(harness.Unique("x"), "hc_x_")
 			for slices.Contains(aliasNames(e), name) {
 				name += "x"
 			}
 			c := newClient(e, name)
-			expectError(c.send("get", map[string]any{"key": newKey("unknown")}), "get on alias "+name+" (not in the manifest)", http.StatusNotFound)
-			expectError(c.send("set", map[string]any{"key": newKey("unknown"), "value": 1}), "set on alias "+name+" (not in the manifest)", http.StatusNotFound)
+			expectError(c.send("get", map[string]any{"key": harness.Unique("unknown")}), "get on alias "+name+" (not in the manifest)", http.StatusNotFound)
+			expectError(c.send("set", map[string]any{"key": harness.Unique("unknown"), "value": 1}), "set on alias "+name+" (not in the manifest)", http.StatusNotFound)
 		})
 	})
 
@@ -135,8 +135,8 @@ var _ = Describe("cache limits", Label("suite:cache"), func() {
 				{"get", map[string]any{"key": k}},
 				{"add", map[string]any{"key": k, "value": 1}},
 				{"get_or_set", map[string]any{"key": k, "default": 1}},
-				{"get_many", map[string]any{"keys": []string{newKey("ok"), k}}},
-				{"set_many", map[string]any{"values": map[string]any{newKey("ok"): 1, k: 1}}},
+				{"get_many", map[string]any{"keys": []string{harness.Unique("ok"), k}}},
+				{"set_many", map[string]any{"values": map[string]any{harness.Unique("ok"): 1, k: 1}}},
 				{"delete", map[string]any{"key": k}},
 				{"delete_many", map[string]any{"keys": []string{k}}},
 				{"incr", map[string]any{"key": k}},
@@ -150,7 +150,7 @@ var _ = Describe("cache limits", Label("suite:cache"), func() {
 			requireCache(e)
 			c := newClient(e, defaultAlias(e))
 			for _, bad := range []string{" ", "\n", "\t", "\r", "\x00", "\x1b", "\x7f"} {
-				k := newKey("ctl") + bad + "end"
+				k := harness.Unique("ctl") + bad + "end"
 				expectError(c.send("set", map[string]any{"key": k, "value": 1}), fmt.Sprintf("set with the key %q", k), http.StatusBadRequest)
 			}
 		})
@@ -166,7 +166,7 @@ var _ = Describe("cache limits", Label("suite:cache"), func() {
 				`"quote \" backslash \\ slash \/ tab \t newline \n NUL \u0000 e-acute é snowman ☃ clef \ud834\udd1e"`,
 				`""`, `0`, `-17`, `3.25`, `1e-7`, `9007199254740991`, `true`, `false`, `null`, `{}`, `[]`,
 			} {
-				k := newKey("json")
+				k := harness.Unique("json")
 				c.call("set", map[string]any{"key": k, "value": rawJSON(v)}, nil)
 				found, got := c.get(k)
 				verify.That(found, "expected the value %s to be found after set, observed found false", v)
@@ -179,7 +179,7 @@ var _ = Describe("cache limits", Label("suite:cache"), func() {
 		badBody.It(func(e *harness.Env) {
 			requireCache(e)
 			c := newClient(e, defaultAlias(e))
-			k := newKey("bad")
+			k := harness.Unique("bad")
 			for _, tc := range []struct{ op, body, what string }{
 				{"set", `{"key": "` + k + `", "value": 1`, "a body cut short"},
 				{"set", `[{"key": "` + k + `", "value": 1}]`, "an array for a body"},

@@ -27,14 +27,14 @@ var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
 	Describe("set and get", func() {
 		setGet.It(func(e *harness.Env) {
 			c := use(e)
-			k := newKey("set")
+			k := harness.Unique("set")
 			c.set(k, "hello")
 			c.expectValue(k, "hello", "right after set")
 		})
 
 		setReplaces.It(func(e *harness.Env) {
 			c := use(e)
-			k := newKey("replace")
+			k := harness.Unique("replace")
 			c.set(k, "first")
 			c.set(k, map[string]any{"second": true})
 			c.expectValue(k, map[string]any{"second": true}, "after a second set")
@@ -42,7 +42,7 @@ var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
 
 		getDefault.It(func(e *harness.Env) {
 			c := use(e)
-			k := newKey("absent")
+			k := harness.Unique("absent")
 			def := map[string]any{"fallback": []any{1, "two"}}
 			var a getAnswer
 			c.call("get", map[string]any{"key": k, "default": def}, &a)
@@ -58,7 +58,7 @@ var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
 	Describe("add", func() {
 		addAbsent.It(func(e *harness.Env) {
 			c := use(e)
-			k := newKey("add")
+			k := harness.Unique("add")
 			added := c.add(k, "new")
 			verify.That(added, "expected add of an absent key to answer added true, observed false")
 			c.expectValue(k, "new", "after add")
@@ -66,7 +66,7 @@ var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
 
 		addPresent.It(func(e *harness.Env) {
 			c := use(e)
-			k := newKey("addpresent")
+			k := harness.Unique("addpresent")
 			c.set(k, "first")
 			added := c.add(k, "second")
 			verify.That(!added, "expected add of a present key to answer added false, observed true")
@@ -77,7 +77,7 @@ var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
 	Describe("get_or_set", func() {
 		getOrSetAbsent.It(func(e *harness.Env) {
 			c := use(e)
-			k := newKey("gos")
+			k := harness.Unique("gos")
 			got := c.getOrSet(k, []any{"default", 1})
 			verify.That(sameJSON(got, []any{"default", 1}), "expected get_or_set of an absent key to answer the default [\"default\",1], observed %s", describeRaw(got))
 			c.expectValue(k, []any{"default", 1}, "after get_or_set stored its default")
@@ -85,7 +85,7 @@ var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
 
 		getOrSetPresent.It(func(e *harness.Env) {
 			c := use(e)
-			k := newKey("gospresent")
+			k := harness.Unique("gospresent")
 			c.set(k, "stored")
 			got := c.getOrSet(k, "default")
 			verify.That(sameJSON(got, "stored"), "expected get_or_set of a present key to answer the stored \"stored\", observed %s", describeRaw(got))
@@ -96,7 +96,7 @@ var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
 	Describe("get_many and set_many", func() {
 		getMany.It(func(e *harness.Env) {
 			c := use(e)
-			a, b, missing := newKey("many"), newKey("many"), newKey("missing")
+			a, b, missing := harness.Unique("many"), harness.Unique("many"), harness.Unique("missing")
 			c.set(a, 1)
 			c.set(b, map[string]any{"x": 2})
 			values := c.getMany(a, b, missing)
@@ -113,7 +113,7 @@ var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
 
 		setManyStores.It(func(e *harness.Env) {
 			c := use(e)
-			values := map[string]any{newKey("sm"): 1, newKey("sm"): "two", newKey("sm"): []any{3}}
+			values := map[string]any{harness.Unique("sm"): 1, harness.Unique("sm"): "two", harness.Unique("sm"): []any{3}}
 			c.call("set_many", map[string]any{"values": values}, nil)
 			for k, v := range values {
 				c.expectValue(k, v, "after set_many")
@@ -122,7 +122,7 @@ var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
 
 		setManyFailed.It(func(e *harness.Env) {
 			c := use(e)
-			values := map[string]any{newKey("smf"): 1, newKey("smf"): "two", newKey("smf"): nil}
+			values := map[string]any{harness.Unique("smf"): 1, harness.Unique("smf"): "two", harness.Unique("smf"): nil}
 			var answer struct {
 				Failed *[]string `json:"failed"`
 			}
@@ -145,7 +145,7 @@ var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
 	Describe("delete and delete_many", func() {
 		deletePresent.It(func(e *harness.Env) {
 			c := use(e)
-			k := newKey("del")
+			k := harness.Unique("del")
 			c.set(k, "doomed")
 			verify.That(c.delete(k), "expected delete of a present key to answer deleted true, observed false")
 			c.expectAbsent(k, "after delete")
@@ -153,12 +153,12 @@ var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
 
 		deleteAbsent.It(func(e *harness.Env) {
 			c := use(e)
-			verify.That(!c.delete(newKey("delabsent")), "expected delete of an absent key to answer deleted false, observed true")
+			verify.That(!c.delete(harness.Unique("delabsent")), "expected delete of an absent key to answer deleted false, observed true")
 		})
 
 		deleteMany.It(func(e *harness.Env) {
 			c := use(e)
-			a, b, missing := newKey("dm"), newKey("dm"), newKey("missing")
+			a, b, missing := harness.Unique("dm"), harness.Unique("dm"), harness.Unique("missing")
 			c.set(a, 1)
 			c.set(b, 2)
 			var answer struct {
@@ -177,7 +177,7 @@ var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
 	Describe("incr and decr", func() {
 		incrDelta.It(func(e *harness.Env) {
 			c := use(e)
-			k := newKey("incr")
+			k := harness.Unique("incr")
 			c.set(k, 10)
 			expectNumber(c.incr("incr", k, nil), 11, "incr of 10 without a delta")
 			expectNumber(c.incr("incr", k, 5), 16, "incr of 11 by 5")
@@ -186,7 +186,7 @@ var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
 
 		decrDelta.It(func(e *harness.Env) {
 			c := use(e)
-			k := newKey("decr")
+			k := harness.Unique("decr")
 			c.set(k, 10)
 			expectNumber(c.incr("decr", k, nil), 9, "decr of 10 without a delta")
 			expectNumber(c.incr("decr", k, 20), -11, "decr of 9 by 20")
@@ -195,7 +195,7 @@ var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
 
 		incrAbsent.It(func(e *harness.Env) {
 			c := use(e)
-			k := newKey("incrabsent")
+			k := harness.Unique("incrabsent")
 			for _, op := range []string{"incr", "decr"} {
 				r := c.send(op, map[string]any{"key": k})
 				expectError(r, op+" of an absent key", http.StatusNotFound)
@@ -205,7 +205,7 @@ var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
 
 		incrOverflow.It(func(e *harness.Env) {
 			c := use(e)
-			k := newKey("overflow")
+			k := harness.Unique("overflow")
 			const max = "9223372036854775807" // 2^63-1
 			c.set(k, json.RawMessage(max))
 			r := c.send("incr", map[string]any{"key": k})
@@ -224,7 +224,7 @@ var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
 
 		incrAtomic.It(func(e *harness.Env) {
 			c := use(e)
-			k := newKey("atomic")
+			k := harness.Unique("atomic")
 			c.set(k, 0)
 			const workers, each = 4, 10
 			browsers := make([]*harness.Browser, workers)
@@ -264,10 +264,10 @@ var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
 	Describe("touch and clear", func() {
 		touchAnswers.It(func(e *harness.Env) {
 			c := use(e)
-			k := newKey("touch")
+			k := harness.Unique("touch")
 			c.set(k, "v")
 			verify.That(c.touch(k, 1000), "expected touch of a present key to answer touched true, observed false")
-			verify.That(!c.touch(newKey("touchabsent"), 1000), "expected touch of an absent key to answer touched false, observed true")
+			verify.That(!c.touch(harness.Unique("touchabsent"), 1000), "expected touch of an absent key to answer touched false, observed true")
 			c.expectValue(k, "v", "after touch")
 		})
 
@@ -278,7 +278,7 @@ var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
 				alias = defaultAlias(e)
 			}
 			c := newClient(e, alias)
-			a, b := newKey("clear"), newKey("clear")
+			a, b := harness.Unique("clear"), harness.Unique("clear")
 			c.set(a, 1)
 			c.set(b, 2)
 			c.expectValue(a, 1, "before clear")

@@ -1,8 +1,6 @@
 package cluster
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -21,13 +19,6 @@ import (
 // then let a second more pass on every instance. On real clocks that is a
 // real wait, within the default --max-wait.
 const lifetime = 4 * time.Second
-
-// newID returns a key, value or user name no other check uses.
-func newID(topic string) string {
-	b := make([]byte, 6)
-	rand.Read(b)
-	return "hc_cluster_" + topic + "_" + hex.EncodeToString(b)
-}
 
 // deployment skips the check unless the run has several instances that
 // all declare features, brings their clocks level, and returns them, the
@@ -73,16 +64,6 @@ func newBrowser(e *harness.Env, ts []*harness.Target) *harness.Browser {
 // cookieName is the session cookie's name, from the first instance's
 // manifest.
 func cookieName(e *harness.Env) string { return e.Target.Manifest.Session.CookieName }
-
-// heldKey is the value of the session cookie b holds, "" for none.
-func heldKey(e *harness.Env, b *harness.Browser) string {
-	for _, c := range b.Jar().All() {
-		if c.Name == cookieName(e) {
-			return c.Value
-		}
-	}
-	return ""
-}
 
 // sessionSet stores value (JSON text) under key through b and expects 200.
 func sessionSet(b *harness.Browser, what, key, value string) {

@@ -28,7 +28,7 @@ var _ = Describe("cluster: the instances of one deployment", Label("suite:cluste
 		sessionRead.It(func(e *harness.Env) {
 			ts := deployment(e, harness.FeatureSessions)
 			b := newBrowser(e, ts)
-			key, value := newID("read"), `{"n":1,"s":"é","l":[true,null]}`
+			key, value := harness.Unique("cluster_read"), `{"n":1,"s":"é","l":[true,null]}`
 			By("creating a session through " + instance(ts, 0))
 			sessionSet(b.Via(ts[0]), instance(ts, 0), key, value)
 			for i := range ts[1:] {
@@ -43,10 +43,10 @@ var _ = Describe("cluster: the instances of one deployment", Label("suite:cluste
 		sessionUpdate.It(func(e *harness.Env) {
 			ts := deployment(e, harness.FeatureSessions)
 			b := newBrowser(e, ts)
-			shared := newID("update")
+			shared := harness.Unique("cluster_update")
 			own := make([]string, len(ts))
 			for i := range ts {
-				own[i] = newID("update" + strconv.Itoa(i+1))
+				own[i] = harness.Unique("cluster_update" + strconv.Itoa(i+1))
 				By("updating the session through " + instance(ts, i))
 				sessionSet(b.Via(ts[i]), instance(ts, i), shared, strconv.Itoa(i+1))
 				sessionSet(b.Via(ts[i]), instance(ts, i), own[i], "true")
@@ -83,13 +83,13 @@ var _ = Describe("cluster: the instances of one deployment", Label("suite:cluste
 			ts := deployment(e, harness.FeatureSessions)
 			e.RequireWait(lifetime + time.Second)
 			b := newBrowser(e, ts)
-			key := newID("expiry")
+			key := harness.Unique("cluster_expiry")
 			By("creating a session through " + instance(ts, 0) + " and giving it " + lifetime.String() + " through " + instance(ts, 1))
 			sessionSet(b.Via(ts[0]), instance(ts, 0), key, `"v"`)
 			r := b.Via(ts[1]).Do(harness.Request{Method: http.MethodPost, Path: "session/expiry",
 				JSON: map[string]any{"seconds": int(lifetime / time.Second)}, Note: instance(ts, 1)})
 			verify.Status(r, "session/expiry through "+instance(ts, 1), http.StatusOK)
-			cookie := cookieName(e) + "=" + heldKey(e, b)
+			cookie := cookieName(e) + "=" + b.SessionKey()
 			last := len(ts) - 1
 			got := sessionGet(b.Via(ts[last]), instance(ts, last), key, nil)
 			verify.That(got.Found, "expected the session to be live through %s before its %s passed, observed %s",
@@ -109,14 +109,14 @@ var _ = Describe("cluster: the instances of one deployment", Label("suite:cluste
 		sessionLogout.It(func(e *harness.Env) {
 			ts := deployment(e, harness.FeatureSessions, harness.FeatureAuth)
 			b := newBrowser(e, ts)
-			user := newID("user")
+			user := harness.Unique("cluster_user")
 			By("logging in through " + instance(ts, 0))
 			r := b.Via(ts[0]).Do(harness.Request{Method: http.MethodPost, Path: "session/login", JSON: map[string]any{"user": user}, Note: instance(ts, 0)})
 			verify.Status(r, "session/login through "+instance(ts, 0), http.StatusOK)
 			got := whoami(b.Via(ts[1]), instance(ts, 1), nil)
 			verify.That(got == user, "expected %s to see the login made through %s (user %q), observed user %q",
 				instance(ts, 1), instance(ts, 0), user, got)
-			cookie := cookieName(e) + "=" + heldKey(e, b)
+			cookie := cookieName(e) + "=" + b.SessionKey()
 
 			By("logging out through " + instance(ts, 1))
 			r = b.Via(ts[1]).Do(harness.Request{Method: http.MethodPost, Path: "session/logout", Note: instance(ts, 1)})
@@ -136,7 +136,7 @@ var _ = Describe("cluster: the instances of one deployment", Label("suite:cluste
 			ts := deployment(e, harness.FeatureCache)
 			sharedCache(e, ts)
 			a, b := alias(e), e.NewBrowser()
-			key, value := newID("seen"), `{"n":1,"s":"é","l":[true,null]}`
+			key, value := harness.Unique("cluster_seen"), `{"n":1,"s":"é","l":[true,null]}`
 			By("setting an entry through " + instance(ts, 0))
 			r := cacheCall(b.Via(ts[0]), a, "set", instance(ts, 0), map[string]any{"key": key, "value": json.RawMessage(value)}, nil)
 			verify.Status(r, "cache/"+a+"/set through "+instance(ts, 0), http.StatusOK)
@@ -152,7 +152,7 @@ var _ = Describe("cluster: the instances of one deployment", Label("suite:cluste
 			ts := deployment(e, harness.FeatureCache)
 			sharedCache(e, ts)
 			a, b := alias(e), e.NewBrowser()
-			key := newID("delete")
+			key := harness.Unique("cluster_delete")
 			r := cacheCall(b.Via(ts[0]), a, "set", instance(ts, 0), map[string]any{"key": key, "value": "v"}, nil)
 			verify.Status(r, "cache/"+a+"/set through "+instance(ts, 0), http.StatusOK)
 			// Every instance reads it first: an instance that kept a copy of
@@ -180,7 +180,7 @@ var _ = Describe("cluster: the instances of one deployment", Label("suite:cluste
 			sharedCache(e, ts)
 			e.RequireWait(lifetime + time.Second)
 			a, b := alias(e), e.NewBrowser()
-			key := newID("expire")
+			key := harness.Unique("cluster_expire")
 			By("setting an entry for " + lifetime.String() + " through " + instance(ts, 0))
 			r := cacheCall(b.Via(ts[0]), a, "set", instance(ts, 0),
 				map[string]any{"key": key, "value": "v", "timeout": int(lifetime / time.Second)}, nil)
@@ -203,7 +203,7 @@ var _ = Describe("cluster: the instances of one deployment", Label("suite:cluste
 			ts := deployment(e, harness.FeatureCache)
 			sharedCache(e, ts)
 			a := alias(e)
-			key := newID("incr")
+			key := harness.Unique("cluster_incr")
 			r := cacheCall(e.NewBrowser().Via(ts[0]), a, "set", instance(ts, 0), map[string]any{"key": key, "value": 0}, nil)
 			verify.Status(r, "cache/"+a+"/set through "+instance(ts, 0), http.StatusOK)
 			const each = 10
@@ -257,7 +257,7 @@ var _ = Describe("cluster: the instances of one deployment", Label("suite:cluste
 			ts := deployment(e, harness.FeatureViews)
 			sharedCache(e, ts)
 			b := e.NewBrowser()
-			probe := newID("view")
+			probe := harness.Unique("cluster_view")
 			By("rendering views/cached through " + instance(ts, 0))
 			first := cachedRender(b.Via(ts[0]), instance(ts, 0), probe)
 			for i := range ts[1:] {

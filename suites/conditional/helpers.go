@@ -1,8 +1,6 @@
 package conditional
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"net/http"
 	"time"
 
@@ -22,12 +20,6 @@ type resource struct {
 	first *harness.Response // the 200 to a plain GET right after PUT
 }
 
-func newID() string {
-	b := make([]byte, 6)
-	rand.Read(b)
-	return "hc-" + hex.EncodeToString(b)
-}
-
 func (r *resource) path() string { return "resources/" + r.id }
 
 // create PUTs body as a new resource with the given query (validators,
@@ -35,7 +27,7 @@ func (r *resource) path() string { return "resources/" + r.id }
 func create(e *harness.Env, body string, query ...string) *resource {
 	GinkgoHelper()
 	e.Require(harness.FeatureResources)
-	r := &resource{b: e.NewBrowser(), id: newID()}
+	r := &resource{b: e.NewBrowser(), id: harness.Unique("cond")}
 	put := r.put(body, nil, query...)
 	verify.Status(put, "PUT of a new resource", http.StatusCreated, http.StatusOK)
 	r.first = r.get(nil)

@@ -80,7 +80,7 @@ var _ = Describe("conditional requests", Label("suite:conditional"), func() {
 		check.Waiting("a date after Last-Modified", 2*time.Second, func(w *check.WaitGroup) {
 			w.Before(func(e *harness.Env) { e.Require(harness.FeatureResources) })
 			w.It(imsLater, func(e *harness.Env) func(*harness.Env) {
-				r := &resource{b: e.NewBrowser(), id: newID()}
+				r := &resource{b: e.NewBrowser(), id: harness.Unique("cond")}
 				put := r.put(content, nil, "validators", "last-modified")
 				r.first = r.get(nil)
 				return func(e *harness.Env) {
@@ -195,7 +195,7 @@ var _ = Describe("conditional requests", Label("suite:conditional"), func() {
 		})
 		ifMatchStar.It(func(e *harness.Env) {
 			e.Require(harness.FeatureResources)
-			r := &resource{b: e.NewBrowser(), id: newID()}
+			r := &resource{b: e.NewBrowser(), id: harness.Unique("cond")}
 			p := r.put(content, header("If-Match", "*"))
 			verify.That(p.Status == http.StatusPreconditionFailed, "expected 412 for PUT with If-Match: * where no resource exists, observed %d", p.Status)
 		})

@@ -1,8 +1,6 @@
 package freshness
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"net/http"
 	"strconv"
 	"time"
@@ -22,12 +20,6 @@ const (
 	longMaxAge  = 600 * time.Second
 )
 
-func newID() string {
-	b := make([]byte, 6)
-	rand.Read(b)
-	return "hc-" + hex.EncodeToString(b)
-}
-
 // resource is a representation put on the target, fetched through the
 // browser's cache.
 type resource struct {
@@ -38,7 +30,7 @@ type resource struct {
 // put creates a resource with the query (max_age, expires, validators,
 // cache_control); it does not assert, so shared setups may use it.
 func put(e *harness.Env, query ...string) (*resource, *harness.Response) {
-	r := &resource{b: e.NewBrowser(), id: newID()}
+	r := &resource{b: e.NewBrowser(), id: harness.Unique("fresh")}
 	resp := r.b.Do(harness.Request{Method: http.MethodPut, Path: "resources/" + r.id, Query: harness.Query(query...),
 		Header: http.Header{"Content-Type": {"text/plain"}}, Body: []byte("cacheable\n")})
 	return r, resp
@@ -217,7 +209,7 @@ var _ = Describe("HTTP caching", Label("suite:freshness"), func() {
 		cookieNotShared.It(func(e *harness.Env) {
 			e.Require(harness.FeatureCookies)
 			b := e.NewBrowser()
-			resp := b.Get("cookies/set", "name", "hc_fresh_"+newID(), "value", "v")
+			resp := b.Get("cookies/set", "name", "hc_fresh_"+harness.Unique("fresh"), "value", "v")
 			verify.Status(resp, "cookies/set", http.StatusOK)
 			verify.Rule(rules.CookieResponseNotShared(resp.Header))
 		})

@@ -18,12 +18,12 @@ import (
 // returns every Set-Cookie line for the session cookie.
 func exerciseCookie(e *harness.Env) []string {
 	GinkgoHelper()
-	b := newBrowser(e)
+	b := e.SessionBrowser()
 	k := uniqueKey("grammar")
 	var lines []string
 	collect := func(r *harness.Response) { lines = append(lines, r.SetCookie(settings(e).CookieName)...) }
 	collect(set(b, k, `"new"`))
-	real := heldKey(e, b)
+	real := b.SessionKey()
 	collect(set(b, k, `"updated"`))
 	collect(b.PostJSON("session/expiry", map[string]int{"seconds": 600}))
 	collect(b.PostJSON("session/expiry", map[string]int{"seconds": 0}))
@@ -40,7 +40,7 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 	Describe("the session cookie", func() {
 		cookieName.It(func(e *harness.Env) {
 			s := settings(e)
-			r := set(newBrowser(e), uniqueKey("name"), `"v"`)
+			r := set(e.SessionBrowser(), uniqueKey("name"), `"v"`)
 			_, _, ok := sessionCookie(e, r)
 			verify.That(ok, "expected the first session/set of a new browser to set a cookie named %s (manifest cookie_name), observed Set-Cookie %s",
 				s.CookieName, describeLines(r.SetCookies))
@@ -69,7 +69,7 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 
 		cookieClose.It(func(e *harness.Env) {
 			s := settings(e)
-			b := newBrowser(e)
+			b := e.SessionBrowser()
 			k := uniqueKey("close")
 			r := set(b, k, `"v"`)
 			line, sc := theSessionCookie(e, r, "the first session/set of a new browser")

@@ -70,7 +70,7 @@ var (
 // roundTrip stores every case in one session and reads each back.
 func roundTrip(e *harness.Env, cases []jsonCase) {
 	GinkgoHelper()
-	b := newBrowser(e)
+	b := e.SessionBrowser()
 	keys := make([]string, len(cases))
 	for i, c := range cases {
 		keys[i] = uniqueKey("json")
@@ -88,7 +88,7 @@ func roundTrip(e *harness.Env, cases []jsonCase) {
 var _ = Describe("sessions", Label("suite:sessions"), func() {
 	Describe("data", func() {
 		setGet.It(func(e *harness.Env) {
-			b := newBrowser(e)
+			b := e.SessionBrowser()
 			k := uniqueKey("setget")
 			set(b, k, `"hello"`)
 			got := get(b, k)
@@ -97,7 +97,7 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 		})
 
 		overwrite.It(func(e *harness.Env) {
-			b := newBrowser(e)
+			b := e.SessionBrowser()
 			k := uniqueKey("overwrite")
 			set(b, k, `"first"`)
 			set(b, k, `"second"`)
@@ -107,7 +107,7 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 		})
 
 		getAbsent.It(func(e *harness.Env) {
-			b := newBrowser(e)
+			b := e.SessionBrowser()
 			set(b, uniqueKey("other"), `1`) // a session exists, without this key
 			k := uniqueKey("absent")
 			got := get(b, k)
@@ -116,7 +116,7 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 		})
 
 		deleteKey.It(func(e *harness.Env) {
-			b := newBrowser(e)
+			b := e.SessionBrowser()
 			k, keep := uniqueKey("delete"), uniqueKey("keep")
 			set(b, k, `"v"`)
 			set(b, keep, `"kept"`)
@@ -134,7 +134,7 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 		})
 
 		deleteAbsent.It(func(e *harness.Env) {
-			b := newBrowser(e)
+			b := e.SessionBrowser()
 			set(b, uniqueKey("other"), `1`)
 			r := b.PostJSON("session/delete", map[string]string{"key": uniqueKey("absent")})
 			verify.Status(r, "session/delete of a key never stored", http.StatusOK)
@@ -147,7 +147,7 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 		})
 
 		allData.It(func(e *harness.Env) {
-			b := newBrowser(e)
+			b := e.SessionBrowser()
 			want := map[string]string{
 				uniqueKey("all"): `"text"`,
 				uniqueKey("all"): `42`,
@@ -171,7 +171,7 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 		})
 
 		isolation.It(func(e *harness.Env) {
-			alice, bob := newBrowser(e), newBrowser(e)
+			alice, bob := e.SessionBrowser(), e.SessionBrowser()
 			shared, onlyAlice := uniqueKey("shared"), uniqueKey("alice")
 			set(alice, shared, `"alice's"`)
 			set(alice, onlyAlice, `"secret"`)
@@ -181,15 +181,15 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 			verify.That(sameJSON([]byte(`"bob's"`), b.Value), "expected the second browser to read its own %s = \"bob's\", observed %s", shared, b.value())
 			leak := get(bob, onlyAlice)
 			verify.That(!leak.Found, "expected the second browser not to see the first browser's %s, observed it (%s)", onlyAlice, leak.value())
-			ka, kb := heldKey(e, alice), heldKey(e, bob)
+			ka, kb := alice.SessionKey(), bob.SessionKey()
 			verify.That(ka != kb, "expected two browsers to hold different session keys, observed %q in both", ka)
 		})
 
 		flushEmpties.It(func(e *harness.Env) {
-			b := newBrowser(e)
+			b := e.SessionBrowser()
 			k := uniqueKey("flush")
 			set(b, k, `"before"`)
-			old := heldKey(e, b)
+			old := b.SessionKey()
 			r := b.PostJSON("session/flush", map[string]any{})
 			verify.Status(r, "session/flush", http.StatusOK)
 			got := get(b, k)
@@ -201,13 +201,13 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 		})
 
 		flushCookie.It(func(e *harness.Env) {
-			b := newBrowser(e)
+			b := e.SessionBrowser()
 			set(b, uniqueKey("flush"), `"before"`)
-			old := heldKey(e, b)
+			old := b.SessionKey()
 			verify.That(old != "", "expected session/set to give the browser a session cookie, observed none")
 			r := b.PostJSON("session/flush", map[string]any{})
 			verify.Status(r, "session/flush", http.StatusOK)
-			now := heldKey(e, b)
+			now := b.SessionKey()
 			verify.That(now != old, "expected the answer to session/flush to delete or replace the session cookie, observed the browser still holding the flushed key %q (Set-Cookie %s)", old, describeLines(r.SetCookies))
 		})
 	})

@@ -63,10 +63,10 @@ type timed struct {
 // startTimed stores a value, gives the session lifetime d and reads the
 // value back, without asserting: a setup must not fail the whole group.
 func startTimed(e *harness.Env, d time.Duration) *timed {
-	x := &timed{b: newBrowser(e), dataKey: uniqueKey("timed")}
+	x := &timed{b: e.SessionBrowser(), dataKey: uniqueKey("timed")}
 	trySet(x.b, x.dataKey, `"alive"`)
 	trySetExpiry(x.b, d)
-	x.key = heldKey(e, x.b)
+	x.key = x.b.SessionKey()
 	a, ok := tryGet(x.b, x.dataKey)
 	x.readable = ok && a.Found
 	return x
@@ -104,7 +104,7 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 	Describe("lifetimes", func() {
 		expiryCookie.It(func(e *harness.Env) {
 			const n = 60
-			b := newBrowser(e)
+			b := e.SessionBrowser()
 			set(b, uniqueKey("expiry"), `"v"`)
 			r := setExpiry(b, n*time.Second)
 			line, sc := theSessionCookie(e, r, "session/expiry")
@@ -117,7 +117,7 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 		})
 
 		expiryAtClose.It(func(e *harness.Env) {
-			b := newBrowser(e)
+			b := e.SessionBrowser()
 			k := uniqueKey("atclose")
 			set(b, k, `"v"`)
 			r := setExpiry(b, 0)
@@ -129,7 +129,7 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 				// already has no lifetime (express-session's default
 				// cookie): what the contract asks of is the cookie the
 				// browser holds.
-				held, ok := heldCookie(e, b)
+				held, ok := b.SessionCookie()
 				verify.That(ok && !held.Persistent, "expected session/expiry 0 to leave the browser a session cookie without Max-Age or Expires, observed no Set-Cookie and the browser holding %s", describeHeld(held, ok))
 			}
 			a := readExpiry(b)
@@ -149,10 +149,10 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 			age := time.Duration(*s.CookieAge) * time.Second
 			wait := age + 2*time.Second
 			e.RequireWait(wait)
-			b := newBrowser(e)
+			b := e.SessionBrowser()
 			k := uniqueKey("age")
 			set(b, k, `"v"`)
-			key := heldKey(e, b)
+			key := b.SessionKey()
 			verify.That(key != "", "expected the first session/set to give the browser a session cookie, observed none")
 			By("letting cookie_age pass: " + wait.String())
 			e.Advance(wait)

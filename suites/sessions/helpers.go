@@ -23,9 +23,6 @@ func settings(e *harness.Env) *harness.SessionSettings {
 	return e.Target.Manifest.Session
 }
 
-// newBrowser opens a browser that can hold the session cookie.
-func newBrowser(e *harness.Env) *harness.Browser { return e.SessionBrowser() }
-
 // uniqueKey returns a session key no other check uses.
 var uniqueKey = harness.Unique
 
@@ -82,24 +79,6 @@ func tryGet(b *harness.Browser, key string) (a getAnswer, ok bool) {
 	return decodeGet(r), true
 }
 
-// heldKey returns the value of the session cookie in b's jar, "" when b
-// holds none.
-func heldKey(e *harness.Env, b *harness.Browser) string {
-	c, _ := heldCookie(e, b)
-	return c.Value
-}
-
-// heldCookie is the session cookie b's jar holds, if any.
-func heldCookie(e *harness.Env, b *harness.Browser) (cookie.Entry, bool) {
-	name := settings(e).CookieName
-	for _, c := range b.Jar().All() {
-		if c.Name == name {
-			return c, true
-		}
-	}
-	return cookie.Entry{}, false
-}
-
 // describeHeld says what the jar holds of the session cookie.
 func describeHeld(c cookie.Entry, ok bool) string {
 	switch {
@@ -117,7 +96,7 @@ func describeHeld(c cookie.Entry, ok bool) string {
 func replayGet(e *harness.Env, value, key string) getAnswer {
 	GinkgoHelper()
 	header := settings(e).CookieName + "=" + value
-	r := newBrowser(e).Do(harness.Request{Method: http.MethodGet, Path: "session/get", Query: harness.Query("key", key),
+	r := e.SessionBrowser().Do(harness.Request{Method: http.MethodGet, Path: "session/get", Query: harness.Query("key", key),
 		Cookie: &header, NoStore: true, Note: "replaying a session cookie by hand"})
 	verify.Status(r, "session/get with a replayed cookie", http.StatusOK)
 	return decodeGet(r)
@@ -151,7 +130,7 @@ func theSessionCookie(e *harness.Env, r *harness.Response, what string) (string,
 // Set-Cookie that created it.
 func newSessionCookie(e *harness.Env) (string, cookie.SetCookie, *harness.Response) {
 	GinkgoHelper()
-	b := newBrowser(e)
+	b := e.SessionBrowser()
 	r := set(b, uniqueKey("cookie"), `"v"`)
 	line, sc := theSessionCookie(e, r, "the first session/set of a new browser")
 	return line, sc, r

@@ -84,7 +84,7 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 			k := uniqueKey("planted")
 			header := settings(e).CookieName + "=" + invented
 			By("sending session/set with an invented key " + invented)
-			r := newBrowser(e).Do(harness.Request{Method: http.MethodPost, Path: "session/set",
+			r := e.SessionBrowser().Do(harness.Request{Method: http.MethodPost, Path: "session/set",
 				JSON: map[string]any{"key": k, "value": "planted"}, Cookie: &header, Note: "a session cookie the client invented"})
 			verify.Status(r, "session/set with an invented session cookie", http.StatusOK)
 			if _, sc, ok := sessionCookie(e, r); ok {
@@ -97,7 +97,7 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 
 	Describe("caches", func() {
 		varyCookie.It(func(e *harness.Env) {
-			b := newBrowser(e)
+			b := e.SessionBrowser()
 			k := uniqueKey("vary")
 			set(b, k, `"v"`)
 			for _, r := range []*harness.Response{
@@ -111,7 +111,7 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 		})
 
 		notShared.It(func(e *harness.Env) {
-			b := newBrowser(e)
+			b := e.SessionBrowser()
 			k := uniqueKey("shared")
 			setting := 0
 			for _, r := range []*harness.Response{
@@ -135,9 +135,9 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 // heldKeyAfterSet starts a session in a fresh browser and returns its key.
 func heldKeyAfterSet(e *harness.Env) string {
 	GinkgoHelper()
-	b := newBrowser(e)
+	b := e.SessionBrowser()
 	set(b, uniqueKey("real"), `"v"`)
-	k := heldKey(e, b)
+	k := b.SessionKey()
 	verify.That(k != "", "expected session/set to give a new browser a session cookie, observed none")
 	return k
 }

@@ -2,8 +2,6 @@ package views
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -16,13 +14,6 @@ import (
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
-
-// newID returns a probe value or user name no other check uses.
-func newID() string {
-	b := make([]byte, 6)
-	rand.Read(b)
-	return "hc-" + hex.EncodeToString(b)
-}
 
 func itoa(n int) string { return strconv.Itoa(n) }
 

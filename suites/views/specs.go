@@ -33,7 +33,7 @@ var _ = Describe("cached views", Label("suite:views"), func() {
 	Describe("the per-view cache", func() {
 		cachedOnce.It(func(e *harness.Env) {
 			requireShared(e)
-			b, q := e.NewBrowser(), cachedQuery(longTTL, newID())
+			b, q := e.NewBrowser(), cachedQuery(longTTL, harness.Unique("view"))
 			first, _ := getRender(b, "views/cached", q, "first GET: a miss")
 			second, _ := getRender(b, "views/cached", q, "second GET within the ttl: a hit")
 			verify.That(second.sameRender(first), "expected a second GET of views/cached within its ttl of %d s to answer the stored render (%s), observed %s", longTTL, first, second)
@@ -41,7 +41,7 @@ var _ = Describe("cached views", Label("suite:views"), func() {
 
 		cachedShared.It(func(e *harness.Env) {
 			requireShared(e)
-			q := cachedQuery(longTTL, newID())
+			q := cachedQuery(longTTL, harness.Unique("view"))
 			first, r := getRender(e.NewBrowser(), "views/cached", q, "first client")
 			if vary := strings.ToLower(strings.Join(r.Header.Values("Vary"), ",")); strings.Contains(vary, "user-agent") {
 				e.Skipf("views/cached varies on User-Agent (Vary: %s), so clients with other User-Agents may get other entries", vary)
@@ -54,7 +54,7 @@ var _ = Describe("cached views", Label("suite:views"), func() {
 		cachedMaxAge.It(func(e *harness.Env) {
 			requireViews(e)
 			ttl := 600
-			_, r := getRender(e.NewBrowser(), "views/cached", cachedQuery(ttl, newID()), "")
+			_, r := getRender(e.NewBrowser(), "views/cached", cachedQuery(ttl, harness.Unique("view")), "")
 			d := httpcache.ParseCacheControl(r.Header.Values("Cache-Control"))
 			got, ok := d.MaxAge()
 			verify.That(ok && got == time.Duration(ttl)*time.Second, "expected Cache-Control max-age=%d on views/cached?ttl=%d, observed %q", ttl, ttl, strings.Join(r.Header.Values("Cache-Control"), ", "))
@@ -63,7 +63,7 @@ var _ = Describe("cached views", Label("suite:views"), func() {
 		cachedExpires.It(func(e *harness.Env) {
 			requireViews(e)
 			ttl := 600
-			_, r := getRender(e.NewBrowser(), "views/cached", cachedQuery(ttl, newID()), "")
+			_, r := getRender(e.NewBrowser(), "views/cached", cachedQuery(ttl, harness.Unique("view")), "")
 			date, ok1 := httpcache.ParseHTTPDate(r.Header.Get("Date"))
 			exp, ok2 := httpcache.ParseHTTPDate(r.Header.Get("Expires"))
 			verify.That(ok1, "expected a Date on views/cached, observed %q", r.Header.Get("Date"))
@@ -78,7 +78,7 @@ var _ = Describe("cached views", Label("suite:views"), func() {
 			requireViews(e)
 			b := e.NewBrowser()
 			for _, ttl := range []string{"", "ten", "-5", "0", "1.5"} {
-				q := []string{"probe", newID()}
+				q := []string{"probe", harness.Unique("view")}
 				what := "views/cached without a ttl"
 				if ttl != "" {
 					q = append(q, "ttl", ttl)
@@ -90,7 +90,7 @@ var _ = Describe("cached views", Label("suite:views"), func() {
 
 		uncachedEvery.It(func(e *harness.Env) {
 			requireViews(e)
-			b, q := e.NewBrowser(), []string{"probe", newID()}
+			b, q := e.NewBrowser(), []string{"probe", harness.Unique("view")}
 			prev, _ := getRender(b, "views/uncached", q, "first GET")
 			for i := 2; i <= 3; i++ {
 				next, _ := getRender(b, "views/uncached", q, fmt.Sprintf("GET number %d", i))
@@ -103,14 +103,14 @@ var _ = Describe("cached views", Label("suite:views"), func() {
 	Describe("the fragment cache", func() {
 		fragmentPage.It(func(e *harness.Env) {
 			requireViews(e)
-			user := newID()
+			user := harness.Unique("view")
 			p := getPage(e.NewBrowser(), user, 0, "")
 			verify.That(p.user == user, "expected the sidebar's data-user to be %q, observed %q", user, p.user)
 		})
 
 		fragmentCached.It(func(e *harness.Env) {
 			requireShared(e)
-			b, user := e.NewBrowser(), newID()
+			b, user := e.NewBrowser(), harness.Unique("view")
 			first := getPage(b, user, longTTL, "first request: the sidebar renders")
 			second := getPage(b, user, longTTL, "second request: the sidebar is cached")
 			verify.That(second.sidebar == first.sidebar, "expected the second page for %s to carry the cached sidebar (data-renders %d), observed data-renders %d", user, first.sidebar, second.sidebar)
@@ -118,7 +118,7 @@ var _ = Describe("cached views", Label("suite:views"), func() {
 
 		fragmentContent.It(func(e *harness.Env) {
 			requireShared(e)
-			b, user := e.NewBrowser(), newID()
+			b, user := e.NewBrowser(), harness.Unique("view")
 			prev := getPage(b, user, longTTL, "first request")
 			for i := 2; i <= 3; i++ {
 				next := getPage(b, user, longTTL, fmt.Sprintf("request number %d", i))
@@ -129,7 +129,7 @@ var _ = Describe("cached views", Label("suite:views"), func() {
 
 		fragmentPerUser.It(func(e *harness.Env) {
 			requireShared(e)
-			b, ann, bob := e.NewBrowser(), newID()+"-ann", newID()+"-bob"
+			b, ann, bob := e.NewBrowser(), harness.Unique("view")+"-ann", harness.Unique("view")+"-bob"
 			for _, step := range []struct{ user, note string }{
 				{ann, "ann's first page"}, {bob, "bob's first page"}, {ann, "ann's page again"}, {bob, "bob's page again"},
 			} {
@@ -141,7 +141,7 @@ var _ = Describe("cached views", Label("suite:views"), func() {
 		fragmentDefaultTTL.It(func(e *harness.Env) {
 			requireShared(e)
 			e.RequireWait(defaultFragmentTTL + time.Second)
-			b, user := e.NewBrowser(), newID()
+			b, user := e.NewBrowser(), harness.Unique("view")
 			first := getPage(b, user, 0, "no ttl: the sidebar renders")
 			e.Advance(defaultFragmentTTL - 2*time.Second)
 			before := getPage(b, user, 0, "2 s before the default ttl passes")
@@ -154,7 +154,7 @@ var _ = Describe("cached views", Label("suite:views"), func() {
 
 		fragmentEscaped.It(func(e *harness.Env) {
 			requireViews(e)
-			user := newID() + `"><script>alert(1)</script><b x='`
+			user := harness.Unique("view") + `"><script>alert(1)</script><b x='`
 			r := fetch(e.NewBrowser(), "views/fragment", fragmentQuery(user, 0), nil, "a user name full of markup")
 			verify.Status(r, "views/fragment with a user name full of markup", http.StatusOK)
 			doc, err := goquery.NewDocumentFromReader(bytes.NewReader(r.Body))
@@ -180,11 +180,11 @@ var _ = Describe("cached views", Label("suite:views"), func() {
 		// cachedBefore GETs views/cached before the wait, asserting
 		// nothing.
 		cachedBefore := func(e *harness.Env, ttl int, extra ...string) (*harness.Browser, []string, *harness.Response) {
-			b, q := e.NewBrowser(), cachedQuery(ttl, newID(), extra...)
+			b, q := e.NewBrowser(), cachedQuery(ttl, harness.Unique("view"), extra...)
 			return b, q, fetch(b, "views/cached", q, nil, "before the wait")
 		}
 		fragmentBefore := func(e *harness.Env, ttl int) (*harness.Browser, string, *harness.Response) {
-			b, user := e.NewBrowser(), newID()
+			b, user := e.NewBrowser(), harness.Unique("view")
 			return b, user, fetch(b, "views/fragment", fragmentQuery(user, ttl), nil, "before the wait")
 		}
 
