@@ -17,9 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/httpcheck/httpcheck/examples/internal/frameworktest"
 )
@@ -39,16 +37,11 @@ var golden = frameworktest.Golden{Framework: "Django", Demo: "examples/django/de
 // The first two are the matrix's Django columns; "plain" is the db
 // configuration with HTTPCHECK_CONTRACT_PLAIN, Django as it is, without what
 // the app adds (docs/frameworks/django.md, "What the app makes up for").
-var configs = []struct {
-	golden string // testdata/golden/<golden>.txt
-	name   string // the target's name in the reports
-	env    []string
-	matrix bool // a column of the matrix
-}{
-	{"db", "Django (db sessions)", []string{"HTTPCHECK_DEMO_SESSION_ENGINE=db"}, true},
+var configs = []frameworktest.Config{
+	{Golden: "db", Name: "Django (db sessions)", Args: []string{"HTTPCHECK_DEMO_SESSION_ENGINE=db"}, Matrix: true},
 	// The adapter's state in a shared cache alias, as several processes need.
-	{"signed_cookies", "Django (signed-cookie sessions)", []string{"HTTPCHECK_DEMO_SESSION_ENGINE=signed_cookies", "HTTPCHECK_DEMO_STATE_CACHE=1"}, true},
-	{"plain", "Django as is (db sessions, HTTPCHECK_CONTRACT_PLAIN)", []string{"HTTPCHECK_DEMO_SESSION_ENGINE=db", "HTTPCHECK_DEMO_PLAIN=1"}, false},
+	{Golden: "signed_cookies", Name: "Django (signed-cookie sessions)", Args: []string{"HTTPCHECK_DEMO_SESSION_ENGINE=signed_cookies", "HTTPCHECK_DEMO_STATE_CACHE=1"}, Matrix: true},
+	{Golden: "plain", Name: "Django as is (db sessions, HTTPCHECK_CONTRACT_PLAIN)", Args: []string{"HTTPCHECK_DEMO_SESSION_ENGINE=db", "HTTPCHECK_DEMO_PLAIN=1"}, Matrix: false},
 }
 
 func TestDjango(t *testing.T) {
@@ -61,75 +54,27 @@ func TestDjango(t *testing.T) {
 	} else {
 		t.Logf("Django %s (%s)", bytes.TrimSpace(out), python())
 	}
-	start := time.Now()
-	tmp := t.TempDir()
-	reportsDir := frameworktest.ReportsDir(t)
-	frameworktest.TrackSources(t, "demo", "httpcheck_contract")
-	bin := frameworktest.BuildHTTPCheck(t, tmp)
-	tls := frameworktest.NewCertificates(t, tmp)
-
-	// The adapter's own tests (bad input, the on/off switch), with Django's
-	// test runner.
-	t.Run("adapter", func(t *testing.T) {
-		cmd := exec.Command(python(), "manage.py", "test", "httpcheck_contract", "-v", "1")
-		cmd.Dir = "demo"
-		cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1", "HTTPCHECK_DEMO_CACHE_DIR="+filepath.Join(t.TempDir(), "cache"))
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("manage.py test httpcheck_contract: %v\n%s", err, out)
-		}
-	})
-
-	// The Django runs wait for real, so they all run at once (goroutines,
-	// not t.Parallel, which -parallel would limit to the number of CPUs);
-	// the reference server, in process on its virtual clock, runs meanwhile.
-	began := time.Now()
-	refOut := filepath.Join(reportsDir, "reference")
-	runs := make([]frameworktest.Verdicts, len(configs))
-	var wg sync.WaitGroup
-	for i, c := range configs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			d, err := startDemo(t, tls, c.env)
-			if err != nil {
-				runs[i] = frameworktest.Verdicts{Err: err}
-				return
+	frameworktest.Demo{
+		Framework: "Django",
+		Golden:    golden,
+		Configs:   configs,
+		Sources:   []string{"demo", "httpcheck_contract"},
+		Adapter: func(t *testing.T) {
+			cmd := exec.Command(python(), "manage.py", "test", "httpcheck_contract", "-v", "1")
+			cmd.Dir = "demo"
+			cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1", "HTTPCHECK_DEMO_CACHE_DIR="+filepath.Join(t.TempDir(), "cache"))
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("manage.py test httpcheck_contract: %v\n%s", err, out)
 			}
-			runs[i] = frameworktest.RunAgainst(bin, tls.CAFile, d.HTTP, c.name, filepath.Join(reportsDir, c.golden), d.LogTail)
-		}()
-	}
-	frameworktest.RunReference(t, bin, refOut)
-	wg.Wait()
-	t.Logf("reference and %d Django runs side by side: %s", len(configs), time.Since(began).Round(100*time.Millisecond))
-
-	matrix := []string{refOut}
-	for i, c := range configs {
-		t.Run(c.golden, func(t *testing.T) {
-			r := runs[i]
-			if r.Err != nil {
-				t.Fatal(r.Err)
-			}
-			t.Logf("%s: %s in %s (of which httpcheck run %s)", c.name, frameworktest.Summary(r.Res), r.Took.Round(100*time.Millisecond),
-				r.Res.Duration.Round(100*time.Millisecond))
-			golden.Compare(t, c.golden, r.Res)
-		})
-		if c.matrix {
-			matrix = append(matrix, runs[i].Out)
-		}
-	}
-	if t.Failed() {
-		return
-	}
-	t.Run("matrix", func(t *testing.T) {
-		frameworktest.Matrix(t, bin, matrix, filepath.Join(reportsDir, "matrix"))
-	})
-	t.Logf("the whole test took %s", time.Since(start).Round(100*time.Millisecond))
+		},
+		Start: startDemo,
+	}.Test(t)
 }
 
 // startDemo migrates a fresh SQLite database and serves the demo project
-// with env over http and https on loopback, until the test ends. It may run
+// with c's environment over http and https on loopback, until the test ends. It may run
 // in a goroutine of its own: it returns its failure.
-func startDemo(t *testing.T, tls *frameworktest.Certificates, extraEnv []string) (*frameworktest.Server, error) {
+func startDemo(t *testing.T, tls *frameworktest.Certificates, c frameworktest.Config) (*frameworktest.Server, error) {
 	dir := t.TempDir()
 	env := append(os.Environ(),
 		"HTTPCHECK_DEMO_DB="+filepath.Join(dir, "demo.sqlite3"),
@@ -137,7 +82,7 @@ func startDemo(t *testing.T, tls *frameworktest.Certificates, extraEnv []string)
 		"PYTHONDONTWRITEBYTECODE=1", // no __pycache__ in the source tree
 		"PYTHONUNBUFFERED=1",
 	)
-	env = append(env, extraEnv...)
+	env = append(env, c.Args...)
 	project, err := filepath.Abs("demo")
 	if err != nil {
 		return nil, err

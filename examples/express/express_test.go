@@ -18,9 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/httpcheck/httpcheck/examples/internal/frameworktest"
 )
@@ -32,17 +30,12 @@ var golden = frameworktest.Golden{Framework: "Express", Demo: "examples/express/
 // default configuration with the contract's plain option,
 // Express as it is, without what the adapter adds
 // (docs/frameworks/express.md, "What the adapter makes up for").
-var configs = []struct {
-	golden string // testdata/golden/<golden>.txt
-	name   string // the target's name in the reports
-	env    []string
-	matrix bool // a column of the matrix
-}{
-	{"default", "Express (express-session defaults)", []string{"HTTPCHECK_DEMO_SESSION=default", "TZ=UTC"}, true},
+var configs = []frameworktest.Config{
+	{Golden: "default", Name: "Express (express-session defaults)", Args: []string{"HTTPCHECK_DEMO_SESSION=default", "TZ=UTC"}, Matrix: true},
 	// A server whose local time zone is not UTC, as many are: the fresh
 	// package reads an asctime If-Modified-Since in local time.
-	{"maxage", "Express (express-session, maxAge two weeks, SameSite Lax; TZ Europe/Berlin)", []string{"HTTPCHECK_DEMO_SESSION=maxage", "TZ=Europe/Berlin"}, true},
-	{"plain", "Express as is (express-session defaults, plain)", []string{"HTTPCHECK_DEMO_SESSION=default", "HTTPCHECK_DEMO_PLAIN=1", "TZ=UTC"}, false},
+	{Golden: "maxage", Name: "Express (express-session, maxAge two weeks, SameSite Lax; TZ Europe/Berlin)", Args: []string{"HTTPCHECK_DEMO_SESSION=maxage", "TZ=Europe/Berlin"}, Matrix: true},
+	{Golden: "plain", Name: "Express as is (express-session defaults, plain)", Args: []string{"HTTPCHECK_DEMO_SESSION=default", "HTTPCHECK_DEMO_PLAIN=1", "TZ=UTC"}, Matrix: false},
 }
 
 // node finds Node.js and the installed packages, or skips.
@@ -67,68 +60,22 @@ func TestExpress(t *testing.T) {
 	} else {
 		t.Logf("node %s", bytes.TrimSpace(out))
 	}
-	start := time.Now()
-	tmp := t.TempDir()
-	reportsDir := frameworktest.ReportsDir(t)
-	frameworktest.TrackSources(t, "demo", "httpcheck-contract", "test", "package-lock.json")
-	bin := frameworktest.BuildHTTPCheck(t, tmp)
-	tls := frameworktest.NewCertificates(t, tmp)
-
-	// The adapter's own tests (bad input, the on/off switch), with node's
-	// test runner.
-	t.Run("adapter", func(t *testing.T) {
-		cmd := exec.Command(nodeBin, "--test", "--test-reporter=spec", "test/")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("node --test test/: %v\n%s", err, out)
-		}
-	})
-
-	// The Express runs wait for real, so they all run at once (goroutines,
-	// not t.Parallel, which -parallel would limit to the number of CPUs);
-	// the reference server, in process on its virtual clock, runs meanwhile.
-	began := time.Now()
-	refOut := filepath.Join(reportsDir, "reference")
-	runs := make([]frameworktest.Verdicts, len(configs))
-	var wg sync.WaitGroup
-	for i, c := range configs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+	frameworktest.Demo{
+		Framework: "Express",
+		Golden:    golden,
+		Configs:   configs,
+		Sources:   []string{"demo", "httpcheck-contract", "test", "package-lock.json"},
+		Adapter: func(t *testing.T) {
+			cmd := exec.Command(nodeBin, "--test", "--test-reporter=spec", "test/")
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("node --test test/: %v\n%s", err, out)
+			}
+		},
+		Start: func(t *testing.T, tls *frameworktest.Certificates, c frameworktest.Config) (*frameworktest.Server, error) {
 			cmd := exec.Command(nodeBin, "demo/server.js", "--addr", "127.0.0.1", "--http-port", "0",
 				"--https-port", "0", "--cert", tls.CertFile, "--key", tls.KeyFile)
-			cmd.Env = append(append(os.Environ(), "NODE_ENV=test"), c.env...)
-			d, err := frameworktest.Start(t, cmd)
-			if err != nil {
-				runs[i] = frameworktest.Verdicts{Err: err}
-				return
-			}
-			runs[i] = frameworktest.RunAgainst(bin, tls.CAFile, d.HTTP, c.name, filepath.Join(reportsDir, c.golden), d.LogTail)
-		}()
-	}
-	frameworktest.RunReference(t, bin, refOut)
-	wg.Wait()
-	t.Logf("reference and %d Express runs side by side: %s", len(configs), time.Since(began).Round(100*time.Millisecond))
-
-	matrix := []string{refOut}
-	for i, c := range configs {
-		t.Run(c.golden, func(t *testing.T) {
-			r := runs[i]
-			if r.Err != nil {
-				t.Fatal(r.Err)
-			}
-			t.Logf("%s: %s in %s (of which httpcheck run %s)", c.name, frameworktest.Summary(r.Res), r.Took.Round(100*time.Millisecond),
-				r.Res.Duration.Round(100*time.Millisecond))
-			golden.Compare(t, c.golden, r.Res)
-		})
-		if c.matrix {
-			matrix = append(matrix, runs[i].Out)
-		}
-	}
-	if t.Failed() {
-		return
-	}
-	t.Run("matrix", func(t *testing.T) {
-		frameworktest.Matrix(t, bin, matrix, filepath.Join(reportsDir, "matrix"))
-	})
-	t.Logf("the whole test took %s", time.Since(start).Round(100*time.Millisecond))
+			cmd.Env = append(append(os.Environ(), "NODE_ENV=test"), c.Args...)
+			return frameworktest.Start(t, cmd)
+		},
+	}.Test(t)
 }

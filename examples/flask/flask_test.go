@@ -18,9 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/httpcheck/httpcheck/examples/internal/frameworktest"
 )
@@ -41,17 +39,12 @@ var golden = frameworktest.Golden{Framework: "Flask", Demo: "examples/flask/demo
 // matrix's Flask columns; "plain" is the simple configuration with
 // HTTPCHECK_CONTRACT_PLAIN, Flask as it is, without what the adapter adds
 // (docs/frameworks/flask.md, "What the adapter makes up for").
-var configs = []struct {
-	golden string // testdata/golden/<golden>.txt
-	name   string // the target's name in the reports
-	env    []string
-	matrix bool // a column of the matrix
-}{
-	{"simple", "Flask (SimpleCache)", []string{"HTTPCHECK_DEMO_DEFAULT_CACHE=SimpleCache"}, true},
+var configs = []frameworktest.Config{
+	{Golden: "simple", Name: "Flask (SimpleCache)", Args: []string{"HTTPCHECK_DEMO_DEFAULT_CACHE=SimpleCache"}, Matrix: true},
 	// The default alias on disk, and the adapter's state in a
 	// FileSystemCache of its own, as several processes need.
-	{"filesystem", "Flask (FileSystemCache)", []string{"HTTPCHECK_DEMO_DEFAULT_CACHE=FileSystemCache", "HTTPCHECK_DEMO_STATE_CACHE=1"}, true},
-	{"plain", "Flask as is (SimpleCache, HTTPCHECK_CONTRACT_PLAIN)", []string{"HTTPCHECK_DEMO_DEFAULT_CACHE=SimpleCache", "HTTPCHECK_DEMO_PLAIN=1"}, false},
+	{Golden: "filesystem", Name: "Flask (FileSystemCache)", Args: []string{"HTTPCHECK_DEMO_DEFAULT_CACHE=FileSystemCache", "HTTPCHECK_DEMO_STATE_CACHE=1"}, Matrix: true},
+	{Golden: "plain", Name: "Flask as is (SimpleCache, HTTPCHECK_CONTRACT_PLAIN)", Args: []string{"HTTPCHECK_DEMO_DEFAULT_CACHE=SimpleCache", "HTTPCHECK_DEMO_PLAIN=1"}, Matrix: false},
 }
 
 // env is the demo's environment: no __pycache__ in the source tree, and a
@@ -75,76 +68,28 @@ func TestFlask(t *testing.T) {
 	} else {
 		t.Logf("%s (%s)", bytes.TrimSpace(out), python())
 	}
-	start := time.Now()
-	tmp := t.TempDir()
-	reportsDir := frameworktest.ReportsDir(t)
-	frameworktest.TrackSources(t, "demo", "httpcheck_contract")
-	bin := frameworktest.BuildHTTPCheck(t, tmp)
-	tls := frameworktest.NewCertificates(t, tmp)
-
-	// The adapter's own tests (bad input, the on/off switch), with Flask's
-	// test client under unittest.
-	t.Run("adapter", func(t *testing.T) {
-		cmd := exec.Command(python(), "-m", "unittest", "httpcheck_contract.tests")
-		cmd.Env = env(t)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("python -m unittest httpcheck_contract.tests: %v\n%s", err, out)
-		}
-	})
-
-	// The Flask runs wait for real, so they all run at once (goroutines,
-	// not t.Parallel, which -parallel would limit to the number of CPUs);
-	// the reference server, in process on its virtual clock, runs meanwhile.
-	began := time.Now()
-	refOut := filepath.Join(reportsDir, "reference")
-	runs := make([]frameworktest.Verdicts, len(configs))
-	var wg sync.WaitGroup
-	for i, c := range configs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			d, err := startDemo(t, tls, c.env)
-			if err != nil {
-				runs[i] = frameworktest.Verdicts{Err: err}
-				return
+	frameworktest.Demo{
+		Framework: "Flask",
+		Golden:    golden,
+		Configs:   configs,
+		Sources:   []string{"demo", "httpcheck_contract"},
+		Adapter: func(t *testing.T) {
+			cmd := exec.Command(python(), "-m", "unittest", "httpcheck_contract.tests")
+			cmd.Env = env(t)
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("python -m unittest httpcheck_contract.tests: %v\n%s", err, out)
 			}
-			runs[i] = frameworktest.RunAgainst(bin, tls.CAFile, d.HTTP, c.name, filepath.Join(reportsDir, c.golden), d.LogTail)
-		}()
-	}
-	frameworktest.RunReference(t, bin, refOut)
-	wg.Wait()
-	t.Logf("reference and %d Flask runs side by side: %s", len(configs), time.Since(began).Round(100*time.Millisecond))
-
-	matrix := []string{refOut}
-	for i, c := range configs {
-		t.Run(c.golden, func(t *testing.T) {
-			r := runs[i]
-			if r.Err != nil {
-				t.Fatal(r.Err)
-			}
-			t.Logf("%s: %s in %s (of which httpcheck run %s)", c.name, frameworktest.Summary(r.Res), r.Took.Round(100*time.Millisecond),
-				r.Res.Duration.Round(100*time.Millisecond))
-			golden.Compare(t, c.golden, r.Res)
-		})
-		if c.matrix {
-			matrix = append(matrix, runs[i].Out)
-		}
-	}
-	if t.Failed() {
-		return
-	}
-	t.Run("matrix", func(t *testing.T) {
-		frameworktest.Matrix(t, bin, matrix, filepath.Join(reportsDir, "matrix"))
-	})
-	t.Logf("the whole test took %s", time.Since(start).Round(100*time.Millisecond))
+		},
+		Start: startDemo,
+	}.Test(t)
 }
 
 // startDemo serves the demo app with extraEnv over http and https on
 // loopback, each time with a fresh cache directory, until the test ends. It
 // may run in a goroutine of its own: it returns its failure.
-func startDemo(t *testing.T, tls *frameworktest.Certificates, extraEnv []string) (*frameworktest.Server, error) {
+func startDemo(t *testing.T, tls *frameworktest.Certificates, c frameworktest.Config) (*frameworktest.Server, error) {
 	cmd := exec.Command(python(), "serve.py", "--addr", "127.0.0.1", "--http-port", "0",
 		"--https-port", "0", "--cert", tls.CertFile, "--key", tls.KeyFile)
-	cmd.Dir, cmd.Env = "demo", env(t, extraEnv...)
+	cmd.Dir, cmd.Env = "demo", env(t, c.Args...)
 	return frameworktest.Start(t, cmd)
 }

@@ -13,9 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/httpcheck/httpcheck/examples/internal/frameworktest"
 
@@ -34,82 +32,32 @@ var golden = frameworktest.Golden{Framework: "Go", Demo: "examples/go/demo", Doc
 // The first two are the matrix's Go columns; "plain" is the filesystem
 // configuration with -plain, net/http and gorilla as they are, without what
 // the package adds (docs/frameworks/go.md, "What the package makes up for").
-var configs = []struct {
-	golden string // testdata/golden/<golden>.txt
-	name   string // the target's name in the reports
-	args   []string
-	matrix bool // a column of the matrix
-}{
-	{"filesystem", "Go (gorilla FilesystemStore)", []string{"-sessions", "filesystem"}, true},
-	{"cookie", "Go (gorilla CookieStore)", []string{"-sessions", "cookie"}, true},
-	{"plain", "Go as is (FilesystemStore, -plain)", []string{"-sessions", "filesystem", "-plain"}, false},
+var configs = []frameworktest.Config{
+	{Golden: "filesystem", Name: "Go (gorilla FilesystemStore)", Args: []string{"-sessions", "filesystem"}, Matrix: true},
+	{Golden: "cookie", Name: "Go (gorilla CookieStore)", Args: []string{"-sessions", "cookie"}, Matrix: true},
+	{Golden: "plain", Name: "Go as is (FilesystemStore, -plain)", Args: []string{"-sessions", "filesystem", "-plain"}, Matrix: false},
 }
 
 func TestGo(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the demo and waits for real expiry")
 	}
-	start := time.Now()
-	tmp := t.TempDir()
-	reportsDir := frameworktest.ReportsDir(t)
-	bin := frameworktest.BuildHTTPCheck(t, tmp)
-	tls := frameworktest.NewCertificates(t, tmp)
-	// Reading the demo's source makes it part of go test's cache key too.
-	if _, err := os.ReadFile(filepath.Join("demo", "main.go")); err != nil {
-		t.Fatal(err)
-	}
-	demo := filepath.Join(tmp, "demo")
+	demo := filepath.Join(t.TempDir(), "demo")
 	if out, err := exec.Command("go", "build", "-o", demo, "github.com/httpcheck/httpcheck/examples/go/demo").CombinedOutput(); err != nil {
 		t.Fatalf("go build ./examples/go/demo: %v\n%s", err, out)
 	}
-
-	// The runs wait for real, so they all run at once (goroutines, not
-	// t.Parallel, which -parallel would limit to the number of CPUs); the
-	// reference server, in process on its virtual clock, runs meanwhile.
-	began := time.Now()
-	refOut := filepath.Join(reportsDir, "reference")
-	runs := make([]frameworktest.Verdicts, len(configs))
-	var wg sync.WaitGroup
-	for i, c := range configs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+	frameworktest.Demo{
+		Framework: "Go",
+		Golden:    golden,
+		Configs:   configs,
+		// The demo is built by go build, which the test cache cannot see.
+		Sources: []string{"demo"},
+		Start: func(t *testing.T, tls *frameworktest.Certificates, c frameworktest.Config) (*frameworktest.Server, error) {
 			args := append([]string{"-http", "127.0.0.1:0", "-https", "127.0.0.1:0", "-cert", tls.CertFile, "-key", tls.KeyFile,
-				"-session-dir", t.TempDir()}, c.args...)
+				"-session-dir", t.TempDir()}, c.Args...)
 			cmd := exec.Command(demo, args...)
 			cmd.Env = append(os.Environ(), "HTTPCHECK_CONTRACT_ENABLED=1")
-			d, err := frameworktest.Start(t, cmd)
-			if err != nil {
-				runs[i] = frameworktest.Verdicts{Err: err}
-				return
-			}
-			runs[i] = frameworktest.RunAgainst(bin, tls.CAFile, d.HTTP, c.name, filepath.Join(reportsDir, c.golden), d.LogTail)
-		}()
-	}
-	frameworktest.RunReference(t, bin, refOut)
-	wg.Wait()
-	t.Logf("reference and %d Go runs side by side: %s", len(configs), time.Since(began).Round(100*time.Millisecond))
-
-	matrix := []string{refOut}
-	for i, c := range configs {
-		t.Run(c.golden, func(t *testing.T) {
-			r := runs[i]
-			if r.Err != nil {
-				t.Fatal(r.Err)
-			}
-			t.Logf("%s: %s in %s (of which httpcheck run %s)", c.name, frameworktest.Summary(r.Res), r.Took.Round(100*time.Millisecond),
-				r.Res.Duration.Round(100*time.Millisecond))
-			golden.Compare(t, c.golden, r.Res)
-		})
-		if c.matrix {
-			matrix = append(matrix, runs[i].Out)
-		}
-	}
-	if t.Failed() {
-		return
-	}
-	t.Run("matrix", func(t *testing.T) {
-		frameworktest.Matrix(t, bin, matrix, filepath.Join(reportsDir, "matrix"))
-	})
-	t.Logf("the whole test took %s", time.Since(start).Round(100*time.Millisecond))
+			return frameworktest.Start(t, cmd)
+		},
+	}.Test(t)
 }
