@@ -18,13 +18,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/onsi/ginkgo/v2"
-	"github.com/onsi/gomega"
-
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/check"
 	"github.com/httpcheck/httpcheck/harness/origin"
-	"github.com/httpcheck/httpcheck/harness/runner"
 	"github.com/httpcheck/httpcheck/reference/clock"
 	"github.com/httpcheck/httpcheck/reference/proxy"
 	"github.com/httpcheck/httpcheck/reports"
@@ -89,35 +85,12 @@ func StartReferenceProxy(f CacheFault) (*ReferenceProxy, error) {
 // clock, and every check of the suite must pass there.
 func PassesAgainstReferenceProxy(t *testing.T, suite string) {
 	t.Helper()
-	gomega.RegisterFailHandler(ginkgo.Fail)
 	rp, err := StartReferenceProxy(CacheFault{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rp.Close()
-	target, err := harness.Connect(context.Background(), harness.Config{Target: rp.CacheURL, Origin: rp.OriginURL, Name: "reference proxy"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer target.Close()
-	res, err := runner.Run(runner.Options{Target: target, Suites: []string{suite}, GinkgoConfig: true, T: t})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ran := map[string]bool{}
-	for _, c := range res.Checks {
-		ran[c.ID] = true
-		if c.State != reports.Passed {
-			t.Errorf("%s: %s against the reference proxy: %s", c.ID, c.State, c.Message)
-		}
-	}
-	cfgG, _ := ginkgo.GinkgoConfiguration()
-	narrowed := len(cfgG.FocusStrings) > 0 || cfgG.LabelFilter != "" || len(cfgG.SkipStrings) > 0
-	for _, c := range check.All() {
-		if c.Suite() == suite && !ran[c.ID] && !narrowed {
-			t.Errorf("%s did not run against the reference proxy", c.ID)
-		}
-	}
+	passesAgainst(t, suite, harness.Config{Target: rp.CacheURL, Origin: rp.OriginURL, Name: "reference proxy"}, "the reference proxy")
 }
 
 // RunCache runs suite against every broken cache and checks that the

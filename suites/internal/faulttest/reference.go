@@ -19,12 +19,19 @@ import (
 // every check of the suite must pass there. The ginkgo.* flags apply.
 func PassesAgainstReference(t *testing.T, suite string) {
 	t.Helper()
-	gomega.RegisterFailHandler(ginkgo.Fail)
 	inst, cfg, err := runner.StartReference(runner.Reference{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer inst.Close()
+	passesAgainst(t, suite, cfg, "the reference")
+}
+
+// passesAgainst runs suite in this process against the target cfg
+// describes; every check of the suite must run and pass.
+func passesAgainst(t *testing.T, suite string, cfg harness.Config, what string) {
+	t.Helper()
+	gomega.RegisterFailHandler(ginkgo.Fail)
 	target, err := harness.Connect(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -38,14 +45,14 @@ func PassesAgainstReference(t *testing.T, suite string) {
 	for _, c := range res.Checks {
 		ran[c.ID] = true
 		if c.State != reports.Passed {
-			t.Errorf("%s: %s against the reference: %s", c.ID, c.State, c.Message)
+			t.Errorf("%s: %s against %s: %s", c.ID, c.State, what, c.Message)
 		}
 	}
 	cfgG, _ := ginkgo.GinkgoConfiguration()
 	narrowed := len(cfgG.FocusStrings) > 0 || cfgG.LabelFilter != "" || len(cfgG.SkipStrings) > 0
 	for _, c := range check.All() {
 		if c.Suite() == suite && !ran[c.ID] && !narrowed {
-			t.Errorf("%s did not run against the reference", c.ID)
+			t.Errorf("%s did not run against %s", c.ID, what)
 		}
 	}
 }

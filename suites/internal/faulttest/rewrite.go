@@ -1,6 +1,7 @@
 package faulttest
 
 import (
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -169,4 +170,28 @@ func Chain(wraps ...func(http.Handler) http.Handler) func(http.Handler) http.Han
 		}
 		return h
 	}
+}
+
+// NotModifiedWithBody answers the raw conditional GETs of resources that
+// when selects (a request of the harness's raw exchanges, which closes the
+// connection) with a 304 that carries a body, which RFC 9110 §15.4.5
+// forbids: net/http would never send those bytes, so the connection is
+// hijacked and the answer written by hand.
+func NotModifiedWithBody(when func(r *http.Request) bool) func(http.Handler) http.Handler {
+	return OnRequest("/resources/", func(next http.Handler, w http.ResponseWriter, r *http.Request) bool {
+		if r.Method != http.MethodGet || !when(r) || r.Header.Get("Connection") != "close" {
+			return false
+		}
+		conn, buf, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			return false
+		}
+		defer conn.Close()
+		buf.WriteString("HTTP/1.1 304 Not Modified\r\nETag: " + Probe(next, r).Get("ETag") + "\r\nConnection: close\r\n\r\nthe body a 304 must not have")
+		buf.Flush()
+		if tc, ok := conn.(*net.TCPConn); ok {
+			tc.CloseWrite()
+		}
+		return true
+	})
 }
