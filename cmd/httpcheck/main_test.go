@@ -12,7 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/httpcheck/httpcheck/harness/runner"
+	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/reference/clock"
+	"github.com/httpcheck/httpcheck/reference/embedded"
 	"github.com/httpcheck/httpcheck/reports"
 )
 
@@ -95,7 +97,7 @@ func TestRunAgainstTheBundledReference(t *testing.T) {
 // TestRealClock runs against a reference on the wall clock: the expiry
 // checks share one real wait instead of a virtual step.
 func TestRealClock(t *testing.T) {
-	inst, _, err := runner.StartReference(runner.Reference{RealClock: true})
+	inst, err := embedded.Start(embedded.Options{Clock: clock.Real{}, HTTPAddr: "127.0.0.1:0", TLSAddr: "127.0.0.1:0", Hosts: harness.VirtualHosts})
 	if err != nil {
 		t.Fatal(err)
 	}

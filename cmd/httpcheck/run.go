@@ -12,6 +12,7 @@ import (
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/runner"
+	"github.com/httpcheck/httpcheck/reference/embedded"
 	"github.com/httpcheck/httpcheck/reports"
 	_ "github.com/httpcheck/httpcheck/suites/all"
 )
@@ -65,13 +66,13 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 		cfg = c
 		cfg.CAFile, cfg.Insecure = flagCfg.CAFile, flagCfg.Insecure
 	} else if len(targets) == 0 {
-		inst, refCfg, err := runner.StartReference(runner.Reference{})
+		inst, err := embedded.Start(embedded.Options{HTTPAddr: "127.0.0.1:0", TLSAddr: "127.0.0.1:0", Hosts: harness.VirtualHosts})
 		if err != nil {
 			return 0, exitError{exitUnreachable, fmt.Errorf("starting the reference server: %w", err)}
 		}
 		defer inst.Close()
 		fmt.Fprintf(stderr, "httpcheck: no --target; testing the bundled reference server at %s and %s\n", inst.HTTPURL, inst.HTTPSURL)
-		cfg = refCfg
+		cfg = harness.Config{Target: inst.HTTPURL, Name: "reference", RootCAs: inst.CAPool}
 	} else {
 		cfg = harness.Config{Target: targets[0], CAFile: flagCfg.CAFile, Insecure: flagCfg.Insecure}
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,10 +13,9 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/harness"
-	"github.com/httpcheck/httpcheck/harness/runner"
 	"github.com/httpcheck/httpcheck/reference/cache"
 	"github.com/httpcheck/httpcheck/reference/clock"
-	"github.com/httpcheck/httpcheck/reference/server"
+	"github.com/httpcheck/httpcheck/reference/embedded"
 	"github.com/httpcheck/httpcheck/reference/session"
 )
 
@@ -41,29 +41,16 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	default:
 		return usagef("--clock %q: want real or virtual", *clockMode)
 	}
-	store, err := session.Open(*sessionsURL, clk)
-	if err != nil {
-		return usagef("--sessions: %v", err)
-	}
-	defer store.Close()
-	caches, err := cache.OpenAliases(*cacheURL, server.DefaultCacheAliases(), clk)
-	if err != nil {
-		return usagef("--cache: %v", err)
-	}
-	defer caches.Close()
-	backend, _, _ := strings.Cut(*sessionsURL, ":")
-	// Django's session defaults, plus Secure whenever HTTPS is served
-	// (ASVS 3.4.1): the harness drives sessions over https then.
-	settings := session.DefaultSettings()
-	if *tlsAddr != "" {
-		settings = runner.ReferenceSessionSettings()
-	}
-	srv := server.New(server.Options{Clock: clk, Name: "httpcheck reference server " + toolVersion(), Hosts: harness.VirtualHosts,
-		Sessions: store, SessionSettings: settings, SessionBackend: backend, Caches: caches, Deployment: *deployment})
 	if !strings.HasPrefix(*cacheURL, "memory") && os.Getenv(cache.SecretKeyEnv) == "" {
 		fmt.Fprintf(stderr, "httpcheck serve: $%s is not set: cached pages and fragments will not be shared with other instances using this cache (docs/deployments.md)\n", cache.SecretKeyEnv)
 	}
-	inst, err := server.Start(srv, server.Listen{HTTPAddr: *addr, TLSAddr: *tlsAddr, CertNames: harness.VirtualHosts})
+	inst, err := embedded.Start(embedded.Options{Clock: clk, HTTPAddr: *addr, TLSAddr: *tlsAddr, Hosts: harness.VirtualHosts,
+		Name: "httpcheck reference server " + toolVersion(), Deployment: *deployment,
+		Sessions: *sessionsURL, Cache: *cacheURL, Sweep: *sweep})
+	var se *embedded.StoreError
+	if errors.As(err, &se) {
+		return usagef("%v", se)
+	}
 	if err != nil {
 		return usageError{err.Error()}
 	}
@@ -85,9 +72,6 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if *sweep > 0 {
-		go session.Sweep(ctx, store, *sweep)
-	}
 	select {
 	case <-ctx.Done():
 		return nil

@@ -7,7 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/httpcheck/httpcheck/harness/runner"
+	"github.com/httpcheck/httpcheck/reference/clock"
+	"github.com/httpcheck/httpcheck/reference/embedded"
 	"github.com/httpcheck/httpcheck/reports"
 	ft "github.com/httpcheck/httpcheck/suites/internal/faulttest"
 )
@@ -46,7 +47,7 @@ func TestSharedWaitKeepsVerdictsApart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("waits for real")
 	}
-	res := ft.RunAgainstReference(t, runner.Reference{RealClock: true, Wrap: withoutHTTPS}, "cookies", "freshness", "sessions")
+	res := ft.RunAgainstReference(t, embedded.Options{Clock: clock.Real{}, Wrap: withoutHTTPS}, "cookies", "freshness", "sessions")
 	skippedSessions := 0
 	for _, c := range res.Checks {
 		switch {

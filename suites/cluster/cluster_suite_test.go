@@ -7,21 +7,21 @@ import (
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/check"
-	"github.com/httpcheck/httpcheck/harness/runner"
 	"github.com/httpcheck/httpcheck/internal/storetest"
 	"github.com/httpcheck/httpcheck/reports"
 	ft "github.com/httpcheck/httpcheck/suites/internal/faulttest"
 
+	"github.com/httpcheck/httpcheck/reference/embedded"
 	_ "github.com/httpcheck/httpcheck/suites/all" // the whole catalogue, for TestDefaultSuiteOnSharedStores
 )
 
 func TestMain(m *testing.M) { ft.DeploymentMain(m) }
 
 // instances returns n references, each opening the stores urls name.
-func instances(n int, sessions, cache string) []runner.Reference {
-	refs := make([]runner.Reference, n)
+func instances(n int, sessions, cache string) []embedded.Options {
+	refs := make([]embedded.Options, n)
 	for i := range refs {
-		refs[i] = runner.Reference{Sessions: sessions, Cache: cache}
+		refs[i] = embedded.Options{Sessions: sessions, Cache: cache}
 	}
 	return refs
 }
@@ -118,7 +118,7 @@ func TestOneInstance(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the suite in a child process")
 	}
-	res := ft.RunAgainstReference(t, runner.Reference{}, "cluster")
+	res := ft.RunAgainstReference(t, embedded.Options{}, "cluster")
 	for _, c := range res.Checks {
 		t.Errorf("%s ran against one target: %s %s", c.ID, c.State, c.Message)
 	}
@@ -138,7 +138,7 @@ func TestDefaultSuiteOnSharedStores(t *testing.T) {
 	}{{"redis", storetest.Redis}, {"postgres", storetest.Postgres}} {
 		t.Run(b.name, func(t *testing.T) {
 			url := b.url(t)
-			res := ft.RunAgainstReference(t, runner.Reference{Sessions: url, Cache: url}, suites...)
+			res := ft.RunAgainstReference(t, embedded.Options{Sessions: url, Cache: url}, suites...)
 			if len(res.Checks) < 100 {
 				t.Errorf("only %d checks ran", len(res.Checks))
 			}

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/harness/check"
-	"github.com/httpcheck/httpcheck/harness/runner"
 	"github.com/httpcheck/httpcheck/reference/cookie"
+	"github.com/httpcheck/httpcheck/reference/embedded"
 	"github.com/httpcheck/httpcheck/reference/httpcache"
 	"github.com/httpcheck/httpcheck/reports"
 	ft "github.com/httpcheck/httpcheck/suites/internal/faulttest"
@@ -355,6 +355,6 @@ func TestFaults(t *testing.T) {
 		},
 	}
 	ft.RunFaults(t, "probe", faults, func(t *testing.T, f ft.Fault) *reports.Results {
-		return startReference(t, runner.Reference{Wrap: f.Wrap, WrapSessions: f.WrapSessions}).run(t)
+		return startReference(t, embedded.Options{Wrap: f.Wrap, WrapSessions: f.WrapSessions}).run(t)
 	})
 }

@@ -17,6 +17,8 @@ import (
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/runner"
+	"github.com/httpcheck/httpcheck/reference/clock"
+	"github.com/httpcheck/httpcheck/reference/embedded"
 	"github.com/httpcheck/httpcheck/reports"
 	ft "github.com/httpcheck/httpcheck/suites/internal/faulttest"
 	"github.com/httpcheck/httpcheck/suites/probe"
@@ -150,10 +152,10 @@ type reference struct {
 // what the probe grades there: a resource put with max-age and Expires
 // (validators both), a cookie set over https that looks like a session,
 // and the session recipe of docs/, pointed at this server.
-func startReference(t *testing.T, ref runner.Reference) probeRun {
+func startReference(t *testing.T, ref embedded.Options) probeRun {
 	t.Helper()
-	ref.RealClock = true
-	inst, _, err := runner.StartReference(ref)
+	ref.Clock = clock.Real{}
+	inst, _, err := ft.StartReference(ref)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +209,7 @@ func startReference(t *testing.T, ref runner.Reference) probeRun {
 // cookie from cookies/set, and the session recipe in docs/. Every verdict
 // is explained in docs/probe.md.
 func TestReference(t *testing.T) {
-	p := startReference(t, runner.Reference{})
+	p := startReference(t, embedded.Options{})
 	res := p.run(t)
 	for _, c := range res.Checks {
 		if c.State == reports.Failed || c.State == reports.Error {

@@ -6,11 +6,11 @@ import (
 	"testing"
 
 	"github.com/httpcheck/httpcheck/harness/check"
-	"github.com/httpcheck/httpcheck/harness/runner"
 	"github.com/httpcheck/httpcheck/reference/session"
 	"github.com/httpcheck/httpcheck/reports"
 	ft "github.com/httpcheck/httpcheck/suites/internal/faulttest"
 
+	"github.com/httpcheck/httpcheck/reference/embedded"
 	_ "github.com/httpcheck/httpcheck/suites/auth" // the auth suite runs beside this one
 )
 
@@ -33,7 +33,7 @@ func TestBackends(t *testing.T) {
 	// process that opens the store; the child inherits it too.
 	t.Setenv(session.SecretKeyEnv, "httpcheck test secret: 32 bytes or more, never used elsewhere")
 
-	secure := runner.ReferenceSessionSettings()
+	secure := embedded.SessionSettings(true)
 	atClose := secure
 	atClose.ExpireAtBrowserClose = true
 	django := session.DefaultSettings() // no Secure, driven over http
@@ -64,7 +64,7 @@ func TestBackends(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res := ft.RunAgainstReference(t, runner.Reference{Sessions: tc.sessions, SessionSettings: tc.settings}, "sessions", "auth")
+			res := ft.RunAgainstReference(t, embedded.Options{Sessions: tc.sessions, SessionSettings: tc.settings}, "sessions", "auth")
 			ran := map[string]bool{}
 			for _, c := range res.Checks {
 				ran[c.ID] = true

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/httpcheck/httpcheck/harness/check"
-	"github.com/httpcheck/httpcheck/harness/runner"
+	"github.com/httpcheck/httpcheck/reference/embedded"
 	"github.com/httpcheck/httpcheck/reference/session"
 	"github.com/httpcheck/httpcheck/reports"
 )
@@ -43,7 +43,7 @@ func RunAllowed(t *testing.T, suite string, variants []Allowed) {
 	}
 	for _, v := range variants {
 		t.Run(v.Name, func(t *testing.T) {
-			res := RunAgainstReference(t, runner.Reference{Wrap: v.Wrap, WrapSessions: v.WrapSessions}, suite)
+			res := RunAgainstReference(t, embedded.Options{Wrap: v.Wrap, WrapSessions: v.WrapSessions}, suite)
 			listed := func(cs []*check.Check, id string) bool {
 				return slices.ContainsFunc(cs, func(c *check.Check) bool { return c.ID == id })
 			}

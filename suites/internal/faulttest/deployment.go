@@ -14,12 +14,13 @@ import (
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/runner"
+	"github.com/httpcheck/httpcheck/reference/embedded"
 	"github.com/httpcheck/httpcheck/reports"
 )
 
 // A deployment is several reference instances tested together, as
 // `httpcheck run --target URL1 --target URL2 ...` does (docs/deployments.md):
-// each instance is a runner.Reference, and they share whatever stores their
+// each instance is an embedded.Options, and they share whatever stores their
 // URLs name (one Redis, one PostgreSQL) or nothing (memory).
 
 // envDeployment carries the instances' base URLs, space-separated, to a
@@ -57,12 +58,12 @@ func deploymentChild(urls []string) int {
 // against them as the instances of one deployment in a child process (the
 // test binary, whose TestMain must call DeploymentMain), and returns the
 // results.
-func RunAgainstDeployment(t *testing.T, refs []runner.Reference, suites ...string) *reports.Results {
+func RunAgainstDeployment(t *testing.T, refs []embedded.Options, suites ...string) *reports.Results {
 	t.Helper()
 	var urls []string
 	var pems []byte
 	for _, ref := range refs {
-		inst, _, err := runner.StartReference(ref)
+		inst, _, err := StartReference(ref)
 		if err != nil {
 			t.Fatal(err)
 		}

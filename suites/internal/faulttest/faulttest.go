@@ -24,6 +24,7 @@ import (
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/check"
 	"github.com/httpcheck/httpcheck/harness/runner"
+	"github.com/httpcheck/httpcheck/reference/embedded"
 	"github.com/httpcheck/httpcheck/reference/session"
 	"github.com/httpcheck/httpcheck/reports"
 )
@@ -102,7 +103,7 @@ func runChild(o runner.Options) int {
 func Run(t *testing.T, suite string, faults []Fault) {
 	t.Helper()
 	RunFaults(t, suite, faults, func(t *testing.T, f Fault) *reports.Results {
-		return RunAgainstReference(t, runner.Reference{Wrap: f.Wrap, WrapSessions: f.WrapSessions}, suite)
+		return RunAgainstReference(t, embedded.Options{Wrap: f.Wrap, WrapSessions: f.WrapSessions}, suite)
 	})
 }
 
@@ -110,15 +111,15 @@ func Run(t *testing.T, suite string, faults []Fault) {
 // runs suite against it in a child process and returns the results.
 func RunAgainst(t *testing.T, suite string, wrap func(http.Handler) http.Handler) *reports.Results {
 	t.Helper()
-	return RunAgainstReference(t, runner.Reference{Wrap: wrap}, suite)
+	return RunAgainstReference(t, embedded.Options{Wrap: wrap}, suite)
 }
 
 // RunAgainstReference starts the reference server as ref says (a session
 // backend, settings, faults), runs the suites against it in one child
 // process and returns the results.
-func RunAgainstReference(t *testing.T, ref runner.Reference, suites ...string) *reports.Results {
+func RunAgainstReference(t *testing.T, ref embedded.Options, suites ...string) *reports.Results {
 	t.Helper()
-	inst, _, err := runner.StartReference(ref)
+	inst, _, err := StartReference(ref)
 	if err != nil {
 		t.Fatal(err)
 	}

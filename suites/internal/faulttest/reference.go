@@ -11,6 +11,7 @@ import (
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/check"
 	"github.com/httpcheck/httpcheck/harness/runner"
+	"github.com/httpcheck/httpcheck/reference/embedded"
 	"github.com/httpcheck/httpcheck/reports"
 )
 
@@ -19,7 +20,7 @@ import (
 // every check of the suite must pass there. The ginkgo.* flags apply.
 func PassesAgainstReference(t *testing.T, suite string) {
 	t.Helper()
-	inst, cfg, err := runner.StartReference(runner.Reference{})
+	inst, cfg, err := StartReference(embedded.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +73,7 @@ func PassesOnCacheBackends(t *testing.T, suite string) {
 		"sqlite": "sqlite:" + filepath.Join(dir, "cache.sqlite3"),
 	} {
 		t.Run(name, func(t *testing.T) {
-			res := RunAgainstReference(t, runner.Reference{Cache: url}, suite)
+			res := RunAgainstReference(t, embedded.Options{Cache: url}, suite)
 			if len(res.Checks) == 0 {
 				t.Fatal("no check ran")
 			}
