@@ -29,7 +29,7 @@ var (
 	getDefault    = define("basics/get-default", must, "cookies/get of an absent cookie answers found false with the default", "contract cookies")
 	deleteAbsent  = define("basics/delete-absent", must, "deleting a cookie the browser does not have is not an error", "contract cookies")
 	allCookies    = define("basics/all", must, "cookies/all lists every cookie the request carried", "contract cookies")
-	encodingTrip  = define("encoding/round-trip", must, "values with spaces, commas, semicolons, quotes, backslashes and non-ASCII round-trip exactly", "contract cookies", "RFC6265bis 4.1.1")
+	encodingTrip  = define("encoding/round-trip", must, "values with spaces, commas, semicolons, quotes, backslashes, non-ASCII, or a look of a framework's own encoding (j:[1]) round-trip exactly", "contract cookies", "RFC6265bis 4.1.1")
 	encodingOctet = define("encoding/cookie-octets", should, "values that need encoding are sent as cookie-octets, not raw", "RFC6265bis 4.1.1")
 )
 
