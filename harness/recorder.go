@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -13,6 +14,21 @@ import (
 
 // excerptLen is how much of a body the evidence keeps.
 const excerptLen = 2048
+
+// observer sees every exchange any browser records (ObserveExchanges).
+var observer atomic.Pointer[func(*reports.Exchange)]
+
+// ObserveExchanges has f called with every exchange any browser records,
+// as it is recorded, until it is called again (nil: none). The runner
+// uses it so that its redactor learns every session value the target
+// issues, including those of exchanges no check keeps as evidence.
+func ObserveExchanges(f func(*reports.Exchange)) {
+	if f == nil {
+		observer.Store(nil)
+		return
+	}
+	observer.Store(&f)
+}
 
 // recorder keeps every exchange of one browser, as evidence.
 type recorder struct {
@@ -47,6 +63,9 @@ func (r *recorder) record(req *http.Request, reqBody []byte, resp *http.Response
 	r.mu.Lock()
 	r.log = append(r.log, ex)
 	r.mu.Unlock()
+	if f := observer.Load(); f != nil {
+		(*f)(ex)
+	}
 	return ex
 }
 

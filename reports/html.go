@@ -66,11 +66,13 @@ type (
 		Differing int
 	}
 	htmlRun struct {
-		Num      int
-		Tool     string
-		Start    string
-		Duration string
-		Targets  []htmlTarget
+		Num  int
+		Tool string
+		// Unredacted is the warning of a --no-redact run, else "".
+		Unredacted string
+		Start      string
+		Duration   string
+		Targets    []htmlTarget
 	}
 	htmlTarget struct {
 		Name, URL, Server string
@@ -158,6 +160,9 @@ func newHTMLPage(rs []*Results) (*htmlPage, error) {
 	var labels []string
 	for i, r := range rs {
 		run := htmlRun{Num: i + 1, Tool: line(r.Tool), Duration: formatDuration(r.Duration)}
+		if r.Redaction == RedactionOff {
+			run.Unredacted = Unredacted
+		}
 		if !r.Start.IsZero() {
 			run.Start = r.Start.Format(time.RFC3339)
 		}

@@ -133,6 +133,9 @@ func junitSuites(col column, nameTarget bool) []junitTestsuite {
 			props = append(props, junitProperty{Name: name, Value: line(value)})
 		}
 	}
+	if col.run.Redaction == RedactionOff {
+		prop("redaction", Unredacted)
+	}
 	prop("target", col.label)
 	for _, t := range col.run.Targets {
 		if col.target == "" || t.Name == col.target {

@@ -24,6 +24,16 @@ const (
 	Error   State = "error"
 )
 
+// The values of Results.Redaction.
+const (
+	RedactionOn  = "on"
+	RedactionOff = "off"
+)
+
+// Unredacted is the warning every report of a --no-redact run starts
+// with: its evidence holds credentials and session values in full.
+const Unredacted = "NOT REDACTED (--no-redact): this report holds credentials and session values in full; do not upload or share it"
+
 // Level is how strongly a check's rule binds.
 type Level string
 
@@ -41,13 +51,18 @@ var Levels = []Level{Must, Should, Advisory}
 
 // Results is one run: what was tested, when, and every check's verdict.
 type Results struct {
-	Schema   string        `json:"schema"`
-	Tool     string        `json:"tool"`    // "httpcheck vX.Y.Z"
-	Targets  []Target      `json:"targets"` // usually one; several for a deployment
-	Start    time.Time     `json:"start"`
-	Duration time.Duration `json:"duration_ns"`
-	Summary  Summary       `json:"summary"`
-	Checks   []Check       `json:"checks"`
+	Schema  string    `json:"schema"`
+	Tool    string    `json:"tool"`    // "httpcheck vX.Y.Z"
+	Targets []Target  `json:"targets"` // usually one; several for a deployment
+	Start   time.Time `json:"start"`
+	// Redaction says whether credentials and session values were
+	// redacted from the run's evidence and messages (reports/redact):
+	// RedactionOn, RedactionOff (--no-redact), or "" in a file written
+	// before redaction existed.
+	Redaction string        `json:"redaction,omitempty"`
+	Duration  time.Duration `json:"duration_ns"`
+	Summary   Summary       `json:"summary"`
+	Checks    []Check       `json:"checks"`
 }
 
 // Target is what a run was pointed at.

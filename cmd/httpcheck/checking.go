@@ -4,12 +4,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/reports"
+	"github.com/httpcheck/httpcheck/reports/redact"
 )
 
 // checkFlags are the flags of every command that runs checks against
@@ -21,6 +24,9 @@ type checkFlags struct {
 	ca          string
 	insecure    bool
 	timeout     time.Duration
+	// noRedact and redact say what the reports may show (reports/redact).
+	noRedact bool
+	redact   listFlag
 }
 
 func (c *checkFlags) register(fs *flag.FlagSet) {
@@ -30,6 +36,8 @@ func (c *checkFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.ca, "ca", "", "PEM file of a CA that signs the target's certificate")
 	fs.BoolVar(&c.insecure, "insecure", false, "do not verify the target's certificate")
 	fs.DurationVar(&c.timeout, "timeout", 10*time.Second, "deadline of every request")
+	fs.BoolVar(&c.noRedact, "no-redact", false, "write credentials and session values into the reports in full, for local debugging (every report says so)")
+	fs.Var(&c.redact, "redact", "also redact the header or body field of this name (repeatable); Authorization, Proxy-Authorization, --header names, cookie values and fields named like secrets always are")
 }
 
 // check validates the flags and returns the --fail-on level and the
@@ -50,7 +58,72 @@ func (c *checkFlags) check() (reports.Level, harness.Config, error) {
 		}
 		hostMap[host] = addr
 	}
+	for _, n := range c.redact {
+		if strings.TrimSpace(n) == "" {
+			return "", harness.Config{}, usagef("--redact: want a header or field name")
+		}
+	}
+	if err := checkWritable(c.out); err != nil {
+		return "", harness.Config{}, err
+	}
 	return minLevel, harness.Config{CAFile: c.ca, Insecure: c.insecure, HostMap: hostMap, Timeout: c.timeout}, nil
+}
+
+// checkWritable finds out before the run, not after every check has run,
+// that the reports could not be written into dir.
+func checkWritable(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return usagef("--out %s: cannot create the report directory: %v", dir, err)
+	}
+	f, err := os.CreateTemp(dir, ".httpcheck-write-test-*")
+	if err != nil {
+		return usagef("--out %s: cannot write the reports there: %v", dir, err)
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}
+
+// redactor returns the run's redactor, knowing the names of --header and
+// --redact and the secrets the run was given; nil with --no-redact, which
+// it says on stderr.
+func (c *checkFlags) redactor(stderr io.Writer, names, secrets []string) (*redact.Redactor, bool) {
+	if c.noRedact {
+		fmt.Fprintf(stderr, "httpcheck: %s\n", reports.Unredacted)
+		return nil, true
+	}
+	var nonEmpty []string
+	for _, s := range secrets {
+		if s != "" {
+			nonEmpty = append(nonEmpty, s)
+		}
+	}
+	return redact.New(redact.Options{Names: append(names, c.redact...), Secrets: nonEmpty}), false
+}
+
+// envRef is $NAME or ${NAME} in a --header value.
+var envRef = regexp.MustCompile(`\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))`)
+
+// expandEnv replaces $NAME and ${NAME} in v with the environment's values,
+// which it returns as secrets; a variable that is not set is a usage
+// error naming it. Any other $ stays as it is.
+func expandEnv(v, where string) (string, []string, error) {
+	var secrets []string
+	var missing string
+	out := envRef.ReplaceAllStringFunc(v, func(m string) string {
+		sub := envRef.FindStringSubmatch(m)
+		name := sub[1] + sub[2]
+		val, ok := os.LookupEnv(name)
+		if !ok && missing == "" {
+			missing = name
+		}
+		secrets = append(secrets, val)
+		return val
+	})
+	if missing != "" {
+		return "", nil, usagef("%s: environment variable %s is not set", where, missing)
+	}
+	return out, secrets, nil
 }
 
 // finish writes the reports of a run into out, says what they hold on

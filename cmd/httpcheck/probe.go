@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/httpcheck/httpcheck/harness"
@@ -37,10 +38,21 @@ func cmdProbe(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	var names, secrets []string
 	if len(headers.fields) > 0 {
 		cfg.Header = http.Header{}
 		for _, f := range headers.fields {
-			cfg.Header.Add(f[0], f[1])
+			v, envSecrets, err := expandEnv(f[1], "--header "+f[0])
+			if err != nil {
+				return 0, err
+			}
+			if strings.ContainsAny(v, "\r\n") {
+				return 0, usagef("--header %s: the value from the environment holds a line break", f[0])
+			}
+			cfg.Header.Add(f[0], v)
+			// Every --header is taken for a credential: its name is
+			// redacted, and its value wherever it appears.
+			names, secrets = append(names, f[0]), append(append(secrets, v), envSecrets...)
 		}
 	}
 	opts := runner.Options{Mode: harness.ModeProbe, LabelFilter: *labelFilter, Progress: stderr,
@@ -58,6 +70,7 @@ func cmdProbe(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return 0, connectError(err)
 	}
+	opts.Redactor, opts.NoRedact = common.redactor(stderr, append(names, probe.SessionSecretFields()...), append(secrets, probe.SessionSecrets()...))
 	for _, t := range targets {
 		defer t.Close()
 		fmt.Fprintf(stderr, "httpcheck: probing %s\n", t.Name)

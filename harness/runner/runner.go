@@ -25,6 +25,7 @@ import (
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/check"
 	"github.com/httpcheck/httpcheck/reports"
+	"github.com/httpcheck/httpcheck/reports/redact"
 )
 
 // Options says what to run and where to tell about it.
@@ -56,6 +57,12 @@ type Options struct {
 	Color    bool
 	// Tool is "httpcheck vX.Y.Z", for the results.
 	Tool string
+	// Redactor redacts credentials and session values from the results
+	// and the progress lines; nil means one that knows only the defaults
+	// (reports/redact). The checks themselves see the real values.
+	Redactor *redact.Redactor
+	// NoRedact turns redaction off (--no-redact): the results say so.
+	NoRedact bool
 	// GinkgoConfig uses the configuration of the ginkgo.* flags (go test)
 	// and keeps Ginkgo's own console reporter, instead of the CLI's.
 	GinkgoConfig bool
@@ -167,8 +174,20 @@ func Run(o Options) (*reports.Results, error) {
 	suiteConfig.FocusStrings = append(suiteConfig.FocusStrings, o.Focus...)
 	suiteConfig.Timeout = 60 * time.Minute
 
+	// Redaction happens here, where every verdict passes on its way to the
+	// progress lines and to the results every report is written from.
+	rd := o.Redactor
+	if o.NoRedact {
+		rd = nil
+	} else if rd == nil {
+		rd = redact.New(redact.Options{})
+	}
+	if rd != nil {
+		harness.ObserveExchanges(rd.Learn)
+		defer harness.ObserveExchanges(nil)
+	}
 	// A run over several URLs names the one each progress line is about.
-	c := &collector{progress: o.Progress, color: o.Color, showTarget: len(o.Targets) > 1}
+	c := &collector{progress: o.Progress, color: o.Color, showTarget: len(o.Targets) > 1, redactor: rd}
 	ginkgo.ReportBeforeSuite(func(r ginkgo.Report) { c.total = r.PreRunStats.SpecsThatWillRun })
 	ginkgo.ReportAfterEach(func(s ginkgo.SpecReport) { c.add(s) })
 
@@ -198,6 +217,11 @@ func Run(o Options) (*reports.Results, error) {
 		return cmp.Or(strings.Compare(a.ID, b.ID), strings.Compare(a.Target, b.Target))
 	})
 	res.Summarize()
+	if rd != nil {
+		rd.Results(res)
+	} else {
+		res.Redaction = reports.RedactionOff
+	}
 	return res, nil
 }
 
@@ -223,6 +247,7 @@ type collector struct {
 	done       int
 	checks     []reports.Check
 	showTarget bool
+	redactor   *redact.Redactor // nil: --no-redact
 	// groupErr holds, for each container of specs, the first check that
 	// ended in error and its message: the checks of a group whose
 	// shared setup failed repeat it, so each verdict says what broke.
@@ -236,6 +261,9 @@ func (c *collector) add(s ginkgo.SpecReport) {
 	rc, ok := convert(s)
 	if !ok {
 		return
+	}
+	if c.redactor != nil {
+		rc = c.redactor.Check(rc)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -38,6 +38,13 @@ type Recipe struct {
 	Logout *Step `json:"logout,omitempty"`
 	// Logins is how many logins the entropy estimate reads (default 20).
 	Logins int `json:"logins,omitempty"`
+
+	// SecretFields names more fields whose values are secrets, besides
+	// those named like secrets (password, token, ...): their values are
+	// redacted from the reports.
+	SecretFields []string `json:"secret_fields,omitempty"`
+
+	secrets []string // secrets.go
 }
 
 // A Step is one request of a recipe.
@@ -99,9 +106,17 @@ func LoadRecipe(path, base string) (*Recipe, error) {
 	return r, nil
 }
 
-// ParseRecipe decodes and checks a recipe.
+// ParseRecipe decodes and checks a recipe. Any string value may instead be
+// {"env": "NAME"}, read from the environment: a secret, redacted from the
+// reports, as are the values of fields named like secrets or listed in
+// secret_fields (secrets.go).
 func ParseRecipe(data []byte, base string) (*Recipe, error) {
 	var r Recipe
+	data, secrets, err := resolveValues(data)
+	if err != nil {
+		return nil, err
+	}
+	r.secrets = secrets
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&r); err != nil {
@@ -145,7 +160,6 @@ func ParseRecipe(data []byte, base string) (*Recipe, error) {
 	if r.SessionCookie != "" && !httpguts.ValidHeaderFieldName(r.SessionCookie) {
 		return nil, fmt.Errorf("session_cookie %q: want a cookie name (a token)", r.SessionCookie)
 	}
-	var err error
 	if r.Protected.url, err = absolute(b, r.Protected.URL, "protected.url"); err != nil {
 		return nil, err
 	}
