@@ -109,6 +109,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 		fmt.Fprintf(stderr, "httpcheck: %s (%s, %s)\n", target.Base, reports.Printable(target.Manifest.Server), clockNote(target))
 	}
 
+	opts.Redactor, opts.NoRedact = common.redactor(stderr, nil, []string{cfg.OriginToken})
 	res, err := runner.Run(opts)
 	if err != nil {
 		return 0, exitError{exitUnreachable, err}
