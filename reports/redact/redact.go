@@ -56,11 +56,14 @@ const (
 	// header, its field), since replacing every "ab" of a report would
 	// leave nothing readable.
 	minSecret = 4
-	// minSession is the shortest cookie value fingerprinted. Shorter
-	// values ("1", "v", "deleted") carry too few bits to be a credential
-	// and are what many cookie checks compare, so they stay as they are.
-	minSession = 8
 )
+
+// MinSessionValue is the shortest cookie value fingerprinted. A shorter
+// value cannot carry the 64 bits OWASP ASVS asks of a session id (a cookie
+// value has at most 6.5 bits a character), and short values ("1",
+// "deleted", "modified") are what many cookie checks compare, so they stay
+// as they are.
+const MinSessionValue = 10
 
 // DefaultHeaders are the header names always redacted.
 var DefaultHeaders = []string{"Authorization", "Proxy-Authorization"}
@@ -194,7 +197,7 @@ func encodings(s string) []string {
 }
 
 // AddSessionValue makes a cookie value redacted wherever it appears, as
-// its fingerprint. Values shorter than 8 characters are left alone.
+// its fingerprint. Values shorter than MinSessionValue are left alone.
 func (r *Redactor) AddSessionValue(v string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -203,7 +206,7 @@ func (r *Redactor) AddSessionValue(v string) {
 
 func (r *Redactor) addSessionValue(v string) {
 	v = unquote(strings.TrimSpace(v))
-	if utf8.RuneCountInString(v) < minSession || r.tokens[v] || strings.Contains(v, Marker) || !utf8.ValidString(v) {
+	if utf8.RuneCountInString(v) < MinSessionValue || r.tokens[v] || strings.Contains(v, Marker) || !utf8.ValidString(v) {
 		return
 	}
 	if _, ok := r.secrets[v]; ok {
