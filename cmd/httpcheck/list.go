@@ -41,15 +41,16 @@ func cmdList(args []string, stdout, stderr io.Writer) error {
 	switch *format {
 	case "json":
 		type row struct {
-			ID    string   `json:"id"`
-			Suite string   `json:"suite"`
-			Level string   `json:"level"`
-			Title string   `json:"title"`
-			Refs  []string `json:"refs"`
+			ID          string   `json:"id"`
+			Suite       string   `json:"suite"`
+			Level       string   `json:"level"`
+			Title       string   `json:"title"`
+			Requirement string   `json:"requirement,omitempty"`
+			Refs        []string `json:"refs"`
 		}
 		rows := []row{}
 		for _, c := range selected {
-			rows = append(rows, row{c.ID, c.Suite(), string(c.Level), c.Title, c.Refs})
+			rows = append(rows, row{c.ID, c.Suite(), string(c.Level), c.Title, c.Requirement, c.Refs})
 		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
