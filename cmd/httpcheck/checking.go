@@ -1,9 +1,11 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -70,12 +72,30 @@ func (c *checkFlags) check() (reports.Level, harness.Config, error) {
 }
 
 // checkWritable finds out before the run, not after every check has run,
-// that the reports could not be written into dir.
+// that the reports could not be written into dir. It creates nothing: a
+// run that never starts (a refused manifest) leaves no report directory.
+// A dir that does not exist yet is writable when its nearest existing
+// ancestor is a directory that takes a new entry.
 func checkWritable(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return usagef("--out %s: cannot create the report directory: %v", dir, err)
+	probe := filepath.Clean(dir)
+	for {
+		fi, err := os.Stat(probe)
+		if err == nil {
+			if !fi.IsDir() {
+				return usagef("--out %s: %s is not a directory", dir, probe)
+			}
+			break
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return usagef("--out %s: %v", dir, err)
+		}
+		parent := filepath.Dir(probe)
+		if parent == probe {
+			return usagef("--out %s: no existing directory above it", dir)
+		}
+		probe = parent
 	}
-	f, err := os.CreateTemp(dir, ".httpcheck-write-test-*")
+	f, err := os.CreateTemp(probe, ".httpcheck-write-test-*")
 	if err != nil {
 		return usagef("--out %s: cannot write the reports there: %v", dir, err)
 	}
