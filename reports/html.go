@@ -101,16 +101,18 @@ type (
 		Text, Class string
 	}
 	htmlCheck struct {
-		Anchor    string
-		ID        string
-		Title     string
-		Target    string
-		Level     htmlBadge
-		State     htmlBadge
-		Refs      []htmlRef
-		Message   string
-		Duration  string
-		Exchanges []htmlExchange
+		Anchor string
+		ID     string
+		Title  string
+		Target string
+		Level  htmlBadge
+		State  htmlBadge
+		Refs   []htmlRef
+		// Requirement is the quoted sentence the check grades.
+		Requirement string
+		Message     string
+		Duration    string
+		Exchanges   []htmlExchange
 	}
 	htmlRef struct {
 		Text string
@@ -259,14 +261,15 @@ func summaryRows(checks []Check) ([]htmlSummaryRow, counts) {
 // newHTMLCheck prepares one check.
 func newHTMLCheck(c *Check, anchor string) htmlCheck {
 	v := htmlCheck{
-		Anchor:   anchor,
-		ID:       line(c.ID),
-		Title:    line(c.Title),
-		Target:   line(c.Target),
-		Level:    levelBadge(c.Level),
-		State:    stateBadge(c.State),
-		Message:  para(c.Message),
-		Duration: formatDuration(c.Duration),
+		Anchor:      anchor,
+		ID:          line(c.ID),
+		Title:       line(c.Title),
+		Target:      line(c.Target),
+		Level:       levelBadge(c.Level),
+		State:       stateBadge(c.State),
+		Message:     para(c.Message),
+		Duration:    formatDuration(c.Duration),
+		Requirement: para(c.Requirement),
 	}
 	for _, ref := range c.Refs {
 		v.Refs = append(v.Refs, htmlRef{Text: line(ref), URL: refURL(ref)})

@@ -35,7 +35,7 @@ var templateElements = []string{
 	"html", "head", "meta", "title", "style", "body", "header", "main", "section", "nav", "ul", "li",
 	"h1", "h2", "h3", "h4", "h5", "p", "span", "code", "pre", "br", "a", "div",
 	"dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "th", "td",
-	"article", "details", "summary",
+	"article", "details", "summary", "blockquote",
 }
 
 // templateAttributes is every attribute the template writes.
@@ -421,5 +421,27 @@ func TestHTMLParsesWithoutErrors(t *testing.T) {
 	}
 	if len(stack) != 0 {
 		t.Errorf("unclosed elements: %v", stack)
+	}
+}
+
+// TestRequirementShownWithFailures: the sentence a check grades is quoted
+// under a failure, in the HTML and in JUnit, and not under a pass.
+func TestRequirementShownWithFailures(t *testing.T) {
+	const req = `"A sender MUST NOT generate multiple field lines with the same name" (RFC 9110 §5.3)`
+	res := &reports.Results{Checks: []reports.Check{
+		{ID: "freshness/date/single", Suite: "freshness", Title: "one Date", Level: reports.Must, State: reports.Failed, Message: "two Date lines", Requirement: req},
+		{ID: "freshness/date/present", Suite: "freshness", Title: "a Date", Level: reports.Must, State: reports.Passed, Requirement: "a quoted rule that passed"},
+	}}
+	doc, _ := renderHTML(t, res)
+	quotes := doc.Find("blockquote.requirement")
+	if quotes.Length() != 1 || strings.TrimSpace(quotes.Text()) != req {
+		t.Errorf("requirement quotes %d, first %q; want one: %s", quotes.Length(), quotes.First().Text(), req)
+	}
+	var junit bytes.Buffer
+	if err := reports.WriteJUnit(&junit, res); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(junit.String(), "Requirement: ") || strings.Contains(junit.String(), "a quoted rule that passed") {
+		t.Errorf("JUnit should quote the requirement of the failure only:\n%s", junit.String())
 	}
 }

@@ -217,6 +217,9 @@ func junitCase(c *Check) junitTestcase {
 func junitText(c *Check) string {
 	var b strings.Builder
 	b.WriteString(c.Message)
+	if c.Requirement != "" {
+		fmt.Fprintf(&b, "\nRequirement: %s", c.Requirement)
+	}
 	if len(c.Refs) > 0 {
 		fmt.Fprintf(&b, "\nRefs: %s", strings.Join(c.Refs, ", "))
 	}

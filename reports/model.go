@@ -81,15 +81,19 @@ type Summary struct {
 
 // Check is the verdict of one check.
 type Check struct {
-	ID       string        `json:"id"` // suite/topic/name
-	Suite    string        `json:"suite"`
-	Title    string        `json:"title"`
-	Level    Level         `json:"level"`
-	Refs     []string      `json:"refs"` // "RFC6265bis 5.7", "OWASP ASVS 3.4.1"
-	State    State         `json:"state"`
-	Message  string        `json:"message,omitempty"` // expected vs observed, or why skipped
-	Target   string        `json:"target,omitempty"`  // Target.Name, when a run has several
-	Duration time.Duration `json:"duration_ns"`
+	ID    string   `json:"id"` // suite/topic/name
+	Suite string   `json:"suite"`
+	Title string   `json:"title"`
+	Level Level    `json:"level"`
+	Refs  []string `json:"refs"` // "RFC6265bis 5.7", "OWASP ASVS 3.4.1"
+	// Requirement is the sentence of the RFC or contract the check grades,
+	// in its source's words, when the check quotes one (as h2spec prints
+	// with a failure).
+	Requirement string        `json:"requirement,omitempty"`
+	State       State         `json:"state"`
+	Message     string        `json:"message,omitempty"` // expected vs observed, or why skipped
+	Target      string        `json:"target,omitempty"`  // Target.Name, when a run has several
+	Duration    time.Duration `json:"duration_ns"`
 	// Exchanges is the evidence: every HTTP exchange the check made.
 	Exchanges []Exchange `json:"exchanges,omitempty"`
 }

@@ -344,7 +344,7 @@ var (
 		"html", "head", "meta", "title", "style", "body", "header", "main", "section", "nav", "ul", "li",
 		"h1", "h2", "h3", "h4", "h5", "p", "span", "code", "pre", "br", "a", "div",
 		"dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "th", "td",
-		"article", "details", "summary",
+		"article", "details", "summary", "blockquote",
 	}
 	reportAttributes = []string{"lang", "charset", "name", "content", "http-equiv", "class", "id", "href", "rel", "scope", "title", "role"}
 )

@@ -334,12 +334,13 @@ func convert(s ginkgo.SpecReport) (reports.Check, bool) {
 		return reports.Check{}, false
 	}
 	rc := reports.Check{
-		ID:       def.ID,
-		Suite:    def.Suite(),
-		Title:    def.Title,
-		Level:    def.Level,
-		Refs:     def.Refs,
-		Duration: s.RunTime,
+		ID:          def.ID,
+		Suite:       def.Suite(),
+		Title:       def.Title,
+		Level:       def.Level,
+		Refs:        def.Refs,
+		Requirement: def.Requirement,
+		Duration:    s.RunTime,
 	}
 	msg := strings.TrimSpace(s.Failure.Message)
 	var errMsg string
