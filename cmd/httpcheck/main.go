@@ -57,7 +57,7 @@ Usage:
                     [--fail-on must|should|advisory|none] [--host-map HOST=ADDR]... [--ca FILE]
                     [--insecure] [--timeout DURATION] [--real-clock] [--max-wait DURATION]
                     [--redact NAME]... [--no-redact]
-  httpcheck run     --cache URL (--origin-listen HOST:PORT | --origin URL [--origin-token TOKEN]) [...]
+  httpcheck run     --proxy URL (--origin-listen HOST:PORT | --origin URL [--origin-token TOKEN]) [...]
   httpcheck probe   URL [URL...] [--header 'Name: value']... [--session FILE] [--out DIR]
                     [--fail-on must|should|advisory|none] [--host-map HOST=ADDR]... [--ca FILE]
                     [--insecure] [--timeout DURATION] [--redact NAME]... [--no-redact]

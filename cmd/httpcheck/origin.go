@@ -46,35 +46,46 @@ func cmdOrigin(args []string, stdout, stderr io.Writer) error {
 	}
 }
 
-// cacheFlags are run's flags for a cache in the middle: the cache's URL
-// and the harness origin it forwards to, started here (--origin-listen)
-// or running elsewhere (--origin).
-type cacheFlags struct {
-	cache, listen, remote, token string
+// proxyFlags are run's flags for a cache in the middle (a reverse proxy or
+// a CDN, graded by the proxy suite): its URL and the harness origin it
+// forwards to, started here (--origin-listen) or running elsewhere
+// (--origin). "cache" alone names the contract's cache API, as in
+// `serve --cache`; run's --cache is kept as a deprecated spelling of
+// --proxy (docs/decisions.md).
+type proxyFlags struct {
+	proxy, listen, remote, token string
+	deprecated                   bool // --cache was used
 }
 
-func (c *cacheFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&c.cache, "cache", "", "URL of a cache in the middle (a proxy or CDN) to test instead of a contract target; runs the cache suites")
-	fs.StringVar(&c.listen, "origin-listen", "", "with --cache: serve the harness origin at this address, where the cache forwards (HOST:PORT)")
-	fs.StringVar(&c.remote, "origin", "", "with --cache: base URL of a harness origin already running (httpcheck origin)")
-	fs.StringVar(&c.token, "origin-token", "", "with --cache: the control token of the harness origin (with --origin-listen: default a random one)")
+func (c *proxyFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.proxy, "proxy", "", "URL of a cache in the middle (a reverse proxy or CDN) to test instead of a contract target; runs the proxy suite")
+	fs.Func("cache", "deprecated spelling of --proxy", func(v string) error {
+		c.proxy, c.deprecated = v, true
+		return nil
+	})
+	fs.StringVar(&c.listen, "origin-listen", "", "with --proxy: serve the harness origin at this address, where the proxy forwards (HOST:PORT)")
+	fs.StringVar(&c.remote, "origin", "", "with --proxy: base URL of a harness origin already running (httpcheck origin)")
+	fs.StringVar(&c.token, "origin-token", "", "with --proxy: the control token of the harness origin (with --origin-listen: default a random one)")
 }
 
-// enabled reports whether the run tests a cache.
-func (c *cacheFlags) enabled() bool { return c.cache != "" }
+// enabled reports whether the run tests a cache in the middle.
+func (c *proxyFlags) enabled() bool { return c.proxy != "" }
 
 // config checks the flags, starts the origin when asked, and returns the
 // harness configuration of the cache target and a function that stops the
 // origin.
-func (c *cacheFlags) config(stderr io.Writer, targets []string) (harness.Config, func(), error) {
+func (c *proxyFlags) config(stderr io.Writer, targets []string) (harness.Config, func(), error) {
+	if c.deprecated {
+		fmt.Fprintln(stderr, "httpcheck: run --cache is deprecated: use --proxy (--cache names the cache API, as in serve --cache)")
+	}
 	switch {
 	case len(targets) > 0:
-		return harness.Config{}, nil, usagef("--cache and --target are exclusive: a run tests a contract or a cache in the middle")
+		return harness.Config{}, nil, usagef("--proxy and --target are exclusive: a run tests a contract or a cache in the middle")
 	case (c.listen == "") == (c.remote == ""):
-		return harness.Config{}, nil, usagef("--cache needs the harness origin the cache forwards to: --origin-listen HOST:PORT to serve it here, or --origin URL of one running elsewhere")
+		return harness.Config{}, nil, usagef("--proxy needs the harness origin the proxy forwards to: --origin-listen HOST:PORT to serve it here, or --origin URL of one running elsewhere")
 	}
 	if c.remote != "" {
-		return harness.Config{Target: c.cache, Origin: c.remote, OriginToken: c.token}, func() {}, nil
+		return harness.Config{Target: c.proxy, Origin: c.remote, OriginToken: c.token}, func() {}, nil
 	}
 	// The origin this run starts is scripted by this run only: without a
 	// token of the user's, a random one keeps the cache's other clients
@@ -90,6 +101,6 @@ func (c *cacheFlags) config(stderr io.Writer, targets []string) (harness.Config,
 	if err != nil {
 		return harness.Config{}, nil, usagef("--origin-listen: %v", err)
 	}
-	fmt.Fprintf(stderr, "httpcheck: harness origin at %s; the cache under test must forward there\n", inst.URL)
-	return harness.Config{Target: c.cache, Origin: inst.URL, OriginToken: token}, func() { inst.Close() }, nil
+	fmt.Fprintf(stderr, "httpcheck: harness origin at %s; the proxy under test must forward there\n", inst.URL)
+	return harness.Config{Target: c.proxy, Origin: inst.URL, OriginToken: token}, func() { inst.Close() }, nil
 }

@@ -104,17 +104,21 @@ func TestRunCacheAgainstTheReferenceProxy(t *testing.T) {
 	originAddr := freeAddr(t)
 	cacheURL := background(t, "httpcheck proxy: ", "proxy", "--listen", "127.0.0.1:0", "--origin", "http://"+originAddr+"/")
 	out := t.TempDir()
-	r := httpcheck(t, "run", "--cache", cacheURL, "--origin-listen", originAddr, "--out", out)
+	r := httpcheck(t, "run", "--proxy", cacheURL, "--origin-listen", originAddr, "--out", out)
 	expectAllProxyChecksPassed(t, r, readResults(t, out))
-	t.Logf("run --cache against httpcheck proxy: %s wall time", r.took.Round(10*time.Millisecond))
+	t.Logf("run --proxy against httpcheck proxy: %s wall time", r.took.Round(10*time.Millisecond))
 
 	originURL := background(t, "httpcheck origin: ", "origin", "--addr", "127.0.0.1:0", "--token", "s3cret")
 	cacheURL2 := background(t, "httpcheck proxy: ", "proxy", "--listen", "127.0.0.1:0", "--origin", originURL)
 	out2 := t.TempDir()
+	// --cache, run's old spelling of --proxy, still works, and says so.
 	r2 := httpcheck(t, "run", "--cache", cacheURL2, "--origin", originURL, "--origin-token", "s3cret", "--out", out2)
 	expectAllProxyChecksPassed(t, r2, readResults(t, out2))
+	if !strings.Contains(r2.stderr, "--cache is deprecated: use --proxy") {
+		t.Errorf("run --cache did not say it is deprecated:\n%s", r2.stderr)
+	}
 
-	wrong := httpcheck(t, "run", "--cache", cacheURL2, "--origin", originURL, "--origin-token", "guess", "--out", t.TempDir())
+	wrong := httpcheck(t, "run", "--proxy", cacheURL2, "--origin", originURL, "--origin-token", "guess", "--out", t.TempDir())
 	if wrong.code != exitUsage || !strings.Contains(wrong.stderr, "token") {
 		t.Errorf("a wrong origin token: exit %d, want 2 with a word about the token\n%s", wrong.code, wrong.stderr)
 	}
@@ -127,10 +131,10 @@ func TestRunCacheUsage(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--cache", "http://127.0.0.1:9/", "--target", "http://127.0.0.1:9/", "--origin-listen", "127.0.0.1:0"}, "exclusive"},
-		{[]string{"--cache", "http://127.0.0.1:9/"}, "--origin-listen"},
-		{[]string{"--cache", "http://127.0.0.1:9/", "--origin-listen", "127.0.0.1:0", "--origin", "http://127.0.0.1:9/"}, "--origin-listen"},
-		{[]string{"--cache", "http://127.0.0.1:9/", "--origin-listen", "127.0.0.1:0", "--suite", "cookies"}, "tests a contract target"},
+		{[]string{"--proxy", "http://127.0.0.1:9/", "--target", "http://127.0.0.1:9/", "--origin-listen", "127.0.0.1:0"}, "exclusive"},
+		{[]string{"--proxy", "http://127.0.0.1:9/"}, "--origin-listen"},
+		{[]string{"--proxy", "http://127.0.0.1:9/", "--origin-listen", "127.0.0.1:0", "--origin", "http://127.0.0.1:9/"}, "--origin-listen"},
+		{[]string{"--proxy", "http://127.0.0.1:9/", "--origin-listen", "127.0.0.1:0", "--suite", "cookies"}, "tests a contract target"},
 		{[]string{"--suite", "proxy"}, "tests a cache in the middle"},
 	} {
 		r := httpcheck(t, append([]string{"run", "--out", t.TempDir()}, c.args...)...)

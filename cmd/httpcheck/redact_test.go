@@ -317,7 +317,7 @@ func TestRedactRunCache(t *testing.T) {
 	between := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { rec.request(r); rp.ServeHTTP(w, r) }))
 	defer between.Close()
 	cacheURL := background(t, "httpcheck proxy: ", "proxy", "--listen", "127.0.0.1:0", "--origin", between.URL+"/")
-	args := []string{"run", "--cache", cacheURL, "--origin", originURL, "--origin-token", token}
+	args := []string{"run", "--proxy", cacheURL, "--origin", originURL, "--origin-token", token}
 	out := t.TempDir()
 	r := httpcheck(t, append(args, "--out", out)...)
 	if r.code != 0 {

@@ -22,8 +22,8 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	var targets, suites listFlag
 	var common checkFlags
 	common.register(fs)
-	var cache cacheFlags
-	cache.register(fs)
+	var proxy proxyFlags
+	proxy.register(fs)
 	fs.Var(&targets, "target", "base URL of the target's contract; repeat it for each instance of one deployment (docs/deployments.md); none: the bundled reference server")
 	fs.Var(&suites, "suite", "run only this suite (repeatable)")
 	labelFilter := fs.String("label-filter", "", "Ginkgo label filter, e.g. 'level:MUST && !rfc:9111'")
@@ -46,7 +46,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	if *focus != "" {
 		opts.Focus = []string{*focus}
 	}
-	if cache.enabled() {
+	if proxy.enabled() {
 		opts.Mode = harness.ModeCache // the cache suites, not the contract's (origin.go)
 	}
 	if err := opts.Validate(); err != nil {
@@ -57,8 +57,8 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	defer stop()
 
 	var cfg harness.Config
-	if cache.enabled() {
-		c, closeOrigin, err := cache.config(stderr, targets)
+	if proxy.enabled() {
+		c, closeOrigin, err := proxy.config(stderr, targets)
 		if err != nil {
 			return 0, err
 		}
