@@ -57,7 +57,7 @@ type Config struct {
 	// a CDN) instead of a contract: Target is the cache's URL, Origin the
 	// base URL of the harness origin (harness/origin) the cache forwards
 	// to, and OriginToken its control token, if it has one. No manifest is
-	// fetched (see ConnectCache).
+	// fetched (see ConnectProxy).
 	Origin      string
 	OriginToken string
 }
@@ -68,8 +68,9 @@ type Mode string
 const (
 	// ModeContract: a service exposing the contract (docs/contract.md).
 	ModeContract Mode = "contract"
-	// ModeCache: a cache in the middle, in front of the harness origin.
-	ModeCache Mode = "cache"
+	// ModeProxy: a cache in the middle (a reverse proxy or CDN), in front
+	// of the harness origin.
+	ModeProxy Mode = "proxy"
 	// ModeProbe: URLs of any service, without a contract (ConnectURL).
 	ModeProbe Mode = "probe"
 )
@@ -101,7 +102,7 @@ type Target struct {
 	// exact is set for a Target made by ConnectURL: Base is one URL to
 	// probe, kept as given, not the base of a contract.
 	exact  bool
-	origin *origin.Client // the harness origin of a cache target (ConnectCache)
+	origin *origin.Client // the harness origin of a cache target (ConnectProxy)
 }
 
 // Mode says whether the target is a contract, a cache in the middle or a
@@ -109,7 +110,7 @@ type Target struct {
 func (t *Target) Mode() Mode {
 	switch {
 	case t.origin != nil:
-		return ModeCache
+		return ModeProxy
 	case t.exact:
 		return ModeProbe
 	}
@@ -132,10 +133,10 @@ func (e *UnreachableError) Unwrap() error { return e.Err }
 
 // Connect checks the configuration, fetches and validates the target's
 // manifest and sets up its clock. With cfg.Origin it connects to a cache
-// in the middle instead (ConnectCache).
+// in the middle instead (ConnectProxy).
 func Connect(ctx context.Context, cfg Config) (*Target, error) {
 	if cfg.Origin != "" {
-		return ConnectCache(ctx, cfg)
+		return ConnectProxy(ctx, cfg)
 	}
 	base, err := parseBase(cfg.Target)
 	if err != nil {

@@ -47,7 +47,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 		opts.Focus = []string{*focus}
 	}
 	if proxy.enabled() {
-		opts.Mode = harness.ModeCache // the cache suites, not the contract's (origin.go)
+		opts.Mode = harness.ModeProxy // the cache suites, not the contract's (origin.go)
 	}
 	if err := opts.Validate(); err != nil {
 		return 0, usageError{err.Error()}

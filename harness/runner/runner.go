@@ -105,7 +105,7 @@ func (o Options) mode() harness.Mode {
 
 func describeMode(m harness.Mode) string {
 	switch m {
-	case harness.ModeCache:
+	case harness.ModeProxy:
 		return "a cache in the middle (--cache URL --origin-listen ADDR)"
 	case harness.ModeProbe:
 		return "URLs without a contract (httpcheck probe URL...)"

@@ -27,7 +27,7 @@ import (
 	"github.com/httpcheck/httpcheck/reports"
 )
 
-var _ = check.ForMode("proxy", harness.ModeCache)
+var _ = check.ForMode("proxy", harness.ModeProxy)
 
 func define(id string, level reports.Level, title, requirement string, refs ...string) *check.Check {
 	return check.Define(check.Check{ID: "proxy/" + id, Level: level, Title: title, Requirement: requirement, Refs: refs})

