@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -9,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,10 +19,9 @@ import (
 	_ "modernc.org/sqlite"
 )
 
-// serveProcess is `httpcheck serve` running as a child process (the test
-// binary as httpcheck, see TestMain).
+// serveProcess is `httpcheck serve` running as a child process.
 type serveProcess struct {
-	cmd *exec.Cmd
+	*child
 	URL string // its plain-HTTP base URL, as it printed it
 }
 
@@ -32,50 +29,13 @@ type serveProcess struct {
 // only, with args added, and waits for it to print its URL.
 func startServe(t *testing.T, args ...string) *serveProcess {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], append([]string{"serve", "--addr", "127.0.0.1:0", "--tls-addr", ""}, args...)...)
-	cmd.Env = append(os.Environ(), "HTTPCHECK_AS_MAIN=1", "NO_COLOR=1")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	p := &serveProcess{cmd: cmd}
-	t.Cleanup(p.stop)
-	urls := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if u, ok := strings.CutPrefix(sc.Text(), "httpcheck serve: http://"); ok {
-				select {
-				case urls <- "http://" + strings.Fields(u)[0]:
-				default:
-				}
-			}
-		}
-		io.Copy(io.Discard, stdout)
-	}()
-	select {
-	case p.URL = <-urls:
-		return p
-	case <-time.After(30 * time.Second):
-		p.stop()
-		t.Fatalf("httpcheck serve %v printed no URL within 30 s; stderr:\n%s", args, stderr.String())
-	}
-	return nil
+	c := startChild(t, serveReady, nil, append([]string{"serve", "--addr", "127.0.0.1:0", "--tls-addr", ""}, args...)...)
+	return &serveProcess{child: c, URL: c.said("httpcheck serve: ")}
 }
 
 // stop kills the server at once: no graceful shutdown, no Close of the
 // store. What it wrote must survive that.
-func (p *serveProcess) stop() {
-	if p.cmd.ProcessState == nil {
-		p.cmd.Process.Kill()
-		p.cmd.Wait()
-	}
-}
+func (p *serveProcess) stop() { p.kill() }
 
 // sessionRequest sends one contract request with the session cookie set to
 // key ("" for none) and returns the status, the decoded body and the

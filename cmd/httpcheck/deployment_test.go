@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -50,53 +47,9 @@ func serveTLS(t *testing.T, ca string, args ...string) string {
 
 func serveWith(t *testing.T, args ...string) string {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], append([]string{"serve", "--addr", "127.0.0.1:0", "--clock", "virtual"}, args...)...)
-	cmd.Env = append(os.Environ(), "HTTPCHECK_AS_MAIN=1", "NO_COLOR=1", "HTTPCHECK_SECRET_KEY="+serveSecret)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
-		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-			<-exited
-		}
-	})
-	// serve prints its URLs, writes its certificate, then says it is ready.
-	urls := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		var base string
-		for sc.Scan() {
-			if u, ok := strings.CutPrefix(sc.Text(), "httpcheck serve: http://"); ok {
-				base = "http://" + strings.Fields(u)[0]
-			}
-			if strings.Contains(sc.Text(), "stop with Ctrl-C") {
-				urls <- base
-			}
-		}
-		io.Copy(io.Discard, stdout)
-		cmd.Wait()
-		close(exited)
-	}()
-	select {
-	case u := <-urls:
-		return u
-	case <-exited:
-		t.Fatalf("httpcheck serve %s exited:\n%s", strings.Join(args, " "), stderr.String())
-	case <-time.After(30 * time.Second):
-		t.Fatalf("httpcheck serve %s did not start:\n%s", strings.Join(args, " "), stderr.String())
-	}
-	return ""
+	c := startChild(t, serveReady, []string{"HTTPCHECK_SECRET_KEY=" + serveSecret},
+		append([]string{"serve", "--addr", "127.0.0.1:0", "--clock", "virtual"}, args...)...)
+	return c.said("httpcheck serve: ")
 }
 
 // runDeployment runs httpcheck run against the instances with args and

@@ -1,11 +1,7 @@
 package main
 
 import (
-	"bufio"
-	"io"
 	"net"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -18,51 +14,7 @@ import (
 // the test ends.
 func background(t *testing.T, prefix string, args ...string) string {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), "HTTPCHECK_AS_MAIN=1", "NO_COLOR=1")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
-		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-			<-exited
-		}
-	})
-	urls := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if u, ok := strings.CutPrefix(sc.Text(), prefix); ok {
-				select {
-				case urls <- strings.Fields(u)[0]:
-				default:
-				}
-			}
-		}
-		io.Copy(io.Discard, stdout)
-		cmd.Wait()
-		close(exited)
-	}()
-	select {
-	case u := <-urls:
-		return u
-	case <-exited:
-		t.Fatalf("httpcheck %s exited:\n%s", strings.Join(args, " "), stderr.String())
-	case <-time.After(30 * time.Second):
-		t.Fatalf("httpcheck %s did not start:\n%s", strings.Join(args, " "), stderr.String())
-	}
-	return ""
+	return startChild(t, saysPrefix(prefix), nil, args...).said(prefix)
 }
 
 func freeAddr(t *testing.T) string {

@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"crypto/tls"
 	"crypto/x509"
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -88,32 +86,13 @@ func TestServeSessionCookieAttributes(t *testing.T) {
 // and a client that trusts its certificate.
 func startServeTLS(t *testing.T, tlsAddr, caOut string, args ...string) (map[string]string, *http.Client) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], append([]string{"serve", "--addr", "127.0.0.1:0", "--tls-addr", tlsAddr, "--ca-out", caOut}, args...)...)
-	cmd.Env = append(os.Environ(), "HTTPCHECK_AS_MAIN=1", "NO_COLOR=1")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	c := startChild(t, serveReady, nil, append([]string{"serve", "--addr", "127.0.0.1:0", "--tls-addr", tlsAddr, "--ca-out", caOut}, args...)...)
 	urls := map[string]string{}
-	sc := bufio.NewScanner(stdout)
-	deadline := time.AfterFunc(30*time.Second, func() { cmd.Process.Kill() })
-	defer deadline.Stop()
-	for sc.Scan() {
-		line := sc.Text()
-		for _, scheme := range []string{"http", "https"} {
-			if u, ok := strings.CutPrefix(line, "httpcheck serve: "+scheme+"://"); ok {
-				urls[scheme] = scheme + "://" + strings.Fields(u)[0]
-			}
-		}
-		if strings.Contains(line, "clock; stop with") {
-			break
+	for _, scheme := range []string{"http", "https"} {
+		if u := c.said("httpcheck serve: " + scheme + "://"); u != "" {
+			urls[scheme] = scheme + "://" + u
 		}
 	}
-	go io.Copy(io.Discard, stdout)
 	if urls["http"] == "" || (tlsAddr != "") != (urls["https"] != "") {
 		t.Fatalf("serve printed the URLs %v", urls)
 	}
