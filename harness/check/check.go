@@ -65,6 +65,15 @@ func Define(c Check) *Check {
 	return p
 }
 
+// Quoting sets the sentence of the RFC or contract the check grades, in
+// its source's words, and returns c: define(...).Quoting("..."). Reports
+// show it under a failure, so that a reader sees which sentence broke.
+// It is called while the package initialises, before any run reads it.
+func (c *Check) Quoting(requirement string) *Check {
+	c.Requirement = requirement
+	return c
+}
+
 func (c *Check) validate() error {
 	if !idPattern.MatchString(c.ID) {
 		return fmt.Errorf("check id %q is not suite/topic/name in lower-case words", c.ID)

@@ -47,11 +47,12 @@ var (
 	incrDelta       = define("incr/adds-delta", must, "incr adds delta (1 when left out) and answers the new value, which get then reads", "contract cache")
 	decrDelta       = define("decr/subtracts-delta", must, "decr subtracts delta (1 when left out), below zero too", "contract cache")
 	incrAbsent      = define("incr/absent-is-404", must, "incr and decr of an absent key answer 404 and do not create it", "contract cache")
-	incrOverflow    = define("incr/no-wraparound", must, "incr past 2^63-1 never wraps around: it answers an error or the exact sum, and get reads no wrapped value", "contract cache")
-	incrAtomic      = define("incr/atomic", advisory, "concurrent increments of one key are all counted (Django promises this only where the backend has an atomic increment)", "contract cache")
-	touchAnswers    = define("touch/answers-whether-present", must, "touch answers touched true for a present key and false for an absent one", "contract cache")
-	touchExtends    = define("touch/extends", must, "touch gives an entry a new timeout: it outlives its old one", "contract cache")
-	clearEmpties    = define("clear/empties-alias", must, "clear answers {} and removes every entry of the alias", "contract cache")
+	incrOverflow    = define("incr/no-wraparound", must, "incr past 2^63-1 never wraps around: it answers an error or the exact sum, and get reads no wrapped value", "contract cache").
+			Quoting(`"incr past 2^63-1 never wraps around: it answers an error (the reference's 400) or the exact sum, and the entry holds no wrapped value" (docs/contract.md, What the cache checks expect)`)
+	incrAtomic   = define("incr/atomic", advisory, "concurrent increments of one key are all counted (Django promises this only where the backend has an atomic increment)", "contract cache")
+	touchAnswers = define("touch/answers-whether-present", must, "touch answers touched true for a present key and false for an absent one", "contract cache")
+	touchExtends = define("touch/extends", must, "touch gives an entry a new timeout: it outlives its old one", "contract cache")
+	clearEmpties = define("clear/empties-alias", must, "clear answers {} and removes every entry of the alias", "contract cache")
 )
 
 // Timeouts: omitted is the alias default, null never expires, zero or

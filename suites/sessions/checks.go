@@ -36,7 +36,8 @@ var (
 	deleteAbsent = define("data/delete-absent", must, "session/delete of a key never stored answers 200 with deleted false", "contract sessions")
 	allData      = define("data/all", must, "session/all lists exactly the keys and values this client stored", "contract sessions")
 	isolation    = define("data/isolation", must, "two browsers never see each other's data, even under the same key", "contract sessions")
-	flushEmpties = define("data/flush", must, "after session/flush the session is empty, and the old key, replayed by hand, names nothing", "contract sessions", "OWASP ASVS 3.3.1")
+	flushEmpties = define("data/flush", must, "after session/flush the session is empty, and the old key, replayed by hand, names nothing", "contract sessions", "OWASP ASVS 3.3.1").
+			Quoting(`"session/flush wipes the session on the server, data and key alike. Replaying the old cookie afterwards must find an empty session." (docs/contract.md, Sessions)`)
 	// Whether the browser lets go of a flushed key is hygiene, not the
 	// contract's rule (the server forgetting it is): express-session's
 	// destroy() sends no Set-Cookie, and the dead cookie names nothing.
@@ -72,11 +73,13 @@ var (
 // server as well as by the cookie (OWASP ASVS 4.0.3 §3.3.1). The checks
 // that need time to pass share one wait, or move a virtual clock.
 var (
-	expiryCookie   = define("expiry/set-expiry-cookie", must, "session/expiry with N seconds sends the cookie with Max-Age N, and GET session/expiry reports N seconds left", "contract sessions", "RFC6265bis 4.1.2.2")
-	expiryServer   = define("expiry/set-expiry-server", must, "a session given N seconds holds no data once they pass, even when its old cookie is replayed by hand", "contract sessions", "OWASP ASVS 3.3.1")
-	expiryLives    = define("expiry/lives-until-expiry", must, "a session given N seconds still holds its data while they run", "contract sessions")
-	expiryAge      = define("expiry/cookie-age-server", must, "a session left alone for cookie_age seconds holds no data, even when its old cookie is replayed by hand", "contract sessions", "OWASP ASVS 3.3.1")
-	expiryAtClose  = define("expiry/zero-at-browser-close", must, "session/expiry with 0 makes the cookie last until the browser closes: no Max-Age or Expires, no session after a restart", "contract sessions", "RFC6265bis 5.7")
+	expiryCookie = define("expiry/set-expiry-cookie", must, "session/expiry with N seconds sends the cookie with Max-Age N, and GET session/expiry reports N seconds left", "contract sessions", "RFC6265bis 4.1.2.2")
+	expiryServer = define("expiry/set-expiry-server", must, "a session given N seconds holds no data once they pass, even when its old cookie is replayed by hand", "contract sessions", "OWASP ASVS 3.3.1")
+	expiryLives  = define("expiry/lives-until-expiry", must, "a session given N seconds still holds its data while they run", "contract sessions")
+	expiryAge    = define("expiry/cookie-age-server", must, "a session left alone for cookie_age seconds holds no data, even when its old cookie is replayed by hand", "contract sessions", "OWASP ASVS 3.3.1").
+			Quoting(`"After session/expiry N seconds, or cookie_age seconds without use, the session holds no data even when the old cookie is replayed by hand." (docs/contract.md, What the sessions checks expect)`)
+	expiryAtClose = define("expiry/zero-at-browser-close", must, "session/expiry with 0 makes the cookie last until the browser closes: no Max-Age or Expires, no session after a restart", "contract sessions", "RFC6265bis 5.7").
+			Quoting(`"N = 0 makes the cookie last until the browser closes (no Max-Age or Expires)." (docs/contract.md, Sessions)`)
 	fixationInvent = define("fixation/invented-key", advisory, "a session key the client invents is never adopted: the server names the session with a key of its own", "OWASP WSTG SESS-03", "OWASP ASVS 3.2.1")
 )
 
