@@ -641,5 +641,39 @@ func TestAllowed(t *testing.T) {
 			return answer(w, status, a)
 		}, "get"),
 		Pass: ids("incr/no-wraparound"),
+	}, {
+		// memcached: "the item's value will not go below 0"; Django's
+		// memcached backend passes that on.
+		Name: "decr stops at 0 (memcached)",
+		Wrap: ops(func(next http.Handler, w http.ResponseWriter, req *cacheRequest) bool {
+			status, a := call(next, req.alias, "decr", req.body)
+			var n int64
+			if status == http.StatusOK && json.Unmarshal(a["value"], &n) == nil && n < 0 {
+				call(next, req.alias, "set", map[string]json.RawMessage{"key": req.body["key"], "value": raw(0)})
+				a["value"] = raw(0)
+			}
+			return answer(w, status, a)
+		}, "decr"),
+		Pass: ids("decr/subtracts-delta"),
+	}, {
+		// The contract's set_many may leave keys unstored if it names
+		// them in failed.
+		Name: "set_many refuses one key and says so",
+		Wrap: ops(func(next http.Handler, w http.ResponseWriter, req *cacheRequest) bool {
+			var values map[string]json.RawMessage
+			if json.Unmarshal(req.body["values"], &values) != nil || len(values) < 3 { // not the key checks' single bad keys
+				return false
+			}
+			refused := slices.Sorted(maps.Keys(values))[0]
+			delete(values, refused)
+			body := maps.Clone(req.body)
+			body["values"] = raw(values)
+			status, a := call(next, req.alias, "set_many", body)
+			var failed []string
+			json.Unmarshal(a["failed"], &failed)
+			a["failed"] = raw(append(failed, refused))
+			return answer(w, status, a)
+		}, "set_many"),
+		Pass: ids("set-many/stores-every-value", "set-many/reports-failures"),
 	}})
 }
