@@ -22,14 +22,8 @@ import (
 	"github.com/httpcheck/httpcheck/examples/internal/frameworktest"
 )
 
-// python is the interpreter with Django: Debian's python3-django installs
-// for /usr/bin/python3, which is not always the python3 on PATH.
-func python() string {
-	if p := os.Getenv("HTTPCHECK_DJANGO_PYTHON"); p != "" {
-		return p
-	}
-	return "/usr/bin/python3"
-}
+// python is the interpreter with Django (frameworktest.DebianPython).
+func python() string { return frameworktest.DebianPython("HTTPCHECK_DJANGO_PYTHON") }
 
 var golden = frameworktest.Golden{Framework: "Django", Demo: "examples/django/demo", Doc: "django", Package: "./examples/django"}
 

@@ -23,14 +23,8 @@ import (
 	"github.com/httpcheck/httpcheck/examples/internal/frameworktest"
 )
 
-// python is the interpreter with Flask: Debian's python3-flask installs for
-// /usr/bin/python3, which is not always the python3 on PATH.
-func python() string {
-	if p := os.Getenv("HTTPCHECK_FLASK_PYTHON"); p != "" {
-		return p
-	}
-	return "/usr/bin/python3"
-}
+// python is the interpreter with Flask (frameworktest.DebianPython).
+func python() string { return frameworktest.DebianPython("HTTPCHECK_FLASK_PYTHON") }
 
 var golden = frameworktest.Golden{Framework: "Flask", Demo: "examples/flask/demo", Doc: "flask", Package: "./examples/flask"}
 

@@ -78,6 +78,17 @@ var (
 	keepDir = flag.String("reports", "", "write the reports (reference, each configuration and the matrix) under this directory instead of a temporary one")
 )
 
+// DebianPython is the interpreter that Debian's python3-* packages
+// (python3-django, python3-flask) install for, /usr/bin/python3, which
+// is not always the python3 on PATH; the environment variable env names
+// another.
+func DebianPython(env string) string {
+	if p := os.Getenv(env); p != "" {
+		return p
+	}
+	return "/usr/bin/python3"
+}
+
 // Updating reports whether the test runs with -update: golden files (and
 // what is generated from them) are rewritten, not compared.
 func Updating() bool { return *update }
