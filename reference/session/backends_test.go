@@ -40,7 +40,7 @@ func TestSQLiteSurvivesReopen(t *testing.T) {
 
 	c.Advance(time.Minute)
 	s = mustOpen(t, "sqlite:"+path, c) // the table exists already: opening again must not fail
-	db := s.(*sqliteStore).db
+	db := s.(*recordStore).records.(*sqliteStore).db
 	for pragma, want := range map[string]string{"journal_mode": "wal", "busy_timeout": "10000", "synchronous": "2"} {
 		var got string
 		if err := db.QueryRow("PRAGMA " + pragma).Scan(&got); err != nil || got != want {
@@ -318,11 +318,12 @@ func TestSweep(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		c := clock.NewManual(tNow)
 		s := newMemory(c)
+		m := s.records.(*memoryStore)
 		ctx, cancel := context.WithCancel(context.Background())
 		records := func() int {
-			s.mu.RLock()
-			defer s.mu.RUnlock()
-			return len(s.records)
+			m.mu.RLock()
+			defer m.mu.RUnlock()
+			return len(m.records)
 		}
 		s.Create(ctx, nil, tNow.Add(time.Second))
 		s.Create(ctx, nil, tNow.Add(time.Hour))

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/httpcheck/httpcheck/reference/clock"
 )
@@ -33,9 +32,8 @@ import (
 //
 // Files are created 0600 in a 0700 directory: session data may be personal.
 type fileStore struct {
-	clock clock.Clock
-	dir   string
-	mu    sync.Mutex
+	dir string
+	mu  sync.Mutex
 }
 
 // fileSuffix ends every session file name. Temporary files start with '.',
@@ -61,7 +59,7 @@ func openFile(dir string, c clock.Clock) (Store, error) {
 	if !fi.IsDir() {
 		return nil, fmt.Errorf("file: %s is not a directory", dir)
 	}
-	return &fileStore{clock: c, dir: dir}, nil
+	return newRecordStore(c, &fileStore{dir: dir}), nil
 }
 
 // path returns the file of a key that isValidKey accepted.
@@ -86,8 +84,8 @@ func (f *fileStore) read(key string) (rec fileRecord, found bool, err error) {
 }
 
 // write replaces the file of key atomically.
-func (f *fileStore) write(key string, data []byte, expiry time.Time) error {
-	b, err := json.Marshal(fileRecord{ExpireAt: toUnixNano(expiry), Data: data})
+func (f *fileStore) write(key string, data []byte, expiry int64) error {
+	b, err := json.Marshal(fileRecord{ExpireAt: expiry, Data: data})
 	if err != nil {
 		return fmt.Errorf("file: encoding a session: %w", err)
 	}
@@ -123,58 +121,25 @@ func (f *fileStore) syncDir() {
 	}
 }
 
-func (f *fileStore) Load(ctx context.Context, key string) (map[string]json.RawMessage, time.Time, bool, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, time.Time{}, false, err
-	}
-	if !isValidKey(key) {
-		return nil, time.Time{}, false, nil
-	}
+func (f *fileStore) load(_ context.Context, key string, now int64) ([]byte, int64, bool, error) {
 	rec, found, err := f.read(key)
-	if err != nil || !found {
-		return nil, time.Time{}, false, err
+	if err != nil || !found || !isLiveAt(rec.ExpireAt, now) {
+		return nil, 0, false, err
 	}
-	expiry := fromUnixNano(rec.ExpireAt)
-	if !isLive(expiry, f.clock.Now()) {
-		return nil, time.Time{}, false, nil
-	}
-	data, err := decodeData(rec.Data)
-	if err != nil {
-		return nil, time.Time{}, false, err
-	}
-	return data, expiry, true, nil
+	return rec.Data, rec.ExpireAt, true, nil
 }
 
-func (f *fileStore) Save(ctx context.Context, key string, data map[string]json.RawMessage, expiry time.Time) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if !isValidKey(key) {
-		return ErrNotFound
-	}
-	b, err := encodeData(data)
-	if err != nil {
-		return err
-	}
+func (f *fileStore) update(_ context.Context, key string, data []byte, expiry, now int64) (bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	rec, found, err := f.read(key)
-	if err != nil {
-		return err
+	if err != nil || !found || !isLiveAt(rec.ExpireAt, now) {
+		return false, err
 	}
-	if !found || !isLive(fromUnixNano(rec.ExpireAt), f.clock.Now()) {
-		return ErrNotFound
-	}
-	return f.write(key, b, expiry)
+	return true, f.write(key, data, expiry)
 }
 
-func (f *fileStore) Delete(ctx context.Context, key string) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if !isValidKey(key) {
-		return nil
-	}
+func (f *fileStore) delete(_ context.Context, key string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := os.Remove(f.path(key)); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -184,49 +149,32 @@ func (f *fileStore) Delete(ctx context.Context, key string) error {
 	return nil
 }
 
-func (f *fileStore) Exists(ctx context.Context, key string) (bool, error) {
-	if err := ctx.Err(); err != nil {
-		return false, err
-	}
-	if !isValidKey(key) {
-		return false, nil
-	}
+func (f *fileStore) exists(_ context.Context, key string, now int64) (bool, error) {
 	rec, found, err := f.read(key)
-	if err != nil || !found {
-		return false, err
-	}
-	return isLive(fromUnixNano(rec.ExpireAt), f.clock.Now()), nil
+	return found && isLiveAt(rec.ExpireAt, now), err
 }
 
-func (f *fileStore) Create(ctx context.Context, data map[string]json.RawMessage, expiry time.Time) (string, error) {
-	if err := ctx.Err(); err != nil {
-		return "", err
-	}
-	b, err := encodeData(data)
-	if err != nil {
-		return "", err
-	}
+// insert first claims the key's file name with O_EXCL, so that two
+// processes sharing the directory never both take a key.
+func (f *fileStore) insert(_ context.Context, key string, data []byte, expiry, _ int64) (bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	for {
-		key := NewKey()
-		claim, err := os.OpenFile(f.path(key), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if errors.Is(err, fs.ErrExist) {
-			continue // taken, live or expired: a key is never reused
-		}
-		if err != nil {
-			return "", fmt.Errorf("file: creating a session: %w", err)
-		}
-		claim.Close()
-		if err := f.write(key, b, expiry); err != nil {
-			os.Remove(f.path(key))
-			return "", err
-		}
-		return key, nil
+	claim, err := os.OpenFile(f.path(key), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return false, nil // taken, live or expired: a key is never reused
 	}
+	if err != nil {
+		return false, fmt.Errorf("file: creating a session: %w", err)
+	}
+	claim.Close()
+	if err := f.write(key, data, expiry); err != nil {
+		os.Remove(f.path(key))
+		return false, err
+	}
+	return true, nil
 }
 
-func (f *fileStore) ClearExpired(ctx context.Context) (int, error) {
+func (f *fileStore) clearExpired(ctx context.Context, now int64) (int, error) {
 	entries, err := os.ReadDir(f.dir)
 	if err != nil {
 		return 0, fmt.Errorf("file: clearing expired sessions: %w", err)
@@ -240,7 +188,7 @@ func (f *fileStore) ClearExpired(ctx context.Context) (int, error) {
 		if !ok || !isValidKey(key) || !e.Type().IsRegular() {
 			continue
 		}
-		removed, err := f.clearIfExpired(key)
+		removed, err := f.clearIfExpired(key, now)
 		if err != nil {
 			return n, err
 		}
@@ -257,11 +205,11 @@ func (f *fileStore) ClearExpired(ctx context.Context) (int, error) {
 // clearIfExpired removes the file of key if its record has expired. It holds
 // mu between the check and the removal, so a concurrent Save cannot extend
 // a record that is then removed anyway.
-func (f *fileStore) clearIfExpired(key string) (bool, error) {
+func (f *fileStore) clearIfExpired(key string, now int64) (bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	rec, found, err := f.read(key)
-	if err != nil || !found || isLive(fromUnixNano(rec.ExpireAt), f.clock.Now()) {
+	if err != nil || !found || isLiveAt(rec.ExpireAt, now) {
 		return false, err
 	}
 	if err := os.Remove(f.path(key)); err != nil {
@@ -273,4 +221,4 @@ func (f *fileStore) clearIfExpired(key string) (bool, error) {
 	return true, nil
 }
 
-func (f *fileStore) Close() error { return nil }
+func (f *fileStore) close() error { return nil }

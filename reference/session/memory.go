@@ -2,10 +2,8 @@ package session
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sync"
-	"time"
 
 	"github.com/httpcheck/httpcheck/reference/clock"
 )
@@ -15,15 +13,13 @@ import (
 // after Save (or the one Load returned) cannot change what is stored, and
 // memory behaves byte for byte like the persistent backends.
 type memoryStore struct {
-	clock clock.Clock
-
 	mu      sync.RWMutex
 	records map[string]memoryRecord
 }
 
 type memoryRecord struct {
 	data   []byte
-	expiry time.Time
+	expiry int64 // Unix nanoseconds
 }
 
 func openMemory(rest string, c clock.Clock) (Store, error) {
@@ -33,95 +29,62 @@ func openMemory(rest string, c clock.Clock) (Store, error) {
 	return newMemory(c), nil
 }
 
-func newMemory(c clock.Clock) *memoryStore {
-	return &memoryStore{clock: c, records: map[string]memoryRecord{}}
+// newMemory returns an empty memory store reading clock c.
+func newMemory(c clock.Clock) *recordStore {
+	return newRecordStore(c, &memoryStore{records: map[string]memoryRecord{}})
 }
 
-func (m *memoryStore) Load(ctx context.Context, key string) (map[string]json.RawMessage, time.Time, bool, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, time.Time{}, false, err
-	}
+func (m *memoryStore) load(_ context.Context, key string, now int64) ([]byte, int64, bool, error) {
 	m.mu.RLock()
 	r, ok := m.records[key]
 	m.mu.RUnlock()
-	if !ok || !isLive(r.expiry, m.clock.Now()) {
-		return nil, time.Time{}, false, nil
+	if !ok || !isLiveAt(r.expiry, now) {
+		return nil, 0, false, nil
 	}
-	data, err := decodeData(r.data)
-	if err != nil {
-		return nil, time.Time{}, false, err
-	}
-	return data, r.expiry, true, nil
+	return r.data, r.expiry, true, nil
 }
 
-func (m *memoryStore) Save(ctx context.Context, key string, data map[string]json.RawMessage, expiry time.Time) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	b, err := encodeData(data)
-	if err != nil {
-		return err
-	}
+func (m *memoryStore) update(_ context.Context, key string, data []byte, expiry, now int64) (bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	r, ok := m.records[key]
-	if !ok || !isLive(r.expiry, m.clock.Now()) {
-		return ErrNotFound
+	if !ok || !isLiveAt(r.expiry, now) {
+		return false, nil
 	}
-	m.records[key] = memoryRecord{data: b, expiry: expiry}
-	return nil
+	m.records[key] = memoryRecord{data: data, expiry: expiry}
+	return true, nil
 }
 
-func (m *memoryStore) Delete(ctx context.Context, key string) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
+func (m *memoryStore) delete(_ context.Context, key string) error {
 	m.mu.Lock()
 	delete(m.records, key)
 	m.mu.Unlock()
 	return nil
 }
 
-func (m *memoryStore) Exists(ctx context.Context, key string) (bool, error) {
-	if err := ctx.Err(); err != nil {
-		return false, err
-	}
+func (m *memoryStore) exists(_ context.Context, key string, now int64) (bool, error) {
 	m.mu.RLock()
 	r, ok := m.records[key]
 	m.mu.RUnlock()
-	return ok && isLive(r.expiry, m.clock.Now()), nil
+	return ok && isLiveAt(r.expiry, now), nil
 }
 
-func (m *memoryStore) Create(ctx context.Context, data map[string]json.RawMessage, expiry time.Time) (string, error) {
-	if err := ctx.Err(); err != nil {
-		return "", err
-	}
-	b, err := encodeData(data)
-	if err != nil {
-		return "", err
-	}
+func (m *memoryStore) insert(_ context.Context, key string, data []byte, expiry, _ int64) (bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for {
-		key := NewKey()
-		if _, taken := m.records[key]; taken { // expired records count: a key is never reused
-			continue
-		}
-		m.records[key] = memoryRecord{data: b, expiry: expiry}
-		return key, nil
+	if _, taken := m.records[key]; taken { // expired records count: a key is never reused
+		return false, nil
 	}
+	m.records[key] = memoryRecord{data: data, expiry: expiry}
+	return true, nil
 }
 
-func (m *memoryStore) ClearExpired(ctx context.Context) (int, error) {
-	if err := ctx.Err(); err != nil {
-		return 0, err
-	}
-	now := m.clock.Now()
+func (m *memoryStore) clearExpired(_ context.Context, now int64) (int, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	n := 0
 	for k, r := range m.records {
-		if !isLive(r.expiry, now) {
+		if !isLiveAt(r.expiry, now) {
 			delete(m.records, k)
 			n++
 		}
@@ -129,4 +92,4 @@ func (m *memoryStore) ClearExpired(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-func (m *memoryStore) Close() error { return nil }
+func (m *memoryStore) close() error { return nil }

@@ -26,7 +26,7 @@ func TestRedisTTL(t *testing.T) {
 	ctx := context.Background()
 	c := clock.NewManual(tNow)
 	s := mustOpen(t, url, c)
-	rs := s.(*redisStore)
+	rs := s.(*recordStore).records.(*redisStore)
 
 	key, err := s.Create(ctx, parseData(t, `{"a":1}`), tNow.Add(90*time.Second))
 	if err != nil {
@@ -95,7 +95,7 @@ func TestPostgresSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := s.(*postgresStore).db
+	db := s.(*recordStore).records.(*postgresStore).db
 	var indexes int
 	err = db.Do(ctx, func(ctx context.Context, conn *pgx.Conn) error {
 		return conn.QueryRow(ctx, `SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema()

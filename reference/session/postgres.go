@@ -2,10 +2,8 @@ package session
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -28,8 +26,7 @@ import (
 // down or cut answers an error (the middleware's 503) within it, and the
 // pool opens fresh connections once it is back.
 type postgresStore struct {
-	clock clock.Clock
-	db    *netstore.Postgres
+	db *netstore.Postgres
 }
 
 var postgresSchema = []string{
@@ -51,96 +48,61 @@ func openPostgres(rest string, c clock.Clock) (Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("postgres: creating the session table: %w", err)
 	}
-	return &postgresStore{clock: c, db: db}, nil
+	return newRecordStore(c, &postgresStore{db: db}), nil
 }
-
-func (s *postgresStore) now() int64 { return toUnixNano(s.clock.Now()) }
 
 func pgErr(what string, err error) error { return fmt.Errorf("postgres: %s: %w", what, err) }
 
-func (s *postgresStore) Load(ctx context.Context, key string) (map[string]json.RawMessage, time.Time, bool, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, time.Time{}, false, err
+// exec runs one statement and counts the rows it changed; what names the
+// operation in errors.
+func (s *postgresStore) exec(ctx context.Context, what, query string, args ...any) (int64, error) {
+	var n int64
+	err := s.db.Do(ctx, func(ctx context.Context, c *pgx.Conn) error {
+		tag, err := c.Exec(ctx, query, args...)
+		n = tag.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return n, pgErr(what, err)
 	}
-	if !isValidKey(key) {
-		return nil, time.Time{}, false, nil
-	}
+	return n, nil
+}
+
+func (s *postgresStore) load(ctx context.Context, key string, now int64) ([]byte, int64, bool, error) {
 	var (
 		b   []byte
 		exp int64
 	)
 	err := s.db.Do(ctx, func(ctx context.Context, c *pgx.Conn) error {
 		return c.QueryRow(ctx, `SELECT data, expire_at FROM httpcheck_session WHERE "key" = $1 AND expire_at > $2`,
-			key, s.now()).Scan(&b, &exp)
+			key, now).Scan(&b, &exp)
 	})
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, time.Time{}, false, nil
+		return nil, 0, false, nil
 	}
 	if err != nil {
-		return nil, time.Time{}, false, pgErr("loading a session", err)
+		return nil, 0, false, pgErr("loading a session", err)
 	}
-	data, err := decodeData(b)
-	if err != nil {
-		return nil, time.Time{}, false, err
-	}
-	return data, fromUnixNano(exp), true, nil
+	return b, exp, true, nil
 }
 
-func (s *postgresStore) Save(ctx context.Context, key string, data map[string]json.RawMessage, expiry time.Time) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if !isValidKey(key) {
-		return ErrNotFound
-	}
-	b, err := encodeData(data)
-	if err != nil {
-		return err
-	}
-	var n int64
-	err = s.db.Do(ctx, func(ctx context.Context, c *pgx.Conn) error {
-		tag, err := c.Exec(ctx, `UPDATE httpcheck_session SET data = $1, expire_at = $2 WHERE "key" = $3 AND expire_at > $4`,
-			b, toUnixNano(expiry), key, s.now())
-		n = tag.RowsAffected()
-		return err
-	})
-	if err != nil {
-		return pgErr("saving a session", err)
-	}
-	if n == 0 {
-		return ErrNotFound
-	}
-	return nil
+func (s *postgresStore) update(ctx context.Context, key string, data []byte, expiry, now int64) (bool, error) {
+	n, err := s.exec(ctx, "saving a session",
+		`UPDATE httpcheck_session SET data = $1, expire_at = $2 WHERE "key" = $3 AND expire_at > $4`,
+		data, expiry, key, now)
+	return n > 0, err
 }
 
-func (s *postgresStore) Delete(ctx context.Context, key string) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if !isValidKey(key) {
-		return nil
-	}
-	err := s.db.Do(ctx, func(ctx context.Context, c *pgx.Conn) error {
-		_, err := c.Exec(ctx, `DELETE FROM httpcheck_session WHERE "key" = $1`, key)
-		return err
-	})
-	if err != nil {
-		return pgErr("deleting a session", err)
-	}
-	return nil
+func (s *postgresStore) delete(ctx context.Context, key string) error {
+	_, err := s.exec(ctx, "deleting a session", `DELETE FROM httpcheck_session WHERE "key" = $1`, key)
+	return err
 }
 
-func (s *postgresStore) Exists(ctx context.Context, key string) (bool, error) {
-	if err := ctx.Err(); err != nil {
-		return false, err
-	}
-	if !isValidKey(key) {
-		return false, nil
-	}
+func (s *postgresStore) exists(ctx context.Context, key string, now int64) (bool, error) {
 	var found bool
 	err := s.db.Do(ctx, func(ctx context.Context, c *pgx.Conn) error {
 		return c.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM httpcheck_session WHERE "key" = $1 AND expire_at > $2)`,
-			key, s.now()).Scan(&found)
+			key, now).Scan(&found)
 	})
 	if err != nil {
 		return false, pgErr("looking up a session", err)
@@ -148,31 +110,12 @@ func (s *postgresStore) Exists(ctx context.Context, key string) (bool, error) {
 	return found, nil
 }
 
-func (s *postgresStore) Create(ctx context.Context, data map[string]json.RawMessage, expiry time.Time) (string, error) {
-	if err := ctx.Err(); err != nil {
-		return "", err
-	}
-	b, err := encodeData(data)
-	if err != nil {
-		return "", err
-	}
-	for {
-		key := NewKey()
-		var n int64
-		// DO NOTHING on a taken key, expired or not: a key is never reused.
-		err := s.db.Do(ctx, func(ctx context.Context, c *pgx.Conn) error {
-			tag, err := c.Exec(ctx, `INSERT INTO httpcheck_session ("key", data, expire_at) VALUES ($1, $2, $3) ON CONFLICT ("key") DO NOTHING`,
-				key, b, toUnixNano(expiry))
-			n = tag.RowsAffected()
-			return err
-		})
-		if err != nil {
-			return "", pgErr("creating a session", err)
-		}
-		if n == 1 {
-			return key, nil
-		}
-	}
+func (s *postgresStore) insert(ctx context.Context, key string, data []byte, expiry, _ int64) (bool, error) {
+	// DO NOTHING on a taken key, expired or not: a key is never reused.
+	n, err := s.exec(ctx, "creating a session",
+		`INSERT INTO httpcheck_session ("key", data, expire_at) VALUES ($1, $2, $3) ON CONFLICT ("key") DO NOTHING`,
+		key, data, expiry)
+	return n == 1, err
 }
 
 // clearBatch is how many expired rows one statement of ClearExpired
@@ -180,27 +123,16 @@ func (s *postgresStore) Create(ctx context.Context, data map[string]json.RawMess
 // sessions expired since the last sweep.
 const clearBatch = 10000
 
-func (s *postgresStore) ClearExpired(ctx context.Context) (int, error) {
-	if err := ctx.Err(); err != nil {
-		return 0, err
-	}
-	now, total := s.now(), 0
+func (s *postgresStore) clearExpired(ctx context.Context, now int64) (int, error) {
+	total := 0
 	for {
-		var n int64
-		err := s.db.Do(ctx, func(ctx context.Context, c *pgx.Conn) error {
-			tag, err := c.Exec(ctx, `DELETE FROM httpcheck_session WHERE "key" IN (
+		n, err := s.exec(ctx, "clearing expired sessions", `DELETE FROM httpcheck_session WHERE "key" IN (
 				SELECT "key" FROM httpcheck_session WHERE expire_at <= $1 LIMIT $2)`, now, clearBatch)
-			n = tag.RowsAffected()
-			return err
-		})
 		total += int(n)
-		if err != nil {
-			return total, pgErr("clearing expired sessions", err)
-		}
-		if n < clearBatch {
-			return total, nil
+		if err != nil || n < clearBatch {
+			return total, err
 		}
 	}
 }
 
-func (s *postgresStore) Close() error { return s.db.Close() }
+func (s *postgresStore) close() error { return s.db.Close() }

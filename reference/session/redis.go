@@ -2,7 +2,6 @@ package session
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -36,7 +35,6 @@ import (
 // that is down or cut answers an error (the middleware's 503) within it,
 // and the client reconnects by itself once Redis is back.
 type redisStore struct {
-	clock  clock.Clock
 	client *netstore.Redis
 	prefix string // PREFIX:session:
 }
@@ -46,10 +44,8 @@ func openRedis(rest string, c clock.Clock) (Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &redisStore{clock: c, client: client, prefix: client.Prefix + ":session:"}, nil
+	return newRecordStore(c, &redisStore{client: client, prefix: client.Prefix + ":session:"}), nil
 }
-
-func (s *redisStore) now() int64 { return toUnixNano(s.clock.Now()) }
 
 func (s *redisStore) rkey(key string) string { return s.prefix + key }
 
@@ -65,34 +61,21 @@ func parseRecord(v string) (int64, []byte, error) {
 	return exp, []byte(v[netstore.SortableTimeLen:]), err
 }
 
-func (s *redisStore) Load(ctx context.Context, key string) (map[string]json.RawMessage, time.Time, bool, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, time.Time{}, false, err
-	}
-	if !isValidKey(key) {
-		return nil, time.Time{}, false, nil
-	}
+func (s *redisStore) load(ctx context.Context, key string, now int64) ([]byte, int64, bool, error) {
 	ctx, cancel := netstore.Bound(ctx)
 	defer cancel()
 	v, err := s.client.Get(ctx, s.rkey(key)).Result()
 	if netstore.IsRedisNil(err) {
-		return nil, time.Time{}, false, nil
+		return nil, 0, false, nil
 	}
 	if err != nil {
-		return nil, time.Time{}, false, redisErr("loading a session", err)
+		return nil, 0, false, redisErr("loading a session", err)
 	}
 	exp, b, err := parseRecord(v)
-	if err != nil {
-		return nil, time.Time{}, false, err
+	if err != nil || !isLiveAt(exp, now) {
+		return nil, 0, false, err
 	}
-	if exp <= s.now() {
-		return nil, time.Time{}, false, nil
-	}
-	data, err := decodeData(b)
-	if err != nil {
-		return nil, time.Time{}, false, err
-	}
-	return data, fromUnixNano(exp), true, nil
+	return b, exp, true, nil
 }
 
 // redisSave replaces a live record: KEYS[1] the record, ARGV[1] now,
@@ -108,38 +91,18 @@ else
 end
 return 1`)
 
-func (s *redisStore) Save(ctx context.Context, key string, data map[string]json.RawMessage, expiry time.Time) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if !isValidKey(key) {
-		return ErrNotFound
-	}
-	b, err := encodeData(data)
-	if err != nil {
-		return err
-	}
-	now, exp := s.now(), toUnixNano(expiry)
+func (s *redisStore) update(ctx context.Context, key string, data []byte, expiry, now int64) (bool, error) {
 	ctx, cancel := netstore.Bound(ctx)
 	defer cancel()
 	n, err := redisSave.Run(ctx, s.client, []string{s.rkey(key)},
-		netstore.SortableTime(now), netstore.SortableTime(exp)+string(b), netstore.TTL(exp, now)).Int()
+		netstore.SortableTime(now), netstore.SortableTime(expiry)+string(data), netstore.TTL(expiry, now)).Int()
 	if err != nil {
-		return redisErr("saving a session", err)
+		return false, redisErr("saving a session", err)
 	}
-	if n == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return n != 0, nil
 }
 
-func (s *redisStore) Delete(ctx context.Context, key string) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if !isValidKey(key) {
-		return nil
-	}
+func (s *redisStore) delete(ctx context.Context, key string) error {
 	ctx, cancel := netstore.Bound(ctx)
 	defer cancel()
 	if err := s.client.Del(ctx, s.rkey(key)).Err(); err != nil {
@@ -148,13 +111,7 @@ func (s *redisStore) Delete(ctx context.Context, key string) error {
 	return nil
 }
 
-func (s *redisStore) Exists(ctx context.Context, key string) (bool, error) {
-	if err := ctx.Err(); err != nil {
-		return false, err
-	}
-	if !isValidKey(key) {
-		return false, nil
-	}
+func (s *redisStore) exists(ctx context.Context, key string, now int64) (bool, error) {
 	ctx, cancel := netstore.Bound(ctx)
 	defer cancel()
 	v, err := s.client.GetRange(ctx, s.rkey(key), 0, netstore.SortableTimeLen-1).Result()
@@ -168,40 +125,26 @@ func (s *redisStore) Exists(ctx context.Context, key string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return exp > s.now(), nil
+	return isLiveAt(exp, now), nil
 }
 
-func (s *redisStore) Create(ctx context.Context, data map[string]json.RawMessage, expiry time.Time) (string, error) {
-	if err := ctx.Err(); err != nil {
-		return "", err
-	}
-	b, err := encodeData(data)
-	if err != nil {
-		return "", err
-	}
-	now, exp := s.now(), toUnixNano(expiry)
-	record := netstore.SortableTime(exp) + string(b)
-	ttl := time.Duration(netstore.TTL(exp, now)) * time.Millisecond // 0: no TTL
+// insert is SET NX: a key is never taken twice, so an old cookie can never
+// come to name someone else's session.
+func (s *redisStore) insert(ctx context.Context, key string, data []byte, expiry, now int64) (bool, error) {
+	ttl := time.Duration(netstore.TTL(expiry, now)) * time.Millisecond // 0: no TTL
 	ctx, cancel := netstore.Bound(ctx)
 	defer cancel()
-	for {
-		key := NewKey()
-		// NX: a key is never taken twice, so an old cookie can never come to
-		// name someone else's session.
-		ok, err := s.client.SetNX(ctx, s.rkey(key), record, ttl).Result()
-		if err != nil {
-			return "", redisErr("creating a session", err)
-		}
-		if ok {
-			return key, nil
-		}
+	ok, err := s.client.SetNX(ctx, s.rkey(key), netstore.SortableTime(expiry)+string(data), ttl).Result()
+	if err != nil {
+		return false, redisErr("creating a session", err)
 	}
+	return ok, nil
 }
 
-// ClearExpired removes nothing and returns 0: Redis removes every record
+// clearExpired removes nothing and returns 0: Redis removes every record
 // itself once its TTL has run out, and until then the expiry stored with it
 // keeps it from being served. There is nothing for clearsessions or the
 // sweeper to do.
-func (s *redisStore) ClearExpired(ctx context.Context) (int, error) { return 0, ctx.Err() }
+func (s *redisStore) clearExpired(context.Context, int64) (int, error) { return 0, nil }
 
-func (s *redisStore) Close() error { return s.client.Close() }
+func (s *redisStore) close() error { return s.client.Close() }

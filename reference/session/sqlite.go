@@ -3,7 +3,6 @@ package session
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -31,9 +30,8 @@ import (
 // Durability. synchronous=FULL: a Delete answered to a logout must not come
 // back after a power cut.
 type sqliteStore struct {
-	clock clock.Clock
-	db    *sql.DB
-	wmu   sync.Mutex
+	db  *sql.DB
+	wmu sync.Mutex
 }
 
 // sqliteBusyTimeout is how long a connection waits for another process's
@@ -87,78 +85,57 @@ func openSQLite(path string, c clock.Clock) (Store, error) {
 			return nil, fmt.Errorf("sqlite: creating the session table: %w", err)
 		}
 	}
-	return &sqliteStore{clock: c, db: db}, nil
+	return newRecordStore(c, &sqliteStore{db: db}), nil
 }
 
-func (s *sqliteStore) now() int64 { return toUnixNano(s.clock.Now()) }
-
-func (s *sqliteStore) Load(ctx context.Context, key string) (map[string]json.RawMessage, time.Time, bool, error) {
-	if !isValidKey(key) {
-		return nil, time.Time{}, false, nil
-	}
+func (s *sqliteStore) load(ctx context.Context, key string, now int64) ([]byte, int64, bool, error) {
 	var (
 		b   []byte
 		exp int64
 	)
 	err := s.db.QueryRowContext(ctx,
 		`SELECT data, expire_at FROM httpcheck_session WHERE "key" = ? AND expire_at > ?`,
-		key, s.now()).Scan(&b, &exp)
+		key, now).Scan(&b, &exp)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, time.Time{}, false, nil
+		return nil, 0, false, nil
 	}
 	if err != nil {
-		return nil, time.Time{}, false, fmt.Errorf("sqlite: loading a session: %w", err)
+		return nil, 0, false, fmt.Errorf("sqlite: loading a session: %w", err)
 	}
-	data, err := decodeData(b)
-	if err != nil {
-		return nil, time.Time{}, false, err
-	}
-	return data, fromUnixNano(exp), true, nil
+	return b, exp, true, nil
 }
 
-func (s *sqliteStore) Save(ctx context.Context, key string, data map[string]json.RawMessage, expiry time.Time) error {
-	if !isValidKey(key) {
-		return ErrNotFound
-	}
-	b, err := encodeData(data)
-	if err != nil {
-		return err
-	}
+// exec runs one write statement under wmu and counts the rows it changed;
+// what names the operation in errors.
+func (s *sqliteStore) exec(ctx context.Context, what, query string, args ...any) (int64, error) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	res, err := s.db.ExecContext(ctx,
+	res, err := s.db.ExecContext(ctx, query, args...)
+	if err == nil {
+		var n int64
+		if n, err = res.RowsAffected(); err == nil {
+			return n, nil
+		}
+	}
+	return 0, fmt.Errorf("sqlite: %s: %w", what, err)
+}
+
+func (s *sqliteStore) update(ctx context.Context, key string, data []byte, expiry, now int64) (bool, error) {
+	n, err := s.exec(ctx, "saving a session",
 		`UPDATE httpcheck_session SET data = ?, expire_at = ? WHERE "key" = ? AND expire_at > ?`,
-		string(b), toUnixNano(expiry), key, s.now())
-	if err != nil {
-		return fmt.Errorf("sqlite: saving a session: %w", err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("sqlite: saving a session: %w", err)
-	} else if n == 0 {
-		return ErrNotFound
-	}
-	return nil
+		string(data), expiry, key, now)
+	return n > 0, err
 }
 
-func (s *sqliteStore) Delete(ctx context.Context, key string) error {
-	if !isValidKey(key) {
-		return nil
-	}
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM httpcheck_session WHERE "key" = ?`, key); err != nil {
-		return fmt.Errorf("sqlite: deleting a session: %w", err)
-	}
-	return nil
+func (s *sqliteStore) delete(ctx context.Context, key string) error {
+	_, err := s.exec(ctx, "deleting a session", `DELETE FROM httpcheck_session WHERE "key" = ?`, key)
+	return err
 }
 
-func (s *sqliteStore) Exists(ctx context.Context, key string) (bool, error) {
-	if !isValidKey(key) {
-		return false, nil
-	}
+func (s *sqliteStore) exists(ctx context.Context, key string, now int64) (bool, error) {
 	var one int
 	err := s.db.QueryRowContext(ctx,
-		`SELECT 1 FROM httpcheck_session WHERE "key" = ? AND expire_at > ?`, key, s.now()).Scan(&one)
+		`SELECT 1 FROM httpcheck_session WHERE "key" = ? AND expire_at > ?`, key, now).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -168,45 +145,18 @@ func (s *sqliteStore) Exists(ctx context.Context, key string) (bool, error) {
 	return true, nil
 }
 
-func (s *sqliteStore) Create(ctx context.Context, data map[string]json.RawMessage, expiry time.Time) (string, error) {
-	b, err := encodeData(data)
-	if err != nil {
-		return "", err
-	}
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	for {
-		key := NewKey()
-		// DO NOTHING on a taken key, expired or not: a key is never reused, so
-		// an old cookie can never come to name someone else's session.
-		res, err := s.db.ExecContext(ctx,
-			`INSERT INTO httpcheck_session ("key", data, expire_at) VALUES (?, ?, ?) ON CONFLICT ("key") DO NOTHING`,
-			key, string(b), toUnixNano(expiry))
-		if err != nil {
-			return "", fmt.Errorf("sqlite: creating a session: %w", err)
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return "", fmt.Errorf("sqlite: creating a session: %w", err)
-		}
-		if n == 1 {
-			return key, nil
-		}
-	}
+func (s *sqliteStore) insert(ctx context.Context, key string, data []byte, expiry, _ int64) (bool, error) {
+	// DO NOTHING on a taken key, expired or not: a key is never reused, so
+	// an old cookie can never come to name someone else's session.
+	n, err := s.exec(ctx, "creating a session",
+		`INSERT INTO httpcheck_session ("key", data, expire_at) VALUES (?, ?, ?) ON CONFLICT ("key") DO NOTHING`,
+		key, string(data), expiry)
+	return n == 1, err
 }
 
-func (s *sqliteStore) ClearExpired(ctx context.Context) (int, error) {
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	res, err := s.db.ExecContext(ctx, `DELETE FROM httpcheck_session WHERE expire_at <= ?`, s.now())
-	if err != nil {
-		return 0, fmt.Errorf("sqlite: clearing expired sessions: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("sqlite: clearing expired sessions: %w", err)
-	}
-	return int(n), nil
+func (s *sqliteStore) clearExpired(ctx context.Context, now int64) (int, error) {
+	n, err := s.exec(ctx, "clearing expired sessions", `DELETE FROM httpcheck_session WHERE expire_at <= ?`, now)
+	return int(n), err
 }
 
-func (s *sqliteStore) Close() error { return s.db.Close() }
+func (s *sqliteStore) close() error { return s.db.Close() }

@@ -124,6 +124,10 @@ func fromUnixNano(n int64) time.Time { return time.Unix(0, n).UTC() }
 // never live for one reader and expired for another at the same instant.
 func isLive(expiry, now time.Time) bool { return now.Before(expiry) }
 
+// isLiveAt is isLive on Unix nanoseconds (toUnixNano), as the server-side
+// backends store them; their queries say the same: expire_at > now.
+func isLiveAt(expiry, now int64) bool { return now < expiry }
+
 // encodeData serialises session data as one JSON object with sorted keys;
 // encoding/json also validates and compacts each value, so every backend
 // stores and returns the same bytes.

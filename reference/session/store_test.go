@@ -448,8 +448,10 @@ func TestOpenDefaultIsSQLite(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if _, ok := s.(*sqliteStore); !ok {
+	if rs, ok := s.(*recordStore); !ok {
 		t.Errorf("Open(\"\") = %T, want the SQLite store", s)
+	} else if _, ok := rs.records.(*sqliteStore); !ok {
+		t.Errorf("Open(\"\") keeps records in %T, want the SQLite store", rs.records)
 	}
 	if _, err := os.Stat(strings.TrimPrefix(DefaultURL, "sqlite:")); err != nil {
 		t.Error(err)
