@@ -26,7 +26,7 @@ func TestConnectURL(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	target, err := harness.ConnectURL(context.Background(), harness.Config{
+	target, err := harness.Connect(context.Background(), harness.Config{Mode: harness.ModeProbe,
 		Target:  srv.URL + "/shop/item?id=7&x=a%2Fb#reviews",
 		Timeout: 5 * time.Second,
 		Header:  http.Header{"Authorization": {"Bearer t0ken"}, "Cookie": {"given=1"}},
@@ -36,7 +36,7 @@ func TestConnectURL(t *testing.T) {
 	}
 	defer target.Close()
 	if len(seen) != 1 {
-		t.Fatalf("ConnectURL sent %d requests, want one GET to see the URL answers", len(seen))
+		t.Fatalf("Connect sent %d requests, want one GET to see the URL answers", len(seen))
 	}
 	if want := srv.URL + "/shop/item?id=7&x=a%2Fb"; target.Name != want || target.Base.String() != want {
 		t.Errorf("Name %q, Base %q: want the URL as given, without the fragment (%s)", target.Name, target.Base, want)
@@ -85,7 +85,7 @@ func TestConnectURLErrors(t *testing.T) {
 		{"ftp://example.test/", &harness.ConfigError{}},
 		{"http://127.0.0.1:1/", &harness.UnreachableError{}},
 	} {
-		_, err := harness.ConnectURL(context.Background(), harness.Config{Target: tc.url, Timeout: 2 * time.Second})
+		_, err := harness.Connect(context.Background(), harness.Config{Mode: harness.ModeProbe, Target: tc.url, Timeout: 2 * time.Second})
 		switch tc.want.(type) {
 		case *harness.ConfigError:
 			var ce *harness.ConfigError

@@ -1,7 +1,6 @@
 package harness
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -13,37 +12,6 @@ import (
 // (suites/cluster) also reach the others, through Env.Instances and
 // Browser.Via, and keep their clocks together with AlignClocks and
 // AdvanceAll.
-
-// ConnectDeployment connects to every instance of one deployment, in
-// order. The instances must be distinct and their manifests must name the
-// same deployment (or none); anything else is a ConfigError.
-func ConnectDeployment(ctx context.Context, cfgs []Config) ([]*Target, error) {
-	var ts []*Target
-	closeAll := func() {
-		for _, t := range ts {
-			t.Close()
-		}
-	}
-	seen := map[string]bool{}
-	for _, cfg := range cfgs {
-		t, err := Connect(ctx, cfg)
-		if err != nil {
-			closeAll()
-			return nil, err
-		}
-		ts = append(ts, t)
-		if u := t.Base.String(); seen[u] {
-			closeAll()
-			return nil, &ConfigError{fmt.Errorf("--target %s is given twice: instances of a deployment are distinct", u)}
-		}
-		seen[t.Base.String()] = true
-	}
-	if err := sameDeployment(ts); err != nil {
-		closeAll()
-		return nil, err
-	}
-	return ts, nil
-}
 
 // sameDeployment checks that the instances' manifests name one deployment.
 func sameDeployment(ts []*Target) error {
@@ -63,14 +31,14 @@ func sameDeployment(ts []*Target) error {
 	return nil
 }
 
-// Instances returns every instance of the deployment under test, Target
-// first. A run with one target has one instance.
-func (e *Env) Instances() []*Target { return append([]*Target{e.Target}, e.others...) }
+// Instances returns every instance of the deployment under test, the
+// check's target first. A run with one target has one instance.
+func (e *Env) Instances() []*Target { return e.Target.Instances() }
 
 // RequireInstances skips the check unless the run has at least n instances
 // of one deployment.
 func (e *Env) RequireInstances(n int) {
-	if got := 1 + len(e.others); got < n {
+	if got := len(e.Instances()); got < n {
 		e.Skipf("needs %d instances of one deployment (run with --target for each), the run has %d", n, got)
 	}
 }

@@ -39,10 +39,11 @@ func startInstances(t *testing.T, n int, deployment func(i int) string) []harnes
 
 func connectDeployment(t *testing.T, cfgs []harness.Config) []*harness.Target {
 	t.Helper()
-	ts, err := harness.ConnectDeployment(context.Background(), cfgs)
+	primary, err := harness.Connect(context.Background(), cfgs[0], cfgs[1:]...)
 	if err != nil {
 		t.Fatal(err)
 	}
+	ts := primary.Instances()
 	t.Cleanup(func() {
 		for _, target := range ts {
 			target.Close()
@@ -51,7 +52,7 @@ func connectDeployment(t *testing.T, cfgs []harness.Config) []*harness.Target {
 	return ts
 }
 
-func TestConnectDeployment(t *testing.T) {
+func TestConnectInstances(t *testing.T) {
 	same := func(int) string { return "shop" }
 	ts := connectDeployment(t, startInstances(t, 3, same))
 	if len(ts) != 3 || ts[2].Manifest.Deployment != "shop" {
@@ -67,10 +68,10 @@ func TestConnectDeployment(t *testing.T) {
 		"one silent": {startInstances(t, 2, func(i int) string { return []string{"shop", ""}[i] }), "declares no deployment"},
 		"twice":      {[]harness.Config{one[0], one[0]}, "given twice"},
 	} {
-		_, err := harness.ConnectDeployment(context.Background(), tc.cfgs)
+		_, err := harness.Connect(context.Background(), tc.cfgs[0], tc.cfgs[1:]...)
 		var ce *harness.ConfigError
 		if !errors.As(err, &ce) || !strings.Contains(err.Error(), tc.says) {
-			t.Errorf("%s: ConnectDeployment = %v, want a ConfigError saying %q", name, err, tc.says)
+			t.Errorf("%s: Connect = %v, want a ConfigError saying %q", name, err, tc.says)
 		}
 	}
 }
@@ -81,7 +82,7 @@ func TestConnectDeployment(t *testing.T) {
 func TestViaAndClocks(t *testing.T) {
 	ts := connectDeployment(t, startInstances(t, 3, func(int) string { return "" }))
 	v := &verdicts{}
-	e := harness.NewEnv(context.Background(), ts[0], v, ts[1:]...)
+	e := harness.NewEnv(context.Background(), ts[0], v)
 	run(func() {
 		if got := len(e.Instances()); got != 3 {
 			t.Fatalf("Instances: %d", got)
@@ -121,7 +122,8 @@ func TestViaAndClocks(t *testing.T) {
 	if v.errMsg != "" || v.skipMsg != "" {
 		t.Fatalf("the check stopped: %s%s", v.errMsg, v.skipMsg)
 	}
-	run(func() { harness.NewEnv(context.Background(), ts[0], v).RequireInstances(2) })
+	alone := connectDeployment(t, startInstances(t, 1, func(int) string { return "" }))
+	run(func() { harness.NewEnv(context.Background(), alone[0], v).RequireInstances(2) })
 	if !strings.Contains(v.skipMsg, "needs 2 instances") {
 		t.Errorf("RequireInstances on a single target: skip %q", v.skipMsg)
 	}

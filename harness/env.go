@@ -34,15 +34,12 @@ type Env struct {
 	verdicts Verdicts
 	browsers []*Browser
 	scripts  []*Script // registered on the harness origin (cache targets)
-	// others are the other instances of the deployment t belongs to
-	// (several --target): see Instances.
-	others []*Target
 }
 
-// NewEnv returns an Env for one check against t; others are the other
-// instances of t's deployment, when the run has several (deployment.go).
-func NewEnv(ctx context.Context, t *Target, v Verdicts, others ...*Target) *Env {
-	return &Env{Ctx: ctx, Target: t, verdicts: v, others: others}
+// NewEnv returns an Env for one check against t. The check reaches t's
+// other instances, when it has any, through Instances (deployment.go).
+func NewEnv(ctx context.Context, t *Target, v Verdicts) *Env {
+	return &Env{Ctx: ctx, Target: t, verdicts: v}
 }
 
 // Clock is the target's clock.

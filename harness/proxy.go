@@ -16,15 +16,15 @@ import (
 	"github.com/httpcheck/httpcheck/reports"
 )
 
-// ConnectProxy sets up a Target for a cache in the middle: cfg.Target is
+// connectProxy sets up a Target for a cache in the middle: cfg.Target is
 // the cache's URL and cfg.Origin the base URL of the harness origin it
 // forwards to. There is no contract and so no manifest: the Target gets a
 // synthetic one (it serves any Host, and declares the clock when the origin
 // runs a virtual clock it shares with the cache, as in the project's own
-// tests). ConnectProxy sends one request through the cache to a fresh
+// tests). connectProxy sends one request through the cache to a fresh
 // script, and fails unless it reaches the origin: a cache that forwards
 // elsewhere would make every check meaningless.
-func ConnectProxy(ctx context.Context, cfg Config) (*Target, error) {
+func connectProxy(ctx context.Context, cfg Config) (*Target, error) {
 	base, err := parseBase(cfg.Target)
 	if err != nil {
 		return nil, &ConfigError{err}

@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -57,9 +58,24 @@ type Config struct {
 	// a CDN) instead of a contract: Target is the cache's URL, Origin the
 	// base URL of the harness origin (harness/origin) the cache forwards
 	// to, and OriginToken its control token, if it has one. No manifest is
-	// fetched (see ConnectProxy).
+	// fetched (see connectProxy).
 	Origin      string
 	OriginToken string
+	// Mode is the kind of target: a contract (the default), a cache in
+	// the middle (ModeProxy, also implied by Origin) or a URL to probe
+	// (ModeProbe).
+	Mode Mode
+}
+
+// mode is the kind of target cfg describes.
+func (cfg Config) mode() Mode {
+	switch {
+	case cfg.Mode != "":
+		return cfg.Mode
+	case cfg.Origin != "":
+		return ModeProxy
+	}
+	return ModeContract
 }
 
 // Mode says what kind of target a run tests, and so which suites apply.
@@ -71,7 +87,7 @@ const (
 	// ModeProxy: a cache in the middle (a reverse proxy or CDN), in front
 	// of the harness origin.
 	ModeProxy Mode = "proxy"
-	// ModeProbe: URLs of any service, without a contract (ConnectURL).
+	// ModeProbe: URLs of any service, without a contract (connectURL).
 	ModeProbe Mode = "probe"
 )
 
@@ -99,10 +115,24 @@ type Target struct {
 	hostMap   map[string]string
 	transport *http.Transport
 	header    http.Header // sent with every request (Config.Header)
-	// exact is set for a Target made by ConnectURL: Base is one URL to
+	// exact is set for a Target made by connectURL: Base is one URL to
 	// probe, kept as given, not the base of a contract.
 	exact  bool
-	origin *origin.Client // the harness origin of a cache target (ConnectProxy)
+	origin *origin.Client // the harness origin of a cache target (connectProxy)
+	// instances are every target of the run, this one first, when Connect
+	// was given several: the instances of one deployment, or the URLs of
+	// one probe run. Nil means this target alone.
+	instances []*Target
+}
+
+// Instances returns the run's targets when Connect was given several, t
+// first: the instances of one deployment (several --target), or the URLs
+// of one probe run. A target connected alone is its only instance.
+func (t *Target) Instances() []*Target {
+	if len(t.instances) == 0 {
+		return []*Target{t}
+	}
+	return slices.Clone(t.instances)
 }
 
 // Mode says whether the target is a contract, a cache in the middle or a
@@ -131,13 +161,78 @@ type UnreachableError struct{ Err error }
 func (e *UnreachableError) Error() string { return e.Err.Error() }
 func (e *UnreachableError) Unwrap() error { return e.Err }
 
-// Connect checks the configuration, fetches and validates the target's
-// manifest and sets up its clock. With cfg.Origin it connects to a cache
-// in the middle instead (ConnectProxy).
-func Connect(ctx context.Context, cfg Config) (*Target, error) {
-	if cfg.Origin != "" {
-		return ConnectProxy(ctx, cfg)
+// Connect connects to what a run tests, of the kind cfg.Mode says: a
+// contract target (its manifest fetched and validated, its clock set up),
+// a cache in the middle (connectProxy) or a URL to probe (connectURL).
+// With more configurations it connects to each, in order, and the Target
+// it returns is the first, whose Instances lists them all: the instances
+// of one deployment, which must be distinct and name the same deployment,
+// or the URLs of one probe run, which must be distinct. The errors are
+// ConfigError (exit code 2) or UnreachableError (exit code 3).
+func Connect(ctx context.Context, cfg Config, more ...Config) (*Target, error) {
+	var ts []*Target
+	closeAll := func() {
+		for _, t := range ts {
+			t.Close()
+		}
 	}
+	seen := map[string]bool{}
+	for _, c := range append([]Config{cfg}, more...) {
+		if c.mode() != cfg.mode() {
+			closeAll()
+			return nil, &ConfigError{fmt.Errorf("the targets of one run are of one kind: %s is %s, %s is %s", cfg.Target, cfg.mode(), c.Target, c.mode())}
+		}
+		t, err := connectOne(ctx, c)
+		if err != nil {
+			closeAll()
+			return nil, err
+		}
+		ts = append(ts, t)
+		key := t.Base.String()
+		if cfg.mode() == ModeProbe {
+			key = t.Name // a URL probed, and the same URL as a session recipe's page, are two targets
+		}
+		if seen[key] {
+			closeAll()
+			return nil, &ConfigError{fmt.Errorf("%s is given twice: %s", key, distinctWhy[cfg.mode()])}
+		}
+		seen[key] = true
+	}
+	if cfg.mode() == ModeContract {
+		if err := sameDeployment(ts); err != nil {
+			closeAll()
+			return nil, err
+		}
+	}
+	if len(ts) > 1 {
+		for _, t := range ts {
+			t.instances = ts
+		}
+	}
+	return ts[0], nil
+}
+
+// distinctWhy says why the targets of a run must be distinct.
+var distinctWhy = map[Mode]string{
+	ModeContract: "instances of a deployment are distinct",
+	ModeProbe:    "each URL is probed once",
+	ModeProxy:    "a run tests one cache in the middle at a time",
+}
+
+// connectOne connects to one target of the kind cfg describes.
+func connectOne(ctx context.Context, cfg Config) (*Target, error) {
+	switch cfg.mode() {
+	case ModeProxy:
+		return connectProxy(ctx, cfg)
+	case ModeProbe:
+		return connectURL(ctx, cfg)
+	}
+	return connectContract(ctx, cfg)
+}
+
+// connectContract checks the configuration, fetches and validates the
+// target's manifest and sets up its clock.
+func connectContract(ctx context.Context, cfg Config) (*Target, error) {
 	base, err := parseBase(cfg.Target)
 	if err != nil {
 		return nil, &ConfigError{err}
@@ -170,13 +265,13 @@ func Connect(ctx context.Context, cfg Config) (*Target, error) {
 	return t, nil
 }
 
-// ConnectURL sets up a Target for one URL of a service that exposes no
+// connectURL sets up a Target for one URL of a service that exposes no
 // contract (httpcheck probe): cfg.Target is that URL, kept exactly as
 // given, query included. The Target has an empty manifest (it declares no
-// feature) and the wall clock. ConnectURL sends GET to the URL once, so
+// feature) and the wall clock. connectURL sends GET to the URL once, so
 // that a URL that cannot be reached is reported (UnreachableError) before
 // any check waits for it; what it answers does not matter here.
-func ConnectURL(ctx context.Context, cfg Config) (*Target, error) {
+func connectURL(ctx context.Context, cfg Config) (*Target, error) {
 	u, err := parseExactURL(cfg.Target)
 	if err != nil {
 		return nil, &ConfigError{err}
@@ -357,7 +452,7 @@ func (t *Target) ServesVirtualHosts() bool { return t.Manifest.Hosts.AnyHost }
 // URL returns the absolute URL of a contract path over scheme, on host
 // (empty host: the base URL's own host). The port stays the base URL's.
 //
-// On a Target made by ConnectURL, the empty path is the probed URL itself,
+// On a Target made by connectURL, the empty path is the probed URL itself,
 // its query kept unless a non-empty query is given; another path is
 // resolved against it as a relative reference.
 func (t *Target) URL(scheme, host, path string, query url.Values) *url.URL {
@@ -391,7 +486,7 @@ func (t *Target) URL(scheme, host, path string, query url.Values) *url.URL {
 	return &u
 }
 
-// Exact reports whether the Target is one URL to probe (ConnectURL)
+// Exact reports whether the Target is one URL to probe (connectURL)
 // rather than the base of a contract.
 func (t *Target) Exact() bool { return t.exact }
 

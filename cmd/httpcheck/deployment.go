@@ -18,17 +18,18 @@ import (
 // connectDeployment connects to every instance, with cfg's settings, and
 // says on stderr how the run uses them. Instances that do not agree on
 // their manifest's deployment id are a usage error.
-func connectDeployment(ctx context.Context, stderr io.Writer, urls []string, cfg harness.Config) (*harness.Target, []*harness.Target, error) {
+func connectDeployment(ctx context.Context, stderr io.Writer, urls []string, cfg harness.Config) (*harness.Target, error) {
 	cfgs := make([]harness.Config, len(urls))
 	for i, u := range urls {
 		c := cfg
 		c.Target = u
 		cfgs[i] = c
 	}
-	ts, err := harness.ConnectDeployment(ctx, cfgs)
+	target, err := harness.Connect(ctx, cfgs[0], cfgs[1:]...)
 	if err != nil {
-		return nil, nil, connectError(err)
+		return nil, connectError(err)
 	}
+	ts := target.Instances()
 	for i, t := range ts {
 		role := "cluster suite"
 		if i == 0 {
@@ -44,7 +45,7 @@ func connectDeployment(ctx context.Context, stderr io.Writer, urls []string, cfg
 	for i, t := range ts {
 		fmt.Fprintf(stderr, "httpcheck: instance %d: %s (%s, %s)\n", i+1, t.Base, reports.Printable(t.Manifest.Server), clockNote(t))
 	}
-	return ts[0], ts[1:], nil
+	return target, nil
 }
 
 // connectError turns a failure to connect into the exit code it deserves:

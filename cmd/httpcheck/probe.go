@@ -66,16 +66,16 @@ func cmdProbe(args []string, stdout, stderr io.Writer) (int, error) {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	targets, err := probe.Connect(ctx, cfg, urls, *session)
+	target, err := probe.Connect(ctx, cfg, urls, *session)
 	if err != nil {
 		return 0, connectError(err)
 	}
 	opts.Redactor, opts.NoRedact = common.redactor(stderr, append(names, probe.SessionSecretFields()...), append(secrets, probe.SessionSecrets()...))
-	for _, t := range targets {
+	for _, t := range target.Instances() {
 		defer t.Close()
 		fmt.Fprintf(stderr, "httpcheck: probing %s\n", t.Name)
 	}
-	opts.Targets = targets
+	opts.Target = target
 	res, err := runner.Run(opts)
 	if err != nil {
 		return 0, exitError{exitUnreachable, err}

@@ -90,15 +90,14 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 
 	if len(targets) > 1 {
 		// The instances of one deployment (deployment.go).
-		target, others, err := connectDeployment(ctx, stderr, targets, cfg)
+		target, err := connectDeployment(ctx, stderr, targets, cfg)
 		if err != nil {
 			return 0, err
 		}
-		defer target.Close()
-		for _, t := range others {
+		for _, t := range target.Instances() {
 			defer t.Close()
 		}
-		opts.Target, opts.Instances = target, others
+		opts.Target = target
 	} else {
 		target, err := harness.Connect(ctx, cfg)
 		if err != nil {

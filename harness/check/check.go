@@ -4,10 +4,12 @@
 // one-line title, declared once at package level, so `httpcheck list` and
 // docs/checks.md read them without building a spec tree.
 //
-// A suite declares its checks in a table, then writes each check's body
-// with Check.It inside its Ginkgo containers. The wrapper gives the body a
-// harness.Env, labels the spec (suite:NAME, level:MUST, rfc:9110,
-// sec:13.2.2) and attaches the exchanges the check made to its report.
+// A suite declares each check in the topic file that holds its body, and
+// writes the body with Check.It inside its Ginkgo containers. The wrapper
+// gives the body a harness.Env, labels the spec (suite:NAME, level:MUST,
+// rfc:9110, sec:13.2.2), names the spec by the check's id, and leaves the
+// check, its target and its evidence in the run's Record (run.go), where
+// the runner reads them.
 package check
 
 import (
@@ -178,13 +180,6 @@ func appendNew(s []string, v string) []string {
 	}
 	return append(s, v)
 }
-
-// SpecText is the spec's text: the id first, so a focus on the id selects
-// exactly one check, then the title.
-func (c *Check) SpecText() string { return c.ID + " " + c.Title }
-
-// IDFromSpecText recovers the id from a spec's text.
-func IDFromSpecText(text string) string { id, _, _ := strings.Cut(text, " "); return id }
 
 // Definer returns the define function of one suite's table: ids are
 // written without the suite's name, which it prefixes.

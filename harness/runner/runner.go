@@ -5,6 +5,12 @@
 // the CLI for `httpcheck run`, a suite's bootstrap test for `go test`, or a
 // child process of a fault test. Suites register their specs by being
 // imported; the runner selects them with labels (suite:NAME).
+//
+// The runner owns what a run finds. Each spec's text is its check's id,
+// looked up in the declarations (harness/check); the check, its target,
+// its evidence and an error that ended it come from the run's own record
+// (check.Record), and a shared setup that failed is known from Ginkgo's
+// structured report (the node that failed), never from its wording.
 package runner
 
 import (
@@ -30,15 +36,11 @@ import (
 
 // Options says what to run and where to tell about it.
 type Options struct {
+	// Target is what the run tests (harness.Connect). Its Instances are
+	// the other instances of its deployment, whose checks
+	// (suites/cluster) reach them all, or the other URLs of a probe run,
+	// each graded on its own and named in its verdicts.
 	Target *harness.Target
-	// Instances are the other instances of Target's deployment, when the
-	// run has several targets: every suite runs against Target, and the
-	// checks of a deployment (suites/cluster) reach these too.
-	Instances []*harness.Target
-	// Targets are the URLs of a probe run (ModeProbe), used instead of
-	// Target: the probe suite declares its checks once per target, and
-	// each verdict names the target it is about.
-	Targets []*harness.Target
 	// Mode is the kind of target the run is for; empty means the
 	// Target's. Suites declare the mode they test (check.ForMode): a
 	// contract run never shows the checks of a cache in the middle, nor
@@ -97,8 +99,6 @@ func (o Options) mode() harness.Mode {
 		return o.Mode
 	case o.Target != nil:
 		return o.Target.Mode()
-	case len(o.Targets) > 0:
-		return o.Targets[0].Mode()
 	}
 	return harness.ModeContract
 }
@@ -151,9 +151,9 @@ func Run(o Options) (*reports.Results, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	check.UseTarget(o.Target)
-	check.UseInstances(o.Instances)
-	check.UseTargets(o.Targets)
+	if o.Target == nil {
+		return nil, fmt.Errorf("runner: no target")
+	}
 
 	suiteConfig, reporterConfig := types.NewDefaultSuiteConfig(), types.NewDefaultReporterConfig()
 	if o.GinkgoConfig {
@@ -171,7 +171,13 @@ func Run(o Options) (*reports.Results, error) {
 		}
 		suiteConfig.LabelFilter = f
 	}
-	suiteConfig.FocusStrings = append(suiteConfig.FocusStrings, o.Focus...)
+	if len(o.Focus) > 0 {
+		focus, err := focusOnIDs(o.Focus)
+		if err != nil {
+			return nil, err
+		}
+		suiteConfig.FocusStrings = append(suiteConfig.FocusStrings, focus)
+	}
 	suiteConfig.Timeout = 60 * time.Minute
 
 	// Redaction happens here, where every verdict passes on its way to the
@@ -186,30 +192,28 @@ func Run(o Options) (*reports.Results, error) {
 		harness.ObserveExchanges(rd.Learn)
 		defer harness.ObserveExchanges(nil)
 	}
-	// A run over several URLs names the one each progress line is about.
-	c := &collector{progress: o.Progress, color: o.Color, showTarget: len(o.Targets) > 1, redactor: rd}
+	run := &check.Run{Target: o.Target, Selected: selection(suiteConfig)}
+	end := check.Start(run)
+	defer end()
+	// A probe run over several URLs names the one each progress line is about.
+	showTarget := o.Target.Mode() == harness.ModeProbe && len(o.Target.Instances()) > 1
+	c := &collector{progress: o.Progress, color: o.Color, showTarget: showTarget, redactor: rd}
 	ginkgo.ReportBeforeSuite(func(r ginkgo.Report) { c.total = r.PreRunStats.SpecsThatWillRun })
-	ginkgo.ReportAfterEach(func(s ginkgo.SpecReport) { c.add(s) })
+	ginkgo.ReportBeforeEach(func(ginkgo.SpecReport) { run.BeginSpec() })
+	ginkgo.ReportAfterEach(func(s ginkgo.SpecReport) { c.add(s, run.EndSpec()) })
 
 	res := &reports.Results{
 		Schema: reports.Schema,
 		Tool:   o.Tool,
 		Start:  time.Now().UTC(),
 	}
-	if o.Target != nil {
-		res.Targets = []reports.Target{{Name: o.Target.Name, URL: o.Target.Base.String(), Manifest: o.Target.Manifest.Raw}}
-		for _, t := range o.Instances {
-			res.Targets = append(res.Targets, reports.Target{Name: t.Name, URL: t.Base.String(), Manifest: t.Manifest.Raw})
-		}
-	}
-	for _, t := range o.Targets {
+	for _, t := range o.Target.Instances() {
 		res.Targets = append(res.Targets, reports.Target{Name: t.Name, URL: t.Base.String(), Manifest: t.Manifest.Raw})
 	}
 	t := o.T
 	if t == nil {
 		t = &failSignal{}
 	}
-	check.Select(selection(suiteConfig))
 	ginkgo.RunSpecs(t, "httpcheck", suiteConfig, reporterConfig)
 	res.Duration = time.Since(res.Start)
 	res.Checks = c.checks
@@ -223,6 +227,32 @@ func Run(o Options) (*reports.Results, error) {
 		res.Redaction = reports.RedactionOff
 	}
 	return res, nil
+}
+
+// focusOnIDs turns --focus patterns, which match a check's id or title,
+// into one Ginkgo focus string over spec texts, which are ids.
+func focusOnIDs(patterns []string) (string, error) {
+	var res []*regexp.Regexp
+	for _, p := range patterns {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return "", fmt.Errorf("--focus %q: %v", p, err)
+		}
+		res = append(res, re)
+	}
+	var ids []string
+	for _, c := range check.All() {
+		for _, re := range res {
+			if re.MatchString(c.ID) || re.MatchString(c.Title) {
+				ids = append(ids, regexp.QuoteMeta(c.ID))
+				break
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return "^$", nil // nothing matches: run nothing
+	}
+	return "(^| )(" + strings.Join(ids, "|") + ")$", nil
 }
 
 // selection tells the shared wait which checks this run selected, from
@@ -248,35 +278,25 @@ type collector struct {
 	checks     []reports.Check
 	showTarget bool
 	redactor   *redact.Redactor // nil: --no-redact
-	// groupErr holds, for each container of specs, the first check that
-	// ended in error and its message: the checks of a group whose
-	// shared setup failed repeat it, so each verdict says what broke.
-	groupErr map[string][2]string
+	// setupFailed holds, for each container whose shared setup (a
+	// BeforeAll) failed, the first check it failed and its message: the
+	// checks Ginkgo then skips in that container ended in error too.
+	setupFailed map[string][2]string
 }
 
-func (c *collector) add(s ginkgo.SpecReport) {
+func (c *collector) add(s ginkgo.SpecReport, rec check.Record) {
 	if s.LeafNodeType != types.NodeTypeIt {
 		return
 	}
-	rc, ok := convert(s)
+	rc, ok := convert(s, rec)
 	if !ok {
 		return
 	}
-	if c.redactor != nil {
-		rc = c.redactor.Check(rc)
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if rc.State == reports.Error {
-		group := strings.Join(s.ContainerHierarchyTexts, "\x00")
-		if first, seen := c.groupErr[group]; check.SharedSetupFailed(s.Failure.Message) && seen {
-			rc.Message = fmt.Sprintf("the setup this check shares with its group failed (see %s): %s", first[0], first[1])
-		} else if !seen {
-			if c.groupErr == nil {
-				c.groupErr = map[string][2]string{}
-			}
-			c.groupErr[group] = [2]string{rc.ID, rc.Message}
-		}
+	c.sharedSetup(s, &rc)
+	if c.redactor != nil {
+		rc = c.redactor.Check(rc)
 	}
 	c.checks = append(c.checks, rc)
 	c.done++
@@ -292,6 +312,38 @@ func (c *collector) add(s ginkgo.SpecReport) {
 			fmt.Fprintf(c.progress, "        %s\n", firstLine(reports.Printable(rc.Message)))
 		}
 	}
+}
+
+// sharedSetup turns the verdicts of a group whose shared setup failed
+// into errors that say so. Ginkgo reports the BeforeAll's failure on the
+// group's first check and skips the others; the runner knows the group
+// from the failed node's type and the container's place in the source.
+func (c *collector) sharedSetup(s ginkgo.SpecReport, rc *reports.Check) {
+	group := containerKey(s)
+	if s.Failure.FailureNodeType == types.NodeTypeBeforeAll && (rc.State == reports.Failed || rc.State == reports.Error) {
+		if c.setupFailed == nil {
+			c.setupFailed = map[string][2]string{}
+		}
+		if _, seen := c.setupFailed[group]; !seen {
+			c.setupFailed[group] = [2]string{rc.ID, rc.Message}
+		}
+		rc.State = reports.Error
+		return
+	}
+	if first, failed := c.setupFailed[group]; failed && rc.State == reports.Skipped {
+		rc.State = reports.Error
+		rc.Message = fmt.Sprintf("the setup this check shares with its group failed (see %s): %s", first[0], first[1])
+	}
+}
+
+// containerKey names the containers a spec sits in by their places in the
+// source.
+func containerKey(s ginkgo.SpecReport) string {
+	var parts []string
+	for _, l := range s.ContainerHierarchyLocations {
+		parts = append(parts, l.String())
+	}
+	return strings.Join(parts, "\x00")
 }
 
 var stateWords = map[reports.State]string{
@@ -327,11 +379,15 @@ func firstLine(s string) string {
 // convert maps one spec report to a check verdict. Specs that were never
 // meant to run (filtered out by suite or label) are dropped; specs that
 // skipped themselves keep their reason.
-func convert(s ginkgo.SpecReport) (reports.Check, bool) {
-	id := check.IDFromSpecText(s.LeafNodeText)
-	def, ok := check.Lookup(id)
-	if !ok {
-		return reports.Check{}, false
+func convert(s ginkgo.SpecReport, rec check.Record) (reports.Check, bool) {
+	def := rec.Check
+	if def == nil {
+		// The body never ran (filtered out, or skipped before it): the
+		// spec's text is the check's id.
+		var ok bool
+		if def, ok = check.Lookup(s.LeafNodeText); !ok {
+			return reports.Check{}, false
+		}
 	}
 	rc := reports.Check{
 		ID:          def.ID,
@@ -343,19 +399,7 @@ func convert(s ginkgo.SpecReport) (reports.Check, bool) {
 		Duration:    s.RunTime,
 	}
 	msg := strings.TrimSpace(s.Failure.Message)
-	var errMsg string
-	for _, e := range s.ReportEntries {
-		switch e.Name {
-		case check.EntryExchanges:
-			if ex, ok := e.Value.GetRawValue().([]reports.Exchange); ok {
-				rc.Exchanges = ex
-			}
-		case check.EntryError:
-			errMsg = e.Value.String()
-		case check.EntryTarget:
-			rc.Target = e.Value.String()
-		}
-	}
+	rc.Target, rc.Exchanges = rec.Target, rec.Exchanges
 	switch s.State {
 	case types.SpecStatePassed:
 		rc.State = reports.Passed
@@ -364,16 +408,12 @@ func convert(s ginkgo.SpecReport) (reports.Check, bool) {
 			return reports.Check{}, false // filtered out, not skipped by the check
 		}
 		rc.State, rc.Message = reports.Skipped, msg
-		if check.SharedSetupFailed(msg) {
-			rc.State = reports.Error
-			rc.Message = "the setup this check shares with its group failed; see the first check of the group"
-		}
 	case types.SpecStatePending:
 		return reports.Check{}, false
 	case types.SpecStateFailed:
 		rc.State, rc.Message = reports.Failed, msg
-		if errMsg != "" {
-			rc.State, rc.Message = reports.Error, errMsg
+		if rec.Error != "" {
+			rc.State, rc.Message = reports.Error, rec.Error
 		}
 	case types.SpecStatePanicked:
 		rc.State = reports.Error

@@ -3,11 +3,15 @@ package probe
 import (
 	. "github.com/onsi/ginkgo/v2"
 
+	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/check"
 )
 
 var _ = Describe("probe", Label("suite:probe"), func() {
-	for _, t := range check.Targets() {
+	if check.Target().Mode() != harness.ModeProbe {
+		return // a run of another kind: it probes no URL
+	}
+	for _, t := range check.Target().Instances() {
 		if session != nil && t == session.target {
 			continue // the session probe's own target: it has its own checks
 		}

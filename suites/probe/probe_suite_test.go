@@ -52,12 +52,12 @@ func child() int {
 		urls = strings.Split(v, "\n")
 	}
 	cfg := harness.Config{CAFile: os.Getenv(envCA), Timeout: 10 * time.Second}
-	targets, err := probe.Connect(ctx, cfg, urls, os.Getenv(envRecipe))
+	target, err := probe.Connect(ctx, cfg, urls, os.Getenv(envRecipe))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "probe child:", err)
 		return 3
 	}
-	res, err := runner.Run(runner.Options{Targets: targets, Tool: "httpcheck probe test"})
+	res, err := runner.Run(runner.Options{Target: target, Tool: "httpcheck probe test"})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "probe child:", err)
 		return 3

@@ -43,15 +43,15 @@ func deploymentChild(urls []string) int {
 	for i, u := range urls {
 		cfgs[i] = harness.Config{Target: u, CAFile: os.Getenv(envCA), Name: fmt.Sprintf("instance %d", i+1)}
 	}
-	ts, err := harness.ConnectDeployment(ctx, cfgs)
+	target, err := harness.Connect(ctx, cfgs[0], cfgs[1:]...)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "faulttest child:", err)
 		return 3
 	}
-	for _, t := range ts {
+	for _, t := range target.Instances() {
 		defer t.Close()
 	}
-	return runChild(runner.Options{Target: ts[0], Instances: ts[1:]})
+	return runChild(runner.Options{Target: target})
 }
 
 // RunAgainstDeployment starts one reference server per ref, runs suites
