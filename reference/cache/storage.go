@@ -21,16 +21,25 @@ import (
 // respect to the others on the same location within one process, and runs
 // the culling steps (cull.go) before storing a key it does not hold.
 type storage interface {
+	ownStorage
+	// add stores e unless a fresh entry holds its key, and reports whether
+	// it did.
+	add(ctx context.Context, e entry, now int64) (bool, error)
+	// getOrSet returns the fresh value, or stores e and returns nil.
+	getOrSet(ctx context.Context, e entry, now int64) ([]byte, error)
+	incr(ctx context.Context, key string, delta, now int64) (int64, error)
+}
+
+// ownStorage is the part of storage that each backend writes for itself.
+// The rest (add, getOrSet, incr) reads an entry and stores another in one
+// step, which every backend but Redis does alike: see lockedStorage.
+type ownStorage interface {
 	get(ctx context.Context, key string, now int64) ([]byte, bool, error)
 	getMany(ctx context.Context, keys []string, now int64) (map[string][]byte, error)
 	// set stores entries in order and returns the keys it could not store.
 	set(ctx context.Context, entries []entry, now int64) (failed []string, err error)
-	add(ctx context.Context, e entry, now int64) (bool, error)
-	// getOrSet returns the fresh value, or stores e and returns nil.
-	getOrSet(ctx context.Context, e entry, now int64) ([]byte, error)
 	// delete removes keys (distinct) and counts those that were fresh.
 	delete(ctx context.Context, keys []string, now int64) (int, error)
-	incr(ctx context.Context, key string, delta, now int64) (int64, error)
 	touch(ctx context.Context, key string, expiresAt, now int64) (bool, error)
 	clear(ctx context.Context) error
 	len(ctx context.Context, now int64) (int, error)
@@ -68,6 +77,31 @@ func (c *cache) begin(ctx context.Context) (int64, error) {
 
 func (c *cache) key(key string) (string, error) { return makeKey(c.opts.KeyPrefix, key) }
 
+// beginKey is begin for an operation on one key: it also checks the key and
+// returns it as stored.
+func (c *cache) beginKey(ctx context.Context, key string) (now int64, stored string, err error) {
+	if now, err = c.begin(ctx); err != nil {
+		return 0, "", err
+	}
+	stored, err = c.key(key)
+	return now, stored, err
+}
+
+// beginStore is beginKey for an operation that stores v under key for t:
+// it also checks v and returns the entry to store, and whether it is fresh
+// (an entry that expires at once is never stored: see expiresAt).
+func (c *cache) beginStore(ctx context.Context, key string, v json.RawMessage, t Timeout) (now int64, e entry, fresh bool, err error) {
+	now, e.key, err = c.beginKey(ctx, key)
+	if err != nil {
+		return 0, entry{}, false, err
+	}
+	if e.value, err = checkValue(key, v); err != nil {
+		return 0, entry{}, false, err
+	}
+	e.expiresAt, fresh = c.expiresAt(t, now)
+	return now, e, fresh, nil
+}
+
 func (c *cache) expiresAt(t Timeout, now int64) (int64, bool) {
 	return expiresAt(t, c.opts.DefaultTimeout, now)
 }
@@ -86,11 +120,7 @@ func checkValue(key string, v json.RawMessage) ([]byte, error) {
 }
 
 func (c *cache) Get(ctx context.Context, key string) (json.RawMessage, bool, error) {
-	now, err := c.begin(ctx)
-	if err != nil {
-		return nil, false, err
-	}
-	k, err := c.key(key)
+	now, k, err := c.beginKey(ctx, key)
 	if err != nil {
 		return nil, false, err
 	}
@@ -99,77 +129,50 @@ func (c *cache) Get(ctx context.Context, key string) (json.RawMessage, bool, err
 }
 
 func (c *cache) Set(ctx context.Context, key string, v json.RawMessage, t Timeout) error {
-	now, err := c.begin(ctx)
+	now, e, fresh, err := c.beginStore(ctx, key, v, t)
 	if err != nil {
 		return err
 	}
-	k, err := c.key(key)
-	if err != nil {
-		return err
-	}
-	val, err := checkValue(key, v)
-	if err != nil {
-		return err
-	}
-	exp, fresh := c.expiresAt(t, now)
 	if !fresh {
 		// Stored and expired at once is the same as not stored; removing
 		// the older entry is what makes it so.
-		_, err := c.s.delete(ctx, []string{k}, now)
+		_, err := c.s.delete(ctx, []string{e.key}, now)
 		return err
 	}
-	_, err = c.s.set(ctx, []entry{{key: k, value: val, expiresAt: exp}}, now)
+	_, err = c.s.set(ctx, []entry{e}, now)
 	return err
 }
 
 func (c *cache) Add(ctx context.Context, key string, v json.RawMessage, t Timeout) (bool, error) {
-	now, err := c.begin(ctx)
+	now, e, fresh, err := c.beginStore(ctx, key, v, t)
 	if err != nil {
 		return false, err
 	}
-	k, err := c.key(key)
-	if err != nil {
-		return false, err
-	}
-	val, err := checkValue(key, v)
-	if err != nil {
-		return false, err
-	}
-	exp, fresh := c.expiresAt(t, now)
 	if !fresh {
 		// Django adds an entry that is already expired: the answer is
 		// whether the key was absent, and nothing observable changes.
-		_, found, err := c.s.get(ctx, k, now)
+		_, found, err := c.s.get(ctx, e.key, now)
 		return !found && err == nil, err
 	}
-	return c.s.add(ctx, entry{key: k, value: val, expiresAt: exp}, now)
+	return c.s.add(ctx, e, now)
 }
 
 func (c *cache) GetOrSet(ctx context.Context, key string, def json.RawMessage, t Timeout) (json.RawMessage, error) {
-	now, err := c.begin(ctx)
+	now, e, fresh, err := c.beginStore(ctx, key, def, t)
 	if err != nil {
 		return nil, err
 	}
-	k, err := c.key(key)
-	if err != nil {
-		return nil, err
-	}
-	val, err := checkValue(key, def)
-	if err != nil {
-		return nil, err
-	}
-	exp, fresh := c.expiresAt(t, now)
 	var v []byte
 	if fresh {
-		v, err = c.s.getOrSet(ctx, entry{key: k, value: val, expiresAt: exp}, now)
+		v, err = c.s.getOrSet(ctx, e, now)
 	} else {
-		v, _, err = c.s.get(ctx, k, now)
+		v, _, err = c.s.get(ctx, e.key, now)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if v == nil {
-		return bytes.Clone(val), nil
+		return bytes.Clone(e.value), nil
 	}
 	return v, nil
 }
@@ -255,11 +258,7 @@ func (c *cache) SetMany(ctx context.Context, values map[string]json.RawMessage, 
 }
 
 func (c *cache) Delete(ctx context.Context, key string) (bool, error) {
-	now, err := c.begin(ctx)
-	if err != nil {
-		return false, err
-	}
-	k, err := c.key(key)
+	now, k, err := c.beginKey(ctx, key)
 	if err != nil {
 		return false, err
 	}
@@ -283,11 +282,7 @@ func (c *cache) DeleteMany(ctx context.Context, keys []string) (int, error) {
 }
 
 func (c *cache) Incr(ctx context.Context, key string, delta int64) (int64, error) {
-	now, err := c.begin(ctx)
-	if err != nil {
-		return 0, err
-	}
-	k, err := c.key(key)
+	now, k, err := c.beginKey(ctx, key)
 	if err != nil {
 		return 0, err
 	}
@@ -295,11 +290,7 @@ func (c *cache) Incr(ctx context.Context, key string, delta int64) (int64, error
 }
 
 func (c *cache) Touch(ctx context.Context, key string, t Timeout) (bool, error) {
-	now, err := c.begin(ctx)
-	if err != nil {
-		return false, err
-	}
-	k, err := c.key(key)
+	now, k, err := c.beginKey(ctx, key)
 	if err != nil {
 		return false, err
 	}
