@@ -78,12 +78,12 @@ func openFile(location, namespace string, o Options) (storage, error) {
 		return nil, fmt.Errorf("cache: file directory: %w", err)
 	}
 	mu, _ := dirLocks.LoadOrStore(dir, new(sync.Mutex))
-	return &fileStore{
+	return lockedStorage{&fileStore{
 		dir:           dir,
 		maxEntries:    o.MaxEntries,
 		cullFrequency: o.CullFrequency,
 		mu:            mu.(*sync.Mutex),
-	}, nil
+	}}, nil
 }
 
 // fileName returns the name of key's file in the cache directory.
@@ -336,28 +336,17 @@ func (f *fileStore) set(_ context.Context, entries []entry, now int64) ([]string
 	return failed, errors.Join(errs...)
 }
 
-func (f *fileStore) add(_ context.Context, e entry, now int64) (bool, error) {
+func (f *fileStore) withLock(_ context.Context, fn func(lockedEntries) error) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	old, exists, err := f.lookup(e.key, now)
-	if err != nil || old != nil {
-		return false, err
-	}
-	return true, f.write(e, exists, now)
+	return fn(fileEntries{f})
 }
 
-func (f *fileStore) getOrSet(_ context.Context, e entry, now int64) ([]byte, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	old, exists, err := f.lookup(e.key, now)
-	if err != nil {
-		return nil, err
-	}
-	if old != nil {
-		return old.value, nil
-	}
-	return nil, f.write(e, exists, now)
-}
+// fileEntries is a fileStore whose lock is held, as lockedStorage reads
+// and writes it.
+type fileEntries struct{ *fileStore }
+
+func (l fileEntries) read(key string, _ int64) (entry, bool, error) { return l.fileStore.read(key) }
 
 func (f *fileStore) delete(_ context.Context, keys []string, now int64) (int, error) {
 	f.mu.Lock()
@@ -379,24 +368,6 @@ func (f *fileStore) delete(_ context.Context, keys []string, now int64) (int, er
 		}
 	}
 	return n, nil
-}
-
-func (f *fileStore) incr(_ context.Context, key string, delta, now int64) (int64, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	e, _, err := f.lookup(key, now)
-	if err != nil {
-		return 0, err
-	}
-	if e == nil {
-		return 0, fmt.Errorf("%w: %s", ErrNotFound, quoteKey(key))
-	}
-	v, sum, err := addInteger(key, e.value, delta)
-	if err != nil {
-		return 0, err
-	}
-	e.value = v
-	return sum, f.write(*e, true, now)
 }
 
 func (f *fileStore) touch(_ context.Context, key string, expiresAt, now int64) (bool, error) {

@@ -28,12 +28,12 @@ func openMemory(location, _ string, o Options) (storage, error) {
 	if location != "" {
 		return nil, fmt.Errorf(`cache: "memory" takes no location, got "memory:%s"`, location)
 	}
-	return &memoryStore{
+	return lockedStorage{&memoryStore{
 		maxEntries:    o.MaxEntries,
 		cullFrequency: o.CullFrequency,
 		ll:            list.New(),
 		items:         make(map[string]*list.Element),
-	}, nil
+	}}, nil
 }
 
 // lookup returns key's fresh entry and marks it used; it removes an
@@ -124,24 +124,26 @@ func (m *memoryStore) set(_ context.Context, entries []entry, now int64) ([]stri
 	return nil, nil
 }
 
-func (m *memoryStore) add(_ context.Context, e entry, now int64) (bool, error) {
+func (m *memoryStore) withLock(_ context.Context, fn func(lockedEntries) error) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.lookup(e.key, now) != nil {
-		return false, nil
-	}
-	m.store(e, now)
-	return true, nil
+	return fn(m)
 }
 
-func (m *memoryStore) getOrSet(_ context.Context, e entry, now int64) ([]byte, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if old := m.lookup(e.key, now); old != nil {
-		return bytes.Clone(old.value), nil
+// read returns a copy of key's fresh entry and marks it used; an expired
+// one is removed, and then no longer exists. The caller holds m.mu.
+func (m *memoryStore) read(key string, now int64) (entry, bool, error) {
+	e := m.lookup(key, now)
+	if e == nil {
+		return entry{}, false, nil
 	}
+	return entry{key: e.key, value: bytes.Clone(e.value), expiresAt: e.expiresAt}, true, nil
+}
+
+// write is store for lockedStorage. The caller holds m.mu.
+func (m *memoryStore) write(e entry, _ bool, now int64) error {
 	m.store(e, now)
-	return nil, nil
+	return nil
 }
 
 func (m *memoryStore) delete(_ context.Context, keys []string, now int64) (int, error) {
@@ -157,21 +159,6 @@ func (m *memoryStore) delete(_ context.Context, keys []string, now int64) (int, 
 		}
 	}
 	return n, nil
-}
-
-func (m *memoryStore) incr(_ context.Context, key string, delta, now int64) (int64, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	e := m.lookup(key, now)
-	if e == nil {
-		return 0, fmt.Errorf("%w: %s", ErrNotFound, quoteKey(key))
-	}
-	v, sum, err := addInteger(key, e.value, delta)
-	if err != nil {
-		return 0, err
-	}
-	e.value = v
-	return sum, nil
 }
 
 func (m *memoryStore) touch(_ context.Context, key string, expiresAt, now int64) (bool, error) {

@@ -36,38 +36,30 @@ type postgresStore struct {
 	db                        *netstore.Postgres
 	maxEntries, cullFrequency int
 	lock                      int64 // the advisory lock of the table
-	q                         postgresQueries
-}
-
-type postgresQueries struct {
-	create, index                          string
-	get, getMany, row, upsert, updateValue string
-	touch, delete, countAll, countFresh    string
-	sweep, cull, clear                     string
+	q                         tableQueries
 }
 
 // pgFresh is the SQL for "this row's entry is fresh at $1" (isFresh).
 const pgFresh = "(expire_at IS NULL OR expire_at > $1)"
 
-func newPostgresQueries(table string) postgresQueries {
+func newPostgresQueries(table string) tableQueries {
 	t := pgx.Identifier{table}.Sanitize()
-	return postgresQueries{
+	return tableQueries{
 		create: `CREATE TABLE IF NOT EXISTS ` + t + ` (
 	cache_key TEXT   NOT NULL PRIMARY KEY,
 	value     BYTEA  NOT NULL,
 	expire_at BIGINT
 )`,
-		index:       `CREATE INDEX IF NOT EXISTS ` + pgx.Identifier{table + "_expire_at"}.Sanitize() + ` ON ` + t + ` (expire_at)`,
-		get:         `SELECT value FROM ` + t + ` WHERE ` + pgFresh + ` AND cache_key = $2`,
-		getMany:     `SELECT cache_key, value FROM ` + t + ` WHERE ` + pgFresh + ` AND cache_key = ANY($2)`,
-		row:         `SELECT value, expire_at FROM ` + t + ` WHERE cache_key = $1 FOR UPDATE`,
-		upsert:      `INSERT INTO ` + t + ` (cache_key, value, expire_at) VALUES ($1, $2, $3) ON CONFLICT (cache_key) DO UPDATE SET value = excluded.value, expire_at = excluded.expire_at`,
-		updateValue: `UPDATE ` + t + ` SET value = $1 WHERE cache_key = $2`,
-		touch:       `UPDATE ` + t + ` SET expire_at = $2 WHERE ` + pgFresh + ` AND cache_key = $3`,
-		delete:      `DELETE FROM ` + t + ` WHERE cache_key = ANY($1) RETURNING expire_at`,
-		countAll:    `SELECT COUNT(*) FROM ` + t,
-		countFresh:  `SELECT COUNT(*) FROM ` + t + ` WHERE ` + pgFresh,
-		sweep:       `DELETE FROM ` + t + ` WHERE expire_at IS NOT NULL AND expire_at <= $1`,
+		index:      `CREATE INDEX IF NOT EXISTS ` + pgx.Identifier{table + "_expire_at"}.Sanitize() + ` ON ` + t + ` (expire_at)`,
+		get:        `SELECT value FROM ` + t + ` WHERE ` + pgFresh + ` AND cache_key = $2`,
+		getMany:    `SELECT cache_key, value FROM ` + t + ` WHERE ` + pgFresh + ` AND cache_key = ANY($2)`,
+		row:        `SELECT value, expire_at FROM ` + t + ` WHERE cache_key = $1 FOR UPDATE`,
+		upsert:     `INSERT INTO ` + t + ` (cache_key, value, expire_at) VALUES ($1, $2, $3) ON CONFLICT (cache_key) DO UPDATE SET value = excluded.value, expire_at = excluded.expire_at`,
+		touch:      `UPDATE ` + t + ` SET expire_at = $2 WHERE ` + pgFresh + ` AND cache_key = $3`,
+		delete:     `DELETE FROM ` + t + ` WHERE cache_key = ANY($1) RETURNING expire_at`,
+		countAll:   `SELECT COUNT(*) FROM ` + t,
+		countFresh: `SELECT COUNT(*) FROM ` + t + ` WHERE ` + pgFresh,
+		sweep:      `DELETE FROM ` + t + ` WHERE expire_at IS NOT NULL AND expire_at <= $1`,
 		cull: `DELETE FROM ` + t + ` WHERE cache_key IN (SELECT cache_key FROM ` + t +
 			` ORDER BY expire_at IS NULL, expire_at, cache_key COLLATE "C" LIMIT $1)`,
 		clear: `DELETE FROM ` + t,
@@ -100,7 +92,7 @@ func openPostgres(location, namespace string, o Options) (storage, error) {
 		return nil, fmt.Errorf("cache: postgres: %w", err)
 	}
 	s.lock = netstore.LockID("httpcheck cache " + schema + "." + table)
-	return s, nil
+	return lockedStorage{s}, nil
 }
 
 // pgErr reports a failure of the database as ErrUnavailable; the cache's
@@ -112,73 +104,24 @@ func pgErr(err error) error {
 	return fmt.Errorf("%w: postgres: %v", ErrUnavailable, err)
 }
 
-// write runs fn in one transaction holding the table's advisory lock.
-func (s *postgresStore) write(ctx context.Context, fn func(ctx context.Context, tx pgx.Tx) error) error {
+// withLock runs fn in one transaction holding the table's advisory lock.
+func (s *postgresStore) withLock(ctx context.Context, fn func(lockedEntries) error) error {
 	return pgErr(s.db.Tx(ctx, func(ctx context.Context, tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, s.lock); err != nil {
 			return err
 		}
-		return fn(ctx, tx)
+		return fn(tableTx{
+			q: &s.q,
+			queryRow: func(dest []any, query string, args ...any) error {
+				return tx.QueryRow(ctx, query, args...).Scan(dest...)
+			},
+			exec: func(query string, args ...any) error {
+				_, err := tx.Exec(ctx, query, args...)
+				return err
+			},
+			maxEntries: s.maxEntries, cullFrequency: s.cullFrequency,
+		})
 	}))
-}
-
-// pgExpireAt is the column value for an expiry: NULL for never.
-func pgExpireAt(at int64) *int64 {
-	if at == neverExpires {
-		return nil
-	}
-	return &at
-}
-
-func fromPgExpireAt(at *int64) int64 {
-	if at == nil {
-		return neverExpires
-	}
-	return *at
-}
-
-// row reads and locks key's row: exists reports whether there is one,
-// fresh or not.
-func (s *postgresStore) row(ctx context.Context, tx pgx.Tx, key string, now int64) (value []byte, fresh, exists bool, err error) {
-	var exp *int64
-	err = tx.QueryRow(ctx, s.q.row, key).Scan(&value, &exp)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, false, false, nil
-	}
-	if err != nil {
-		return nil, false, false, err
-	}
-	return value, isFresh(fromPgExpireAt(exp), now), true, nil
-}
-
-// put stores e, culling first when its key has no row.
-func (s *postgresStore) put(ctx context.Context, tx pgx.Tx, e entry, exists bool, now int64) error {
-	if !exists {
-		if err := s.cull(ctx, tx, now); err != nil {
-			return err
-		}
-	}
-	_, err := tx.Exec(ctx, s.q.upsert, e.key, e.value, pgExpireAt(e.expiresAt))
-	return err
-}
-
-// cull runs the culling steps (cull.go) on the table.
-func (s *postgresStore) cull(ctx context.Context, tx pgx.Tx, now int64) error {
-	count := func() (n int, err error) {
-		return n, tx.QueryRow(ctx, s.q.countAll).Scan(&n)
-	}
-	n, err := count()
-	if err != nil || n < s.maxEntries {
-		return err
-	}
-	if _, err := tx.Exec(ctx, s.q.sweep, now); err != nil {
-		return err
-	}
-	if n, err = count(); err != nil || n < s.maxEntries {
-		return err
-	}
-	_, err = tx.Exec(ctx, s.q.cull, cullCount(n, s.maxEntries, s.cullFrequency))
-	return err
 }
 
 func (s *postgresStore) get(ctx context.Context, key string, now int64) ([]byte, bool, error) {
@@ -220,48 +163,7 @@ func (s *postgresStore) getMany(ctx context.Context, keys []string, now int64) (
 }
 
 func (s *postgresStore) set(ctx context.Context, entries []entry, now int64) ([]string, error) {
-	return nil, s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
-		for _, e := range entries {
-			_, _, exists, err := s.row(ctx, tx, e.key, now)
-			if err == nil {
-				err = s.put(ctx, tx, e, exists, now)
-			}
-			if err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
-func (s *postgresStore) add(ctx context.Context, e entry, now int64) (added bool, err error) {
-	err = s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
-		_, fresh, exists, err := s.row(ctx, tx, e.key, now)
-		if err != nil || fresh {
-			return err
-		}
-		added = true
-		return s.put(ctx, tx, e, exists, now)
-	})
-	return added && err == nil, err
-}
-
-func (s *postgresStore) getOrSet(ctx context.Context, e entry, now int64) (value []byte, err error) {
-	err = s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
-		v, fresh, exists, err := s.row(ctx, tx, e.key, now)
-		if err != nil {
-			return err
-		}
-		if fresh {
-			value = v
-			return nil
-		}
-		return s.put(ctx, tx, e, exists, now)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return value, nil
+	return nil, s.withLock(ctx, func(l lockedEntries) error { return setEach(l, entries, now) })
 }
 
 func (s *postgresStore) delete(ctx context.Context, keys []string, now int64) (n int, err error) {
@@ -277,7 +179,7 @@ func (s *postgresStore) delete(ctx context.Context, keys []string, now int64) (n
 			if err := rows.Scan(&exp); err != nil {
 				return err
 			}
-			if isFresh(fromPgExpireAt(exp), now) {
+			if isFresh(fromColumnExpireAt(exp), now) {
 				n++
 			}
 		}
@@ -289,32 +191,10 @@ func (s *postgresStore) delete(ctx context.Context, keys []string, now int64) (n
 	return n, nil
 }
 
-func (s *postgresStore) incr(ctx context.Context, key string, delta, now int64) (sum int64, err error) {
-	err = s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
-		v, fresh, _, err := s.row(ctx, tx, key, now)
-		if err != nil {
-			return err
-		}
-		if !fresh {
-			return fmt.Errorf("%w: %s", ErrNotFound, quoteKey(key))
-		}
-		var nv []byte
-		if nv, sum, err = addInteger(key, v, delta); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, s.q.updateValue, nv, key)
-		return err
-	})
-	if err != nil {
-		return 0, err
-	}
-	return sum, nil
-}
-
 func (s *postgresStore) touch(ctx context.Context, key string, expiresAt, now int64) (bool, error) {
 	var n int64
 	err := s.db.Do(ctx, func(ctx context.Context, c *pgx.Conn) error {
-		tag, err := c.Exec(ctx, s.q.touch, now, pgExpireAt(expiresAt), key)
+		tag, err := c.Exec(ctx, s.q.touch, now, columnExpireAt(expiresAt), key)
 		n = tag.RowsAffected()
 		return err
 	})

@@ -34,15 +34,7 @@ type sqliteStore struct {
 	db                        *sql.DB
 	maxEntries, cullFrequency int
 	writeMu                   sync.Mutex
-	q                         sqliteQueries
-}
-
-// sqliteQueries is the SQL for one table.
-type sqliteQueries struct {
-	create, index                          string
-	get, getMany, row, upsert, updateValue string
-	touch, deleteOne, countAll, countFresh string
-	sweep, cull, clear                     string
+	q                         tableQueries
 }
 
 // fresh is the SQL for "this row's entry is fresh at ?" (isFresh).
@@ -51,27 +43,26 @@ const fresh = "(expire_at IS NULL OR expire_at > ?)"
 // busyTimeoutMS is how long a statement waits for another process's lock.
 const busyTimeoutMS = 5000
 
-func newSQLiteQueries(table string) sqliteQueries {
+func newSQLiteQueries(table string) tableQueries {
 	t := `"` + strings.ReplaceAll(table, `"`, `""`) + `"`
-	return sqliteQueries{
+	return tableQueries{
 		create: `CREATE TABLE IF NOT EXISTS ` + t + ` (
 	cache_key TEXT NOT NULL PRIMARY KEY,
 	value     BLOB NOT NULL,
 	expire_at INTEGER
 ) WITHOUT ROWID`,
-		index:       `CREATE INDEX IF NOT EXISTS "` + strings.ReplaceAll(table, `"`, `""`) + `_expire_at" ON ` + t + ` (expire_at)`,
-		get:         `SELECT value FROM ` + t + ` WHERE cache_key = ? AND ` + fresh,
-		getMany:     `SELECT cache_key, value FROM ` + t + ` WHERE ` + fresh + ` AND cache_key IN `,
-		row:         `SELECT value, expire_at FROM ` + t + ` WHERE cache_key = ?`,
-		upsert:      `INSERT INTO ` + t + ` (cache_key, value, expire_at) VALUES (?, ?, ?) ON CONFLICT (cache_key) DO UPDATE SET value = excluded.value, expire_at = excluded.expire_at`,
-		updateValue: `UPDATE ` + t + ` SET value = ? WHERE cache_key = ?`,
-		touch:       `UPDATE ` + t + ` SET expire_at = ? WHERE cache_key = ? AND ` + fresh,
-		deleteOne:   `DELETE FROM ` + t + ` WHERE cache_key = ? RETURNING expire_at`,
-		countAll:    `SELECT COUNT(*) FROM ` + t,
-		countFresh:  `SELECT COUNT(*) FROM ` + t + ` WHERE ` + fresh,
-		sweep:       `DELETE FROM ` + t + ` WHERE expire_at IS NOT NULL AND expire_at <= ?`,
-		cull:        `DELETE FROM ` + t + ` WHERE cache_key IN (SELECT cache_key FROM ` + t + ` ORDER BY expire_at IS NULL, expire_at, cache_key LIMIT ?)`,
-		clear:       `DELETE FROM ` + t,
+		index:      `CREATE INDEX IF NOT EXISTS "` + strings.ReplaceAll(table, `"`, `""`) + `_expire_at" ON ` + t + ` (expire_at)`,
+		get:        `SELECT value FROM ` + t + ` WHERE cache_key = ? AND ` + fresh,
+		getMany:    `SELECT cache_key, value FROM ` + t + ` WHERE ` + fresh + ` AND cache_key IN `,
+		row:        `SELECT value, expire_at FROM ` + t + ` WHERE cache_key = ?`,
+		upsert:     `INSERT INTO ` + t + ` (cache_key, value, expire_at) VALUES (?, ?, ?) ON CONFLICT (cache_key) DO UPDATE SET value = excluded.value, expire_at = excluded.expire_at`,
+		touch:      `UPDATE ` + t + ` SET expire_at = ? WHERE cache_key = ? AND ` + fresh,
+		delete:     `DELETE FROM ` + t + ` WHERE cache_key = ? RETURNING expire_at`,
+		countAll:   `SELECT COUNT(*) FROM ` + t,
+		countFresh: `SELECT COUNT(*) FROM ` + t + ` WHERE ` + fresh,
+		sweep:      `DELETE FROM ` + t + ` WHERE expire_at IS NOT NULL AND expire_at <= ?`,
+		cull:       `DELETE FROM ` + t + ` WHERE cache_key IN (SELECT cache_key FROM ` + t + ` ORDER BY expire_at IS NULL, expire_at, cache_key LIMIT ?)`,
+		clear:      `DELETE FROM ` + t,
 	}
 }
 
@@ -112,7 +103,7 @@ func openSQLite(location, namespace string, o Options) (storage, error) {
 			return nil, fmt.Errorf("cache: sqlite %q: %w", location, err)
 		}
 	}
-	return s, nil
+	return lockedStorage{s}, nil
 }
 
 // dbErr marks an error from the database as the cache's.
@@ -121,18 +112,6 @@ func dbErr(err error) error {
 		return nil
 	}
 	return fmt.Errorf("cache: sqlite: %w", err)
-}
-
-// expireAt is the column value for an expiry.
-func expireAt(at int64) sql.NullInt64 {
-	return sql.NullInt64{Int64: at, Valid: at != neverExpires}
-}
-
-func fromExpireAt(n sql.NullInt64) int64 {
-	if !n.Valid {
-		return neverExpires
-	}
-	return n.Int64
 }
 
 // write runs fn in one write transaction.
@@ -150,49 +129,20 @@ func (s *sqliteStore) write(ctx context.Context, fn func(*sql.Tx) error) error {
 	return dbErr(tx.Commit())
 }
 
-// row reads key's row: exists reports whether there is one, fresh or
-// not.
-func (s *sqliteStore) row(ctx context.Context, tx *sql.Tx, key string, now int64) (value []byte, fresh, exists bool, err error) {
-	var exp sql.NullInt64
-	err = tx.QueryRowContext(ctx, s.q.row, key).Scan(&value, &exp)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, false, false, nil
-	}
-	if err != nil {
-		return nil, false, false, dbErr(err)
-	}
-	return value, isFresh(fromExpireAt(exp), now), true, nil
-}
-
-// put stores e, culling first when its key has no row.
-func (s *sqliteStore) put(ctx context.Context, tx *sql.Tx, e entry, exists bool, now int64) error {
-	if !exists {
-		if err := s.cull(ctx, tx, now); err != nil {
-			return err
-		}
-	}
-	_, err := tx.ExecContext(ctx, s.q.upsert, e.key, e.value, expireAt(e.expiresAt))
-	return dbErr(err)
-}
-
-// cull runs the culling steps (cull.go) on the table, evicting the rows
-// that expire soonest.
-func (s *sqliteStore) cull(ctx context.Context, tx *sql.Tx, now int64) error {
-	count := func() (n int, err error) {
-		return n, dbErr(tx.QueryRowContext(ctx, s.q.countAll).Scan(&n))
-	}
-	n, err := count()
-	if err != nil || n < s.maxEntries {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, s.q.sweep, now); err != nil {
-		return dbErr(err)
-	}
-	if n, err = count(); err != nil || n < s.maxEntries {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, s.q.cull, cullCount(n, s.maxEntries, s.cullFrequency))
-	return dbErr(err)
+func (s *sqliteStore) withLock(ctx context.Context, fn func(lockedEntries) error) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		return fn(tableTx{
+			q: &s.q,
+			queryRow: func(dest []any, query string, args ...any) error {
+				return dbErr(tx.QueryRowContext(ctx, query, args...).Scan(dest...))
+			},
+			exec: func(query string, args ...any) error {
+				_, err := tx.ExecContext(ctx, query, args...)
+				return dbErr(err)
+			},
+			maxEntries: s.maxEntries, cullFrequency: s.cullFrequency,
+		})
+	})
 }
 
 func (s *sqliteStore) get(ctx context.Context, key string, now int64) ([]byte, bool, error) {
@@ -244,64 +194,22 @@ func (s *sqliteStore) getMany(ctx context.Context, keys []string, now int64) (ma
 }
 
 func (s *sqliteStore) set(ctx context.Context, entries []entry, now int64) ([]string, error) {
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		for _, e := range entries {
-			_, _, exists, err := s.row(ctx, tx, e.key, now)
-			if err == nil {
-				err = s.put(ctx, tx, e, exists, now)
-			}
-			if err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	return nil, err
-}
-
-func (s *sqliteStore) add(ctx context.Context, e entry, now int64) (added bool, err error) {
-	err = s.write(ctx, func(tx *sql.Tx) error {
-		_, fresh, exists, err := s.row(ctx, tx, e.key, now)
-		if err != nil || fresh {
-			return err
-		}
-		added = true
-		return s.put(ctx, tx, e, exists, now)
-	})
-	return added && err == nil, err
-}
-
-func (s *sqliteStore) getOrSet(ctx context.Context, e entry, now int64) (value []byte, err error) {
-	err = s.write(ctx, func(tx *sql.Tx) error {
-		v, fresh, exists, err := s.row(ctx, tx, e.key, now)
-		if err != nil {
-			return err
-		}
-		if fresh {
-			value = v
-			return nil
-		}
-		return s.put(ctx, tx, e, exists, now)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return value, nil
+	return nil, s.withLock(ctx, func(l lockedEntries) error { return setEach(l, entries, now) })
 }
 
 func (s *sqliteStore) delete(ctx context.Context, keys []string, now int64) (n int, err error) {
 	err = s.write(ctx, func(tx *sql.Tx) error {
 		n = 0
 		for _, k := range keys {
-			var exp sql.NullInt64
-			err := tx.QueryRowContext(ctx, s.q.deleteOne, k).Scan(&exp)
+			var exp *int64
+			err := tx.QueryRowContext(ctx, s.q.delete, k).Scan(&exp)
 			if errors.Is(err, sql.ErrNoRows) {
 				continue
 			}
 			if err != nil {
 				return dbErr(err)
 			}
-			if isFresh(fromExpireAt(exp), now) {
+			if isFresh(fromColumnExpireAt(exp), now) {
 				n++
 			}
 		}
@@ -313,31 +221,9 @@ func (s *sqliteStore) delete(ctx context.Context, keys []string, now int64) (n i
 	return n, nil
 }
 
-func (s *sqliteStore) incr(ctx context.Context, key string, delta, now int64) (sum int64, err error) {
-	err = s.write(ctx, func(tx *sql.Tx) error {
-		v, fresh, _, err := s.row(ctx, tx, key, now)
-		if err != nil {
-			return err
-		}
-		if !fresh {
-			return fmt.Errorf("%w: %s", ErrNotFound, quoteKey(key))
-		}
-		var nv []byte
-		if nv, sum, err = addInteger(key, v, delta); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, s.q.updateValue, nv, key)
-		return dbErr(err)
-	})
-	if err != nil {
-		return 0, err
-	}
-	return sum, nil
-}
-
 func (s *sqliteStore) touch(ctx context.Context, key string, expiresAt, now int64) (touched bool, err error) {
 	err = s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q.touch, expireAt(expiresAt), key, now)
+		res, err := tx.ExecContext(ctx, s.q.touch, columnExpireAt(expiresAt), key, now)
 		if err != nil {
 			return dbErr(err)
 		}
