@@ -88,3 +88,29 @@ func TestLockID(t *testing.T) {
 		t.Error("LockID is not a stable hash")
 	}
 }
+
+// TestSharedByURL: one value per URL, closed by the last release and only
+// once, and opened afresh after that.
+func TestSharedByURL(t *testing.T) {
+	s := newSharedByURL[int]()
+	opened, closed := 0, 0
+	open := func() (*int, error) { opened++; n := opened; return &n, nil }
+	closeIt := func() error { closed++; return nil }
+	a, _ := s.acquire("u", open)
+	b, _ := s.acquire("u", open)
+	if a != b || opened != 1 {
+		t.Fatalf("two acquires of one URL: %p, %p, %d opened", a, b, opened)
+	}
+	s.release("u", a, closeIt)
+	if closed != 0 {
+		t.Error("closed while still in use")
+	}
+	s.release("u", b, closeIt)
+	s.release("u", b, closeIt)
+	if closed != 1 {
+		t.Errorf("closed %d times, want 1", closed)
+	}
+	if c, _ := s.acquire("u", open); c == a || opened != 2 {
+		t.Errorf("after the last release: the old value again, or not opened afresh (%d opened)", opened)
+	}
+}

@@ -32,14 +32,10 @@ type Postgres struct {
 	idle   []*pgx.Conn
 	closed bool
 
-	url  string
-	refs int // under sharedPostgres.mu
+	url string // its key in sharedPostgres
 }
 
-var sharedPostgres = struct {
-	sync.Mutex
-	pools map[string]*Postgres
-}{pools: map[string]*Postgres{}}
+var sharedPostgres = newSharedByURL[Postgres]()
 
 // DefaultPostgresConns bounds the connections of one pool unless the URL
 // says otherwise (pool_max_conns=N).
@@ -55,19 +51,14 @@ const DefaultPostgresConns = 16
 // Every OpenPostgres with the same URL returns the same pool until each has
 // been closed.
 func OpenPostgres(ctx context.Context, rawURL string) (*Postgres, error) {
-	sharedPostgres.Lock()
-	defer sharedPostgres.Unlock()
-	if p, ok := sharedPostgres.pools[rawURL]; ok {
-		p.refs++
+	return sharedPostgres.acquire(rawURL, func() (*Postgres, error) {
+		p, err := openPostgres(ctx, rawURL)
+		if err != nil {
+			return nil, err
+		}
+		p.url = rawURL
 		return p, nil
-	}
-	p, err := openPostgres(ctx, rawURL)
-	if err != nil {
-		return nil, err
-	}
-	p.url, p.refs = rawURL, 1
-	sharedPostgres.pools[rawURL] = p
-	return p, nil
+	})
 }
 
 func openPostgres(ctx context.Context, rawURL string) (*Postgres, error) {
@@ -183,14 +174,10 @@ func closeConns(cs []*pgx.Conn) {
 // idle connections, and connections in use are closed when they are
 // released.
 func (p *Postgres) Close() error {
-	sharedPostgres.Lock()
-	defer sharedPostgres.Unlock()
-	if p.refs--; p.refs > 0 {
+	return sharedPostgres.release(p.url, p, func() error {
+		p.closeConns()
 		return nil
-	}
-	delete(sharedPostgres.pools, p.url)
-	p.closeConns()
-	return nil
+	})
 }
 
 func (p *Postgres) closeConns() {

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -26,14 +25,10 @@ type Redis struct {
 	// Prefix begins every key (see OpenRedis).
 	Prefix string
 
-	url  string
-	refs int // under sharedRedis.mu
+	url string // its key in sharedRedis
 }
 
-var sharedRedis = struct {
-	sync.Mutex
-	clients map[string]*Redis
-}{clients: map[string]*Redis{}}
+var sharedRedis = newSharedByURL[Redis]()
 
 // OpenRedis connects to the Redis a URL names and checks that it answers:
 //
@@ -49,38 +44,24 @@ var sharedRedis = struct {
 // Every OpenRedis with the same URL returns the same client until each has
 // been closed.
 func OpenRedis(ctx context.Context, rawURL string) (*Redis, error) {
-	sharedRedis.Lock()
-	defer sharedRedis.Unlock()
-	if r, ok := sharedRedis.clients[rawURL]; ok {
-		r.refs++
-		return r, nil
-	}
-	opt, prefix, err := RedisOptions(rawURL)
-	if err != nil {
-		return nil, err
-	}
-	client := redis.NewClient(opt)
-	ctx, cancel := Bound(ctx)
-	defer cancel()
-	if err := client.Ping(ctx).Err(); err != nil {
-		client.Close()
-		return nil, fmt.Errorf("redis at %s does not answer: %w", opt.Addr, err)
-	}
-	r := &Redis{Client: client, Prefix: prefix, url: rawURL, refs: 1}
-	sharedRedis.clients[rawURL] = r
-	return r, nil
+	return sharedRedis.acquire(rawURL, func() (*Redis, error) {
+		opt, prefix, err := RedisOptions(rawURL)
+		if err != nil {
+			return nil, err
+		}
+		client := redis.NewClient(opt)
+		ctx, cancel := Bound(ctx)
+		defer cancel()
+		if err := client.Ping(ctx).Err(); err != nil {
+			client.Close()
+			return nil, fmt.Errorf("redis at %s does not answer: %w", opt.Addr, err)
+		}
+		return &Redis{Client: client, Prefix: prefix, url: rawURL}, nil
+	})
 }
 
 // Close releases this store's use of the client; the last one closes it.
-func (r *Redis) Close() error {
-	sharedRedis.Lock()
-	defer sharedRedis.Unlock()
-	if r.refs--; r.refs > 0 {
-		return nil
-	}
-	delete(sharedRedis.clients, r.url)
-	return r.Client.Close()
-}
+func (r *Redis) Close() error { return sharedRedis.release(r.url, r, r.Client.Close) }
 
 // RedisOptions parses a Redis URL (see OpenRedis) into go-redis options
 // with this package's timeouts, and the key prefix.
