@@ -27,6 +27,7 @@ import (
 	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/formatter"
 	"github.com/onsi/ginkgo/v2/types"
+	"github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/check"
@@ -192,6 +193,8 @@ func Run(o Options) (*reports.Results, error) {
 		harness.ObserveExchanges(rd.Learn)
 		defer harness.ObserveExchanges(nil)
 	}
+	// Checks assert with Gomega; its failures end the running spec.
+	gomega.RegisterFailHandler(ginkgo.Fail)
 	run := &check.Run{Target: o.Target, Selected: selection(suiteConfig)}
 	end := check.Start(run)
 	defer end()

@@ -13,7 +13,6 @@ import (
 	"github.com/httpcheck/httpcheck/reference/cookie"
 	"github.com/httpcheck/httpcheck/reference/embedded"
 	"github.com/httpcheck/httpcheck/reference/httpcache"
-	"github.com/httpcheck/httpcheck/reports"
 	ft "github.com/httpcheck/httpcheck/suites/internal/faulttest"
 )
 
@@ -354,7 +353,7 @@ func TestFaults(t *testing.T) {
 			}),
 		},
 	}
-	ft.RunFaults(t, "probe", faults, func(t *testing.T, f ft.Fault) *reports.Results {
-		return startReference(t, embedded.Options{Wrap: f.Wrap, WrapSessions: f.WrapSessions}).run(t)
-	})
+	ft.Suite{Name: "probe", Faults: faults, Broken: func(t *testing.T, f ft.Fault) ft.Target {
+		return startReference(t, embedded.Options{Wrap: f.Wrap, WrapSessions: f.WrapSessions}).target()
+	}}.EveryCheckBreaks(t)
 }

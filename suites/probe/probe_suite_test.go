@@ -1,7 +1,6 @@
 package probe_test
 
 import (
-	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -15,59 +14,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/httpcheck/httpcheck/harness"
-	"github.com/httpcheck/httpcheck/harness/runner"
 	"github.com/httpcheck/httpcheck/reference/clock"
 	"github.com/httpcheck/httpcheck/reference/embedded"
 	"github.com/httpcheck/httpcheck/reports"
 	ft "github.com/httpcheck/httpcheck/suites/internal/faulttest"
-	"github.com/httpcheck/httpcheck/suites/probe"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden verdict files in testdata/")
 
-// The environment of a child run: the URLs to probe (one a line), a
-// session recipe, and a CA to trust.
-const (
-	envURLs   = "HTTPCHECK_PROBE_URLS"
-	envRecipe = "HTTPCHECK_PROBE_RECIPE"
-	envCA     = "HTTPCHECK_PROBE_CA"
-)
-
-// TestMain: Ginkgo runs one spec tree per process, so every probe run is a
-// child process, this test binary run again with the environment above.
-func TestMain(m *testing.M) {
-	if os.Getenv(envURLs) != "" || os.Getenv(envRecipe) != "" {
-		os.Exit(child())
-	}
-	ft.Main(m)
-}
-
-// child runs the probe as `httpcheck probe` would, and writes the results.
-func child() int {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	var urls []string
-	if v := os.Getenv(envURLs); v != "" {
-		urls = strings.Split(v, "\n")
-	}
-	cfg := harness.Config{CAFile: os.Getenv(envCA), Timeout: 10 * time.Second}
-	target, err := probe.Connect(ctx, cfg, urls, os.Getenv(envRecipe))
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "probe child:", err)
-		return 3
-	}
-	res, err := runner.Run(runner.Options{Target: target, Tool: "httpcheck probe test"})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "probe child:", err)
-		return 3
-	}
-	if err := ft.WriteResults(res); err != nil {
-		fmt.Fprintln(os.Stderr, "probe child:", err)
-		return 3
-	}
-	return 0
-}
+func TestMain(m *testing.M) { ft.Main(m) }
 
 // probeRun is what a test probes: URLs, each with a label for the golden
 // file, and a recipe.
@@ -80,7 +35,12 @@ type probeRun struct {
 
 func (p probeRun) run(t *testing.T) *reports.Results {
 	t.Helper()
-	return ft.RunChild(t, envURLs+"="+strings.Join(p.urls, "\n"), envRecipe+"="+p.recipe, envCA+"="+p.ca)
+	return ft.RunOn(t, p.target(), "probe")
+}
+
+// target is what the probe run grades, for faulttest.
+func (p probeRun) target() ft.Target {
+	return ft.ProbeRun{URLs: p.urls, Recipe: p.recipe, CA: p.ca}
 }
 
 // verdicts renders results as the golden files keep them: one line per

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/httpcheck/httpcheck/harness/check"
-	"github.com/httpcheck/httpcheck/reference/embedded"
 	"github.com/httpcheck/httpcheck/reference/session"
 	"github.com/httpcheck/httpcheck/reports"
 )
@@ -33,17 +32,17 @@ type Allowed struct {
 	Fail []*check.Check
 }
 
-// RunAllowed runs suite against each variant and fails on every check
-// that fails or errs there, unless the variant lists it in Fail, and on
-// every check in Pass that does not pass.
-func RunAllowed(t *testing.T, suite string, variants []Allowed) {
+// NoFalseMust runs the suite against each allowed variant and fails on
+// every check that fails or errs there, unless the variant lists it in
+// Fail, and on every check in Pass that does not pass.
+func (s Suite) NoFalseMust(t *testing.T) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("runs the suite in child processes")
 	}
-	for _, v := range variants {
+	for _, v := range s.Allowed {
 		t.Run(v.Name, func(t *testing.T) {
-			res := RunAgainstReference(t, embedded.Options{Wrap: v.Wrap, WrapSessions: v.WrapSessions}, suite)
+			res := RunOn(t, Reference{Wrap: v.Wrap, WrapSessions: v.WrapSessions}, s.Name)
 			listed := func(cs []*check.Check, id string) bool {
 				return slices.ContainsFunc(cs, func(c *check.Check) bool { return c.ID == id })
 			}

@@ -1,41 +1,73 @@
-// Package faulttest proves that checks can fail: it runs a suite against
-// deliberately broken variants of the reference server (a fault injected
-// by wrapping its handler, in test code) and asserts that each fault makes
-// the checks it targets fail, each with its own id.
+// Package faulttest proves that checks can fail, and only when they
+// should. A suite's tests describe it once (Suite: its name, what it runs
+// against, its faults and its allowed variants) and call three methods:
 //
-// Ginkgo builds one spec tree per process, so each run happens in a child
-// process: the suite's own test binary, re-executed with the target in its
+//   - Passes: the suite runs against the reference (the reference server,
+//     or the reference proxy for a cache in the middle) and every check
+//     passes there;
+//   - EveryCheckBreaks: each fault, a deliberately broken variant of that
+//     reference made in test code, makes the checks it names fail with
+//     their own ids, and every check of the suite is named by some fault;
+//   - NoFalseMust: each allowed variant, which does what the cited texts
+//     allow the way a real framework does, fails no check at MUST.
+//
+// Ginkgo builds one spec tree per process and cannot be reset, so Passes
+// runs in the test's own process and every other run happens in a child:
+// the suite's own test binary, run again with what to test in its
 // environment. The suite's TestMain calls Main, which turns such a child
-// into a runner and leaves ordinary test runs alone.
+// into a runner and leaves ordinary test runs alone. RunOn starts one child
+// against any Target (a reference variant, a deployment, a real cache, URLs
+// to probe) for tests that grade something else.
 package faulttest
 
 import (
-	"context"
-	"encoding/json"
-	"fmt"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/check"
-	"github.com/httpcheck/httpcheck/harness/runner"
 	"github.com/httpcheck/httpcheck/reference/embedded"
+	"github.com/httpcheck/httpcheck/reference/proxy"
 	"github.com/httpcheck/httpcheck/reference/session"
 	"github.com/httpcheck/httpcheck/reports"
 )
 
-// Fault is one deliberately broken variant of the reference server.
+// Suite is one suite under test: its name, what it runs against, the
+// faults that must break each of its checks, and the allowed variants on
+// which no check may fail at MUST.
+type Suite struct {
+	Name string
+	// Against is the reference the suite runs against, and that its faults
+	// break: the reference server (the zero value) or the reference proxy
+	// (AgainstProxy).
+	Against Against
+	Faults  []Fault
+	Allowed []Allowed
+	// Broken, when set, is the target a fault makes, for a suite whose
+	// targets its tests build themselves (the probe's URLs).
+	Broken func(t *testing.T, f Fault) Target
+}
+
+// Against is the reference a suite runs against.
+type Against int
+
+const (
+	// AgainstServer is the reference server on its virtual clock.
+	AgainstServer Against = iota
+	// AgainstProxy is the reference proxy, a cache in the middle, in
+	// front of the harness origin, on one virtual clock with it.
+	AgainstProxy
+)
+
+// Fault is one deliberately broken variant of the reference.
 type Fault struct {
 	Name string
 	// Breaks are the checks this fault must make fail (state failed, not
 	// error): each check's own id proves that check can fail.
 	Breaks []*check.Check
-	// Wrap breaks the reference server's handler.
+	// Wrap breaks the reference's handler: the server's, or the proxy's
+	// (what the client sends and gets).
 	Wrap func(http.Handler) http.Handler
 	// WrapSessions, when set, breaks the reference server's session store:
 	// for faults inside the server (a Delete that does nothing, a store
@@ -43,109 +75,75 @@ type Fault struct {
 	// WrapSessions may work together through the request's context, which
 	// the store sees.
 	WrapSessions func(session.Store) session.Store
+	// Configure changes the reference proxy's options: Private, or a
+	// Transport that breaks what the cache sends to or receives from the
+	// origin (Transport is nil when Configure runs; wrap
+	// http.DefaultTransport).
+	Configure func(o *proxy.Options)
 }
 
-const (
-	envTarget  = "HTTPCHECK_FAULT_TARGET"
-	envCA      = "HTTPCHECK_FAULT_CA"
-	envSuite   = "HTTPCHECK_FAULT_SUITE"
-	envResults = "HTTPCHECK_FAULT_RESULTS"
-)
-
-// Main runs m, unless this process is a child started by Run: then it runs
-// the suite against the target in its environment, writes the results and
-// exits.
-func Main(m *testing.M) {
-	target := os.Getenv(envTarget)
-	if target == "" {
-		os.Exit(m.Run())
+// target is the broken variant f makes of the suite's reference.
+func (s Suite) target(t *testing.T, f Fault) Target {
+	switch {
+	case s.Broken != nil:
+		return s.Broken(t, f)
+	case s.Against == AgainstProxy:
+		return BrokenProxy(f)
 	}
-	os.Exit(child(target))
+	return Reference(embedded.Options{Wrap: f.Wrap, WrapSessions: f.WrapSessions})
 }
 
-func child(target string) int {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	t, err := harness.Connect(ctx, harness.Config{Target: target, CAFile: os.Getenv(envCA), Name: "fault", Origin: os.Getenv(envOrigin)})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "faulttest child:", err)
-		return 3
-	}
-	defer t.Close()
-	return runChild(runner.Options{Target: t})
-}
-
-// runChild runs the suites named in the environment with o and writes the
-// results where the parent reads them: the end of every child process.
-func runChild(o runner.Options) int {
-	o.Suites, o.Tool = strings.Split(os.Getenv(envSuite), ","), "httpcheck faulttest"
-	res, err := runner.Run(o)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "faulttest child:", err)
-		return 3
-	}
-	f, err := os.Create(os.Getenv(envResults))
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "faulttest child:", err)
-		return 3
-	}
-	defer f.Close()
-	if err := reports.WriteJSON(f, res); err != nil {
-		fmt.Fprintln(os.Stderr, "faulttest child:", err)
-		return 3
-	}
-	return 0
-}
-
-// Run runs suite against every fault and checks that the checks each one
-// breaks fail with their ids. It also fails when some check of the suite
-// is broken by no fault: every check must be shown able to fail.
-func Run(t *testing.T, suite string, faults []Fault) {
+// EveryCheckBreaks runs the suite against every fault and checks that the
+// checks each one breaks fail with their ids. It also fails when some
+// check of the suite is broken by no fault: every check must be shown able
+// to fail.
+func (s Suite) EveryCheckBreaks(t *testing.T) {
 	t.Helper()
-	RunFaults(t, suite, faults, func(t *testing.T, f Fault) *reports.Results {
-		return RunAgainstReference(t, embedded.Options{Wrap: f.Wrap, WrapSessions: f.WrapSessions}, suite)
-	})
-}
-
-// RunAgainst starts the reference server wrapped by wrap (nil: unbroken),
-// runs suite against it in a child process and returns the results.
-func RunAgainst(t *testing.T, suite string, wrap func(http.Handler) http.Handler) *reports.Results {
-	t.Helper()
-	return RunAgainstReference(t, embedded.Options{Wrap: wrap}, suite)
-}
-
-// RunAgainstReference starts the reference server as ref says (a session
-// backend, settings, faults), runs the suites against it in one child
-// process and returns the results.
-func RunAgainstReference(t *testing.T, ref embedded.Options, suites ...string) *reports.Results {
-	t.Helper()
-	inst, _, err := StartReference(ref)
-	if err != nil {
-		t.Fatal(err)
+	if testing.Short() {
+		t.Skip("runs the suite in child processes")
 	}
-	defer inst.Close()
-	dir := t.TempDir()
-	ca := filepath.Join(dir, "ca.pem")
-	if err := os.WriteFile(ca, inst.CAPEM, 0o600); err != nil {
-		t.Fatal(err)
+	broken := map[string]bool{}
+	for _, f := range s.Faults {
+		for _, c := range f.Breaks {
+			broken[c.ID] = true
+		}
 	}
-	out := filepath.Join(dir, "results.json")
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), envTarget+"="+inst.HTTPURL, envCA+"="+ca, envSuite+"="+strings.Join(suites, ","), envResults+"="+out)
-	if output, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("child run: %v\n%s", err, output)
+	for _, c := range check.All() {
+		if c.Suite() == s.Name && !broken[c.ID] {
+			t.Errorf("check %s is broken by no fault: add a fault that makes it fail", c.ID)
+		}
 	}
-	data, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
+	for _, f := range s.Faults {
+		t.Run(f.Name, func(t *testing.T) {
+			res := RunOn(t, s.target(t, f), s.Name)
+			failed, ran := map[string]bool{}, map[string]string{}
+			for _, c := range res.Checks {
+				ran[c.ID] += string(c.State) + " " + c.Message + "; "
+				if c.State == reports.Failed {
+					failed[c.ID] = true
+				}
+			}
+			for _, c := range f.Breaks {
+				switch {
+				case ran[c.ID] == "":
+					t.Errorf("%s did not run against fault %s", c.ID, f.Name)
+				case !failed[c.ID]:
+					t.Errorf("%s: want failed against fault %s, got %s", c.ID, f.Name, ran[c.ID])
+				}
+			}
+			var others []string
+			for _, c := range res.Checks {
+				if c.State != reports.Passed && c.State != reports.Skipped && !slices.ContainsFunc(f.Breaks, func(b *check.Check) bool { return b.ID == c.ID }) {
+					others = append(others, c.ID+" ("+string(c.State)+")")
+				}
+			}
+			if len(others) > 0 {
+				slices.Sort(others)
+				others = slices.Compact(others)
+				t.Logf("fault %s also breaks: %s", f.Name, strings.Join(others, ", "))
+			}
+		})
 	}
-	var res reports.Results
-	if err := json.Unmarshal(data, &res); err != nil {
-		t.Fatal(err)
-	}
-	return &res
 }
 
 // Checks looks up checks of suite by the rest of their ids, for a

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/onsi/ginkgo/v2"
-	"github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/check"
@@ -15,24 +14,33 @@ import (
 	"github.com/httpcheck/httpcheck/reports"
 )
 
-// PassesAgainstReference is a suite's bootstrap test: it runs the suite in
-// this process against the reference server on its virtual clock, and
-// every check of the suite must pass there. The ginkgo.* flags apply.
-func PassesAgainstReference(t *testing.T, suite string) {
+// Passes is a suite's bootstrap test: it runs the suite in this process
+// against its reference (the reference server, or the reference proxy in
+// front of the harness origin) on a virtual clock, and every check of the
+// suite must pass there. The ginkgo.* flags apply.
+func (s Suite) Passes(t *testing.T) {
 	t.Helper()
+	if s.Against == AgainstProxy {
+		rp, err := StartReferenceProxy(Fault{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rp.Close()
+		passesAgainst(t, s.Name, harness.Config{Target: rp.CacheURL, Origin: rp.OriginURL, Name: "reference proxy"}, "the reference proxy")
+		return
+	}
 	inst, cfg, err := StartReference(embedded.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer inst.Close()
-	passesAgainst(t, suite, cfg, "the reference")
+	passesAgainst(t, s.Name, cfg, "the reference")
 }
 
 // passesAgainst runs suite in this process against the target cfg
 // describes; every check of the suite must run and pass.
 func passesAgainst(t *testing.T, suite string, cfg harness.Config, what string) {
 	t.Helper()
-	gomega.RegisterFailHandler(ginkgo.Fail)
 	target, err := harness.Connect(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -58,10 +66,10 @@ func passesAgainst(t *testing.T, suite string, cfg harness.Config, what string) 
 	}
 }
 
-// PassesOnCacheBackends runs suite against the reference server on each
-// local cache backend (memory, file, SQLite): every check must pass on
-// each.
-func PassesOnCacheBackends(t *testing.T, suite string) {
+// PassesOnCacheBackends runs the suite against the reference server on
+// each local cache backend (memory, file, SQLite): every check must pass
+// on each.
+func (s Suite) PassesOnCacheBackends(t *testing.T) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("runs the suite in child processes")
@@ -73,7 +81,7 @@ func PassesOnCacheBackends(t *testing.T, suite string) {
 		"sqlite": "sqlite:" + filepath.Join(dir, "cache.sqlite3"),
 	} {
 		t.Run(name, func(t *testing.T) {
-			res := RunAgainstReference(t, embedded.Options{Cache: url}, suite)
+			res := RunOn(t, Reference{Cache: url}, s.Name)
 			if len(res.Checks) == 0 {
 				t.Fatal("no check ran")
 			}

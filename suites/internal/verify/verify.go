@@ -1,7 +1,16 @@
-// Package verify holds the assertions suites share. Each one fails the
-// running check with a single sentence that says what was expected and
-// what was observed; the exchanges that show it are already attached to
-// the check by the wrapper (harness/check).
+// Package verify holds the Gomega matchers checks assert with. A check's
+// failure is one sentence that says what was expected and what was
+// observed; these matchers make that sentence the whole failure message,
+// where Gomega's built-in matchers would add their own rendering of the
+// values. The exchanges that show it are already the check's evidence
+// (harness/check).
+//
+//	Expect(len(jar)).To(Equal(1), "...")             // a built-in matcher: our sentence, then Gomega's
+//	Expect(ok).To(verify.Hold(), "expected ..., observed ...", args...)
+//	Expect(r).To(verify.HaveStatus("cookies/get", http.StatusOK))
+//	Expect(rules.Date(h)).To(verify.Pass())
+//
+// Polling checks use Gomega's Eventually and Consistently.
 package verify
 
 import (
@@ -9,25 +18,55 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/gomega/types"
 
 	"github.com/httpcheck/httpcheck/harness"
 )
 
-// That fails the check with the formatted sentence unless ok.
-func That(ok bool, format string, args ...any) {
-	ginkgo.GinkgoHelper()
-	if !ok {
-		ginkgo.Fail(fmt.Sprintf(format, args...))
+// Hold matches true. Its own failure message is empty, so the assertion's
+// description, the check's sentence, is the whole message.
+func Hold() types.GomegaMatcher { return hold{} }
+
+type hold struct{}
+
+func (hold) Match(actual any) (bool, error) {
+	ok, isBool := actual.(bool)
+	if !isBool {
+		return false, fmt.Errorf("verify.Hold expects a bool, got %T", actual)
 	}
+	return ok, nil
 }
 
-// Status fails the check unless r's status is one of codes.
-func Status(r *harness.Response, what string, codes ...int) {
-	ginkgo.GinkgoHelper()
-	if !slices.Contains(codes, r.Status) {
-		ginkgo.Fail(fmt.Sprintf("expected %s to answer %s, observed %d (%s)", what, statusList(codes), r.Status, excerpt(r.Body)))
+func (hold) FailureMessage(any) string        { return "" }
+func (hold) NegatedFailureMessage(any) string { return "" }
+
+// HaveStatus matches a *harness.Response whose status is one of codes;
+// what names the request in the failure ("cookies/get").
+func HaveStatus(what string, codes ...int) types.GomegaMatcher {
+	return status{what: what, codes: codes}
+}
+
+type status struct {
+	what  string
+	codes []int
+}
+
+func (s status) Match(actual any) (bool, error) {
+	r, ok := actual.(*harness.Response)
+	if !ok {
+		return false, fmt.Errorf("verify.HaveStatus expects a *harness.Response, got %T", actual)
 	}
+	return slices.Contains(s.codes, r.Status), nil
+}
+
+func (s status) FailureMessage(actual any) string {
+	r := actual.(*harness.Response)
+	return fmt.Sprintf("expected %s to answer %s, observed %d (%s)", s.what, statusList(s.codes), r.Status, excerpt(r.Body))
+}
+
+func (s status) NegatedFailureMessage(actual any) string {
+	r := actual.(*harness.Response)
+	return fmt.Sprintf("expected %s not to answer %d, observed it (%s)", s.what, r.Status, excerpt(r.Body))
 }
 
 func statusList(codes []int) string {
@@ -49,11 +88,22 @@ func excerpt(b []byte) string {
 	return s
 }
 
-// Rule fails the check with the sentence a rule (suites/internal/rules)
-// returned, unless the rule held and returned "".
-func Rule(violation string) {
-	ginkgo.GinkgoHelper()
-	if violation != "" {
-		ginkgo.Fail(violation)
+// Pass matches the verdict of a rule (suites/internal/rules): "" when the
+// rule held, otherwise the sentence that says how it broke, which is the
+// failure message.
+func Pass() types.GomegaMatcher { return pass{} }
+
+type pass struct{}
+
+func (pass) Match(actual any) (bool, error) {
+	v, ok := actual.(string)
+	if !ok {
+		return false, fmt.Errorf("verify.Pass expects a rule's verdict (a string), got %T", actual)
 	}
+	return v == "", nil
+}
+
+func (pass) FailureMessage(actual any) string { return actual.(string) }
+func (pass) NegatedFailureMessage(actual any) string {
+	return "expected the rule to be broken, and it held"
 }
