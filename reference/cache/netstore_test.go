@@ -12,6 +12,7 @@ import (
 	"github.com/httpcheck/httpcheck/internal/storetest"
 	"github.com/httpcheck/httpcheck/reference/clock"
 	"github.com/httpcheck/httpcheck/reference/internal/netstore"
+	"github.com/httpcheck/httpcheck/reference/internal/outagetest"
 )
 
 // Tests of the Redis and PostgreSQL backends beyond the contract of
@@ -211,43 +212,32 @@ func TestSharedCacheInstances(t *testing.T) {
 // TestUnreachable: a cache whose server goes away answers ErrUnavailable
 // within netstore.OpTimeout, and works again once it is back.
 func TestUnreachable(t *testing.T) {
-	for _, b := range []struct {
-		name string
-		url  func(testing.TB, string) string
-		base func() string
-	}{{"redis", storetest.RedisAt, storetest.RedisBase}, {"postgres", storetest.PostgresAt, storetest.PostgresBase}} {
-		t.Run(b.name, func(t *testing.T) {
-			proxy := storetest.NewProxy(t, storetest.HostPort(t, b.base()))
-			url := b.url(t, storetest.ViaProxy(t, b.base(), proxy.Addr()))
-			ctx := context.Background()
-			c, err := Open(url, DefaultOptions(), clock.NewManual(tNow))
-			if err != nil {
-				t.Fatal(err)
+	outagetest.ForEach(t, func(t *testing.T, store outagetest.Store) {
+		ctx := context.Background()
+		c, err := Open(store.URL, DefaultOptions(), clock.NewManual(tNow))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		if err := c.Set(ctx, "k", json.RawMessage("1"), Default()); err != nil {
+			t.Fatal(err)
+		}
+		for _, cut := range store.Cuts() {
+			cut.Fail()
+			start := time.Now()
+			if _, _, err := c.Get(ctx, "k"); !errors.Is(err, ErrUnavailable) {
+				t.Errorf("%s: Get = %v, want ErrUnavailable", cut.Name, err)
 			}
-			defer c.Close()
-			if err := c.Set(ctx, "k", json.RawMessage("1"), Default()); err != nil {
-				t.Fatal(err)
+			if _, err := c.Incr(ctx, "k", 1); !errors.Is(err, ErrUnavailable) {
+				t.Errorf("%s: Incr = %v, want ErrUnavailable", cut.Name, err)
 			}
-			for _, cut := range []struct {
-				name string
-				fail func()
-			}{{"closed", proxy.Close}, {"dropping", proxy.Drop}, {"stalled", proxy.Stall}} {
-				cut.fail()
-				start := time.Now()
-				if _, _, err := c.Get(ctx, "k"); !errors.Is(err, ErrUnavailable) {
-					t.Errorf("%s: Get = %v, want ErrUnavailable", cut.name, err)
-				}
-				if _, err := c.Incr(ctx, "k", 1); !errors.Is(err, ErrUnavailable) {
-					t.Errorf("%s: Incr = %v, want ErrUnavailable", cut.name, err)
-				}
-				if took := time.Since(start); took > 2*netstore.OpTimeout+time.Second {
-					t.Errorf("%s: two operations took %v, want each within %v", cut.name, took, netstore.OpTimeout)
-				}
-				proxy.Restore()
-				if v, found, err := c.Get(ctx, "k"); err != nil || !found || string(v) != "1" {
-					t.Errorf("%s, then restored: Get = %s, %v, %v", cut.name, v, found, err)
-				}
+			if took := time.Since(start); took > 2*netstore.OpTimeout+time.Second {
+				t.Errorf("%s: two operations took %v, want each within %v", cut.Name, took, netstore.OpTimeout)
 			}
-		})
-	}
+			store.Proxy.Restore()
+			if v, found, err := c.Get(ctx, "k"); err != nil || !found || string(v) != "1" {
+				t.Errorf("%s, then restored: Get = %s, %v, %v", cut.Name, v, found, err)
+			}
+		}
+	})
 }

@@ -10,10 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/httpcheck/httpcheck/internal/storetest"
 	"github.com/httpcheck/httpcheck/reference/cache"
 	"github.com/httpcheck/httpcheck/reference/clock"
 	"github.com/httpcheck/httpcheck/reference/internal/netstore"
+	"github.com/httpcheck/httpcheck/reference/internal/outagetest"
 	"github.com/httpcheck/httpcheck/reference/session"
 )
 
@@ -24,60 +24,49 @@ import (
 // still renders, nothing panics; and once the store is back, everything
 // works again with the data from before, without a restart.
 func TestStoreOutage(t *testing.T) {
-	for _, b := range []struct {
-		name string
-		url  func(testing.TB, string) string
-		base func() string
-	}{{"redis", storetest.RedisAt, storetest.RedisBase}, {"postgres", storetest.PostgresAt, storetest.PostgresBase}} {
-		t.Run(b.name, func(t *testing.T) {
-			t.Parallel()
-			proxy := storetest.NewProxy(t, storetest.HostPort(t, b.base()))
-			url := b.url(t, storetest.ViaProxy(t, b.base(), proxy.Addr()))
-			clk := &clock.Virtual{}
-			store, err := session.Open(url, clk)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { store.Close() })
-			caches, err := cache.OpenAliases(url, DefaultCacheAliases(), clk)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { caches.Close() })
-			ts := httptest.NewServer(New(Options{Clock: clk, Sessions: store, SessionSettings: session.DefaultSettings(),
-				SessionBackend: b.name, Caches: caches}))
-			t.Cleanup(ts.Close)
-			c := newOutageClient(t, ts)
+	outagetest.ForEach(t, func(t *testing.T, backend outagetest.Store) {
+		t.Parallel()
+		clk := &clock.Virtual{}
+		store, err := session.Open(backend.URL, clk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { store.Close() })
+		caches, err := cache.OpenAliases(backend.URL, DefaultCacheAliases(), clk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { caches.Close() })
+		ts := httptest.NewServer(New(Options{Clock: clk, Sessions: store, SessionSettings: session.DefaultSettings(),
+			SessionBackend: backend.Name, Caches: caches}))
+		t.Cleanup(ts.Close)
+		c := newOutageClient(t, ts)
 
-			c.want(200, "POST", "/session/set", `{"key": "a", "value": 1}`)
-			c.want(200, "POST", "/cache/default/set", `{"key": "k", "value": "v"}`)
-			for _, cut := range []struct {
-				name string
-				fail func()
-			}{{"closed", proxy.Close}, {"dropping", proxy.Drop}, {"stalled", proxy.Stall}} {
-				t.Run(cut.name, func(t *testing.T) {
-					c.t = t
-					cut.fail()
-					c.want(503, "POST", "/session/set", `{"key": "a", "value": 2}`)
-					c.want(503, "GET", "/session/get?key=a", "")
-					c.want(503, "POST", "/session/login", `{"user": "alice"}`)
-					c.want(503, "POST", "/cache/default/get", `{"key": "k"}`)
-					c.want(503, "POST", "/cache/small/incr", `{"key": "n"}`)
-					// The per-view cache degrades to rendering.
-					c.want(200, "GET", "/views/cached?ttl=60&cut="+cut.name, "")
-					c.want(200, "GET", "/cookies/set?name=x&value=y", "") // needs no store
+		c.want(200, "POST", "/session/set", `{"key": "a", "value": 1}`)
+		c.want(200, "POST", "/cache/default/set", `{"key": "k", "value": "v"}`)
+		for _, cut := range backend.Cuts() {
+			t.Run(cut.Name, func(t *testing.T) {
+				c.t = t
+				cut.Fail()
+				c.want(503, "POST", "/session/set", `{"key": "a", "value": 2}`)
+				c.want(503, "GET", "/session/get?key=a", "")
+				c.want(503, "POST", "/session/login", `{"user": "alice"}`)
+				c.want(503, "POST", "/cache/default/get", `{"key": "k"}`)
+				c.want(503, "POST", "/cache/small/incr", `{"key": "n"}`)
+				// The per-view cache degrades to rendering.
+				c.want(200, "GET", "/views/cached?ttl=60&cut="+cut.Name, "")
+				c.want(200, "GET", "/cookies/set?name=x&value=y", "") // needs no store
 
-					proxy.Restore()
-					if got := c.want(200, "GET", "/session/get?key=a", ""); string(got["value"]) != "1" {
-						t.Errorf("after the outage: session value %s, want 1 (kept; the failed set changed nothing)", got["value"])
-					}
-					if got := c.want(200, "POST", "/cache/default/get", `{"key": "k"}`); string(got["value"]) != `"v"` {
-						t.Errorf("after the outage: cache value %s, want \"v\"", got["value"])
-					}
-				})
-			}
-		})
-	}
+				backend.Proxy.Restore()
+				if got := c.want(200, "GET", "/session/get?key=a", ""); string(got["value"]) != "1" {
+					t.Errorf("after the outage: session value %s, want 1 (kept; the failed set changed nothing)", got["value"])
+				}
+				if got := c.want(200, "POST", "/cache/default/get", `{"key": "k"}`); string(got["value"]) != `"v"` {
+					t.Errorf("after the outage: cache value %s, want \"v\"", got["value"])
+				}
+			})
+		}
+	})
 }
 
 // outageClient is a browser with a cookie jar that checks every answer's

@@ -12,6 +12,7 @@ import (
 	"github.com/httpcheck/httpcheck/internal/storetest"
 	"github.com/httpcheck/httpcheck/reference/clock"
 	"github.com/httpcheck/httpcheck/reference/internal/netstore"
+	"github.com/httpcheck/httpcheck/reference/internal/outagetest"
 )
 
 // Tests of the Redis and PostgreSQL stores beyond the shared contract of
@@ -172,51 +173,40 @@ func TestPostgresConcurrentClients(t *testing.T) {
 // that goes away afterwards answers errors within netstore.OpTimeout, and
 // works again once it is back.
 func TestUnreachable(t *testing.T) {
-	for _, b := range []struct {
-		name string
-		url  func(testing.TB, string) string
-		base func() string
-	}{{"redis", storetest.RedisAt, storetest.RedisBase}, {"postgres", storetest.PostgresAt, storetest.PostgresBase}} {
-		t.Run(b.name, func(t *testing.T) {
-			proxy := storetest.NewProxy(t, storetest.HostPort(t, b.base()))
-			url := b.url(t, storetest.ViaProxy(t, b.base(), proxy.Addr()))
-			c := clock.NewManual(tNow)
-			ctx := context.Background()
+	outagetest.ForEach(t, func(t *testing.T, store outagetest.Store) {
+		c := clock.NewManual(tNow)
+		ctx := context.Background()
 
-			proxy.Close()
+		store.Proxy.Close()
+		start := time.Now()
+		if _, err := Open(store.URL, c); err == nil {
+			t.Fatal("Open through a closed port succeeded")
+		}
+		if took := time.Since(start); took > netstore.OpTimeout+time.Second {
+			t.Errorf("Open through a closed port took %v", took)
+		}
+		store.Proxy.Restore()
+		s := mustOpen(t, store.URL, c)
+		key, err := s.Create(ctx, parseData(t, `{"a":1}`), tNow.Add(time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, cut := range store.Cuts() {
+			cut.Fail()
 			start := time.Now()
-			if _, err := Open(url, c); err == nil {
-				t.Fatal("Open through a closed port succeeded")
+			if _, _, _, err := s.Load(ctx, key); err == nil {
+				t.Errorf("%s: Load succeeded", cut.Name)
 			}
-			if took := time.Since(start); took > netstore.OpTimeout+time.Second {
-				t.Errorf("Open through a closed port took %v", took)
+			if err := s.Save(ctx, key, parseData(t, `{"a":2}`), tNow.Add(time.Hour)); err == nil || err == ErrNotFound {
+				t.Errorf("%s: Save = %v, want a store error", cut.Name, err)
 			}
-			proxy.Restore()
-			s := mustOpen(t, url, c)
-			key, err := s.Create(ctx, parseData(t, `{"a":1}`), tNow.Add(time.Hour))
-			if err != nil {
-				t.Fatal(err)
+			if took := time.Since(start); took > 2*netstore.OpTimeout+time.Second {
+				t.Errorf("%s: two operations took %v, want each within %v", cut.Name, took, netstore.OpTimeout)
 			}
-			for _, cut := range []struct {
-				name string
-				fail func()
-			}{{"closed", proxy.Close}, {"dropping", proxy.Drop}, {"stalled", proxy.Stall}} {
-				cut.fail()
-				start := time.Now()
-				if _, _, _, err := s.Load(ctx, key); err == nil {
-					t.Errorf("%s: Load succeeded", cut.name)
-				}
-				if err := s.Save(ctx, key, parseData(t, `{"a":2}`), tNow.Add(time.Hour)); err == nil || err == ErrNotFound {
-					t.Errorf("%s: Save = %v, want a store error", cut.name, err)
-				}
-				if took := time.Since(start); took > 2*netstore.OpTimeout+time.Second {
-					t.Errorf("%s: two operations took %v, want each within %v", cut.name, took, netstore.OpTimeout)
-				}
-				proxy.Restore()
-				if data, _, found, err := s.Load(ctx, key); err != nil || !found || string(data["a"]) != "1" {
-					t.Errorf("%s, then restored: Load = %s, %v, %v", cut.name, data, found, err)
-				}
+			store.Proxy.Restore()
+			if data, _, found, err := s.Load(ctx, key); err != nil || !found || string(data["a"]) != "1" {
+				t.Errorf("%s, then restored: Load = %s, %v, %v", cut.Name, data, found, err)
 			}
-		})
-	}
+		}
+	})
 }
