@@ -16,8 +16,7 @@ import (
 // stored with cookie.EncodeValue, so any string round-trips and the header
 // stays within cookie-octets (RFC 6265bis §4.1.1).
 func (s *Server) cookieSet(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	name, ok := requireParam(w, q, "name")
+	q, name, ok := cookieQuery(w, r)
 	if !ok {
 		return
 	}
@@ -62,34 +61,32 @@ func (s *Server) cookieSet(w http.ResponseWriter, r *http.Request) {
 		}
 		c.Expires = t
 	}
-	line, err := c.String()
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "cannot set this cookie: "+err.Error())
-		return
-	}
-	w.Header().Add("Set-Cookie", line)
-	writeJSON(w, http.StatusOK, map[string]string{"set": name})
+	writeSetCookie(w, c, "set", "set")
 }
 
 // maxLifetimeSeconds is the 400-day cap of RFC 6265bis §4.1.2.1.
 const maxLifetimeSeconds = 400 * 24 * 60 * 60
 
-// cookieDelete deletes a cookie the way a server can: by setting it again,
-// empty and already expired, with the Path and Domain it was set with
-// (RFC 6265bis §3.1). The expiry is an Expires in the past, not Max-Age=0:
-// the server grammar only has max-age-av = non-zero-digit *DIGIT (§4.1.1).
-// Prefixed names keep what their prefix demands, or the user agent would
-// reject the deletion (§4.1.3).
+// cookieDelete deletes a cookie (contract: GET cookies/delete).
 func (s *Server) cookieDelete(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	name, ok := requireParam(w, q, "name")
+	q, name, ok := cookieQuery(w, r)
 	if !ok {
 		return
 	}
+	writeSetCookie(w, deletion(name, q.Get("path"), q.Get("domain")), "delete", "deleted")
+}
+
+// deletion is the cookie that deletes name the way a server can: by
+// setting it again, empty and already expired, with the Path and Domain it
+// was set with (RFC 6265bis §3.1). The expiry is an Expires in the past,
+// not Max-Age=0: the server grammar only has max-age-av = non-zero-digit
+// *DIGIT (§4.1.1). Prefixed names keep what their prefix demands, or the
+// user agent would reject the deletion (§4.1.3).
+func deletion(name, path, domain string) cookie.Cookie {
 	c := cookie.Cookie{
 		Name:    name,
-		Path:    q.Get("path"),
-		Domain:  q.Get("domain"),
+		Path:    path,
+		Domain:  domain,
 		Expires: time.Unix(0, 0),
 	}
 	lower := strings.ToLower(name)
@@ -99,13 +96,20 @@ func (s *Server) cookieDelete(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(lower, "__host-") && c.Path == "" {
 		c.Path = "/"
 	}
+	return c
+}
+
+// writeSetCookie answers cookies/set or cookies/delete: c's Set-Cookie
+// line and {answer: name}, or 400 when c cannot be written
+// (cookie.Cookie.String says why; verb says what could not be done).
+func writeSetCookie(w http.ResponseWriter, c cookie.Cookie, verb, answer string) {
 	line, err := c.String()
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "cannot delete this cookie: "+err.Error())
+		writeError(w, http.StatusBadRequest, "cannot "+verb+" this cookie: "+err.Error())
 		return
 	}
 	w.Header().Add("Set-Cookie", line)
-	writeJSON(w, http.StatusOK, map[string]string{"deleted": name})
+	writeJSON(w, http.StatusOK, map[string]string{answer: c.Name})
 }
 
 // requestCookies reads the Cookie header. When a name appears twice (two
@@ -131,8 +135,7 @@ func requestCookies(r *http.Request) (map[string]string, []string) {
 }
 
 func (s *Server) cookieGet(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	name, ok := requireParam(w, q, "name")
+	q, name, ok := cookieQuery(w, r)
 	if !ok {
 		return
 	}
@@ -171,6 +174,14 @@ func unreadableName(name string) string {
 		return "is not valid UTF-8"
 	}
 	return ""
+}
+
+// cookieQuery reads the query of a cookies/ endpoint and its required
+// "name"; it answers 400 and reports false when name is missing.
+func cookieQuery(w http.ResponseWriter, r *http.Request) (url.Values, string, bool) {
+	q := r.URL.Query()
+	name, ok := requireParam(w, q, "name")
+	return q, name, ok
 }
 
 func requireParam(w http.ResponseWriter, q url.Values, name string) (string, bool) {
