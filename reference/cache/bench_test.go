@@ -3,6 +3,7 @@ package cache
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -40,31 +41,11 @@ func openBench(b *testing.B) Cache {
 // contention on the cache's mutex).
 func BenchmarkMemoryGet(b *testing.B) {
 	ctx := context.Background()
-	b.Run("serial", func(b *testing.B) {
-		c := openBench(b)
-		b.ReportAllocs()
-		i := 0
-		for b.Loop() {
-			if _, found, err := c.Get(ctx, benchKeys[i%len(benchKeys)]); !found || err != nil {
-				b.Fatal(found, err)
-			}
-			i++
+	benchOnKeys(b, func(c Cache, key string) error {
+		if _, found, err := c.Get(ctx, key); !found || err != nil {
+			return fmt.Errorf("found %v, %v", found, err)
 		}
-	})
-	b.Run("parallel", func(b *testing.B) {
-		c := openBench(b)
-		b.ReportAllocs()
-		var next atomic.Int64
-		b.RunParallel(func(pb *testing.PB) {
-			i := int(next.Add(97))
-			for pb.Next() {
-				if _, found, err := c.Get(ctx, benchKeys[i%len(benchKeys)]); !found || err != nil {
-					b.Error(found, err)
-					return
-				}
-				i++
-			}
-		})
+		return nil
 	})
 }
 
@@ -74,32 +55,7 @@ func BenchmarkMemoryGet(b *testing.B) {
 func BenchmarkMemorySet(b *testing.B) {
 	ctx := context.Background()
 	v := json.RawMessage(`{"value":12345}`)
-	b.Run("serial", func(b *testing.B) {
-		c := openBench(b)
-		b.ReportAllocs()
-		i := 0
-		for b.Loop() {
-			if err := c.Set(ctx, benchKeys[i%len(benchKeys)], v, Default()); err != nil {
-				b.Fatal(err)
-			}
-			i++
-		}
-	})
-	b.Run("parallel", func(b *testing.B) {
-		c := openBench(b)
-		b.ReportAllocs()
-		var next atomic.Int64
-		b.RunParallel(func(pb *testing.PB) {
-			i := int(next.Add(97))
-			for pb.Next() {
-				if err := c.Set(ctx, benchKeys[i%len(benchKeys)], v, Default()); err != nil {
-					b.Error(err)
-					return
-				}
-				i++
-			}
-		})
-	})
+	benchOnKeys(b, func(c Cache, key string) error { return c.Set(ctx, key, v, Default()) })
 	b.Run("new", func(b *testing.B) {
 		c := openBench(b)
 		keys := make([]string, 4096)
@@ -114,5 +70,37 @@ func BenchmarkMemorySet(b *testing.B) {
 			}
 			i++
 		}
+	})
+}
+
+// benchOnKeys runs op on benchKeys in turn as two benchmarks: "serial",
+// and "parallel", from b.RunParallel's goroutines, each starting at
+// another key.
+func benchOnKeys(b *testing.B, op func(c Cache, key string) error) {
+	b.Run("serial", func(b *testing.B) {
+		c := openBench(b)
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			if err := op(c, benchKeys[i%len(benchKeys)]); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+	b.Run("parallel", func(b *testing.B) {
+		c := openBench(b)
+		b.ReportAllocs()
+		var next atomic.Int64
+		b.RunParallel(func(pb *testing.PB) {
+			i := int(next.Add(97))
+			for pb.Next() {
+				if err := op(c, benchKeys[i%len(benchKeys)]); err != nil {
+					b.Error(err)
+					return
+				}
+				i++
+			}
+		})
 	})
 }

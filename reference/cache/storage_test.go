@@ -34,16 +34,18 @@ func TestSQLiteInMemory(t *testing.T) {
 	}
 }
 
+// openFileAt opens a file cache in dir as openTest opens one.
+func openFileAt(t *testing.T, dir string) Cache {
+	c, _ := openTest(t, backend{"file", func(testing.TB) string { return "file:" + dir }}, DefaultOptions())
+	return c
+}
+
 // TestFileForeignFiles: files the cache did not write read as expired
 // entries, other names are left alone, and Clear removes stale temporary
 // files.
 func TestFileForeignFiles(t *testing.T) {
 	dir := t.TempDir()
-	c, err := Open("file:"+dir, DefaultOptions(), clock.NewManual(tNow))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := openFileAt(t, dir)
 	ctx := context.Background()
 	write := func(name, content string) {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {

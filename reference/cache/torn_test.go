@@ -6,8 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/httpcheck/httpcheck/reference/clock"
 )
 
 // TestFileTornEntriesAreMisses: a file that a power cut left cut short,
@@ -16,11 +14,7 @@ import (
 // place whole; cmd/httpcheck's TestServeSurvivesSIGKILL shows that.)
 func TestFileTornEntriesAreMisses(t *testing.T) {
 	dir := t.TempDir()
-	c, err := Open("file:"+dir, DefaultOptions(), clock.NewManual(tNow))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := openFileAt(t, dir)
 	ctx := context.Background()
 	value := json.RawMessage(`{"greeting": "hello, world", "n": 1234567890}`)
 	path := filepath.Join(dir, fileName("k"))

@@ -19,45 +19,45 @@ var benchData = map[string]json.RawMessage{
 // BenchmarkLoad loads one live session; BenchmarkSave replaces it (for the
 // signed store, which cannot Save, it signs a new token with Create).
 func BenchmarkLoad(b *testing.B) {
-	for _, be := range testBackends {
-		b.Run(be.name, func(b *testing.B) {
-			c := clock.NewManual(tNow)
-			s := be.open(b, c)
-			ctx := context.Background()
-			key, err := s.Create(ctx, benchData, tNow.Add(time.Hour))
-			if err != nil {
-				b.Fatal(err)
+	ctx := context.Background()
+	benchLiveSession(b, func(b *testing.B, s Store, key string) {
+		for b.Loop() {
+			if _, _, found, err := s.Load(ctx, key); !found || err != nil {
+				b.Fatal(found, err)
 			}
-			for b.Loop() {
-				if _, _, found, err := s.Load(ctx, key); !found || err != nil {
-					b.Fatal(found, err)
-				}
-			}
-		})
-	}
+		}
+	})
 }
 
 func BenchmarkSave(b *testing.B) {
-	for _, be := range testBackends {
-		b.Run(be.name, func(b *testing.B) {
-			c := clock.NewManual(tNow)
-			s := be.open(b, c)
-			ctx := context.Background()
-			key, err := s.Create(ctx, benchData, tNow.Add(time.Hour))
+	ctx := context.Background()
+	benchLiveSession(b, func(b *testing.B, s Store, key string) {
+		cookieBased := isCookieBased(s)
+		for b.Loop() {
+			var err error
+			if cookieBased {
+				_, err = s.Create(ctx, benchData, tNow.Add(time.Hour))
+			} else {
+				err = s.Save(ctx, key, benchData, tNow.Add(time.Hour))
+			}
 			if err != nil {
 				b.Fatal(err)
 			}
-			cookieBased := isCookieBased(s)
-			for b.Loop() {
-				if cookieBased {
-					_, err = s.Create(ctx, benchData, tNow.Add(time.Hour))
-				} else {
-					err = s.Save(ctx, key, benchData, tNow.Add(time.Hour))
-				}
-				if err != nil {
-					b.Fatal(err)
-				}
+		}
+	})
+}
+
+// benchLiveSession runs bench on each backend, as a benchmark of its own,
+// with the key of one live session holding benchData.
+func benchLiveSession(b *testing.B, bench func(b *testing.B, s Store, key string)) {
+	for _, be := range testBackends {
+		b.Run(be.name, func(b *testing.B) {
+			s := be.open(b, clock.NewManual(tNow))
+			key, err := s.Create(context.Background(), benchData, tNow.Add(time.Hour))
+			if err != nil {
+				b.Fatal(err)
 			}
+			bench(b, s, key)
 		})
 	}
 }
