@@ -31,6 +31,17 @@ func cacheBackends(t *testing.T) map[string]string {
 	}
 }
 
+// forEachCacheServer runs f as a subtest per cacheBackends URL, with a
+// server from newCacheServer.
+func forEachCacheServer(t *testing.T, f func(t *testing.T, ts *httptest.Server, clk *clock.Virtual)) {
+	for name, url := range cacheBackends(t) {
+		t.Run(name, func(t *testing.T) {
+			ts, clk := newCacheServer(t, url)
+			f(t, ts, clk)
+		})
+	}
+}
+
 // newCacheServer serves the contract with DefaultCacheAliases at url, on a
 // virtual clock.
 func newCacheServer(t *testing.T, url string) (*httptest.Server, *clock.Virtual) {
@@ -194,50 +205,44 @@ var cacheScript = []cacheStep{
 }
 
 func TestCacheOperations(t *testing.T) {
-	for name, url := range cacheBackends(t) {
-		t.Run(name, func(t *testing.T) {
-			ts, clk := newCacheServer(t, url)
-			for i, st := range cacheScript {
-				clk.Advance(st.advance)
-				status, got := post(t, ts, "/cache/default/"+st.path, st.body)
-				want := st.status
-				if want == 0 {
-					want = 200
-				}
-				if status != want || (st.answer != "" && got != st.answer) {
-					t.Fatalf("step %d: %s %s: %d %s, want %d %s", i, st.path, st.body, status, got, want, st.answer)
-				}
+	forEachCacheServer(t, func(t *testing.T, ts *httptest.Server, clk *clock.Virtual) {
+		for i, st := range cacheScript {
+			clk.Advance(st.advance)
+			status, got := post(t, ts, "/cache/default/"+st.path, st.body)
+			want := st.status
+			if want == 0 {
+				want = 200
 			}
-		})
-	}
+			if status != want || (st.answer != "" && got != st.answer) {
+				t.Fatalf("step %d: %s %s: %d %s, want %d %s", i, st.path, st.body, status, got, want, st.answer)
+			}
+		}
+	})
 }
 
 // TestCacheAliasesAreIsolatedAndCulled: the same key in two aliases is two
 // entries, and "small" keeps to its 20 entries, the newest among them.
 func TestCacheAliasesAreIsolatedAndCulled(t *testing.T) {
-	for name, url := range cacheBackends(t) {
-		t.Run(name, func(t *testing.T) {
-			ts, _ := newCacheServer(t, url)
-			post(t, ts, "/cache/default/set", `{"key": "k", "value": "default"}`)
-			post(t, ts, "/cache/secondary/set", `{"key": "k", "value": "secondary"}`)
-			post(t, ts, "/cache/secondary/clear", `{}`)
-			if _, got := post(t, ts, "/cache/default/get", `{"key": "k"}`); got != `{"found":true,"value":"default"}` {
-				t.Errorf("default after clearing secondary: %s", got)
-			}
-			var keys []string
-			for i := range 50 {
-				k := "cull-" + strconv.Itoa(i)
-				keys = append(keys, k)
-				post(t, ts, "/cache/small/set", fmt.Sprintf(`{"key": %q, "value": %d}`, k, i))
-			}
-			body, _ := json.Marshal(map[string]any{"keys": keys})
-			_, m := do(t, ts, "POST", "/cache/small/get_many", string(body))
-			values := m["values"].(map[string]any)
-			if len(values) > 20 || values["cull-49"] == nil {
-				t.Errorf("small after 50 sets holds %d of them (want at most 20, with cull-49): %v", len(values), values)
-			}
-		})
-	}
+	forEachCacheServer(t, func(t *testing.T, ts *httptest.Server, _ *clock.Virtual) {
+		post(t, ts, "/cache/default/set", `{"key": "k", "value": "default"}`)
+		post(t, ts, "/cache/secondary/set", `{"key": "k", "value": "secondary"}`)
+		post(t, ts, "/cache/secondary/clear", `{}`)
+		if _, got := post(t, ts, "/cache/default/get", `{"key": "k"}`); got != `{"found":true,"value":"default"}` {
+			t.Errorf("default after clearing secondary: %s", got)
+		}
+		var keys []string
+		for i := range 50 {
+			k := "cull-" + strconv.Itoa(i)
+			keys = append(keys, k)
+			post(t, ts, "/cache/small/set", fmt.Sprintf(`{"key": %q, "value": %d}`, k, i))
+		}
+		body, _ := json.Marshal(map[string]any{"keys": keys})
+		_, m := do(t, ts, "POST", "/cache/small/get_many", string(body))
+		values := m["values"].(map[string]any)
+		if len(values) > 20 || values["cull-49"] == nil {
+			t.Errorf("small after 50 sets holds %d of them (want at most 20, with cull-49): %v", len(values), values)
+		}
+	})
 }
 
 // TestCacheIncrIsAtomic: concurrent increments are all counted.
@@ -279,45 +284,42 @@ func getView(t *testing.T, ts *httptest.Server, target string) (*http.Response, 
 // TestCachedView: one render per ttl and URL; Expires and max-age say the
 // ttl.
 func TestCachedView(t *testing.T) {
-	for name, url := range cacheBackends(t) {
-		t.Run(name, func(t *testing.T) {
-			ts, clk := newCacheServer(t, url)
-			for i, st := range []struct {
-				advance time.Duration
-				target  string
-				renders int
-			}{
-				{target: "/views/cached?ttl=60", renders: 1},
-				{target: "/views/cached?ttl=60", renders: 1},
-				{target: "/views/cached?ttl=60&x=1", renders: 1},
-				{target: "/views/cached?x=1&ttl=60", renders: 1},
-				{target: "/views/cached?ttl=60&x=1", renders: 1},
-				{advance: 59 * time.Second, target: "/views/cached?ttl=60", renders: 1},
-				{advance: time.Second, target: "/views/cached?ttl=60", renders: 2},
-				{target: "/views/cached?ttl=60", renders: 2},
-				{target: "/views/uncached", renders: 1},
-				{target: "/views/uncached", renders: 2},
-				{target: "/views/uncached?x", renders: 1},
-			} {
-				clk.Advance(st.advance)
-				resp, n, _ := getView(t, ts, st.target)
-				if n != st.renders {
-					t.Fatalf("step %d: GET %s: renders %d, want %d", i, st.target, n, st.renders)
-				}
-				cc := resp.Header.Get("Cache-Control")
-				if strings.HasPrefix(st.target, "/views/uncached") {
-					if cc != "no-store" {
-						t.Errorf("step %d: uncached view with Cache-Control %q", i, cc)
-					}
-					continue
-				}
-				u, _ := neturl.Parse(st.target)
-				if ttl := u.Query().Get("ttl"); cc != "max-age="+ttl {
-					t.Errorf("step %d: Cache-Control %q, want max-age=%s", i, cc, ttl)
-				}
+	forEachCacheServer(t, func(t *testing.T, ts *httptest.Server, clk *clock.Virtual) {
+		for i, st := range []struct {
+			advance time.Duration
+			target  string
+			renders int
+		}{
+			{target: "/views/cached?ttl=60", renders: 1},
+			{target: "/views/cached?ttl=60", renders: 1},
+			{target: "/views/cached?ttl=60&x=1", renders: 1},
+			{target: "/views/cached?x=1&ttl=60", renders: 1},
+			{target: "/views/cached?ttl=60&x=1", renders: 1},
+			{advance: 59 * time.Second, target: "/views/cached?ttl=60", renders: 1},
+			{advance: time.Second, target: "/views/cached?ttl=60", renders: 2},
+			{target: "/views/cached?ttl=60", renders: 2},
+			{target: "/views/uncached", renders: 1},
+			{target: "/views/uncached", renders: 2},
+			{target: "/views/uncached?x", renders: 1},
+		} {
+			clk.Advance(st.advance)
+			resp, n, _ := getView(t, ts, st.target)
+			if n != st.renders {
+				t.Fatalf("step %d: GET %s: renders %d, want %d", i, st.target, n, st.renders)
 			}
-		})
-	}
+			cc := resp.Header.Get("Cache-Control")
+			if strings.HasPrefix(st.target, "/views/uncached") {
+				if cc != "no-store" {
+					t.Errorf("step %d: uncached view with Cache-Control %q", i, cc)
+				}
+				continue
+			}
+			u, _ := neturl.Parse(st.target)
+			if ttl := u.Query().Get("ttl"); cc != "max-age="+ttl {
+				t.Errorf("step %d: Cache-Control %q, want max-age=%s", i, cc, ttl)
+			}
+		}
+	})
 }
 
 func TestCachedViewExpiresIsDatePlusTTL(t *testing.T) {
@@ -371,39 +373,36 @@ func getFragment(t *testing.T, ts *httptest.Server, query string) (sidebar, cont
 }
 
 func TestFragmentView(t *testing.T) {
-	for name, url := range cacheBackends(t) {
-		t.Run(name, func(t *testing.T) {
-			ts, clk := newCacheServer(t, url)
-			for i, st := range []struct {
-				advance          time.Duration
-				query            string
-				user             string
-				sidebar, content string
-			}{
-				{query: "user=ann", user: "ann", sidebar: "1", content: "1"},
-				{query: "user=ann", user: "ann", sidebar: "1", content: "2"},
-				{query: "user=bob", user: "bob", sidebar: "1", content: "1"},
-				{query: "user=ann&ttl=5", user: "ann", sidebar: "1", content: "3"},
-				{advance: 499 * time.Second, query: "user=ann", user: "ann", sidebar: "1", content: "4"},
-				{advance: time.Second, query: "user=ann", user: "ann", sidebar: "2", content: "5"},
-				{query: "user=cy&ttl=2", user: "cy", sidebar: "1", content: "1"},
-				{advance: 2 * time.Second, query: "user=cy&ttl=2", user: "cy", sidebar: "2", content: "2"},
-				{query: "user=%22%3E%3Cscript%3Ex%3C/script%3E", user: `"><script>x</script>`, sidebar: "1", content: "1"},
-			} {
-				clk.Advance(st.advance)
-				sidebar, content := getFragment(t, ts, st.query)
-				user, _ := sidebar.Attr("data-user")
-				s, _ := sidebar.Attr("data-renders")
-				c, _ := content.Attr("data-renders")
-				if user != st.user || s != st.sidebar || c != st.content {
-					t.Errorf("step %d: %s: user %q sidebar %s content %s, want %q %s %s", i, st.query, user, s, c, st.user, st.sidebar, st.content)
-				}
-				if sidebar.Find("script").Length() > 0 {
-					t.Errorf("step %d: the user name became markup", i)
-				}
+	forEachCacheServer(t, func(t *testing.T, ts *httptest.Server, clk *clock.Virtual) {
+		for i, st := range []struct {
+			advance          time.Duration
+			query            string
+			user             string
+			sidebar, content string
+		}{
+			{query: "user=ann", user: "ann", sidebar: "1", content: "1"},
+			{query: "user=ann", user: "ann", sidebar: "1", content: "2"},
+			{query: "user=bob", user: "bob", sidebar: "1", content: "1"},
+			{query: "user=ann&ttl=5", user: "ann", sidebar: "1", content: "3"},
+			{advance: 499 * time.Second, query: "user=ann", user: "ann", sidebar: "1", content: "4"},
+			{advance: time.Second, query: "user=ann", user: "ann", sidebar: "2", content: "5"},
+			{query: "user=cy&ttl=2", user: "cy", sidebar: "1", content: "1"},
+			{advance: 2 * time.Second, query: "user=cy&ttl=2", user: "cy", sidebar: "2", content: "2"},
+			{query: "user=%22%3E%3Cscript%3Ex%3C/script%3E", user: `"><script>x</script>`, sidebar: "1", content: "1"},
+		} {
+			clk.Advance(st.advance)
+			sidebar, content := getFragment(t, ts, st.query)
+			user, _ := sidebar.Attr("data-user")
+			s, _ := sidebar.Attr("data-renders")
+			c, _ := content.Attr("data-renders")
+			if user != st.user || s != st.sidebar || c != st.content {
+				t.Errorf("step %d: %s: user %q sidebar %s content %s, want %q %s %s", i, st.query, user, s, c, st.user, st.sidebar, st.content)
 			}
-		})
-	}
+			if sidebar.Find("script").Length() > 0 {
+				t.Errorf("step %d: the user name became markup", i)
+			}
+		}
+	})
 }
 
 // TestPlantedFragmentIsNotServed: a value written through the public
