@@ -68,10 +68,8 @@ func parseIMFFixdate(s string, fold bool) (time.Time, bool) {
 		!matchGMT(s[26:29], fold) {
 		return time.Time{}, false
 	}
-	day, ok1 := digits(s[5:7])
-	month := matchName(s[8:11], monthNames, fold) + 1
-	year, ok2 := digits(s[12:16])
-	if !ok1 || !ok2 || month == 0 {
+	day, month, year, ok := dateFields(s[5:7], s[8:11], s[12:16], fold)
+	if !ok {
 		return time.Time{}, false
 	}
 	return dateTime(year, month, day, s[17:25])
@@ -92,10 +90,8 @@ func parseRFC850Date(s string, now time.Time, fold bool) (time.Time, bool) {
 		!matchGMT(r[21:24], fold) {
 		return time.Time{}, false
 	}
-	day, ok1 := digits(r[2:4])
-	month := matchName(r[5:8], monthNames, fold) + 1
-	yy, ok2 := digits(r[9:11])
-	if !ok1 || !ok2 || month == 0 {
+	day, month, yy, ok := dateFields(r[2:4], r[5:8], r[9:11], fold)
+	if !ok {
 		return time.Time{}, false
 	}
 	return twoDigitYearDate(yy, month, day, r[12:20], now)
@@ -112,17 +108,26 @@ func parseAsctimeDate(s string, fold bool) (time.Time, bool) {
 		s[10] != ' ' || s[19] != ' ' {
 		return time.Time{}, false
 	}
-	month := matchName(s[4:7], monthNames, fold) + 1
 	dd := s[8:10]
 	if dd[0] == ' ' {
 		dd = dd[1:] // ( SP 1DIGIT )
 	}
-	day, ok1 := digits(dd)
-	year, ok2 := digits(s[20:24])
-	if !ok1 || !ok2 || month == 0 {
+	day, month, year, ok := dateFields(dd, s[4:7], s[20:24], fold)
+	if !ok {
 		return time.Time{}, false
 	}
 	return dateTime(year, month, day, s[11:19])
+}
+
+// dateFields reads the day, the month name and the year of a date, as
+// each of the three formats lays them out; ok is false unless the day and
+// year are digits and the month a month name (fold: in any case). The
+// ranges are dateTime's to check.
+func dateFields(day, month, year string, fold bool) (d, m, y int, ok bool) {
+	d, ok1 := digits(day)
+	m = matchName(month, monthNames, fold) + 1
+	y, ok2 := digits(year)
+	return d, m, y, ok1 && ok2 && m != 0
 }
 
 // twoDigitYearDate resolves the two-digit year of an rfc850-date. RFC 9110

@@ -153,14 +153,7 @@ func ifMatch(value string, v Validators) bool {
 	// 2. If the field value is a list of entity-tags, the condition is true
 	// if any of the listed tags match the entity-tag of the selected
 	// representation, using the strong comparison function.
-	if cur, has := currentETag(v); has {
-		for _, t := range tags {
-			if StrongMatch(t, cur) {
-				return true
-			}
-		}
-	}
-	return false
+	return anyTagMatches(tags, v, StrongMatch)
 }
 
 // ifNoneMatch evaluates If-None-Match, RFC 9110 §13.1.2.
@@ -178,14 +171,21 @@ func ifNoneMatch(value string, v Validators) bool {
 	// 2. If the field value is a list of entity-tags, the condition is false
 	// if one of the listed tags matches the entity-tag of the selected
 	// representation, using the weak comparison function.
+	return !anyTagMatches(tags, v, WeakMatch)
+}
+
+// anyTagMatches reports whether one of tags matches the entity-tag of the
+// selected representation under the comparison function match; never when
+// the representation has none.
+func anyTagMatches(tags []ETag, v Validators, match func(a, b ETag) bool) bool {
 	if cur, has := currentETag(v); has {
 		for _, t := range tags {
-			if WeakMatch(t, cur) {
-				return false
+			if match(t, cur) {
+				return true
 			}
 		}
 	}
-	return true
+	return false
 }
 
 // ifModifiedSince evaluates If-Modified-Since, RFC 9110 §13.1.3: false if
