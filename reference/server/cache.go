@@ -286,15 +286,26 @@ func describeMembers(members []string) string {
 // isNull reports whether raw is the JSON literal null.
 func isNull(raw json.RawMessage) bool { return string(raw) == "null" }
 
+// decode reads the required member name into v. It answers
+// `missing "name"` when there is none; ok is false when the member is null
+// or not of v's type, and the caller says what it wants.
+func (b cacheBody) decode(name string, v any) (raw json.RawMessage, ok bool, err error) {
+	raw, present := b[name]
+	if !present {
+		return nil, false, badInput("missing %q", name)
+	}
+	return raw, !isNull(raw) && json.Unmarshal(raw, v) == nil, nil
+}
+
 // key reads the required string member "key".
 func (b cacheBody) key() (string, error) {
-	raw, ok := b["key"]
-	if !ok {
-		return "", badInput(`missing "key"`)
-	}
 	var key string
-	if isNull(raw) || json.Unmarshal(raw, &key) != nil {
-		return "", badInput(`"key" must be a string, not %.40s`, raw)
+	raw, ok, err := b.decode("key", &key)
+	if err == nil && !ok {
+		err = badInput(`"key" must be a string, not %.40s`, raw)
+	}
+	if err != nil {
+		return "", err
 	}
 	return key, nil
 }
@@ -308,34 +319,29 @@ const maxKeysPerRequest = 1000
 
 // keys reads the required member "keys": an array of strings.
 func (b cacheBody) keys() ([]string, error) {
-	raw, ok := b["keys"]
-	if !ok {
-		return nil, badInput(`missing "keys"`)
-	}
-	var keys []string
-	if isNull(raw) || json.Unmarshal(raw, &keys) != nil {
-		return nil, badInput(`"keys" must be an array of strings`)
-	}
-	if len(keys) > maxKeysPerRequest {
-		return nil, badInput(`"keys" holds %d keys, more than %d`, len(keys), maxKeysPerRequest)
-	}
-	return keys, nil
+	return boundedKeys[[]string](b, "keys", "an array of strings")
 }
 
 // values reads the required member "values": an object of any values.
 func (b cacheBody) values() (map[string]json.RawMessage, error) {
-	raw, ok := b["values"]
-	if !ok {
-		return nil, badInput(`missing "values"`)
+	return boundedKeys[map[string]json.RawMessage](b, "values", "an object of keys and values")
+}
+
+// boundedKeys reads the required member name, a list of keys or an object
+// keyed by them, of at most maxKeysPerRequest keys; want says what it must
+// be.
+func boundedKeys[T []string | map[string]json.RawMessage](b cacheBody, name, want string) (T, error) {
+	var v T
+	_, ok, err := b.decode(name, &v)
+	switch {
+	case err != nil:
+		return nil, err
+	case !ok:
+		return nil, badInput("%q must be %s", name, want)
+	case len(v) > maxKeysPerRequest:
+		return nil, badInput("%q holds %d keys, more than %d", name, len(v), maxKeysPerRequest)
 	}
-	var values map[string]json.RawMessage
-	if isNull(raw) || json.Unmarshal(raw, &values) != nil {
-		return nil, badInput(`"values" must be an object of keys and values`)
-	}
-	if len(values) > maxKeysPerRequest {
-		return nil, badInput(`"values" holds %d keys, more than %d`, len(values), maxKeysPerRequest)
-	}
-	return values, nil
+	return v, nil
 }
 
 // timeout reads the optional member "timeout" (cache.ParseTimeout).
