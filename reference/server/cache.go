@@ -302,12 +302,9 @@ func (b cacheBody) key() (string, error) {
 	var key string
 	raw, ok, err := b.decode("key", &key)
 	if err == nil && !ok {
-		err = badInput(`"key" must be a string, not %.40s`, raw)
+		return "", badInput(`"key" must be a string, not %.40s`, raw)
 	}
-	if err != nil {
-		return "", err
-	}
-	return key, nil
+	return key, err
 }
 
 // maxKeysPerRequest bounds the keys of get_many, set_many and
