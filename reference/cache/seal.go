@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"os"
 	"sync"
+
+	"github.com/httpcheck/httpcheck/reference/internal/secretkey"
 )
 
 // The per-view and fragment caches store responses and HTML that are
@@ -31,14 +33,12 @@ import (
 
 // SecretKeyEnv names the environment variable holding the deployment's
 // secret (the one reference/session's signed store reads too).
-const SecretKeyEnv = "HTTPCHECK_SECRET_KEY"
+const SecretKeyEnv = secretkey.Env
 
 // sealKey returns this process's key for sealing, made on first use.
 var sealKey = sync.OnceValue(func() []byte {
-	if secret := os.Getenv(SecretKeyEnv); secret != "" {
-		m := hmac.New(sha256.New, []byte(secret))
-		m.Write([]byte("httpcheck reference/cache: sealing per-view and fragment entries"))
-		return m.Sum(nil)
+	if s := os.Getenv(SecretKeyEnv); s != "" {
+		return secretkey.Derive([]byte(s), "httpcheck reference/cache: sealing per-view and fragment entries")
 	}
 	k := make([]byte, 32)
 	rand.Read(k) // never fails (crypto/rand, Go 1.24+)

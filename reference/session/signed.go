@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/reference/clock"
+	"github.com/httpcheck/httpcheck/reference/internal/secretkey"
 )
 
 // The signed store is Django's signed_cookies backend: the session data
@@ -59,7 +60,7 @@ type signedStore struct {
 // SecretKeyEnv names the environment variable that holds the current secret
 // of the store Open("signed") returns. Secrets never appear in store URLs,
 // which end up in command lines, process lists and logs.
-const SecretKeyEnv = "HTTPCHECK_SECRET_KEY"
+const SecretKeyEnv = secretkey.Env
 
 // SecretKeyFallbacksEnv names the environment variable that holds older
 // secrets, separated by commas, still accepted to verify a token.
@@ -136,9 +137,7 @@ func NewSigned(c clock.Clock, secret []byte, fallbacks ...[]byte) (Store, error)
 			}
 			return nil, fmt.Errorf("signed: %s is %d bytes, want at least %d", which, len(sec), MinSecretLen)
 		}
-		m := hmac.New(sha256.New, sec)
-		m.Write([]byte(signedKeyContext))
-		s.keys = append(s.keys, m.Sum(nil))
+		s.keys = append(s.keys, secretkey.Derive(sec, signedKeyContext))
 	}
 	return s, nil
 }
