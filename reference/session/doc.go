@@ -9,7 +9,9 @@
 //   - Store (store.go) keeps session records by key, each with an absolute
 //     expiry. A record is live while now < expiry; an expired record is never
 //     loaded, even before ClearExpired (clear.go) removes it. Backends, one
-//     file each: memory, sqlite, file and signed; Open picks one from a URL.
+//     file each: memory, sqlite, file, redis, postgres and signed; Open
+//     picks one from a URL. The server-side ones keep records (records.go)
+//     under one Store, recordStore, which holds the rules they share.
 //   - Middleware (middleware.go) loads the session lazily from the request's
 //     cookie, hands it to handlers through FromRequest, and before the first
 //     byte of the response saves it and writes or deletes the cookie.
