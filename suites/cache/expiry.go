@@ -46,6 +46,34 @@ func (w *written) expectSent() {
 	}
 }
 
+// The operations whose answer or effect shows only once an entry's
+// timeout has passed: they are checked in the shared wait below.
+var (
+	// Django's LocMemCache and FileBasedCache answer true for an entry
+	// that expired but was not yet culled: the contract does not say, so
+	// the reference's choice is graded as advice.
+	deleteExpired = define("delete/expired-answers-false", advisory, "delete of a key whose entry expired answers deleted false: an expired entry is no entry", "contract cache")
+	addExpired    = define("add/expired-is-absent", must, "add of a key whose entry expired answers added true: an expired entry is no entry", "contract cache")
+	touchExtends  = define("touch/extends", must, "touch gives an entry a new timeout: it outlives its old one", "contract cache")
+)
+
+// Timeouts: omitted is the alias default, null never expires, zero or
+// less expires at once.
+var (
+	expiryDefault = define("expiry/default-timeout", must, "an entry set without a timeout expires after the alias's default timeout from the manifest", "contract cache").
+			Quoting(`"When timeout is left out, the alias's default from the manifest applies." (docs/contract.md, Cache API)`)
+	expiryExplicit = define("expiry/explicit-timeout", must, "an entry set with a timeout of 2 seconds is gone once they pass", "contract cache").
+			Quoting(`"Timeouts are in seconds. ... Entries expire on the target's clock." (docs/contract.md, Cache API)`)
+	expiryLives = define("expiry/lives-until-timeout", must, "an entry outlives a wait shorter than its timeout", "contract cache").
+			Quoting(`"Timeouts are in seconds. ... Entries expire on the target's clock." (docs/contract.md, Cache API)`)
+	expiryNull = define("expiry/null-never-expires", must, "an entry set with timeout null outlives the alias's default timeout", "contract cache").
+			Quoting(`"null means the entry never expires." (docs/contract.md, Cache API)`)
+	expiryZero = define("expiry/zero-expires-at-once", must, "set with timeout 0 leaves the key absent, even when it held a value", "contract cache").
+			Quoting(`"Zero or less means it expires at once, so a set with timeout: 0 leaves the key absent." (docs/contract.md, Cache API)`)
+	expiryNegative = define("expiry/negative-expires-at-once", must, "set with a negative timeout leaves the key absent, even when it held a value", "contract cache").
+			Quoting(`"Zero or less means it expires at once ..." (docs/contract.md, Cache API)`)
+)
+
 var _ = Describe("cache expiry", Label("suite:cache"), func() {
 	check.Waiting("timeouts, sharing one wait", sharedWait, func(w *check.WaitGroup) {
 		// Entries on the default alias must outlive the run's shared wait;
