@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"io"
 	"os"
 	"os/exec"
@@ -11,22 +12,27 @@ import (
 	"time"
 )
 
-// child is this test binary running as httpcheck in the background (see
-// TestMain): serve, proxy or origin. It is the one way the tests start a
-// long-running command; one-shot commands go through httpcheck().
+// child is this test binary running as httpcheck in a process of its own
+// (see TestMain). startChild is the one way the tests start one: a
+// long-running command (serve, proxy, origin) is waited for until it says
+// it is ready; a one-shot command (run, probe, list...) goes through
+// httpcheck(), which starts it the same way and waits for its exit.
 type child struct {
 	t      *testing.T
 	cmd    *exec.Cmd
 	stderr *strings.Builder
 	exited chan struct{}
+	err    error // what cmd.Wait returned, once exited is closed
 
-	mu    sync.Mutex
-	lines []string // stdout up to the line that said it was ready
+	mu     sync.Mutex
+	stdout strings.Builder // all of it, as written
+	lines  []string        // the same, line by line
 }
 
-// startChild starts `httpcheck args...` with env added and waits, for up
-// to 30 s, until a line of its stdout makes ready true. When the test ends
-// it is interrupted, and killed if it has not stopped 10 s later.
+// startChild starts `httpcheck args...` with env added. With ready, it
+// waits, for up to 30 s, until a line of its stdout makes ready true; with
+// ready nil, it returns at once. When the test ends the child is
+// interrupted, and killed if it has not stopped 10 s later.
 func startChild(t *testing.T, ready func(line string) bool, env []string, args ...string) *child {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
@@ -51,21 +57,13 @@ func startChild(t *testing.T, ready func(line string) bool, env []string, args .
 	})
 	isReady := make(chan struct{})
 	go func() {
-		sc := bufio.NewScanner(stdout)
-		waiting := true
-		for waiting && sc.Scan() {
-			c.mu.Lock()
-			c.lines = append(c.lines, sc.Text())
-			c.mu.Unlock()
-			if ready(sc.Text()) {
-				close(isReady)
-				waiting = false
-			}
-		}
-		io.Copy(io.Discard, stdout)
-		cmd.Wait()
+		c.read(stdout, ready, isReady)
+		c.err = cmd.Wait()
 		close(c.exited)
 	}()
+	if ready == nil {
+		return c
+	}
 	select {
 	case <-isReady:
 		return c
@@ -75,6 +73,44 @@ func startChild(t *testing.T, ready func(line string) bool, env []string, args .
 		t.Fatalf("httpcheck %s was not ready within 30 s:\n%s", strings.Join(args, " "), c.stderr.String())
 	}
 	return nil
+}
+
+// read keeps stdout up to its end, and closes isReady at the first line
+// that makes ready true.
+func (c *child) read(stdout io.Reader, ready func(line string) bool, isReady chan struct{}) {
+	waiting := ready != nil
+	r := bufio.NewReader(stdout)
+	for {
+		raw, err := r.ReadString('\n')
+		line := strings.TrimSuffix(strings.TrimSuffix(raw, "\n"), "\r")
+		if raw != "" {
+			c.mu.Lock()
+			c.stdout.WriteString(raw)
+			c.lines = append(c.lines, line)
+			c.mu.Unlock()
+			if waiting && ready(line) {
+				close(isReady)
+				waiting = false
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// wait waits for the child to exit and returns what it did. Only a failure
+// to run it ends the test; a non-zero exit is in result.code.
+func (c *child) wait() result {
+	c.t.Helper()
+	<-c.exited
+	var ee *exec.ExitError
+	if c.err != nil && !errors.As(c.err, &ee) {
+		c.t.Fatal(c.err)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return result{code: c.cmd.ProcessState.ExitCode(), stdout: c.stdout.String(), stderr: c.stderr.String()}
 }
 
 // said returns the first word after prefix in the first stdout line that

@@ -1,13 +1,9 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 
 	"github.com/httpcheck/httpcheck/reference/clock"
 	"github.com/httpcheck/httpcheck/reference/session"
@@ -29,7 +25,7 @@ func cmdClearSessions(args []string, stdout, stderr io.Writer) error {
 	}
 	defer store.Close()
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := stopContext()
 	defer stop()
 	removed, err := store.ClearExpired(ctx)
 	if err != nil {

@@ -1,15 +1,11 @@
 package main
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/origin"
@@ -33,17 +29,7 @@ func cmdOrigin(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "httpcheck origin: %s (control under %s, %s); stop with Ctrl-C\n", inst.URL, origin.ControlPrefix,
 		map[bool]string{true: "token required", false: "loopback clients only"}[*token != ""])
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	select {
-	case <-ctx.Done():
-		return nil
-	case err := <-inst.Err():
-		if err != nil {
-			return exitError{exitUnreachable, err}
-		}
-		return nil
-	}
+	return serveUntilStopped(inst.Err())
 }
 
 // proxyFlags are run's flags for a cache in the middle (a reverse proxy or

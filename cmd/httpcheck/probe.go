@@ -1,16 +1,12 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/runner"
@@ -64,7 +60,7 @@ func cmdProbe(args []string, stdout, stderr io.Writer) (int, error) {
 		return 0, usageError{err.Error()}
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := stopContext()
 	defer stop()
 	target, err := probe.Connect(ctx, cfg, urls, *session)
 	if err != nil {

@@ -8,9 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/httpcheck/httpcheck/reference/proxy"
@@ -41,17 +38,17 @@ func cmdProxy(args []string, stdout, stderr io.Writer) error {
 	p := proxy.New(proxy.Options{Origin: u, MaxStorage: *maxStorage, Timeout: *timeout})
 	srv := &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		err := srv.Serve(ln)
+		if errors.Is(err, http.ErrServerClosed) {
+			err = nil // what Shutdown makes it answer: a clean end
+		}
+		errc <- err
+	}()
 	fmt.Fprintf(stdout, "httpcheck proxy: http://%s/ -> %s (shared cache, %d bytes); stop with Ctrl-C\n", ln.Addr(), u, *maxStorage)
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	select {
-	case <-ctx.Done():
-	case err := <-errc:
-		if !errors.Is(err, http.ErrServerClosed) {
-			return exitError{exitUnreachable, err}
-		}
+	if err := serveUntilStopped(errc); err != nil {
+		return err
 	}
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()

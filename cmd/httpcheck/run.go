@@ -1,13 +1,9 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/httpcheck/httpcheck/harness"
@@ -53,7 +49,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 		return 0, usageError{err.Error()}
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := stopContext()
 	defer stop()
 
 	var cfg harness.Config

@@ -1,15 +1,12 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/httpcheck/httpcheck/harness"
@@ -70,15 +67,5 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "httpcheck serve: %s clock; stop with Ctrl-C\n", *clockMode)
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	select {
-	case <-ctx.Done():
-		return nil
-	case err := <-inst.Err():
-		if err != nil {
-			return exitError{exitUnreachable, err}
-		}
-		return nil
-	}
+	return serveUntilStopped(inst.Err())
 }
