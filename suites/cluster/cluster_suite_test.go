@@ -63,53 +63,26 @@ func expect(t *testing.T, res *reports.Results, want func(id string) (reports.St
 
 func passes(string) (reports.State, string) { return reports.Passed, "" }
 
+// onSharedStores runs f as a subtest for each store that several
+// instances can share, Redis and PostgreSQL, with the store's name and
+// URL: the two places a deployment's sessions and cache can live.
+func onSharedStores(t *testing.T, f func(t *testing.T, store, url string)) {
+	for _, s := range []struct {
+		name string
+		url  func(testing.TB) string
+	}{{"redis", storetest.Redis}, {"postgres", storetest.Postgres}} {
+		t.Run(s.name, func(t *testing.T) { f(t, s.name, s.url(t)) })
+	}
+}
+
 // TestSharedStores: three instances sharing one Redis, and three sharing
 // one PostgreSQL, for their sessions and caches, pass every check.
 func TestSharedStores(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the suite in child processes")
 	}
-	for _, b := range []struct {
-		name string
-		url  func(testing.TB) string
-	}{{"redis", storetest.Redis}, {"postgres", storetest.Postgres}} {
-		t.Run(b.name, func(t *testing.T) {
-			url := b.url(t)
-			expect(t, ft.RunAgainstDeployment(t, instances(3, url, url), "cluster"), passes)
-		})
-	}
-}
-
-// TestMemoryInstances: three instances that each keep their own sessions
-// and cache in memory fail every check, each with its own id: the proof
-// that each check can fail.
-func TestMemoryInstances(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the suite in child processes")
-	}
-	res := ft.RunAgainstDeployment(t, instances(3, "memory", "memory"), "cluster")
-	expect(t, res, func(string) (reports.State, string) { return reports.Failed, "instance " })
-}
-
-// TestPerInstanceCaches: instances sharing their sessions through Redis
-// whose manifests say each has its own cache: the session checks pass,
-// and the cache and views checks are skipped, saying so, rather than
-// failed.
-func TestPerInstanceCaches(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the suite in child processes")
-	}
-	refs := instances(3, storetest.Redis(t), "memory")
-	for i := range refs {
-		refs[i].Wrap = ft.WithManifest(func(m map[string]any) {
-			m["cache"].(map[string]any)["per_instance"] = true
-		})
-	}
-	expect(t, ft.RunAgainstDeployment(t, refs, "cluster"), func(id string) (reports.State, string) {
-		if strings.HasPrefix(id, "cluster/sessions/") {
-			return reports.Passed, ""
-		}
-		return reports.Skipped, "each instance has its own cache (manifest cache.per_instance)"
+	onSharedStores(t, func(t *testing.T, _, url string) {
+		expect(t, ft.RunAgainstDeployment(t, instances(3, url, url), "cluster"), passes)
 	})
 }
 
@@ -132,22 +105,16 @@ func TestDefaultSuiteOnSharedStores(t *testing.T) {
 		t.Skip("runs the suites in child processes")
 	}
 	suites := slices.DeleteFunc(check.SuitesFor(harness.ModeContract), func(s string) bool { return s == "cluster" })
-	for _, b := range []struct {
-		name string
-		url  func(testing.TB) string
-	}{{"redis", storetest.Redis}, {"postgres", storetest.Postgres}} {
-		t.Run(b.name, func(t *testing.T) {
-			url := b.url(t)
-			res := ft.RunAgainstReference(t, embedded.Options{Sessions: url, Cache: url}, suites...)
-			if len(res.Checks) < 100 {
-				t.Errorf("only %d checks ran", len(res.Checks))
+	onSharedStores(t, func(t *testing.T, store, url string) {
+		res := ft.RunAgainstReference(t, embedded.Options{Sessions: url, Cache: url}, suites...)
+		if len(res.Checks) < 100 {
+			t.Errorf("only %d checks ran", len(res.Checks))
+		}
+		for _, c := range res.Checks {
+			if c.State != reports.Passed {
+				t.Errorf("%s: %s with %s sessions and cache: %s", c.ID, c.State, store, c.Message)
 			}
-			for _, c := range res.Checks {
-				if c.State != reports.Passed {
-					t.Errorf("%s: %s with %s sessions and cache: %s", c.ID, c.State, b.name, c.Message)
-				}
-			}
-			t.Logf("%d checks of %s passed", len(res.Checks), strings.Join(suites, ", "))
-		})
-	}
+		}
+		t.Logf("%d checks of %s passed", len(res.Checks), strings.Join(suites, ", "))
+	})
 }

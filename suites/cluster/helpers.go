@@ -73,7 +73,8 @@ func sessionSet(b *harness.Browser, what, key, value string) {
 	verify.Status(r, "session/set through "+what, http.StatusOK)
 }
 
-// getAnswer is session/get's answer.
+// getAnswer is the answer of session/get and of the cache API's get: the
+// contract gives both the same two members, found and value.
 type getAnswer struct {
 	Found bool            `json:"found"`
 	Value json.RawMessage `json:"value"`
@@ -138,23 +139,10 @@ func cacheCall(b *harness.Browser, a, op, what string, body map[string]any, out 
 	return r
 }
 
-// cacheGetAnswer is the cache API's get answer.
-type cacheGetAnswer struct {
-	Found bool            `json:"found"`
-	Value json.RawMessage `json:"value"`
-}
-
-func (a cacheGetAnswer) describe() string {
-	if !a.Found {
-		return "found false"
-	}
-	return "found true, value " + string(a.Value)
-}
-
 // cacheGet reads key through b and expects 200.
-func cacheGet(b *harness.Browser, a, what, key string) cacheGetAnswer {
+func cacheGet(b *harness.Browser, a, what, key string) getAnswer {
 	GinkgoHelper()
-	var out cacheGetAnswer
+	var out getAnswer
 	r := cacheCall(b, a, "get", what, map[string]any{"key": key}, &out)
 	verify.Status(r, "cache/"+a+"/get through "+what, http.StatusOK)
 	return out
