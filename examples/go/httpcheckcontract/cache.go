@@ -106,21 +106,26 @@ func (h *handler) cacheKey(v any, what string) (string, error) {
 	return k, nil
 }
 
-func (h *handler) cacheKeys(body map[string]any, name string) ([]string, error) {
-	v, err := member(body, name)
+// readKeys reads the body of get_many and delete_many: the member "keys",
+// an array of at most maxManyKeys cache keys, and no other member.
+func (h *handler) readKeys(body map[string]any) ([]string, error) {
+	if err := only(body, "keys"); err != nil {
+		return nil, err
+	}
+	v, err := member(body, "keys")
 	if err != nil {
 		return nil, err
 	}
 	list, ok := v.([]any)
 	if !ok {
-		return nil, badInput("member %q must be an array of keys, not %s", name, jsonType(v))
+		return nil, badInput("member %q must be an array of keys, not %s", "keys", jsonType(v))
 	}
 	if len(list) > maxManyKeys {
 		return nil, badInput("at most %d keys at once, not %d", maxManyKeys, len(list))
 	}
 	keys := make([]string, len(list))
 	for i, k := range list {
-		if keys[i], err = h.cacheKey(k, name+"[]"); err != nil {
+		if keys[i], err = h.cacheKey(k, "keys[]"); err != nil {
 			return nil, err
 		}
 	}
@@ -193,110 +198,101 @@ func (h *handler) cacheOp(w http.ResponseWriter, r *http.Request, args []string)
 	return writeJSON(w, http.StatusOK, answer)
 }
 
-func (h *handler) keyValue(body map[string]any, valueName string) (string, any, error) {
-	kv, err := member(body, "key")
+// keyOp is what an operation on one key reads from its body.
+type keyOp struct {
+	key    string
+	value  any           // the member named valueName, if any ("value", "default")
+	ttl    time.Duration // "timeout" (see timeout): the alias's default when absent
+	atOnce bool          // a timeout of zero or less: expired at once
+}
+
+// readKeyOp reads the body of an operation on one key, in the order every
+// operation checks it: no member but members, then "key", then the member
+// valueName unless it is "", then "timeout". An operation that takes no
+// timeout has none (only refused it), so it reads as the default.
+func (h *handler) readKeyOp(body map[string]any, valueName string, members ...string) (keyOp, error) {
+	if err := only(body, members...); err != nil {
+		return keyOp{}, err
+	}
+	k, err := member(body, "key")
 	if err != nil {
-		return "", nil, err
+		return keyOp{}, err
 	}
-	key, err := h.cacheKey(kv, `"key"`)
-	if err != nil {
-		return "", nil, err
+	var op keyOp
+	if op.key, err = h.cacheKey(k, `"key"`); err != nil {
+		return keyOp{}, err
 	}
-	if valueName == "" {
-		return key, nil, nil
+	if valueName != "" {
+		v, err := member(body, valueName)
+		if err != nil {
+			return keyOp{}, err
+		}
+		op.value = Value(v)
 	}
-	v, err := member(body, valueName)
-	if err != nil {
-		return "", nil, err
+	if op.ttl, op.atOnce, err = timeout(body); err != nil {
+		return keyOp{}, err
 	}
-	return key, Value(v), nil
+	return op, nil
 }
 
 func (h *handler) cacheSet(c Cache, body map[string]any) (any, error) {
-	if err := only(body, "key", "value", "timeout"); err != nil {
-		return nil, err
-	}
-	key, value, err := h.keyValue(body, "value")
+	op, err := h.readKeyOp(body, "value", "key", "value", "timeout")
 	if err != nil {
 		return nil, err
 	}
-	ttl, atOnce, err := timeout(body)
-	if err != nil {
-		return nil, err
-	}
-	if atOnce {
-		c.Delete(key) // stored and expired at once: absent
+	if op.atOnce {
+		c.Delete(op.key) // stored and expired at once: absent
 		return map[string]any{}, nil
 	}
-	if err := c.Set(key, value, ttl); err != nil {
+	if err := c.Set(op.key, op.value, op.ttl); err != nil {
 		return nil, err
 	}
 	return map[string]any{}, nil
 }
 
 func (h *handler) cacheGet(c Cache, body map[string]any) (any, error) {
-	if err := only(body, "key", "default"); err != nil {
-		return nil, err
-	}
-	key, _, err := h.keyValue(body, "")
+	op, err := h.readKeyOp(body, "", "key", "default")
 	if err != nil {
 		return nil, err
 	}
-	if v, found := c.Get(key); found {
+	if v, found := c.Get(op.key); found {
 		return map[string]any{"found": true, "value": v}, nil
 	}
 	return map[string]any{"found": false, "value": body["default"]}, nil
 }
 
 func (h *handler) cacheAdd(c Cache, body map[string]any) (any, error) {
-	if err := only(body, "key", "value", "timeout"); err != nil {
-		return nil, err
-	}
-	key, value, err := h.keyValue(body, "value")
+	op, err := h.readKeyOp(body, "value", "key", "value", "timeout")
 	if err != nil {
 		return nil, err
 	}
-	ttl, atOnce, err := timeout(body)
-	if err != nil {
-		return nil, err
-	}
-	if atOnce { // added, and expired at once
-		_, found := c.Get(key)
+	if op.atOnce { // added, and expired at once
+		_, found := c.Get(op.key)
 		return map[string]any{"added": !found}, nil
 	}
-	return map[string]any{"added": c.Add(key, value, ttl)}, nil
+	return map[string]any{"added": c.Add(op.key, op.value, op.ttl)}, nil
 }
 
 func (h *handler) cacheGetOrSet(c Cache, body map[string]any) (any, error) {
-	if err := only(body, "key", "default", "timeout"); err != nil {
-		return nil, err
-	}
-	key, def, err := h.keyValue(body, "default")
-	if err != nil {
-		return nil, err
-	}
-	ttl, atOnce, err := timeout(body)
+	op, err := h.readKeyOp(body, "default", "key", "default", "timeout")
 	if err != nil {
 		return nil, err
 	}
 	// Django's get_or_set: get; when absent, add the default and get again.
-	if v, found := c.Get(key); found {
+	if v, found := c.Get(op.key); found {
 		return map[string]any{"value": v}, nil
 	}
-	if !atOnce {
-		c.Add(key, def, ttl)
-		if v, found := c.Get(key); found {
+	if !op.atOnce {
+		c.Add(op.key, op.value, op.ttl)
+		if v, found := c.Get(op.key); found {
 			return map[string]any{"value": v}, nil
 		}
 	}
-	return map[string]any{"value": def}, nil
+	return map[string]any{"value": op.value}, nil
 }
 
 func (h *handler) cacheGetMany(c Cache, body map[string]any) (any, error) {
-	if err := only(body, "keys"); err != nil {
-		return nil, err
-	}
-	keys, err := h.cacheKeys(body, "keys")
+	keys, err := h.readKeys(body)
 	if err != nil {
 		return nil, err
 	}
@@ -346,21 +342,15 @@ func (h *handler) cacheSetMany(c Cache, body map[string]any) (any, error) {
 }
 
 func (h *handler) cacheDelete(c Cache, body map[string]any) (any, error) {
-	if err := only(body, "key"); err != nil {
-		return nil, err
-	}
-	key, _, err := h.keyValue(body, "")
+	op, err := h.readKeyOp(body, "", "key")
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"deleted": c.Delete(key)}, nil
+	return map[string]any{"deleted": c.Delete(op.key)}, nil
 }
 
 func (h *handler) cacheDeleteMany(c Cache, body map[string]any) (any, error) {
-	if err := only(body, "keys"); err != nil {
-		return nil, err
-	}
-	keys, err := h.cacheKeys(body, "keys")
+	keys, err := h.readKeys(body)
 	if err != nil {
 		return nil, err
 	}
@@ -374,10 +364,7 @@ func (h *handler) cacheDeleteMany(c Cache, body map[string]any) (any, error) {
 }
 
 func (h *handler) cacheIncr(c Cache, body map[string]any, sign int64) (any, error) {
-	if err := only(body, "key", "delta"); err != nil {
-		return nil, err
-	}
-	key, _, err := h.keyValue(body, "")
+	op, err := h.readKeyOp(body, "", "key", "delta")
 	if err != nil {
 		return nil, err
 	}
@@ -387,34 +374,27 @@ func (h *handler) cacheIncr(c Cache, body map[string]any, sign int64) (any, erro
 			return nil, err
 		}
 	}
-	n, err := c.Incr(key, sign*delta)
+	n, err := c.Incr(op.key, sign*delta)
 	switch {
 	case errors.Is(err, ErrNotFound):
-		return nil, notFound("cache: key not found: key %q", key)
+		return nil, notFound("cache: key not found: key %q", op.key)
 	case errors.Is(err, ErrNotInteger):
-		return nil, badInput("cache: the value of %q is not an integer", key)
+		return nil, badInput("cache: the value of %q is not an integer", op.key)
 	case err != nil:
-		return nil, fmt.Errorf("cache: incr %q: %w", key, err)
+		return nil, fmt.Errorf("cache: incr %q: %w", op.key, err)
 	}
 	return map[string]any{"value": n}, nil
 }
 
 func (h *handler) cacheTouch(c Cache, body map[string]any) (any, error) {
-	if err := only(body, "key", "timeout"); err != nil {
-		return nil, err
-	}
-	key, _, err := h.keyValue(body, "")
+	op, err := h.readKeyOp(body, "", "key", "timeout")
 	if err != nil {
 		return nil, err
 	}
-	ttl, atOnce, err := timeout(body)
-	if err != nil {
-		return nil, err
+	if op.atOnce {
+		return map[string]any{"touched": c.Delete(op.key)}, nil
 	}
-	if atOnce {
-		return map[string]any{"touched": c.Delete(key)}, nil
-	}
-	return map[string]any{"touched": c.Touch(key, ttl)}, nil
+	return map[string]any{"touched": c.Touch(op.key, op.ttl)}, nil
 }
 
 func (h *handler) cacheClear(c Cache, body map[string]any) (any, error) {

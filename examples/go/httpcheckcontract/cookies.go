@@ -52,11 +52,35 @@ var sameSites = map[string]http.SameSite{
 	"None":   http.SameSiteNoneMode,
 }
 
-func (h *handler) cookieSet(w http.ResponseWriter, r *http.Request, _ []string) error {
-	q := r.URL.Query()
+// cookieName reads the query parameter "name" that cookies/set, delete and
+// get all require.
+func cookieName(q url.Values) (string, error) {
 	name := q.Get("name")
 	if name == "" {
-		return badInput(`missing query parameter "name"`)
+		return "", badInput(`missing query parameter "name"`)
+	}
+	return name, nil
+}
+
+// setCookie writes c with http.SetCookie and answers the JSON answer. Unless
+// Plain, Cookie.Valid is asked first and a cookie it refuses is a 400:
+// http.SetCookie would write no header for an invalid name, and silently
+// drop an invalid Domain or the invalid bytes of a Path.
+func (h *handler) setCookie(w http.ResponseWriter, c *http.Cookie, answer map[string]string) error {
+	if !h.opts.Plain {
+		if err := c.Valid(); err != nil {
+			return badInput("net/http refuses this cookie: %v", err)
+		}
+	}
+	http.SetCookie(w, c)
+	return writeJSON(w, http.StatusOK, answer)
+}
+
+func (h *handler) cookieSet(w http.ResponseWriter, r *http.Request, _ []string) error {
+	q := r.URL.Query()
+	name, err := cookieName(q)
+	if err != nil {
+		return err
 	}
 	c := &http.Cookie{
 		Name:     name,
@@ -92,20 +116,14 @@ func (h *handler) cookieSet(w http.ResponseWriter, r *http.Request, _ []string) 
 		}
 		c.SameSite = s
 	}
-	if !h.opts.Plain {
-		if err := c.Valid(); err != nil {
-			return badInput("net/http refuses this cookie: %v", err)
-		}
-	}
-	http.SetCookie(w, c)
-	return writeJSON(w, http.StatusOK, map[string]string{"set": name})
+	return h.setCookie(w, c, map[string]string{"set": name})
 }
 
 func (h *handler) cookieDelete(w http.ResponseWriter, r *http.Request, _ []string) error {
 	q := r.URL.Query()
-	name := q.Get("name")
-	if name == "" {
-		return badInput(`missing query parameter "name"`)
+	name, err := cookieName(q)
+	if err != nil {
+		return err
 	}
 	// net/http's way to delete: MaxAge < 0, written Max-Age=0.
 	c := &http.Cookie{Name: name, Path: q.Get("path"), Domain: q.Get("domain"), MaxAge: -1}
@@ -117,19 +135,15 @@ func (h *handler) cookieDelete(w http.ResponseWriter, r *http.Request, _ []strin
 		if strings.HasPrefix(lower, "__host-") && c.Path == "" {
 			c.Path = "/"
 		}
-		if err := c.Valid(); err != nil {
-			return badInput("net/http refuses this cookie: %v", err)
-		}
 	}
-	http.SetCookie(w, c)
-	return writeJSON(w, http.StatusOK, map[string]string{"deleted": name})
+	return h.setCookie(w, c, map[string]string{"deleted": name})
 }
 
 func (h *handler) cookieGet(w http.ResponseWriter, r *http.Request, _ []string) error {
 	q := r.URL.Query()
-	name := q.Get("name")
-	if name == "" {
-		return badInput(`missing query parameter "name"`)
+	name, err := cookieName(q)
+	if err != nil {
+		return err
 	}
 	answer := map[string]any{"name": name, "found": false, "value": nil}
 	if q.Has("default") {

@@ -9,6 +9,7 @@ import (
 	"math"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -99,7 +100,7 @@ func (h *handler) readObject(w http.ResponseWriter, r *http.Request) (map[string
 func only(body map[string]any, names ...string) error {
 	var extra []string
 	for k := range body {
-		if !contains(names, k) {
+		if !slices.Contains(names, k) {
 			extra = append(extra, strconv.Quote(k))
 		}
 	}
@@ -107,15 +108,6 @@ func only(body map[string]any, names ...string) error {
 		return badInput("unknown member %s (this operation takes %s)", strings.Join(extra, ", "), strings.Join(names, ", "))
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // member returns body[name], which must be present.

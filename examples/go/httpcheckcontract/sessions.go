@@ -116,14 +116,20 @@ func (h *handler) session(w http.ResponseWriter, r *http.Request) (Session, erro
 	s, err := h.opts.Sessions.Load(w, r)
 	if err != nil {
 		h.opts.ErrorLog.Printf("httpcheckcontract: loading the session: %v", err)
-		return nil, &Error{http.StatusServiceUnavailable, "the session store failed: " + err.Error()}
+		return nil, storeFailed(err)
 	}
 	return s, nil
 }
 
+// storeFailed is the answer to a failure of the session store: 503, for
+// a store that may come back, with what failed.
+func storeFailed(err error) *Error {
+	return &Error{http.StatusServiceUnavailable, "the session store failed: " + err.Error()}
+}
+
 func save(s Session) error {
 	if err := s.Save(); err != nil {
-		return &Error{http.StatusServiceUnavailable, "the session store failed: " + err.Error()}
+		return storeFailed(err)
 	}
 	return nil
 }
@@ -138,19 +144,28 @@ func dataKey(key string) error {
 	return nil
 }
 
-func (h *handler) sessionSet(w http.ResponseWriter, r *http.Request, _ []string) error {
-	body, err := h.readObject(w, r)
-	if err != nil {
-		return err
+// readDataKey reads the body of session/set or session/delete, which may
+// hold only members, and its "key", which must name session data
+// (dataKey).
+func (h *handler) readDataKey(w http.ResponseWriter, r *http.Request, members ...string) (body map[string]any, key string, err error) {
+	if body, err = h.readObject(w, r); err != nil {
+		return nil, "", err
 	}
-	if err := only(body, "key", "value"); err != nil {
-		return err
+	if err := only(body, members...); err != nil {
+		return nil, "", err
 	}
-	key, err := stringMember(body, "key")
-	if err != nil {
-		return err
+	if key, err = stringMember(body, "key"); err != nil {
+		return nil, "", err
 	}
 	if err := dataKey(key); err != nil {
+		return nil, "", err
+	}
+	return body, key, nil
+}
+
+func (h *handler) sessionSet(w http.ResponseWriter, r *http.Request, _ []string) error {
+	body, key, err := h.readDataKey(w, r, "key", "value")
+	if err != nil {
 		return err
 	}
 	value, err := member(body, "value")
@@ -182,18 +197,8 @@ func (h *handler) sessionGet(w http.ResponseWriter, r *http.Request, _ []string)
 }
 
 func (h *handler) sessionDelete(w http.ResponseWriter, r *http.Request, _ []string) error {
-	body, err := h.readObject(w, r)
+	_, key, err := h.readDataKey(w, r, "key")
 	if err != nil {
-		return err
-	}
-	if err := only(body, "key"); err != nil {
-		return err
-	}
-	key, err := stringMember(body, "key")
-	if err != nil {
-		return err
-	}
-	if err := dataKey(key); err != nil {
 		return err
 	}
 	s, err := h.session(w, r)
@@ -271,7 +276,7 @@ func (h *handler) sessionFlush(w http.ResponseWriter, r *http.Request, _ []strin
 		return err
 	}
 	if err := s.Destroy(); err != nil {
-		return &Error{http.StatusServiceUnavailable, "the session store failed: " + err.Error()}
+		return storeFailed(err)
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{})
 }
@@ -317,7 +322,7 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request, _ []string) erro
 	// A new key for the logged-in session: a key known before login must
 	// name nothing afterwards.
 	if err := s.Rotate(); err != nil {
-		return &Error{http.StatusServiceUnavailable, "the session store failed: " + err.Error()}
+		return storeFailed(err)
 	}
 	s.Set(userKey, user)
 	if err := save(s); err != nil {
@@ -340,16 +345,8 @@ func (h *handler) whoami(w http.ResponseWriter, r *http.Request, _ []string) err
 	return writeJSON(w, http.StatusOK, map[string]any{"user": user})
 }
 
-func (h *handler) logout(w http.ResponseWriter, r *http.Request, _ []string) error {
-	if err := h.noMembers(w, r); err != nil {
-		return err
-	}
-	s, err := h.session(w, r)
-	if err != nil {
-		return err
-	}
-	if err := s.Destroy(); err != nil {
-		return &Error{http.StatusServiceUnavailable, "the session store failed: " + err.Error()}
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{})
+// logout is session/flush: Django's logout() flushes the session (data,
+// key and cookie), and so does the contract's session/logout.
+func (h *handler) logout(w http.ResponseWriter, r *http.Request, args []string) error {
+	return h.sessionFlush(w, r, args)
 }

@@ -54,15 +54,7 @@ func CachePage(c Cache, ttl time.Duration, next http.Handler) http.Handler {
 // pageKey is the cache key of a page: a hash of the method and the URL,
 // so that it suits any cache's key rules.
 func pageKey(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	uri := r.RequestURI
-	if uri == "" {
-		uri = r.URL.RequestURI()
-	}
-	sum := sha256.Sum256([]byte(r.Method + " " + scheme + "://" + strings.ToLower(r.Host) + uri))
+	sum := sha256.Sum256([]byte(r.Method + " " + requestURL(r)))
 	return "httpcheckcontract.page." + hex.EncodeToString(sum[:])
 }
 
@@ -148,6 +140,10 @@ func (rec *recorder) Write(b []byte) (int, error) {
 	return rec.body.Write(b)
 }
 
+// requestURL is the full URL as requested: scheme, Host in lower case, and
+// path and query as sent. A page is cached under it (pageKey) and its
+// renders are counted under it (render), so that the two agree on what
+// "the same page" is.
 func requestURL(r *http.Request) string {
 	scheme := "http"
 	if r.TLS != nil {
