@@ -47,15 +47,12 @@ func readColumns(t *testing.T) []column {
 			if err != nil {
 				t.Fatal(err)
 			}
+			golden, err := frameworktest.ParseGolden(f, data)
+			if err != nil {
+				t.Fatal(err)
+			}
 			c := column{framework: fw, config: strings.TrimSuffix(filepath.Base(f), ".txt"), states: map[string]reports.State{}}
-			for i, line := range strings.Split(string(data), "\n") {
-				if line == "" || strings.HasPrefix(line, "#") {
-					continue
-				}
-				id, state, ok := strings.Cut(line, "\t")
-				if !ok {
-					t.Fatalf("%s:%d: want id<TAB>state, got %q", f, i+1, line)
-				}
+			for id, state := range golden {
 				c.states[id] = reports.State(state)
 			}
 			cols = append(cols, c)

@@ -12,9 +12,7 @@
 package django_test
 
 import (
-	"bytes"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -24,8 +22,6 @@ import (
 
 // python is the interpreter with Django (frameworktest.DebianPython).
 func python() string { return frameworktest.DebianPython("HTTPCHECK_DJANGO_PYTHON") }
-
-var golden = frameworktest.Golden{Framework: "Django", Demo: "examples/django/demo", Doc: "django", Package: "./examples/django"}
 
 // configs are the demo's configurations under test: one golden file each.
 // The first two are the matrix's Django columns; "plain" is the db
@@ -42,24 +38,19 @@ func TestDjango(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts Django and waits for real expiry")
 	}
-	if out, err := exec.Command(python(), "-c", "import django; print(django.get_version())").CombinedOutput(); err != nil {
-		t.Skipf("%s cannot import django (install Debian's python3-django, or set HTTPCHECK_DJANGO_PYTHON): %v: %s",
-			python(), err, bytes.TrimSpace(out))
-	} else {
-		t.Logf("Django %s (%s)", bytes.TrimSpace(out), python())
-	}
+	version := frameworktest.Installed(t, exec.Command(python(), "-c", "import django; print(django.get_version())"),
+		python()+" cannot import django (install Debian's python3-django, or set HTTPCHECK_DJANGO_PYTHON)")
+	t.Logf("Django %s (%s)", version, python())
 	frameworktest.Demo{
 		Framework: "Django",
-		Golden:    golden,
+		Dir:       "django",
 		Configs:   configs,
 		Sources:   []string{"demo", "httpcheck_contract"},
 		Adapter: func(t *testing.T) {
 			cmd := exec.Command(python(), "manage.py", "test", "httpcheck_contract", "-v", "1")
 			cmd.Dir = "demo"
-			cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1", "HTTPCHECK_DEMO_CACHE_DIR="+filepath.Join(t.TempDir(), "cache"))
-			if out, err := cmd.CombinedOutput(); err != nil {
-				t.Fatalf("manage.py test httpcheck_contract: %v\n%s", err, out)
-			}
+			cmd.Env = frameworktest.PythonEnv("HTTPCHECK_DEMO_CACHE_DIR=" + filepath.Join(t.TempDir(), "cache"))
+			frameworktest.MustRun(t, "manage.py test httpcheck_contract", cmd)
 		},
 		Start: startDemo,
 	}.Test(t)
@@ -70,13 +61,10 @@ func TestDjango(t *testing.T) {
 // in a goroutine of its own: it returns its failure.
 func startDemo(t *testing.T, tls *frameworktest.Certificates, c frameworktest.Config) (*frameworktest.Server, error) {
 	dir := t.TempDir()
-	env := append(os.Environ(),
-		"HTTPCHECK_DEMO_DB="+filepath.Join(dir, "demo.sqlite3"),
-		"HTTPCHECK_DEMO_CACHE_DIR="+filepath.Join(dir, "cache"),
-		"PYTHONDONTWRITEBYTECODE=1", // no __pycache__ in the source tree
-		"PYTHONUNBUFFERED=1",
-	)
-	env = append(env, c.Args...)
+	env := frameworktest.PythonEnv(append([]string{
+		"HTTPCHECK_DEMO_DB=" + filepath.Join(dir, "demo.sqlite3"),
+		"HTTPCHECK_DEMO_CACHE_DIR=" + filepath.Join(dir, "cache"),
+	}, c.Args...)...)
 	project, err := filepath.Abs("demo")
 	if err != nil {
 		return nil, err
@@ -86,8 +74,7 @@ func startDemo(t *testing.T, tls *frameworktest.Certificates, c frameworktest.Co
 	if out, err := migrate.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("manage.py migrate: %v\n%s", err, out)
 	}
-	cmd := exec.Command(python(), "serve.py", "--addr", "127.0.0.1", "--http-port", "0",
-		"--https-port", "0", "--cert", tls.CertFile, "--key", tls.KeyFile)
+	cmd := exec.Command(python(), append([]string{"serve.py"}, tls.ServeFlags()...)...)
 	cmd.Dir, cmd.Env = project, env
 	return frameworktest.Start(t, cmd)
 }

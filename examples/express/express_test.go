@@ -23,8 +23,6 @@ import (
 	"github.com/httpcheck/httpcheck/examples/internal/frameworktest"
 )
 
-var golden = frameworktest.Golden{Framework: "Express", Demo: "examples/express/demo", Doc: "express", Package: "./examples/express"}
-
 // configs are the demo's configurations under test: one golden file each.
 // "maxage" also runs the demo in another time zone than UTC. "plain" is the
 // default configuration with the contract's plain option,
@@ -62,18 +60,14 @@ func TestExpress(t *testing.T) {
 	}
 	frameworktest.Demo{
 		Framework: "Express",
-		Golden:    golden,
+		Dir:       "express",
 		Configs:   configs,
 		Sources:   []string{"demo", "httpcheck-contract", "test", "package-lock.json"},
 		Adapter: func(t *testing.T) {
-			cmd := exec.Command(nodeBin, "--test", "--test-reporter=spec", "test/")
-			if out, err := cmd.CombinedOutput(); err != nil {
-				t.Fatalf("node --test test/: %v\n%s", err, out)
-			}
+			frameworktest.MustRun(t, "node --test test/", exec.Command(nodeBin, "--test", "--test-reporter=spec", "test/"))
 		},
 		Start: func(t *testing.T, tls *frameworktest.Certificates, c frameworktest.Config) (*frameworktest.Server, error) {
-			cmd := exec.Command(nodeBin, "demo/server.js", "--addr", "127.0.0.1", "--http-port", "0",
-				"--https-port", "0", "--cert", tls.CertFile, "--key", tls.KeyFile)
+			cmd := exec.Command(nodeBin, append([]string{"demo/server.js"}, tls.ServeFlags()...)...)
 			cmd.Env = append(append(os.Environ(), "NODE_ENV=test"), c.Args...)
 			return frameworktest.Start(t, cmd)
 		},

@@ -14,8 +14,6 @@
 package flask_test
 
 import (
-	"bytes"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -25,8 +23,6 @@ import (
 
 // python is the interpreter with Flask (frameworktest.DebianPython).
 func python() string { return frameworktest.DebianPython("HTTPCHECK_FLASK_PYTHON") }
-
-var golden = frameworktest.Golden{Framework: "Flask", Demo: "examples/flask/demo", Doc: "flask", Package: "./examples/flask"}
 
 // configs are the demo's configurations under test: one golden file each.
 // All keep sessions in Flask's signed cookie. The first two are the
@@ -41,38 +37,28 @@ var configs = []frameworktest.Config{
 	{Golden: "plain", Name: "Flask as is (SimpleCache, HTTPCHECK_CONTRACT_PLAIN)", Args: []string{"HTTPCHECK_DEMO_DEFAULT_CACHE=SimpleCache", "HTTPCHECK_DEMO_PLAIN=1"}, Matrix: false},
 }
 
-// env is the demo's environment: no __pycache__ in the source tree, and a
-// cache directory of its own.
+// env is the demo's environment (frameworktest.PythonEnv) with a cache
+// directory of its own.
 func env(t *testing.T, extra ...string) []string {
-	return append(append(os.Environ(),
-		"PYTHONDONTWRITEBYTECODE=1",
-		"PYTHONUNBUFFERED=1",
-		"HTTPCHECK_DEMO_CACHE_DIR="+filepath.Join(t.TempDir(), "cache"),
-	), extra...)
+	return frameworktest.PythonEnv(append([]string{"HTTPCHECK_DEMO_CACHE_DIR=" + filepath.Join(t.TempDir(), "cache")}, extra...)...)
 }
 
 func TestFlask(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts Flask and waits for real expiry")
 	}
-	cmd := exec.Command(python(), "-c", "import importlib.metadata as m, flask, flask_caching; print('Flask', m.version('flask') + ', Flask-Caching', m.version('flask-caching'))")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Skipf("%s cannot import flask and flask_caching (install Debian's python3-flask and python3-flask-caching, or set HTTPCHECK_FLASK_PYTHON): %v: %s",
-			python(), err, bytes.TrimSpace(out))
-	} else {
-		t.Logf("%s (%s)", bytes.TrimSpace(out), python())
-	}
+	versions := frameworktest.Installed(t, exec.Command(python(), "-c", "import importlib.metadata as m, flask, flask_caching; print('Flask', m.version('flask') + ', Flask-Caching', m.version('flask-caching'))"),
+		python()+" cannot import flask and flask_caching (install Debian's python3-flask and python3-flask-caching, or set HTTPCHECK_FLASK_PYTHON)")
+	t.Logf("%s (%s)", versions, python())
 	frameworktest.Demo{
 		Framework: "Flask",
-		Golden:    golden,
+		Dir:       "flask",
 		Configs:   configs,
 		Sources:   []string{"demo", "httpcheck_contract"},
 		Adapter: func(t *testing.T) {
 			cmd := exec.Command(python(), "-m", "unittest", "httpcheck_contract.tests")
 			cmd.Env = env(t)
-			if out, err := cmd.CombinedOutput(); err != nil {
-				t.Fatalf("python -m unittest httpcheck_contract.tests: %v\n%s", err, out)
-			}
+			frameworktest.MustRun(t, "python -m unittest httpcheck_contract.tests", cmd)
 		},
 		Start: startDemo,
 	}.Test(t)
@@ -82,8 +68,7 @@ func TestFlask(t *testing.T) {
 // loopback, each time with a fresh cache directory, until the test ends. It
 // may run in a goroutine of its own: it returns its failure.
 func startDemo(t *testing.T, tls *frameworktest.Certificates, c frameworktest.Config) (*frameworktest.Server, error) {
-	cmd := exec.Command(python(), "serve.py", "--addr", "127.0.0.1", "--http-port", "0",
-		"--https-port", "0", "--cert", tls.CertFile, "--key", tls.KeyFile)
+	cmd := exec.Command(python(), append([]string{"serve.py"}, tls.ServeFlags()...)...)
 	cmd.Dir, cmd.Env = "demo", env(t, c.Args...)
 	return frameworktest.Start(t, cmd)
 }

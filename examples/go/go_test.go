@@ -26,8 +26,6 @@ import (
 	_ "github.com/httpcheck/httpcheck/suites/all"
 )
 
-var golden = frameworktest.Golden{Framework: "Go", Demo: "examples/go/demo", Doc: "go", Package: "./examples/go"}
-
 // configs are the demo's configurations under test: one golden file each.
 // The first two are the matrix's Go columns; "plain" is the filesystem
 // configuration with -plain, net/http and gorilla as they are, without what
@@ -43,12 +41,10 @@ func TestGo(t *testing.T) {
 		t.Skip("starts the demo and waits for real expiry")
 	}
 	demo := filepath.Join(t.TempDir(), "demo")
-	if out, err := exec.Command("go", "build", "-o", demo, "github.com/httpcheck/httpcheck/examples/go/demo").CombinedOutput(); err != nil {
-		t.Fatalf("go build ./examples/go/demo: %v\n%s", err, out)
-	}
+	frameworktest.MustRun(t, "go build ./examples/go/demo", exec.Command("go", "build", "-o", demo, "github.com/httpcheck/httpcheck/examples/go/demo"))
 	frameworktest.Demo{
 		Framework: "Go",
-		Golden:    golden,
+		Dir:       "go",
 		Configs:   configs,
 		// The demo is built by go build, which the test cache cannot see.
 		Sources: []string{"demo"},

@@ -30,12 +30,17 @@ def _flag(request, name):
     return request.GET.get(name, "").lower() in ("1", "true")
 
 
-@endpoint("GET")
-def set_cookie(request):
-    q = request.GET
-    name = q.get("name", "")
+def _name(request):
+    """The query parameter "name", which cookies/set, delete and get require."""
+    name = request.GET.get("name", "")
     if not name:
         raise BadInput('missing query parameter "name"')
+    return name
+
+
+@endpoint("GET")
+def set_cookie(request):
+    q, name = request.GET, _name(request)
     max_age = None
     if "max_age" in q:
         try:
@@ -73,10 +78,7 @@ def set_cookie(request):
 
 @endpoint("GET")
 def delete_cookie(request):
-    q = request.GET
-    name = q.get("name", "")
-    if not name:
-        raise BadInput('missing query parameter "name"')
+    q, name = request.GET, _name(request)
     response = JsonResponse({"deleted": name})
     try:
         # Django sends Max-Age=0 and an Expires in 1970, and Secure for
@@ -89,10 +91,7 @@ def delete_cookie(request):
 
 @endpoint("GET")
 def get_cookie(request):
-    q = request.GET
-    name = q.get("name", "")
-    if not name:
-        raise BadInput('missing query parameter "name"')
+    q, name = request.GET, _name(request)
     found = name in request.COOKIES
     value = _decode(request.COOKIES[name]) if found else q.get("default")
     return JsonResponse({"name": name, "found": found, "value": value})

@@ -19,9 +19,11 @@ type Config struct {
 // examples/<framework> test describes, the run itself being the same for
 // all of them.
 type Demo struct {
-	Framework string // "Flask", in log lines
-	Golden    Golden
-	Configs   []Config
+	Framework string // "Flask": in log lines and the golden files' header
+	// Dir is the framework's directory under examples, "flask", which is
+	// also the name of its page, docs/frameworks/<Dir>.md.
+	Dir     string
+	Configs []Config
 	// Sources are the files and directories the framework reads in a
 	// process of its own (TrackSources).
 	Sources []string
@@ -32,6 +34,11 @@ type Demo struct {
 	// the certificate in tls until the test ends. It may run in a
 	// goroutine of its own, so it returns its failure.
 	Start func(t *testing.T, tls *Certificates, c Config) (*Server, error)
+}
+
+// golden is the demo's golden files, named after Framework and Dir.
+func (d Demo) golden() Golden {
+	return Golden{Framework: d.Framework, Demo: "examples/" + d.Dir + "/demo", Doc: d.Dir, Package: "./examples/" + d.Dir}
 }
 
 // Test builds the CLI, runs the adapter's tests, then serves every
@@ -81,7 +88,7 @@ func (d Demo) Test(t *testing.T) {
 			}
 			t.Logf("%s: %s in %s (of which httpcheck run %s)", c.Name, Summary(r.Res), r.Took.Round(100*time.Millisecond),
 				r.Res.Duration.Round(100*time.Millisecond))
-			d.Golden.Compare(t, c.Golden, r.Res)
+			d.golden().Compare(t, c.Golden, r.Res)
 		})
 		if c.Matrix {
 			matrix = append(matrix, runs[i].Out)

@@ -114,11 +114,39 @@ func BuildHTTPCheck(t *testing.T, dir string) string {
 	if runtime.GOOS == "windows" {
 		bin += ".exe"
 	}
-	cmd := exec.Command("go", "build", "-o", bin, "github.com/httpcheck/httpcheck/cmd/httpcheck")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/httpcheck: %v\n%s", err, out)
-	}
+	MustRun(t, "go build ./cmd/httpcheck", exec.Command("go", "build", "-o", bin, "github.com/httpcheck/httpcheck/cmd/httpcheck"))
 	return bin
+}
+
+// MustRun runs cmd to its end, a step the test cannot go on without (a
+// build, the adapter's own tests), and ends the test with what (the
+// command as a person would type it) and its output when it fails.
+func MustRun(t *testing.T, what string, cmd *exec.Cmd) {
+	t.Helper()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", what, err, out)
+	}
+}
+
+// Installed runs cmd, which prints the versions of a framework and its
+// packages, and returns what it printed. When cmd fails, the framework is
+// not where the test looks: the test skips, saying so (missing: what is
+// missing and how to install it) and why.
+func Installed(t *testing.T, cmd *exec.Cmd, missing string) string {
+	t.Helper()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Skipf("%s: %v: %s", missing, err, bytes.TrimSpace(out))
+	}
+	return string(bytes.TrimSpace(out))
+}
+
+// PythonEnv is the environment of a Python demo or of its adapter's tests:
+// this process's, with extra added, no __pycache__ written into the source
+// tree (which TrackSources reads), and stdout unbuffered, so that the
+// "serving" line reaches Start as soon as it is printed.
+func PythonEnv(extra ...string) []string {
+	return append(append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1", "PYTHONUNBUFFERED=1"), extra...)
 }
 
 // Result is what one httpcheck command did.
@@ -165,12 +193,6 @@ func RunReference(t *testing.T, bin, out string) {
 	if r := Run(t, bin, args...); r.Code != 0 {
 		t.Fatalf("httpcheck run against the reference: exit %d\n%s", r.Code, r.Stderr)
 	}
-}
-
-// Target is one configuration of a demo app under test.
-type Target struct {
-	Golden string // testdata/golden/<Golden>.txt
-	Name   string // the target's name in the reports
 }
 
 // Verdicts is one run of httpcheck against a served demo.
@@ -305,6 +327,13 @@ type Certificates struct {
 	CAFile, CertFile, KeyFile string
 }
 
+// ServeFlags are the flags that the serve scripts of the demos (Django's
+// and Flask's serve.py, Express's server.js) share: loopback, a free port
+// for http and one for https, and this certificate and key.
+func (c *Certificates) ServeFlags() []string {
+	return []string{"--addr", "127.0.0.1", "--http-port", "0", "--https-port", "0", "--cert", c.CertFile, "--key", c.KeyFile}
+}
+
 // NewCertificates writes a fresh CA, a leaf certificate (with the CA after
 // it) and the leaf's key under dir.
 func NewCertificates(t *testing.T, dir string) *Certificates {
@@ -423,16 +452,27 @@ func (g Golden) write(t *testing.T, name string, res *reports.Results) {
 	t.Logf("wrote %s", goldenPath(name))
 }
 
-// read returns the golden states by check. A state may list
-// alternatives, "passed|failed", for a verdict that depends on how the
-// framework's threads are scheduled (a race the page explains): any of
-// them matches.
+// read returns the golden states by check (ParseGolden).
 func (g Golden) read(t *testing.T, name string) map[string]string {
 	t.Helper()
 	data, err := os.ReadFile(goldenPath(name))
 	if err != nil {
 		t.Fatalf("%v (write it with go test %s -update)", err, g.Package)
 	}
+	m, err := ParseGolden(goldenPath(name), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// ParseGolden returns the states by check of the golden file at path, whose
+// content is data: '#' lines are the header, every other non-empty line is
+// "id<TAB>state". A state may list alternatives, "passed|failed", for a
+// verdict that depends on how the framework's threads are scheduled (a
+// race the page explains): any of them matches. Both the adapters' tests
+// and the matrix of docs/frameworks/matrix.md read golden files through it.
+func ParseGolden(path string, data []byte) (map[string]string, error) {
 	m := map[string]string{}
 	for i, line := range strings.Split(string(data), "\n") {
 		if line == "" || strings.HasPrefix(line, "#") {
@@ -440,11 +480,11 @@ func (g Golden) read(t *testing.T, name string) map[string]string {
 		}
 		id, state, ok := strings.Cut(line, "\t")
 		if !ok {
-			t.Fatalf("%s:%d: want id<TAB>state, got %q", goldenPath(name), i+1, line)
+			return nil, fmt.Errorf("%s:%d: want id<TAB>state, got %q", path, i+1, line)
 		}
 		m[id] = state
 	}
-	return m
+	return m, nil
 }
 
 // matches reports whether state is one of golden's alternatives.
