@@ -28,6 +28,8 @@ func onResources(f func(r *http.Request, h http.Header)) func(http.Handler) http
 
 var maxAgeRE = regexp.MustCompile(`max-age=(\d+)`)
 
+// TestFaults runs the freshness suite against broken variants of the
+// reference server; each fault must make its checks fail.
 func TestFaults(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the suite in child processes")
