@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/httpcheck/httpcheck/reference/internal/httpsyntax"
+	"github.com/httpcheck/httpcheck/internal/httpsyntax"
 )
 
 // Size limits of RFC 6265bis §4.1.2, which user agents enforce: name+value

@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/httpcheck/httpcheck/reference/internal/httpsyntax"
+	"github.com/httpcheck/httpcheck/internal/httpsyntax"
 )
 
 // maxDeltaSeconds is what a delta-seconds value that overflows becomes:

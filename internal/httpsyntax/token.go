@@ -1,5 +1,8 @@
-// Package httpsyntax holds the few pieces of RFC 9110 grammar that more
-// than one reference package needs, so each rule is written once.
+// Package httpsyntax holds the few pieces of RFC 9110 grammar, and the
+// ASCII case folding of RFC 6265bis, that more than one package needs: the
+// parsers under syntax/ and the reference under reference/. Each rule is
+// written once. It lives at the top of the module, not under syntax/ or
+// reference/, because both of those import it.
 package httpsyntax
 
 import "strings"
