@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
@@ -102,17 +101,6 @@ func (c *client) isPresent(key string) bool {
 		return false
 	}
 	return *a.Found
-}
-
-// expectError fails unless r answered status with a JSON {"error": "..."}.
-func expectError(r *harness.Response, what string, status int) {
-	ginkgo.GinkgoHelper()
-	verify.Status(r, what, status)
-	var answer struct {
-		Error string `json:"error"`
-	}
-	_ = json.Unmarshal(r.Body, &answer)
-	verify.That(strings.TrimSpace(answer.Error) != "", "expected %s to answer %d with a JSON {\"error\": ...} saying why, observed the body %.160q", what, status, r.Body)
 }
 
 func jsonText(v any) string {

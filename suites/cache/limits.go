@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/suites/internal/jsonerror"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
@@ -130,8 +131,8 @@ var _ = Describe("cache limits", Label("suite:cache"), func() {
 				name += "x"
 			}
 			c := newClient(e, name)
-			expectError(c.send("get", map[string]any{"key": harness.Unique("unknown")}), "get on alias "+name+" (not in the manifest)", http.StatusNotFound)
-			expectError(c.send("set", map[string]any{"key": harness.Unique("unknown"), "value": 1}), "set on alias "+name+" (not in the manifest)", http.StatusNotFound)
+			jsonerror.Expect(c.send("get", map[string]any{"key": harness.Unique("unknown")}), "get on alias "+name+" (not in the manifest)", http.StatusNotFound)
+			jsonerror.Expect(c.send("set", map[string]any{"key": harness.Unique("unknown"), "value": 1}), "set on alias "+name+" (not in the manifest)", http.StatusNotFound)
 		})
 	})
 
@@ -163,7 +164,7 @@ var _ = Describe("cache limits", Label("suite:cache"), func() {
 				{"incr", map[string]any{"key": k}},
 				{"touch", map[string]any{"key": k}},
 			} {
-				expectError(c.send(op.name, op.body), fmt.Sprintf("%s with a key of %d bytes", op.name, len(k)), http.StatusBadRequest)
+				jsonerror.Expect(c.send(op.name, op.body), fmt.Sprintf("%s with a key of %d bytes", op.name, len(k)), http.StatusBadRequest)
 			}
 		})
 
@@ -172,7 +173,7 @@ var _ = Describe("cache limits", Label("suite:cache"), func() {
 			c := newClient(e, defaultAlias(e))
 			for _, bad := range []string{" ", "\n", "\t", "\r", "\x00", "\x1b", "\x7f"} {
 				k := harness.Unique("ctl") + bad + "end"
-				expectError(c.send("set", map[string]any{"key": k, "value": 1}), fmt.Sprintf("set with the key %q", k), http.StatusBadRequest)
+				jsonerror.Expect(c.send("set", map[string]any{"key": k, "value": 1}), fmt.Sprintf("set with the key %q", k), http.StatusBadRequest)
 			}
 		})
 	})
@@ -213,7 +214,7 @@ var _ = Describe("cache limits", Label("suite:cache"), func() {
 			} {
 				r := c.b.Do(harness.Request{Method: http.MethodPost, Path: c.path(tc.op), Body: []byte(tc.body),
 					Header: http.Header{"Content-Type": {"application/json"}}})
-				expectError(r, fmt.Sprintf("%s with %s (%s)", tc.op, tc.what, tc.body), http.StatusBadRequest)
+				jsonerror.Expect(r, fmt.Sprintf("%s with %s (%s)", tc.op, tc.what, tc.body), http.StatusBadRequest)
 			}
 		})
 	})

@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/suites/internal/jsonerror"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
@@ -244,7 +245,7 @@ var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
 			k := harness.Unique("incrabsent")
 			for _, op := range []string{"incr", "decr"} {
 				r := c.send(op, map[string]any{"key": k})
-				expectError(r, op+" of an absent key", http.StatusNotFound)
+				jsonerror.Expect(r, op+" of an absent key", http.StatusNotFound)
 			}
 			c.expectAbsent(k, "after incr and decr of it answered 404")
 		})

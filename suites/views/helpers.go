@@ -81,17 +81,6 @@ func getRender(b *harness.Browser, path string, query []string, note string) (re
 	return readRender(r), r
 }
 
-// expectError fails unless r answered status with a JSON {"error": "..."}.
-func expectError(r *harness.Response, what string, status int) {
-	ginkgo.GinkgoHelper()
-	verify.Status(r, what, status)
-	var answer struct {
-		Error string `json:"error"`
-	}
-	_ = json.Unmarshal(r.Body, &answer)
-	verify.That(strings.TrimSpace(answer.Error) != "", "expected %s to answer %d with a JSON {\"error\": ...} saying why, observed the body %.160q", what, status, r.Body)
-}
-
 // page is views/fragment as a browser reads it.
 type page struct {
 	doc     *goquery.Document

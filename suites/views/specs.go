@@ -15,6 +15,7 @@ import (
 	"github.com/httpcheck/httpcheck/harness/check"
 	"github.com/httpcheck/httpcheck/reference/httpcache"
 	"github.com/httpcheck/httpcheck/suites/internal/aliases"
+	"github.com/httpcheck/httpcheck/suites/internal/jsonerror"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
@@ -127,7 +128,7 @@ var _ = Describe("cached views", Label("suite:views"), func() {
 					q = append(q, "ttl", ttl)
 					what = fmt.Sprintf("views/cached?ttl=%s", ttl)
 				}
-				expectError(fetch(b, "views/cached", q, nil, ""), what, http.StatusBadRequest)
+				jsonerror.Expect(fetch(b, "views/cached", q, nil, ""), what, http.StatusBadRequest)
 			}
 		})
 
@@ -210,7 +211,7 @@ var _ = Describe("cached views", Label("suite:views"), func() {
 
 		fragmentNoUser.It(func(e *harness.Env) {
 			requireViews(e)
-			expectError(fetch(e.NewBrowser(), "views/fragment", nil, nil, ""), "views/fragment without a user", http.StatusBadRequest)
+			jsonerror.Expect(fetch(e.NewBrowser(), "views/fragment", nil, nil, ""), "views/fragment without a user", http.StatusBadRequest)
 		})
 	})
 
