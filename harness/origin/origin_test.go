@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/reference/clock"
-	"github.com/httpcheck/httpcheck/reference/httpcache"
+	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
 func start(t *testing.T, o Options) (*Instance, *Client) {
@@ -79,7 +79,7 @@ func TestScript(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := vc.Now()
-	if r1.status != 200 || r1.body != "v1" || r1.header.Get("Last-Modified") != httpcache.FormatHTTPDate(now.Add(-time.Hour)) {
+	if r1.status != 200 || r1.body != "v1" || r1.header.Get("Last-Modified") != httpdate.Format(now.Add(-time.Hour)) {
 		t.Errorf("first answer: %d %q Last-Modified %q", r1.status, r1.body, r1.header.Get("Last-Modified"))
 	}
 	// The virtual clock moves when asked; Date follows it.
@@ -95,7 +95,7 @@ func TestScript(t *testing.T) {
 	if r2.status != 304 || r2.header.Get("X-Second") != "yes" || r2.header.Get("Content-Type") != "" {
 		t.Errorf("second answer: %d %v", r2.status, r2.header)
 	}
-	if d, _ := httpcache.ParseHTTPDate(r2.header.Get("Date")); d.Sub(now) < time.Hour-time.Second {
+	if d, _ := httpdate.Parse(r2.header.Get("Date")); d.Sub(now) < time.Hour-time.Second {
 		t.Errorf("Date %s does not follow the advanced clock (was %s)", r2.header.Get("Date"), now)
 	}
 	// The last response repeats; a request without preconditions gets it

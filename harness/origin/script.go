@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/reference/httpcache"
+	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
 // Response is one scripted answer. The zero value is an empty 200 with a
@@ -79,7 +80,7 @@ func expand(v string, now time.Time) string {
 			}
 			t = now.Add(d)
 		}
-		return httpcache.FormatHTTPDate(t)
+		return httpdate.Format(t)
 	})
 }
 
@@ -99,7 +100,7 @@ func (r Response) header(now time.Time) http.Header {
 		h[name] = append(h[name], expand(f[1], now))
 	}
 	if date {
-		h.Set("Date", httpcache.FormatHTTPDate(now))
+		h.Set("Date", httpdate.Format(now))
 	}
 	return h
 }
@@ -122,7 +123,7 @@ func (r Response) outcome(req *http.Request, h http.Header, now time.Time) httpc
 	if t, ok := httpcache.ParseETag(h.Get("ETag")); ok {
 		v.ETag = &t
 	}
-	if lm, ok := httpcache.ParseHTTPDate(h.Get("Last-Modified")); ok {
+	if lm, ok := httpdate.Parse(h.Get("Last-Modified")); ok {
 		v.LastModified = lm
 	}
 	return httpcache.EvaluatePreconditions(req.Method, req.Header, v, now)

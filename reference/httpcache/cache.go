@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/reference/clock"
+	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
 // DefaultMaxBodySize is the largest response body the cache stores. Larger
@@ -330,7 +331,7 @@ func (c *Cache) gatewayTimeout(req *http.Request, reason string) *http.Response 
 		ProtoMinor: 1,
 		Header: http.Header{
 			"Content-Type": {"text/plain; charset=utf-8"},
-			"Date":         {FormatHTTPDate(c.clock.Now())},
+			"Date":         {httpdate.Format(c.clock.Now())},
 		},
 		Body:          io.NopCloser(strings.NewReader(body)),
 		ContentLength: int64(len(body)),
@@ -616,7 +617,7 @@ func isSelectedForUpdate(stored, h304 http.Header, now time.Time) bool {
 func (c *Cache) freshened(e *entry, reqHeader, h304 http.Header, requestTime, responseTime time.Time) *entry {
 	newer := h304.Clone()
 	if len(newer.Values("Date")) == 0 {
-		newer.Set("Date", FormatHTTPDate(responseTime))
+		newer.Set("Date", httpdate.Format(responseTime))
 	}
 	f := *e
 	f.header = updatedHeader(e.header, newer, e.uncompressed)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/reference/clock"
+	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
 // TestBodySizeCap: a body larger than the cap is passed through whole and
@@ -92,7 +93,7 @@ func TestDefaults(t *testing.T) {
 func TestConcurrentUse(t *testing.T) {
 	clk := clock.NewManual(tNow)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Date", FormatHTTPDate(clk.Now()))
+		w.Header().Set("Date", httpdate.Format(clk.Now()))
 		w.Header().Set("ETag", `"`+r.URL.Path+`"`)
 		if r.Header.Get("If-None-Match") == `"`+r.URL.Path+`"` {
 			w.WriteHeader(http.StatusNotModified)

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
 // Heuristic freshness (RFC 9111 §4.2.2): "caches are encouraged to use a
@@ -155,5 +157,5 @@ func lastModified(h http.Header, now time.Time) (time.Time, bool) {
 // parseCacheDate parses an HTTP-date the way RFC 9111 §4.2 asks of a cache
 // recipient: case-insensitively, and only in GMT.
 func parseCacheDate(s string, now time.Time) (time.Time, bool) {
-	return parseHTTPDate(trimOWS(s), now, true)
+	return httpdate.ParseCaseInsensitive(trimOWS(s), now)
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
 // header builds a header from "Name: value" lines.
@@ -18,7 +20,7 @@ func header(lines ...string) http.Header {
 }
 
 // at formats tNow+d as an HTTP-date.
-func at(d time.Duration) string { return FormatHTTPDate(tNow.Add(d)) }
+func at(d time.Duration) string { return httpdate.Format(tNow.Add(d)) }
 
 // freshnessLifetimeTests: each response was received at tNow.
 var freshnessLifetimeTests = []struct {

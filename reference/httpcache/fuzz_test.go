@@ -38,26 +38,6 @@ func FuzzParseCacheControl(f *testing.F) {
 	})
 }
 
-// FuzzParseHTTPDate: parsing never panics, results are in UTC, and
-// formatting a result parses back to the same instant.
-func FuzzParseHTTPDate(f *testing.F) {
-	f.Fuzz(func(t *testing.T, s string) {
-		for _, fold := range []bool{false, true} {
-			d, ok := parseHTTPDate(s, tNow, fold)
-			if !ok {
-				continue
-			}
-			if d.Location() != time.UTC || d.Nanosecond() != 0 {
-				t.Errorf("%q: %v is not a whole second in UTC", s, d)
-			}
-			back, ok := parseHTTPDate(FormatHTTPDate(d), tNow, false)
-			if !ok || !back.Equal(d) {
-				t.Errorf("%q: %v formats as %q, which parses as %v, %v", s, d, FormatHTTPDate(d), back, ok)
-			}
-		}
-	})
-}
-
 // FuzzParseETagList: parsing never panics, and a parsed list renders to a
 // value that parses to the same list.
 func FuzzParseETagList(f *testing.F) {

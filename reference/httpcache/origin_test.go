@@ -14,7 +14,11 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/reference/clock"
+	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
+
+// tNow is the synthetic "now" of every test in this package.
+var tNow = time.Date(2026, time.March, 1, 12, 0, 0, 0, time.UTC)
 
 // reply is what the origin answers when it is reached.
 type reply struct {
@@ -142,7 +146,7 @@ func (o *origin) serve(w http.ResponseWriter, r *http.Request) {
 		w.Header().Add(name, value)
 	}
 	if date {
-		w.Header().Set("Date", FormatHTTPDate(o.clk.Now()))
+		w.Header().Set("Date", httpdate.Format(o.clk.Now()))
 	}
 	status := rep.status
 	if status == 0 {

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
 // Validators describes the target resource's current state, against which
@@ -235,5 +237,5 @@ func singleHTTPDate(lines []string, now time.Time) (time.Time, bool) {
 	if len(lines) != 1 {
 		return time.Time{}, false
 	}
-	return parseHTTPDate(trimOWS(lines[0]), now, false)
+	return httpdate.ParseAt(trimOWS(lines[0]), now)
 }

@@ -6,16 +6,18 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
 // The current representation in every precondition case unless a case says
 // otherwise: strong entity-tag "v2", last modified at lm.
 var (
 	lm      = time.Date(2026, time.February, 1, 10, 0, 0, 0, time.UTC)
-	lmField = FormatHTTPDate(lm)
-	before  = FormatHTTPDate(lm.Add(-time.Hour))
-	after   = FormatHTTPDate(lm.Add(time.Hour))
-	future  = FormatHTTPDate(tNow.Add(time.Hour))
+	lmField = httpdate.Format(lm)
+	before  = httpdate.Format(lm.Add(-time.Hour))
+	after   = httpdate.Format(lm.Add(time.Hour))
+	future  = httpdate.Format(tNow.Add(time.Hour))
 )
 
 func current() Validators {

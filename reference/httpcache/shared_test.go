@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/reference/clock"
+	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
 // The shared cache of a proxy (Options.Shared). Every scenario starts with
@@ -157,7 +158,7 @@ func TestRFC9111ValidationRequests(t *testing.T) { run(t, validationRequestTests
 func TestEviction(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "max-age=60")
-		w.Header().Set("Date", FormatHTTPDate(tNow))
+		w.Header().Set("Date", httpdate.Format(tNow))
 		io.WriteString(w, strings.Repeat("x", 1000))
 	}))
 	defer srv.Close()

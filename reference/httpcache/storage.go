@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
 // entry is one stored response. Entries are never modified once stored:
@@ -352,7 +354,7 @@ func storedHeader(h http.Header, cc Directives, shared bool, responseTime time.T
 		}
 	}
 	if len(s.Values("Date")) == 0 {
-		s.Set("Date", FormatHTTPDate(responseTime))
+		s.Set("Date", httpdate.Format(responseTime))
 	}
 	return s
 }

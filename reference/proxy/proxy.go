@@ -29,6 +29,7 @@ import (
 
 	"github.com/httpcheck/httpcheck/reference/clock"
 	"github.com/httpcheck/httpcheck/reference/httpcache"
+	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
 // Options configure a Proxy.
@@ -130,7 +131,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// RFC 9110 §6.6.1: a recipient with a clock that receives a
 		// response without Date MUST append one if it is cached or
 		// forwarded downstream.
-		h.Set("Date", httpcache.FormatHTTPDate(p.clock.Now()))
+		h.Set("Date", httpdate.Format(p.clock.Now()))
 	}
 	w.WriteHeader(resp.StatusCode)
 	if r.Method == http.MethodHead {
@@ -179,7 +180,7 @@ func (p *Proxy) gatewayError(w http.ResponseWriter, err error) {
 		status = http.StatusGatewayTimeout
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Date", httpcache.FormatHTTPDate(p.clock.Now()))
+	w.Header().Set("Date", httpdate.Format(p.clock.Now()))
 	w.Header().Add("Via", via(1, 1))
 	http.Error(w, "httpcheck proxy: the origin did not answer: "+err.Error(), status)
 }

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/reference/clock"
-	"github.com/httpcheck/httpcheck/reference/httpcache"
+	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
 var tNow = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -114,7 +114,7 @@ func TestForwarding(t *testing.T) {
 func TestCaching(t *testing.T) {
 	clk := clock.NewManual(tNow)
 	o := newOrigin(t, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Date", httpcache.FormatHTTPDate(clk.Now()))
+		w.Header().Set("Date", httpdate.Format(clk.Now()))
 		w.Header().Set("Cache-Control", "max-age=60")
 		io.WriteString(w, r.Host)
 	})
@@ -154,8 +154,8 @@ func TestDate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := r.header.Get("Date"); got != httpcache.FormatHTTPDate(tNow) {
-		t.Errorf("Date %q, want %q", got, httpcache.FormatHTTPDate(tNow))
+	if got := r.header.Get("Date"); got != httpdate.Format(tNow) {
+		t.Errorf("Date %q, want %q", got, httpdate.Format(tNow))
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/reference/httpcache"
+	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
 // resource is one representation stored by PUT resources/{id}, with the
@@ -114,7 +115,7 @@ func (res *resource) validators() httpcache.Validators {
 // (ETag, Cache-Control, Expires, Vary, Content-Location, Date).
 func (s *Server) writeMetadata(h http.Header, r *http.Request, res *resource, notModified bool) {
 	now := s.now()
-	h.Set("Date", httpcache.FormatHTTPDate(now))
+	h.Set("Date", httpdate.Format(now))
 	if res.useETag {
 		h.Set("ETag", res.etag.String())
 	}
@@ -122,7 +123,7 @@ func (s *Server) writeMetadata(h http.Header, r *http.Request, res *resource, no
 	// metadata, except what guides cache updates: Last-Modified helps only
 	// when there is no ETag.
 	if res.useLastModified && (!notModified || !res.useETag) {
-		h.Set("Last-Modified", httpcache.FormatHTTPDate(res.lastModified))
+		h.Set("Last-Modified", httpdate.Format(res.lastModified))
 	}
 	var cc []string
 	if res.maxAge >= 0 {
@@ -137,7 +138,7 @@ func (s *Server) writeMetadata(h http.Header, r *http.Request, res *resource, no
 	if res.expires {
 		// Expires agrees with Date + max-age, so HTTP/1.0 caches and
 		// modern ones reach the same freshness (RFC 9111 §5.3).
-		h.Set("Expires", httpcache.FormatHTTPDate(now.Add(time.Duration(max(res.maxAge, 0))*time.Second)))
+		h.Set("Expires", httpdate.Format(now.Add(time.Duration(max(res.maxAge, 0))*time.Second)))
 	}
 	h.Set("Vary", "Accept-Encoding")
 	h.Set("Content-Location", r.URL.Path)
@@ -266,7 +267,7 @@ func (s *Server) resourcePut(w http.ResponseWriter, r *http.Request) {
 		h.Set("ETag", next.etag.String())
 	}
 	if next.useLastModified {
-		h.Set("Last-Modified", httpcache.FormatHTTPDate(next.lastModified))
+		h.Set("Last-Modified", httpdate.Format(next.lastModified))
 	}
 	writeJSON(w, status, map[string]any{"id": id, "created": cur == nil})
 }

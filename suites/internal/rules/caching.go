@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/reference/httpcache"
+	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
 // DatePresent grades a response header: a Date is there (RFC 9110 §6.6.1:
@@ -52,8 +53,8 @@ func IMFFixdate(field, value string) string {
 // isIMFFixdate reports whether v is exactly an IMF-fixdate: it parses as
 // one and reads back the same, day-name included.
 func isIMFFixdate(v string) bool {
-	t, ok := httpcache.ParseHTTPDate(v)
-	return ok && httpcache.FormatHTTPDate(t) == v
+	t, ok := httpdate.Parse(v)
+	return ok && httpdate.Format(t) == v
 }
 
 // maxSkew is how far a Date may be from the harness's clock.
@@ -62,7 +63,7 @@ const maxSkew = 30 * time.Second
 // DateAccurate grades a Date value against now: within 30 seconds, so that
 // the ages caches compute from it mean something (RFC 9110 §6.6.1).
 func DateAccurate(date string, now time.Time) string {
-	d, ok := httpcache.ParseHTTPDate(date)
+	d, ok := httpdate.Parse(date)
 	if !ok {
 		return fmt.Sprintf("expected a Date, observed %q", date)
 	}
@@ -81,14 +82,14 @@ func ExpiresAgreesWithMaxAge(h http.Header) string {
 	if !ok {
 		return ""
 	}
-	date, ok1 := httpcache.ParseHTTPDate(h.Get("Date"))
-	exp, ok2 := httpcache.ParseHTTPDate(h.Get("Expires"))
+	date, ok1 := httpdate.Parse(h.Get("Date"))
+	exp, ok2 := httpdate.Parse(h.Get("Expires"))
 	if !ok1 || !ok2 {
 		return fmt.Sprintf("expected Date and Expires, observed %q and %q", h.Get("Date"), h.Get("Expires"))
 	}
 	if diff := exp.Sub(date.Add(maxAge)); diff < -time.Second || diff > time.Second {
 		return fmt.Sprintf("expected Expires = Date + max-age (%s), observed %s (%s off)",
-			httpcache.FormatHTTPDate(date.Add(maxAge)), h.Get("Expires"), diff)
+			httpdate.Format(date.Add(maxAge)), h.Get("Expires"), diff)
 	}
 	return ""
 }

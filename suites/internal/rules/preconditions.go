@@ -10,7 +10,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/httpcheck/httpcheck/reference/httpcache"
+	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
 // A Precondition is one conditional GET and its answer.
@@ -65,20 +65,20 @@ var (
 	// "not modified" (RFC 9110 §13.1.3, §13.2.2 step 4).
 	IfModifiedSinceEqual = Precondition{What: "If-Modified-Since equal to Last-Modified", Want: http.StatusNotModified, NeedsLastModified: true,
 		build: func(_ string, lm time.Time) http.Header {
-			return fields("If-Modified-Since", httpcache.FormatHTTPDate(lm))
+			return fields("If-Modified-Since", httpdate.Format(lm))
 		}}
 	// INMMismatchWithCurrentIMS: a true If-None-Match goes to step 5 of
 	// RFC 9110 §13.2.2, skipping If-Modified-Since: the answer is 200.
 	INMMismatchWithCurrentIMS = Precondition{What: "a non-matching If-None-Match with a current If-Modified-Since", Want: http.StatusOK,
 		NeedsETag: true, NeedsLastModified: true,
 		build: func(_ string, lm time.Time) http.Header {
-			return fields("If-None-Match", NonMatchingETag, "If-Modified-Since", httpcache.FormatHTTPDate(lm))
+			return fields("If-None-Match", NonMatchingETag, "If-Modified-Since", httpdate.Format(lm))
 		}}
 	// INMMatchWithOldIMS: a false If-None-Match answers 304 at step 3 of
 	// RFC 9110 §13.2.2; the old If-Modified-Since is never evaluated.
 	INMMatchWithOldIMS = Precondition{What: "a matching If-None-Match with an old If-Modified-Since", Want: http.StatusNotModified,
 		NeedsETag: true, NeedsLastModified: true,
 		build: func(etag string, lm time.Time) http.Header {
-			return fields("If-None-Match", etag, "If-Modified-Since", httpcache.FormatHTTPDate(lm.Add(-time.Hour)))
+			return fields("If-None-Match", etag, "If-Modified-Since", httpdate.Format(lm.Add(-time.Hour)))
 		}}
 )

@@ -8,12 +8,13 @@ import (
 
 	"github.com/httpcheck/httpcheck/reference/cookie"
 	"github.com/httpcheck/httpcheck/reference/httpcache"
+	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
 // tNow is the fixed time of every case.
 var tNow = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 
-func date(t time.Time) string { return httpcache.FormatHTTPDate(t) }
+func date(t time.Time) string { return httpdate.Format(t) }
 
 // lineCase is one independent Set-Cookie case: the rule's verdict on line
 // must contain want, or be "" when want is "".

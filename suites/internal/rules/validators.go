@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/httpcheck/httpcheck/reference/httpcache"
+	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
 // NotModifiedFields are the fields a 304 must repeat when the 200 would
@@ -38,7 +38,7 @@ func NotModifiedRepeats(field string, h200, h304 http.Header) string {
 // NotModifiedDate grades a 304: it carries a Date, as every response of an
 // origin server with a clock does (RFC 9110 §15.4.5, §6.6.1).
 func NotModifiedDate(h304 http.Header) string {
-	if _, ok := httpcache.ParseHTTPDate(h304.Get("Date")); !ok {
+	if _, ok := httpdate.Parse(h304.Get("Date")); !ok {
 		return fmt.Sprintf("expected the 304 to carry a Date, observed %q", h304.Get("Date"))
 	}
 	return ""
@@ -89,11 +89,11 @@ func HeadCarriesValidators(get, head http.Header) string {
 // its Date (RFC 9110 §8.8.2.1: an origin server with a clock MUST NOT send
 // a Last-Modified later than the message's origination).
 func LastModifiedNotFuture(h http.Header) string {
-	date, ok := httpcache.ParseHTTPDate(h.Get("Date"))
+	date, ok := httpdate.Parse(h.Get("Date"))
 	if !ok {
 		return fmt.Sprintf("expected a Date on the 200, observed %q", h.Get("Date"))
 	}
-	lm, ok := httpcache.ParseHTTPDate(h.Get("Last-Modified"))
+	lm, ok := httpdate.Parse(h.Get("Last-Modified"))
 	if !ok {
 		return fmt.Sprintf("expected a Last-Modified HTTP-date, observed %q", h.Get("Last-Modified"))
 	}

@@ -1,11 +1,12 @@
-package httpcache
+package httpdate
 
 import (
 	"testing"
 	"time"
 )
 
-// tNow is the synthetic "now" of every test in this package.
+// tNow is the synthetic "now" of every test in this package: it decides
+// the century of two-digit years.
 var tNow = time.Date(2026, time.March, 1, 12, 0, 0, 0, time.UTC)
 
 // dateTests are RFC 9110 §5.6.7 cases; each is parsed with tNow as the
@@ -55,10 +56,10 @@ var dateTests = []struct {
 	{"5.6.7 sign in number", "Sun, +6 Nov 1994 08:49:37 GMT", ""},
 }
 
-func TestParseHTTPDate(t *testing.T) {
+func TestParseAt(t *testing.T) {
 	for _, tt := range dateTests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, ok := parseHTTPDate(tt.in, tNow, false)
+			got, ok := ParseAt(tt.in, tNow)
 			s := ""
 			if ok {
 				s = got.Format(time.RFC3339)
@@ -67,40 +68,40 @@ func TestParseHTTPDate(t *testing.T) {
 				}
 			}
 			if s != tt.want {
-				t.Errorf("parseHTTPDate(%q) = %q, want %q", tt.in, s, tt.want)
+				t.Errorf("ParseAt(%q) = %q, want %q", tt.in, s, tt.want)
 			}
 		})
 	}
 }
 
-func TestParseHTTPDateExported(t *testing.T) {
-	if _, ok := ParseHTTPDate("Sun, 06 Nov 1994 08:49:37 GMT"); !ok {
-		t.Error("ParseHTTPDate rejected an IMF-fixdate")
+func TestParse(t *testing.T) {
+	if _, ok := Parse("Sun, 06 Nov 1994 08:49:37 GMT"); !ok {
+		t.Error("Parse rejected an IMF-fixdate")
 	}
 }
 
 // RFC 9111 §4.2: a cache recipient SHOULD match case-insensitively, but
 // still only in GMT.
-func TestParseCacheDateFoldsCase(t *testing.T) {
+func TestParseCaseInsensitive(t *testing.T) {
 	for _, in := range []string{
 		"sun, 06 nov 1994 08:49:37 gmt",
 		"SUNDAY, 06-NOV-94 08:49:37 GMT",
 		"sUN nOV  6 08:49:37 1994",
 	} {
-		got, ok := parseCacheDate(in, tNow)
+		got, ok := ParseCaseInsensitive(in, tNow)
 		if !ok || !got.Equal(time.Date(1994, 11, 6, 8, 49, 37, 0, time.UTC)) {
-			t.Errorf("parseCacheDate(%q) = %v, %v", in, got, ok)
+			t.Errorf("ParseCaseInsensitive(%q) = %v, %v", in, got, ok)
 		}
 	}
-	if _, ok := parseCacheDate("Sun, 06 Nov 1994 08:49:37 UTC", tNow); ok {
-		t.Error("parseCacheDate accepted a zone other than GMT")
+	if _, ok := ParseCaseInsensitive("Sun, 06 Nov 1994 08:49:37 UTC", tNow); ok {
+		t.Error("ParseCaseInsensitive accepted a zone other than GMT")
 	}
 }
 
-func TestFormatHTTPDate(t *testing.T) {
+func TestFormat(t *testing.T) {
 	loc := time.FixedZone("X", 2*3600)
 	in := time.Date(1994, 11, 6, 10, 49, 37, 999, loc)
-	if got, want := FormatHTTPDate(in), "Sun, 06 Nov 1994 08:49:37 GMT"; got != want {
-		t.Errorf("FormatHTTPDate = %q, want %q", got, want)
+	if got, want := Format(in), "Sun, 06 Nov 1994 08:49:37 GMT"; got != want {
+		t.Errorf("Format = %q, want %q", got, want)
 	}
 }
