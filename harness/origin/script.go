@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/reference/httpcache"
+	"github.com/httpcheck/httpcheck/syntax/etag"
 	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
@@ -120,7 +121,7 @@ func (r Response) outcome(req *http.Request, h http.Header, now time.Time) httpc
 		return httpcache.Proceed
 	}
 	v := httpcache.Validators{Exists: true}
-	if t, ok := httpcache.ParseETag(h.Get("ETag")); ok {
+	if t, ok := etag.Parse(h.Get("ETag")); ok {
 		v.ETag = &t
 	}
 	if lm, ok := httpdate.Parse(h.Get("Last-Modified")); ok {

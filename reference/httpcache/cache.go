@@ -12,7 +12,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/httpcheck/httpcheck/internal/httpsyntax"
 	"github.com/httpcheck/httpcheck/reference/clock"
+	"github.com/httpcheck/httpcheck/syntax/etag"
 	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
@@ -342,7 +344,7 @@ func (c *Cache) gatewayTimeout(req *http.Request, reason string) *http.Response 
 // hasValidators reports whether a stored response can be validated: it has
 // an entity-tag or a modification date (RFC 9111 §4.3.1).
 func hasValidators(h http.Header, now time.Time) bool {
-	if _, ok := ParseETag(h.Get("ETag")); ok {
+	if _, ok := etag.Parse(h.Get("ETag")); ok {
 		return true
 	}
 	_, ok := parseCacheDate(h.Get("Last-Modified"), now)
@@ -356,12 +358,12 @@ func (c *Cache) validate(req *http.Request, e *entry, reqCC Directives) (*http.R
 	// RFC 9111 §4.3.1: a cache MUST send the entity tag if the stored
 	// response has one, and SHOULD send Last-Modified (using
 	// If-Modified-Since) when validating a single stored response.
-	if t, ok := ParseETag(e.header.Get("ETag")); ok {
+	if t, ok := etag.Parse(e.header.Get("ETag")); ok {
 		creq.Header.Set("If-None-Match", t.String())
 	}
 	if lm := e.header.Get("Last-Modified"); lm != "" {
 		if _, ok := parseCacheDate(lm, e.responseTime); ok {
-			creq.Header.Set("If-Modified-Since", trimOWS(lm))
+			creq.Header.Set("If-Modified-Since", httpsyntax.TrimOWS(lm))
 		}
 	}
 	requestTime := c.clock.Now()
@@ -595,12 +597,12 @@ func (c *Cache) isStorable(req *http.Request, resp *http.Response, reqCC, respCC
 // without Last-Modified, and nginx, squid, Varnish, Apache httpd and
 // Traffic Server all use the stored response there (docs/decisions.md).
 func isSelectedForUpdate(stored, h304 http.Header, now time.Time) bool {
-	storedTag, storedHasTag := ParseETag(stored.Get("ETag"))
-	tag, hasTag := ParseETag(h304.Get("ETag"))
+	storedTag, storedHasTag := etag.Parse(stored.Get("ETag"))
+	tag, hasTag := etag.Parse(h304.Get("ETag"))
 	if hasTag && !tag.Weak {
-		return storedHasTag && StrongMatch(tag, storedTag)
+		return storedHasTag && etag.StrongMatch(tag, storedTag)
 	}
-	if hasTag && !(storedHasTag && WeakMatch(tag, storedTag)) {
+	if hasTag && !(storedHasTag && etag.WeakMatch(tag, storedTag)) {
 		return false
 	}
 	if lm, hasLM := parseCacheDate(h304.Get("Last-Modified"), now); hasLM {
@@ -639,7 +641,7 @@ func (c *Cache) freshenWithHead(e *entry, reqHeader, h http.Header, requestTime,
 	mismatch := false
 	if v := h.Get("ETag"); v != "" {
 		matched = true
-		mismatch = mismatch || trimOWS(v) != trimOWS(e.header.Get("ETag"))
+		mismatch = mismatch || httpsyntax.TrimOWS(v) != httpsyntax.TrimOWS(e.header.Get("ETag"))
 	}
 	if v := h.Get("Last-Modified"); v != "" {
 		matched = true
@@ -648,7 +650,7 @@ func (c *Cache) freshenWithHead(e *entry, reqHeader, h http.Header, requestTime,
 		mismatch = mismatch || !okA || !okB || !a.Equal(b)
 	}
 	if v := h.Get("Content-Length"); v != "" {
-		n, err := strconv.ParseInt(trimOWS(v), 10, 64)
+		n, err := strconv.ParseInt(httpsyntax.TrimOWS(v), 10, 64)
 		mismatch = mismatch || err != nil || n != int64(len(e.body))
 	}
 	if matched && !mismatch {

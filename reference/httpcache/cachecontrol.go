@@ -60,7 +60,7 @@ func (d *Directives) problemf(format string, args ...any) {
 
 func (d *Directives) parseLine(s string) {
 	for {
-		s = trimLeftOWS(s)
+		s = httpsyntax.TrimLeftOWS(s)
 		if s == "" {
 			return
 		}
@@ -76,14 +76,14 @@ func (d *Directives) parseLine(s string) {
 			continue
 		}
 		dir := directive{name: strings.ToLower(name), raw: name}
-		r := trimLeftOWS(rest)
+		r := httpsyntax.TrimLeftOWS(rest)
 		if r != "" && r[0] == '=' {
 			if r != rest {
 				d.problemf("%s: whitespace before \"=\" (RFC 9111 §5.2)", name)
 				dir.bad = true
 			}
 			r = r[1:]
-			if t := trimLeftOWS(r); t != r {
+			if t := httpsyntax.TrimLeftOWS(r); t != r {
 				d.problemf("%s: whitespace after \"=\" (RFC 9111 §5.2)", name)
 				dir.bad = true
 				r = t
@@ -107,7 +107,7 @@ func (d *Directives) parseLine(s string) {
 		} else {
 			r = rest
 		}
-		if t := trimLeftOWS(r); t != "" && t[0] != ',' {
+		if t := httpsyntax.TrimLeftOWS(r); t != "" && t[0] != ',' {
 			end := skipElement(t)
 			d.problemf("%s: unexpected %q after the directive (RFC 9111 §5.2)", name, t[:len(t)-len(end)])
 			dir.bad = true
@@ -401,7 +401,7 @@ func parseDeltaSeconds(s string) (int64, bool) {
 func fieldNames(s string) ([]string, bool) {
 	var names []string
 	for _, part := range strings.Split(s, ",") {
-		part = trimOWS(part)
+		part = httpsyntax.TrimOWS(part)
 		if part == "" {
 			continue
 		}

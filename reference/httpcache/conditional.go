@@ -7,6 +7,8 @@ package httpcache
 import (
 	"net/http"
 	"time"
+
+	"github.com/httpcheck/httpcheck/syntax/etag"
 )
 
 // isValidationRequest reports whether a request's preconditions are ones a
@@ -72,7 +74,7 @@ func (c *Cache) answerValidation(req *http.Request, reqCC Directives) (*http.Res
 // evaluate the conditional" (RFC 9111 §4.3.2).
 func validatorsOf(h http.Header, now time.Time) Validators {
 	v := Validators{Exists: true}
-	if t, ok := ParseETag(h.Get("ETag")); ok {
+	if t, ok := etag.Parse(h.Get("ETag")); ok {
 		v.ETag = &t
 	}
 	if lm, ok := lastModified(h, now); ok {

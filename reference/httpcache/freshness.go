@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/httpcheck/httpcheck/internal/httpsyntax"
 	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
@@ -132,7 +133,7 @@ func ageValue(h http.Header) time.Duration {
 		return 0
 	}
 	first, _, _ := strings.Cut(lines[0], ",")
-	n, ok := parseDeltaSeconds(trimOWS(first))
+	n, ok := parseDeltaSeconds(httpsyntax.TrimOWS(first))
 	if !ok {
 		return 0
 	}
@@ -157,5 +158,5 @@ func lastModified(h http.Header, now time.Time) (time.Time, bool) {
 // parseCacheDate parses an HTTP-date the way RFC 9111 §4.2 asks of a cache
 // recipient: case-insensitively, and only in GMT.
 func parseCacheDate(s string, now time.Time) (time.Time, bool) {
-	return httpdate.ParseCaseInsensitive(trimOWS(s), now)
+	return httpdate.ParseCaseInsensitive(httpsyntax.TrimOWS(s), now)
 }

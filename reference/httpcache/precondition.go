@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/httpcheck/httpcheck/internal/httpsyntax"
+	"github.com/httpcheck/httpcheck/syntax/etag"
 	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
@@ -23,7 +25,7 @@ type Validators struct {
 	Exists bool
 	// ETag is the entity-tag of the selected representation (RFC 9110
 	// §8.8.3), nil if it has none.
-	ETag *ETag
+	ETag *etag.Tag
 	// LastModified is the selected representation's modification time
 	// (RFC 9110 §8.8.2), zero if it has none. It is compared at the
 	// one-second resolution of HTTP-date, as the Last-Modified field would
@@ -143,7 +145,7 @@ func EvaluatePreconditions(method string, h http.Header, v Validators, now time.
 
 // ifMatch evaluates If-Match, RFC 9110 §13.1.1.
 func ifMatch(value string, v Validators) bool {
-	tags, star, ok := ParseETagList(value)
+	tags, star, ok := etag.ParseList(value)
 	switch {
 	case !ok:
 		return false // 3. Otherwise, the condition is false.
@@ -155,12 +157,12 @@ func ifMatch(value string, v Validators) bool {
 	// 2. If the field value is a list of entity-tags, the condition is true
 	// if any of the listed tags match the entity-tag of the selected
 	// representation, using the strong comparison function.
-	return anyTagMatches(tags, v, StrongMatch)
+	return anyTagMatches(tags, v, etag.StrongMatch)
 }
 
 // ifNoneMatch evaluates If-None-Match, RFC 9110 §13.1.2.
 func ifNoneMatch(value string, v Validators) bool {
-	tags, star, ok := ParseETagList(value)
+	tags, star, ok := etag.ParseList(value)
 	switch {
 	case !ok:
 		return true // 3. Otherwise, the condition is true.
@@ -173,13 +175,13 @@ func ifNoneMatch(value string, v Validators) bool {
 	// 2. If the field value is a list of entity-tags, the condition is false
 	// if one of the listed tags matches the entity-tag of the selected
 	// representation, using the weak comparison function.
-	return !anyTagMatches(tags, v, WeakMatch)
+	return !anyTagMatches(tags, v, etag.WeakMatch)
 }
 
 // anyTagMatches reports whether one of tags matches the entity-tag of the
 // selected representation under the comparison function match; never when
 // the representation has none.
-func anyTagMatches(tags []ETag, v Validators, match func(a, b ETag) bool) bool {
+func anyTagMatches(tags []etag.Tag, v Validators, match func(a, b etag.Tag) bool) bool {
 	if cur, has := currentETag(v); has {
 		for _, t := range tags {
 			if match(t, cur) {
@@ -207,9 +209,9 @@ func ifUnmodifiedSince(date time.Time, v Validators) bool {
 	return has && !lm.After(date)
 }
 
-func currentETag(v Validators) (ETag, bool) {
+func currentETag(v Validators) (etag.Tag, bool) {
 	if !v.Exists || v.ETag == nil {
-		return ETag{}, false
+		return etag.Tag{}, false
 	}
 	return *v.ETag, true
 }
@@ -237,5 +239,5 @@ func singleHTTPDate(lines []string, now time.Time) (time.Time, bool) {
 	if len(lines) != 1 {
 		return time.Time{}, false
 	}
-	return httpdate.ParseAt(trimOWS(lines[0]), now)
+	return httpdate.ParseAt(httpsyntax.TrimOWS(lines[0]), now)
 }

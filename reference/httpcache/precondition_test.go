@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/httpcheck/httpcheck/syntax/etag"
 	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
@@ -21,11 +22,11 @@ var (
 )
 
 func current() Validators {
-	return Validators{Exists: true, ETag: &ETag{Opaque: "v2"}, LastModified: lm}
+	return Validators{Exists: true, ETag: &etag.Tag{Opaque: "v2"}, LastModified: lm}
 }
 
 func weakCurrent() Validators {
-	return Validators{Exists: true, ETag: &ETag{Weak: true, Opaque: "v2"}, LastModified: lm}
+	return Validators{Exists: true, ETag: &etag.Tag{Weak: true, Opaque: "v2"}, LastModified: lm}
 }
 
 // preconditionTests evaluate one request each against a fresh Validators

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/httpcheck/httpcheck/internal/httpsyntax"
 	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
@@ -270,7 +271,7 @@ func (s *storage) len() int {
 func varyFields(h http.Header) (fields []string, star bool) {
 	for _, line := range h.Values("Vary") {
 		for _, f := range strings.Split(line, ",") {
-			f = trimOWS(f)
+			f = httpsyntax.TrimOWS(f)
 			switch {
 			case f == "":
 			case f == "*":
@@ -321,7 +322,7 @@ func normalizedFieldValue(lines []string) (string, bool) {
 	var members []string
 	for _, line := range lines {
 		for _, m := range strings.Split(line, ",") {
-			members = append(members, trimOWS(m))
+			members = append(members, httpsyntax.TrimOWS(m))
 		}
 	}
 	return strings.Join(members, ","), true
@@ -362,7 +363,7 @@ func storedHeader(h http.Header, cc Directives, shared bool, responseTime time.T
 func removeUnstoredFields(h http.Header) {
 	for _, line := range h.Values("Connection") {
 		for _, f := range strings.Split(line, ",") {
-			if f = trimOWS(f); f != "" {
+			if f = httpsyntax.TrimOWS(f); f != "" {
 				h.Del(f)
 			}
 		}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/reference/httpcache"
+	"github.com/httpcheck/httpcheck/syntax/etag"
 	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
@@ -22,7 +23,7 @@ import (
 type resource struct {
 	body         []byte
 	contentType  string
-	etag         httpcache.ETag
+	etag         etag.Tag
 	lastModified time.Time
 
 	// Choices made at PUT (contract: resources).
@@ -235,7 +236,7 @@ func (s *Server) resourcePut(w http.ResponseWriter, r *http.Request) {
 	// that, and tells apart two changes within one second, which
 	// Last-Modified cannot.
 	sum := sha256.Sum256(append([]byte(next.contentType+"\x00"), body...))
-	next.etag = httpcache.ETag{Weak: weak, Opaque: hex.EncodeToString(sum[:12])}
+	next.etag = etag.Tag{Weak: weak, Opaque: hex.EncodeToString(sum[:12])}
 
 	s.resources.mu.Lock()
 	defer s.resources.mu.Unlock()

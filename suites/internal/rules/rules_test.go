@@ -8,6 +8,7 @@ import (
 
 	"github.com/httpcheck/httpcheck/reference/cookie"
 	"github.com/httpcheck/httpcheck/reference/httpcache"
+	"github.com/httpcheck/httpcheck/syntax/etag"
 	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
@@ -184,7 +185,7 @@ func TestValidatorRules(t *testing.T) {
 // literal reading of RFC 9110 §13.2.2, gives.
 func TestPreconditionsAgreeWithTheReference(t *testing.T) {
 	lm := tNow.Add(-time.Hour)
-	tag, _ := httpcache.ParseETag(`"v1"`)
+	tag, _ := etag.Parse(`"v1"`)
 	v := httpcache.Validators{Exists: true, ETag: &tag, LastModified: lm}
 	for _, p := range []Precondition{IfNoneMatchCurrent, IfNoneMatchStar, IfModifiedSinceEqual, INMMismatchWithCurrentIMS, INMMatchWithOldIMS} {
 		want := http.StatusOK

@@ -1,4 +1,4 @@
-package httpcache
+package etag
 
 import (
 	"fmt"
@@ -6,10 +6,10 @@ import (
 	"testing"
 )
 
-func TestParseETag(t *testing.T) {
+func TestParse(t *testing.T) {
 	tests := []struct {
 		in   string
-		want string // ETag.String(), or "-" when rejected
+		want string // Tag.String(), or "-" when rejected
 	}{
 		{`"xyzzy"`, `"xyzzy"`},
 		{`W/"xyzzy"`, `W/"xyzzy"`},
@@ -28,18 +28,18 @@ func TestParseETag(t *testing.T) {
 		{"\"a\x7fb\"", "-"},
 	}
 	for _, tt := range tests {
-		e, ok := ParseETag(tt.in)
+		e, ok := Parse(tt.in)
 		got := "-"
 		if ok {
 			got = e.String()
 		}
 		if got != tt.want {
-			t.Errorf("ParseETag(%q) = %s, want %s", tt.in, got, tt.want)
+			t.Errorf("Parse(%q) = %s, want %s", tt.in, got, tt.want)
 		}
 	}
 }
 
-func TestParseETagList(t *testing.T) {
+func TestParseList(t *testing.T) {
 	tests := []struct {
 		name string
 		in   string
@@ -62,7 +62,7 @@ func TestParseETagList(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tags, star, ok := ParseETagList(tt.in)
+			tags, star, ok := ParseList(tt.in)
 			var got string
 			switch {
 			case !ok:
@@ -77,14 +77,14 @@ func TestParseETagList(t *testing.T) {
 				got = strings.Join(s, " ")
 			}
 			if got != tt.want {
-				t.Errorf("ParseETagList(%q) = %s, want %s", tt.in, got, tt.want)
+				t.Errorf("ParseList(%q) = %s, want %s", tt.in, got, tt.want)
 			}
 		})
 	}
 }
 
-// TestETagComparison is the example table of RFC 9110 §8.8.3.2.
-func TestETagComparison(t *testing.T) {
+// TestComparison is the example table of RFC 9110 §8.8.3.2.
+func TestComparison(t *testing.T) {
 	tests := []struct {
 		a, b         string
 		strong, weak bool
@@ -95,8 +95,8 @@ func TestETagComparison(t *testing.T) {
 		{`"1"`, `"1"`, true, true},
 	}
 	for _, tt := range tests {
-		a, _ := ParseETag(tt.a)
-		b, _ := ParseETag(tt.b)
+		a, _ := Parse(tt.a)
+		b, _ := Parse(tt.b)
 		name := fmt.Sprintf("8.8.3.2 %s vs %s", tt.a, tt.b)
 		if got := StrongMatch(a, b); got != tt.strong {
 			t.Errorf("%s: StrongMatch = %v, want %v", name, got, tt.strong)
