@@ -14,6 +14,7 @@ import (
 
 	"github.com/httpcheck/httpcheck/internal/httpsyntax"
 	"github.com/httpcheck/httpcheck/reference/clock"
+	"github.com/httpcheck/httpcheck/syntax/cachecontrol"
 	"github.com/httpcheck/httpcheck/syntax/etag"
 	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
@@ -135,7 +136,7 @@ func (c *Cache) Do(req *http.Request) (*http.Response, Source, error) {
 	if method == "" {
 		method = http.MethodGet
 	}
-	reqCC := ParseCacheControl(req.Header.Values("Cache-Control"))
+	reqCC := cachecontrol.Parse(req.Header.Values("Cache-Control"))
 
 	if !isSafe(method) {
 		return c.writeThrough(req)
@@ -231,7 +232,7 @@ func (c *Cache) writeThrough(req *http.Request) (*http.Response, Source, error) 
 // canReuse reports whether e may answer the request without contacting the
 // origin (RFC 9111 §4), taking the request's Cache-Control into account
 // (RFC 9111 §5.2.1).
-func (c *Cache) canReuse(e *entry, reqCC Directives, now time.Time) bool {
+func (c *Cache) canReuse(e *entry, reqCC cachecontrol.Directives, now time.Time) bool {
 	if e.stale {
 		return false
 	}
@@ -297,7 +298,7 @@ func (c *Cache) fromStorage(req *http.Request, e *entry, withoutValidation bool)
 	h := e.header.Clone()
 	if withoutValidation {
 		age := currentAge(e.header, e.requestTime, e.responseTime, c.clock.Now())
-		h.Set("Age", formatDeltaSeconds(min(age, maxDeltaSeconds*time.Second)))
+		h.Set("Age", cachecontrol.FormatDeltaSeconds(age))
 		if _, fields := e.cc.NoCache(); fields != nil {
 			for _, f := range fields {
 				h.Del(f)
@@ -353,7 +354,7 @@ func hasValidators(h http.Header, now time.Time) bool {
 
 // validate sends a conditional request for the stored response e
 // (RFC 9111 §4.3.1) and handles the answer (RFC 9111 §4.3.3).
-func (c *Cache) validate(req *http.Request, e *entry, reqCC Directives) (*http.Response, Source, error) {
+func (c *Cache) validate(req *http.Request, e *entry, reqCC cachecontrol.Directives) (*http.Response, Source, error) {
 	creq := req.Clone(req.Context())
 	// RFC 9111 §4.3.1: a cache MUST send the entity tag if the stored
 	// response has one, and SHOULD send Last-Modified (using
@@ -415,7 +416,7 @@ func (c *Cache) validate(req *http.Request, e *entry, reqCC Directives) (*http.R
 // must see a target that fails and a proxy's client must see the origin's
 // failure.
 func (c *Cache) failedValidation(req *http.Request, e *entry, err error) (*http.Response, Source, error) {
-	if c.mayServeStaleOnError(e, ParseCacheControl(req.Header.Values("Cache-Control")), c.clock.Now()) {
+	if c.mayServeStaleOnError(e, cachecontrol.Parse(req.Header.Values("Cache-Control")), c.clock.Now()) {
 		return c.fromStorage(req, e, true), SourceStale, nil
 	}
 	if c.mustRevalidate(e) {
@@ -426,7 +427,7 @@ func (c *Cache) failedValidation(req *http.Request, e *entry, err error) (*http.
 
 // fetch forwards req unchanged; old is the stored response it replaces, if
 // any (a stale response without validators).
-func (c *Cache) fetch(req *http.Request, old *entry, reqCC Directives) (*http.Response, Source, error) {
+func (c *Cache) fetch(req *http.Request, old *entry, reqCC cachecontrol.Directives) (*http.Response, Source, error) {
 	requestTime := c.clock.Now()
 	resp, err := c.transport.RoundTrip(req)
 	if err != nil {
@@ -451,7 +452,7 @@ func (c *Cache) fetch(req *http.Request, old *entry, reqCC Directives) (*http.Re
 // fromNetwork handles a full response from the origin: it supersedes old
 // (the stored response the request would have used, if any), and is stored
 // if it may be (RFC 9111 §3).
-func (c *Cache) fromNetwork(req *http.Request, resp *http.Response, old *entry, reqCC Directives, requestTime, responseTime time.Time, src Source) (*http.Response, Source, error) {
+func (c *Cache) fromNetwork(req *http.Request, resp *http.Response, old *entry, reqCC cachecontrol.Directives, requestTime, responseTime time.Time, src Source) (*http.Response, Source, error) {
 	if req.Method == http.MethodHead {
 		// RFC 9111 §4.3.5: a 200 response to HEAD updates or invalidates
 		// the stored GET response that could have been chosen. HEAD
@@ -464,7 +465,7 @@ func (c *Cache) fromNetwork(req *http.Request, resp *http.Response, old *entry, 
 	if old != nil {
 		c.store.remove(old)
 	}
-	respCC := ParseCacheControl(resp.Header.Values("Cache-Control"))
+	respCC := cachecontrol.Parse(resp.Header.Values("Cache-Control"))
 	if !c.isStorable(req, resp, reqCC, respCC) {
 		return resp, src, nil
 	}
@@ -495,7 +496,7 @@ func (c *Cache) fromNetwork(req *http.Request, resp *http.Response, old *entry, 
 		requestTime:  requestTime,
 		responseTime: responseTime,
 	}
-	e.cc = ParseCacheControl(e.header.Values("Cache-Control"))
+	e.cc = cachecontrol.Parse(e.header.Values("Cache-Control"))
 	c.store.put(e, req.Header)
 	return resp, src, nil
 }
@@ -515,7 +516,7 @@ var understoodStatus = map[int]bool{
 
 // isStorable applies RFC 9111 §3: a cache MUST NOT store a response unless
 // every condition below holds.
-func (c *Cache) isStorable(req *http.Request, resp *http.Response, reqCC, respCC Directives) bool {
+func (c *Cache) isStorable(req *http.Request, resp *http.Response, reqCC, respCC cachecontrol.Directives) bool {
 	// "the request method is understood by the cache": this cache stores
 	// responses to GET only.
 	if req.Method != http.MethodGet && req.Method != "" {
@@ -623,7 +624,7 @@ func (c *Cache) freshened(e *entry, reqHeader, h304 http.Header, requestTime, re
 	}
 	f := *e
 	f.header = updatedHeader(e.header, newer, e.uncompressed)
-	f.cc = ParseCacheControl(f.header.Values("Cache-Control"))
+	f.cc = cachecontrol.Parse(f.header.Values("Cache-Control"))
 	f.vary, _ = varyFields(f.header)
 	f.varyValue = captureVary(f.vary, reqHeader)
 	f.requestTime, f.responseTime = requestTime, responseTime

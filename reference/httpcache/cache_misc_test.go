@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/reference/clock"
+	"github.com/httpcheck/httpcheck/syntax/cachecontrol"
 	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
@@ -143,7 +144,7 @@ func TestConcurrentUse(t *testing.T) {
 func TestStoredHeader(t *testing.T) {
 	h := header("Connection: X-Hop, close", "X-Hop: 1", "Keep-Alive: timeout=5", "Proxy-Authenticate: Basic",
 		"X-Kept: yes", "Cache-Control: private=\"X-User\"", "X-User: alice")
-	cc := ParseCacheControl(h.Values("Cache-Control"))
+	cc := cachecontrol.Parse(h.Values("Cache-Control"))
 	private := storedHeader(h, cc, false, tNow)
 	if got := fieldNamesOf(private); got != "Cache-Control Date X-Kept X-User" {
 		t.Errorf("private cache stored %s", got)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/httpcheck/httpcheck/syntax/cachecontrol"
 	"github.com/httpcheck/httpcheck/syntax/etag"
 )
 
@@ -42,7 +43,7 @@ func isValidationRequest(h http.Header) bool {
 // union of both lists is only a MAY, and keeping them apart means a 304
 // from the origin always describes a response this cache holds (the MUST
 // about a 304 for a tag "not in the client's list" never arises).
-func (c *Cache) answerValidation(req *http.Request, reqCC Directives) (*http.Response, Source, error) {
+func (c *Cache) answerValidation(req *http.Request, reqCC cachecontrol.Directives) (*http.Response, Source, error) {
 	if c.store.lookup(cacheKey(req.URL), req.Header) == nil {
 		return c.fetch(req, nil, reqCC)
 	}

@@ -2,8 +2,10 @@
 // and caching: how an origin server evaluates preconditions (RFC 9110 §13)
 // and how a cache stores, reuses and validates responses (RFC 9111). The
 // harness browses through a private Cache; the reference server answers
-// conditional requests with EvaluatePreconditions; checks grade a target's
-// headers with ParseCacheControl, ParseETag and ParseHTTPDate.
+// conditional requests with EvaluatePreconditions. The field grammars it
+// reads (Cache-Control, entity-tags, HTTP-dates) are in syntax/cachecontrol,
+// syntax/etag and syntax/httpdate, where the checks that grade a target's
+// headers find them too.
 //
 // The texts followed are RFC 9110 (HTTP Semantics) and RFC 9111 (HTTP
 // Caching), both June 2022, plus RFC 5861 for the stale-while-revalidate and

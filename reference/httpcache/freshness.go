@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/internal/httpsyntax"
+	"github.com/httpcheck/httpcheck/syntax/cachecontrol"
 	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
@@ -33,7 +34,7 @@ var heuristicallyCacheable = map[int]bool{
 // match of s-maxage (shared caches only), max-age, Expires minus Date, and
 // otherwise a heuristic (RFC 9111 §4.2.2). responseTime stands in for a
 // missing or invalid Date.
-func freshnessLifetime(status int, h http.Header, cc Directives, shared bool, responseTime time.Time) time.Duration {
+func freshnessLifetime(status int, h http.Header, cc cachecontrol.Directives, shared bool, responseTime time.Time) time.Duration {
 	if shared {
 		if s, ok := cc.SMaxAge(); ok {
 			return s // RFC 9111 §4.2.1: "If the cache is shared and the s-maxage response directive is present, use its value"
@@ -60,7 +61,7 @@ func freshnessLifetime(status int, h http.Header, cc Directives, shared bool, re
 // hasExplicitExpiration reports whether the response carries an explicit
 // expiration time (RFC 9111 §4.2): Expires, max-age, or, for a shared cache,
 // s-maxage.
-func hasExplicitExpiration(h http.Header, cc Directives, shared bool) bool {
+func hasExplicitExpiration(h http.Header, cc cachecontrol.Directives, shared bool) bool {
 	_, maxAge := cc.MaxAge()
 	_, sMaxAge := cc.SMaxAge()
 	return maxAge || shared && sMaxAge || len(h.Values("Expires")) > 0
@@ -74,7 +75,7 @@ func hasExplicitExpiration(h http.Header, cc Directives, shared bool) bool {
 // of the time between Last-Modified and Date, at most 24 hours; without
 // Last-Modified it is zero, so such a response is stored only to be
 // validated.
-func heuristicFreshness(status int, h http.Header, cc Directives, shared bool, responseTime time.Time) time.Duration {
+func heuristicFreshness(status int, h http.Header, cc cachecontrol.Directives, shared bool, responseTime time.Time) time.Duration {
 	private, _ := cc.Private()
 	if !heuristicallyCacheable[status] && !cc.Public() && !(private && !shared) {
 		return 0
@@ -133,11 +134,11 @@ func ageValue(h http.Header) time.Duration {
 		return 0
 	}
 	first, _, _ := strings.Cut(lines[0], ",")
-	n, ok := parseDeltaSeconds(httpsyntax.TrimOWS(first))
+	age, ok := cachecontrol.ParseDeltaSeconds(httpsyntax.TrimOWS(first))
 	if !ok {
 		return 0
 	}
-	return time.Duration(n) * time.Second
+	return age
 }
 
 // dateValue is date_value (RFC 9111 §4.2.3): the Date field, or, when it is

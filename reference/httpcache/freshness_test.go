@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/httpcheck/httpcheck/syntax/cachecontrol"
 	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
@@ -56,7 +57,7 @@ func TestFreshnessLifetime(t *testing.T) {
 	for _, tt := range freshnessLifetimeTests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := header(tt.header...)
-			cc := ParseCacheControl(h.Values("Cache-Control"))
+			cc := cachecontrol.Parse(h.Values("Cache-Control"))
 			if got := freshnessLifetime(tt.status, h, cc, tt.shared, tNow); got != tt.want {
 				t.Errorf("freshnessLifetime = %v, want %v", got, tt.want)
 			}

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/httpcheck/httpcheck/syntax/cachecontrol"
 )
 
 // backgroundTimeout bounds a revalidation nobody waits for.
@@ -42,7 +44,7 @@ func (c *Cache) staleness(e *entry, now time.Time) time.Duration {
 // validation (no-cache) or limits the age it accepts (max-age, min-fresh)
 // does not "wish to receive a stale response" (RFC 9111 §5.2.1.1) and is
 // validated as usual.
-func (c *Cache) mayServeWhileRevalidating(e *entry, reqCC Directives, now time.Time) bool {
+func (c *Cache) mayServeWhileRevalidating(e *entry, reqCC cachecontrol.Directives, now time.Time) bool {
 	if !c.shared || c.isStaleProhibited(e) {
 		return false
 	}
@@ -63,7 +65,7 @@ func (c *Cache) mayServeWhileRevalidating(e *entry, reqCC Directives, now time.T
 // request, regardless of other freshness information", up to the
 // stale-if-error value of the response or of the request, beyond which it
 // "SHOULD NOT be used" (RFC 5861 §4).
-func (c *Cache) mayServeStaleOnError(e *entry, reqCC Directives, now time.Time) bool {
+func (c *Cache) mayServeStaleOnError(e *entry, reqCC cachecontrol.Directives, now time.Time) bool {
 	if !c.shared || c.isStaleProhibited(e) {
 		return false
 	}
@@ -118,7 +120,7 @@ func (c *Cache) revalidateInBackground(req *http.Request, e *entry) {
 			r.mu.Unlock()
 			r.wg.Done()
 		}()
-		reqCC := ParseCacheControl(breq.Header.Values("Cache-Control"))
+		reqCC := cachecontrol.Parse(breq.Header.Values("Cache-Control"))
 		var resp *http.Response
 		var err error
 		if hasValidators(e.header, e.responseTime) {

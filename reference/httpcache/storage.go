@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/internal/httpsyntax"
+	"github.com/httpcheck/httpcheck/syntax/cachecontrol"
 	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
@@ -23,7 +24,7 @@ type entry struct {
 	statusText string // as in http.Response.Status, "200 OK"
 	header     http.Header
 	body       []byte
-	cc         Directives // the stored Cache-Control, parsed
+	cc         cachecontrol.Directives // the stored Cache-Control, parsed
 	// uncompressed records that the transport decoded the content coding
 	// (http.Response.Uncompressed): the body no longer matches a
 	// Content-Encoding, which is then never updated (RFC 9111 §3.2).
@@ -341,7 +342,7 @@ var unstoredFields = []string{
 // directive are left out (RFC 9111 §5.2.2.7). A response without Date gets
 // one: RFC 9110 §6.6.1 requires a recipient with a clock to append the time
 // it was received to a response it caches.
-func storedHeader(h http.Header, cc Directives, shared bool, responseTime time.Time) http.Header {
+func storedHeader(h http.Header, cc cachecontrol.Directives, shared bool, responseTime time.Time) http.Header {
 	s := h.Clone()
 	if s == nil {
 		s = http.Header{}

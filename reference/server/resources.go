@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/reference/httpcache"
+	"github.com/httpcheck/httpcheck/syntax/cachecontrol"
 	"github.com/httpcheck/httpcheck/syntax/etag"
 	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
@@ -215,7 +216,7 @@ func (s *Server) resourcePut(w http.ResponseWriter, r *http.Request) {
 	if v := q.Get("cache_control"); v != "" {
 		// An extension of the contract: extra directives for the
 		// freshness checks (no-store, no-cache, private, ...).
-		d := httpcache.ParseCacheControl([]string{v})
+		d := cachecontrol.Parse([]string{v})
 		if p := d.Problems(); len(p) > 0 {
 			writeError(w, http.StatusBadRequest, "cache_control: "+strings.Join(p, "; "))
 			return

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/httpcheck/httpcheck/reference/httpcache"
+	"github.com/httpcheck/httpcheck/syntax/cachecontrol"
 	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
@@ -78,7 +78,7 @@ func DateAccurate(date string, now time.Time) string {
 // that HTTP/1.0 caches (which only know Expires) keep it as long as the
 // others (RFC 9111 §5.3). Without max-age the rule does not apply.
 func ExpiresAgreesWithMaxAge(h http.Header) string {
-	maxAge, ok := httpcache.ParseCacheControl(h.Values("Cache-Control")).MaxAge()
+	maxAge, ok := cachecontrol.Parse(h.Values("Cache-Control")).MaxAge()
 	if !ok {
 		return ""
 	}
@@ -99,7 +99,7 @@ func ExpiresAgreesWithMaxAge(h http.Header) string {
 // the right form, no conflicts such as public with private or no-store
 // with max-age (RFC 9111 §5.2).
 func CacheControlSyntax(lines []string) string {
-	if problems := httpcache.ParseCacheControl(lines).Problems(); len(problems) > 0 {
+	if problems := cachecontrol.Parse(lines).Problems(); len(problems) > 0 {
 		return fmt.Sprintf("expected a well-formed Cache-Control, observed %q: %s", lines, strings.Join(problems, "; "))
 	}
 	return ""
@@ -117,7 +117,7 @@ func CookieResponseNotShared(h http.Header) string {
 // Cache-Control private or no-store, so that no shared cache serves it to
 // another (RFC 9111 §5.2.2.5, §5.2.2.7; OWASP WSTG SESS-04).
 func PrivateOrNoStore(h http.Header, what string) string {
-	d := httpcache.ParseCacheControl(h.Values("Cache-Control"))
+	d := cachecontrol.Parse(h.Values("Cache-Control"))
 	// A qualified private="X-Foo" lets a shared cache store the rest of
 	// the response, Set-Cookie included, unless it names Set-Cookie
 	// (RFC 9111 §5.2.2.7).

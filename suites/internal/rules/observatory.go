@@ -27,7 +27,7 @@ import (
 	"strings"
 
 	"github.com/httpcheck/httpcheck/reference/cookie"
-	"github.com/httpcheck/httpcheck/reference/httpcache"
+	"github.com/httpcheck/httpcheck/syntax/cachecontrol"
 )
 
 // Observatory results and their score modifiers.
@@ -106,7 +106,7 @@ func ProtectedByHSTS(scheme string, h http.Header) bool {
 	}
 	for _, p := range strings.Split(v[0], ";") {
 		if n, ok := strings.CutPrefix(strings.ToLower(strings.TrimSpace(p)), "max-age="); ok {
-			secs, ok := httpcache.ParseCacheControl([]string{"max-age=" + n}).MaxAge()
+			secs, ok := cachecontrol.Parse([]string{"max-age=" + n}).MaxAge()
 			return ok && secs.Seconds() >= 15552000
 		}
 	}

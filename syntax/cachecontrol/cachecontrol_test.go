@@ -1,4 +1,4 @@
-package httpcache
+package cachecontrol
 
 import (
 	"strings"
@@ -58,10 +58,10 @@ var cacheControlTests = []struct {
 	{"5.6.4 quoted comma does not split", `ext="a,b", public`, `ext="a,b", public`, nil},
 }
 
-func TestParseCacheControl(t *testing.T) {
+func TestParse(t *testing.T) {
 	for _, tt := range cacheControlTests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := ParseCacheControl(strings.Split(tt.in, "\n"))
+			d := Parse(strings.Split(tt.in, "\n"))
 			if got := d.String(); got != tt.want {
 				t.Errorf("String() = %q, want %q", got, tt.want)
 			}
@@ -79,9 +79,9 @@ func TestParseCacheControl(t *testing.T) {
 	}
 }
 
-func TestCacheControlAccessors(t *testing.T) {
+func TestAccessors(t *testing.T) {
 	sec := func(n int64) time.Duration { return time.Duration(n) * time.Second }
-	d := ParseCacheControl([]string{
+	d := Parse([]string{
 		`max-age=60, s-maxage=120, max-age=5, stale-while-revalidate=30, stale-if-error=abc`,
 		`no-cache="set-cookie", private, must-revalidate, proxy-revalidate, public, immutable`,
 		`min-fresh=99999999999999999999, only-if-cached, no-store, no-transform, must-understand, x-ext=Val`,
@@ -130,17 +130,48 @@ func TestCacheControlAccessors(t *testing.T) {
 	}
 
 	// RFC 9111 §5.2.1.2: max-stale without a value accepts any staleness.
-	if got, ok := ParseCacheControl([]string{"max-stale"}).MaxStale(); !ok || got != sec(1<<31) {
+	if got, ok := Parse([]string{"max-stale"}).MaxStale(); !ok || got != sec(1<<31) {
 		t.Errorf("bare max-stale = %v, %v", got, ok)
 	}
-	if got, ok := ParseCacheControl([]string{"max-stale=7"}).MaxStale(); !ok || got != sec(7) {
+	if got, ok := Parse([]string{"max-stale=7"}).MaxStale(); !ok || got != sec(7) {
 		t.Errorf("max-stale=7 = %v, %v", got, ok)
 	}
 	// RFC 9111 §4.2.1: invalid freshness information means stale.
-	if got, ok := ParseCacheControl([]string{"max-age=soon"}).MaxAge(); !ok || got != 0 {
+	if got, ok := Parse([]string{"max-age=soon"}).MaxAge(); !ok || got != 0 {
 		t.Errorf("max-age=soon = %v, %v", got, ok)
 	}
-	if present, fields := ParseCacheControl([]string{`no-cache=""`}).NoCache(); !present || fields != nil {
+	if present, fields := Parse([]string{`no-cache=""`}).NoCache(); !present || fields != nil {
 		t.Errorf(`no-cache="" = %v, %q; want unqualified`, present, fields)
+	}
+}
+
+// RFC 9111 §1.2.2: delta-seconds is 1*DIGIT, and a value too large for the
+// cache becomes 2^31.
+func TestDeltaSeconds(t *testing.T) {
+	const infinity = 1 << 31 * time.Second
+	for _, tt := range []struct {
+		in   string
+		want time.Duration // -1: not delta-seconds
+	}{
+		{"0", 0}, {"007", 7 * time.Second}, {"2147483648", infinity}, {"99999999999999999999", infinity},
+		{"", -1}, {"-1", -1}, {"+1", -1}, {"1.5", -1}, {" 1", -1},
+	} {
+		got, ok := ParseDeltaSeconds(tt.in)
+		if !ok {
+			got = -1
+		}
+		if got != tt.want {
+			t.Errorf("ParseDeltaSeconds(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		in   time.Duration
+		want string
+	}{
+		{-time.Second, "0"}, {0, "0"}, {1999 * time.Millisecond, "1"}, {infinity, "2147483648"}, {1 << 33 * time.Second, "2147483648"},
+	} {
+		if got := FormatDeltaSeconds(tt.in); got != tt.want {
+			t.Errorf("FormatDeltaSeconds(%v) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }

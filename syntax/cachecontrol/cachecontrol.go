@@ -1,12 +1,25 @@
-package httpcache
-
-// Cache-Control: RFC 9111 §5.2.
+// Package cachecontrol parses the Cache-Control field of RFC 9111 §5.2
+// (HTTP Caching, June 2022), request and response directives alike:
 //
 //	Cache-Control   = #cache-directive
 //	cache-directive = token [ "=" ( token / quoted-string ) ]
 //
 // Directive names are compared case-insensitively; recipients ought to
 // accept both argument forms even where one is required for generation.
+// Besides the directives of RFC 9111 §5.2.1 and §5.2.2 it knows immutable
+// (RFC 8246 §2) and stale-while-revalidate and stale-if-error (RFC 5861);
+// other extensions are kept and reachable by name. The targeted fields of
+// RFC 9213 (CDN-Cache-Control and the like) are Structured Fields, another
+// grammar, and are not parsed here.
+//
+// It also reads and writes delta-seconds (RFC 9111 §1.2.2), the argument
+// form Cache-Control shares with the Age field.
+//
+// The reference's caches (reference/httpcache: the harness's browser cache
+// and the reference proxy) act on what Parse returns; the reference server
+// checks the directives a contract request asks it to send; the graders
+// report a target's header with Directives.Problems.
+package cachecontrol
 
 import (
 	"fmt"
@@ -42,10 +55,10 @@ type directive struct {
 	bad      bool   // the element did not follow the grammar
 }
 
-// ParseCacheControl parses the lines of a Cache-Control field (pass
+// Parse parses the lines of a Cache-Control field (pass
 // header.Values("Cache-Control")). It never fails: elements that break the
 // grammar are kept as well as can be and described by Problems.
-func ParseCacheControl(header []string) Directives {
+func Parse(header []string) Directives {
 	var d Directives
 	for _, line := range header {
 		d.parseLine(line)
@@ -280,11 +293,11 @@ func (d Directives) deltaSeconds(name string) (time.Duration, bool) {
 	if !dir.hasValue || dir.bad {
 		return 0, true
 	}
-	n, valid := parseDeltaSeconds(dir.value)
+	v, valid := ParseDeltaSeconds(dir.value)
 	if !valid {
 		return 0, true
 	}
-	return time.Duration(n) * time.Second, true
+	return v, true
 }
 
 // MaxAge returns the max-age directive (RFC 9111 §5.2.1.1 in a request,
@@ -372,13 +385,16 @@ func (d Directives) Immutable() bool { return d.Has("immutable") }
 // isDeltaSeconds reports whether s is delta-seconds = 1*DIGIT
 // (RFC 9111 §1.2.2).
 func isDeltaSeconds(s string) bool {
-	_, ok := parseDeltaSeconds(s)
+	_, ok := ParseDeltaSeconds(s)
 	return ok
 }
 
-// parseDeltaSeconds parses delta-seconds; a value too large becomes 2^31
-// (RFC 9111 §1.2.2).
-func parseDeltaSeconds(s string) (int64, bool) {
+// ParseDeltaSeconds parses delta-seconds = 1*DIGIT (RFC 9111 §1.2.2), the
+// form of the Cache-Control arguments and of the Age field, as a duration
+// in whole seconds. A value too large becomes 2^31 seconds, as §1.2.2
+// requires of a cache. ok is false for anything but digits, an empty
+// string included.
+func ParseDeltaSeconds(s string) (d time.Duration, ok bool) {
 	if s == "" {
 		return 0, false
 	}
@@ -392,7 +408,7 @@ func parseDeltaSeconds(s string) (int64, bool) {
 			n = n*10 + int64(c-'0')
 		}
 	}
-	return min(n, maxDeltaSeconds), true
+	return time.Duration(min(n, maxDeltaSeconds)) * time.Second, true
 }
 
 // fieldNames parses the #field-name argument of no-cache and private:
@@ -495,10 +511,11 @@ func skipElement(s string) string {
 	return ""
 }
 
-// formatDeltaSeconds renders a duration as delta-seconds, rounding down.
-func formatDeltaSeconds(d time.Duration) string {
-	if d < 0 {
-		d = 0
-	}
+// FormatDeltaSeconds renders a duration as delta-seconds (RFC 9111
+// §1.2.2), as a cache writes an Age field: whole seconds rounded down, a
+// negative duration as 0, and one over 2^31 seconds as 2^31, the value
+// §1.2.2 uses for one that overflows.
+func FormatDeltaSeconds(d time.Duration) string {
+	d = min(max(d, 0), maxDeltaSeconds*time.Second)
 	return strconv.FormatInt(int64(d/time.Second), 10)
 }
