@@ -12,7 +12,7 @@ import (
 )
 
 // cmdOrigin serves the harness origin standalone, for a cache under test
-// on another machine: `httpcheck run --cache URL --origin URL` scripts it
+// on another machine: `httpcheck run --proxy URL --origin URL` scripts it
 // over its control endpoint.
 func cmdOrigin(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("origin", stderr)

@@ -14,7 +14,7 @@ import (
 )
 
 // cmdProxy serves the reference shared cache as a reverse proxy in front
-// of an origin: what `httpcheck run --cache` grades, done right.
+// of an origin: what `httpcheck run --proxy` grades, done right.
 func cmdProxy(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("proxy", stderr)
 	listen := fs.String("listen", "127.0.0.1:8081", "address to listen on")
