@@ -47,7 +47,7 @@ func TestSharedWaitKeepsVerdictsApart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("waits for real")
 	}
-	res := ft.RunAgainstReference(t, embedded.Options{Clock: clock.Real{}, Wrap: withoutHTTPS}, "cookies", "freshness", "sessions")
+	res := ft.RunOn(t, ft.Reference{Clock: clock.Real{}, Wrap: withoutHTTPS}, "cookies", "freshness", "sessions")
 	skippedSessions := 0
 	for _, c := range res.Checks {
 		switch {

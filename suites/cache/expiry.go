@@ -7,6 +7,7 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/check"
@@ -42,7 +43,7 @@ func (w *written) send(op string, body map[string]any) *harness.Response {
 func (w *written) expectSent() {
 	GinkgoHelper()
 	for _, r := range w.responses {
-		verify.Status(r, r.URL.Path+" before the wait", http.StatusOK)
+		Expect(r).To(verify.HaveStatus(r.URL.Path+" before the wait", http.StatusOK))
 	}
 }
 
@@ -93,7 +94,7 @@ var _ = Describe("cache expiry", Label("suite:cache"), func() {
 			presentAtFirst := x.c.isPresent(x.key)
 			return func(e *harness.Env) {
 				x.expectSent()
-				verify.That(presentAtFirst, "expected %s to be found right after set with timeout %d, observed found false", x.key, shortTimeout)
+				Expect(presentAtFirst).To(verify.Hold(), "expected %s to be found right after set with timeout %d, observed found false", x.key, shortTimeout)
 				x.c.expectAbsent(x.key, fmt.Sprintf("once its timeout of %d s passed (waited %s)", shortTimeout, sharedWait))
 			}
 		})
@@ -115,7 +116,7 @@ var _ = Describe("cache expiry", Label("suite:cache"), func() {
 					Touched *bool `json:"touched"`
 				}
 				_ = json.Unmarshal(touch.Body, &answer)
-				verify.That(answer.Touched != nil && *answer.Touched, "expected touch of a key just set to answer touched true, observed %.160s", touch.Body)
+				Expect(answer.Touched != nil && *answer.Touched).To(verify.Hold(), "expected touch of a key just set to answer touched true, observed %.160s", touch.Body)
 				x.c.expectValue(x.key, "touched", fmt.Sprintf("after touch gave it %d s, although its first timeout of %d s passed", longTimeout, shortTimeout))
 			}
 		})
@@ -124,7 +125,7 @@ var _ = Describe("cache expiry", Label("suite:cache"), func() {
 			x := setUp(e, "delexpired", shortTimeout)
 			return func(e *harness.Env) {
 				x.expectSent()
-				verify.That(!x.c.delete(x.key), "expected delete of %s, whose %d s timeout passed, to answer deleted false, observed true", x.key, shortTimeout)
+				Expect(!x.c.delete(x.key)).To(verify.Hold(), "expected delete of %s, whose %d s timeout passed, to answer deleted false, observed true", x.key, shortTimeout)
 			}
 		})
 
@@ -133,7 +134,7 @@ var _ = Describe("cache expiry", Label("suite:cache"), func() {
 			return func(e *harness.Env) {
 				x.expectSent()
 				added := x.c.add(x.key, "again")
-				verify.That(added, "expected add to answer added true for %s, whose %d s timeout passed, observed false", x.key, shortTimeout)
+				Expect(added).To(verify.Hold(), "expected add to answer added true for %s, whose %d s timeout passed, observed false", x.key, shortTimeout)
 				x.c.expectValue(x.key, "again", "after add over an expired entry")
 			}
 		})

@@ -609,7 +609,7 @@ func TestFaults(t *testing.T) {
 			},
 		},
 	}
-	ft.Run(t, "cache", faults)
+	ft.Suite{Name: "cache", Faults: faults}.EveryCheckBreaks(t)
 }
 
 func isString(v any) bool { _, ok := v.(string); return ok }
@@ -618,7 +618,7 @@ func isString(v any) bool { _, ok := v.(string); return ok }
 // contract allows: none of it may fail at MUST.
 func TestAllowed(t *testing.T) {
 	ids := func(names ...string) []*check.Check { return ft.Checks(t, "cache", names...) }
-	ft.RunAllowed(t, "cache", []ft.Allowed{{
+	ft.Suite{Name: "cache", Allowed: []ft.Allowed{{
 		// Express's express.json() reads 2^63-1 as the double 2^63, and
 		// JSON.stringify writes it back as 9223372036854776000: precision
 		// lost, nothing wrapped around.
@@ -665,5 +665,5 @@ func TestAllowed(t *testing.T) {
 			return answer(w, status, a)
 		}, "set_many"),
 		Pass: ids("set-many/stores-every-value", "set-many/reports-failures"),
-	}})
+	}}}.NoFalseMust(t)
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/suites/internal/aliases"
@@ -36,7 +37,7 @@ func (c *client) send(op string, body map[string]any) *harness.Response {
 func (c *client) call(op string, body map[string]any, out any) *harness.Response {
 	ginkgo.GinkgoHelper()
 	r := c.send(op, body)
-	verify.Status(r, c.path(op)+" "+describeBody(body), http.StatusOK)
+	Expect(r).To(verify.HaveStatus(c.path(op)+" "+describeBody(body), http.StatusOK))
 	if out != nil {
 		r.Decode(out)
 	}
@@ -74,7 +75,7 @@ func (c *client) get(key string) (bool, json.RawMessage) {
 	ginkgo.GinkgoHelper()
 	var a getAnswer
 	c.call("get", map[string]any{"key": key}, &a)
-	verify.That(a.Found != nil, "expected get to answer a boolean \"found\", observed none")
+	Expect(a.Found != nil).To(verify.Hold(), "expected get to answer a boolean \"found\", observed none")
 	return *a.Found, a.Value
 }
 
@@ -82,15 +83,15 @@ func (c *client) get(key string) (bool, json.RawMessage) {
 func (c *client) expectValue(key string, want any, when string) {
 	ginkgo.GinkgoHelper()
 	found, got := c.get(key)
-	verify.That(found, "expected %s to be found %s, observed found false", key, when)
-	verify.That(sameJSON(got, want), "expected %s to hold %s %s, observed %s", key, jsonText(want), when, got)
+	Expect(found).To(verify.Hold(), "expected %s to be found %s, observed found false", key, when)
+	Expect(sameJSON(got, want)).To(verify.Hold(), "expected %s to hold %s %s, observed %s", key, jsonText(want), when, got)
 }
 
 // expectAbsent fails if key is found.
 func (c *client) expectAbsent(key, when string) {
 	ginkgo.GinkgoHelper()
 	found, got := c.get(key)
-	verify.That(!found, "expected %s to be absent %s, observed found true with %s", key, when, got)
+	Expect(!found).To(verify.Hold(), "expected %s to be absent %s, observed found true with %s", key, when, got)
 }
 
 // isPresent probes key without asserting: for setups.

@@ -8,9 +8,9 @@ import (
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
-	"github.com/httpcheck/httpcheck/suites/internal/jsonerror"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
@@ -92,16 +92,14 @@ var _ = Describe("cache limits", Label("suite:cache"), func() {
 			for chunk := range slices.Chunk(keys, 100) {
 				found += len(c.getMany(chunk...))
 			}
-			verify.That(found <= maxEntries, "expected alias %s to hold at most its max_entries of %d after %d new keys were written to it, observed %d of them still there",
-				c.alias, maxEntries, len(keys), found)
+			Expect(found <= maxEntries).To(verify.Hold(), "expected alias %s to hold at most its max_entries of %d after %d new keys were written to it, observed %d of them still there", c.alias, maxEntries, len(keys), found)
 		}, Serial)
 
 		cullNewest.It(func(e *harness.Env) {
 			requireShared(e)
 			fill(e, func(c *client, key string, i int) {
 				found, _ := c.get(key)
-				verify.That(found, "expected %s, written %d keys into alias %s (max_entries %d), to be found right after it was set, observed found false",
-					key, i+1, c.alias, e.Target.Manifest.Cache.Aliases[c.alias].MaxEntries)
+				Expect(found).To(verify.Hold(), "expected %s, written %d keys into alias %s (max_entries %d), to be found right after it was set, observed found false", key, i+1, c.alias, e.Target.Manifest.Cache.Aliases[c.alias].MaxEntries)
 			})
 		}, Serial)
 	})
@@ -120,7 +118,7 @@ var _ = Describe("cache limits", Label("suite:cache"), func() {
 			oth.set(k, "in "+other)
 			def.expectValue(k, "in "+def.alias, "after the same key was set in alias "+other)
 			oth.expectValue(k, "in "+other, "after the same key was set in alias "+def.alias)
-			verify.That(oth.delete(k), "expected delete in alias %s to answer deleted true for the key set there, observed false", other)
+			Expect(oth.delete(k)).To(verify.Hold(), "expected delete in alias %s to answer deleted true for the key set there, observed false", other)
 			def.expectValue(k, "in "+def.alias, "after the same key was deleted in alias "+other)
 		})
 
@@ -131,8 +129,8 @@ var _ = Describe("cache limits", Label("suite:cache"), func() {
 				name += "x"
 			}
 			c := newClient(e, name)
-			jsonerror.Expect(c.send("get", map[string]any{"key": harness.Unique("unknown")}), "get on alias "+name+" (not in the manifest)", http.StatusNotFound)
-			jsonerror.Expect(c.send("set", map[string]any{"key": harness.Unique("unknown"), "value": 1}), "set on alias "+name+" (not in the manifest)", http.StatusNotFound)
+			Expect(c.send("get", map[string]any{"key": harness.Unique("unknown")})).To(verify.HaveJSONError("get on alias "+name+" (not in the manifest)", http.StatusNotFound))
+			Expect(c.send("set", map[string]any{"key": harness.Unique("unknown"), "value": 1})).To(verify.HaveJSONError("set on alias "+name+" (not in the manifest)", http.StatusNotFound))
 		})
 	})
 
@@ -164,7 +162,7 @@ var _ = Describe("cache limits", Label("suite:cache"), func() {
 				{"incr", map[string]any{"key": k}},
 				{"touch", map[string]any{"key": k}},
 			} {
-				jsonerror.Expect(c.send(op.name, op.body), fmt.Sprintf("%s with a key of %d bytes", op.name, len(k)), http.StatusBadRequest)
+				Expect(c.send(op.name, op.body)).To(verify.HaveJSONError(fmt.Sprintf("%s with a key of %d bytes", op.name, len(k)), http.StatusBadRequest))
 			}
 		})
 
@@ -173,7 +171,7 @@ var _ = Describe("cache limits", Label("suite:cache"), func() {
 			c := newClient(e, defaultAlias(e))
 			for _, bad := range []string{" ", "\n", "\t", "\r", "\x00", "\x1b", "\x7f"} {
 				k := harness.Unique("ctl") + bad + "end"
-				jsonerror.Expect(c.send("set", map[string]any{"key": k, "value": 1}), fmt.Sprintf("set with the key %q", k), http.StatusBadRequest)
+				Expect(c.send("set", map[string]any{"key": k, "value": 1})).To(verify.HaveJSONError(fmt.Sprintf("set with the key %q", k), http.StatusBadRequest))
 			}
 		})
 	})
@@ -191,8 +189,8 @@ var _ = Describe("cache limits", Label("suite:cache"), func() {
 				k := harness.Unique("json")
 				c.call("set", map[string]any{"key": k, "value": rawJSON(v)}, nil)
 				found, got := c.get(k)
-				verify.That(found, "expected the value %s to be found after set, observed found false", v)
-				verify.That(sameJSON(got, rawJSON(v)), "expected the value %s to come back as stored, observed %s", v, got)
+				Expect(found).To(verify.Hold(), "expected the value %s to be found after set, observed found false", v)
+				Expect(sameJSON(got, rawJSON(v))).To(verify.Hold(), "expected the value %s to come back as stored, observed %s", v, got)
 			}
 		})
 	})
@@ -214,7 +212,7 @@ var _ = Describe("cache limits", Label("suite:cache"), func() {
 			} {
 				r := c.b.Do(harness.Request{Method: http.MethodPost, Path: c.path(tc.op), Body: []byte(tc.body),
 					Header: http.Header{"Content-Type": {"application/json"}}})
-				jsonerror.Expect(r, fmt.Sprintf("%s with %s (%s)", tc.op, tc.what, tc.body), http.StatusBadRequest)
+				Expect(r).To(verify.HaveJSONError(fmt.Sprintf("%s with %s (%s)", tc.op, tc.what, tc.body), http.StatusBadRequest))
 			}
 		})
 	})

@@ -9,9 +9,9 @@ import (
 	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
-	"github.com/httpcheck/httpcheck/suites/internal/jsonerror"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
@@ -78,12 +78,12 @@ var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
 			def := map[string]any{"fallback": []any{1, "two"}}
 			var a getAnswer
 			c.call("get", map[string]any{"key": k, "default": def}, &a)
-			verify.That(a.Found != nil && !*a.Found, "expected get of an absent key to answer found false, observed %s", describeFound(a.Found))
-			verify.That(sameJSON(a.Value, def), "expected get of an absent key to answer the default %s as its value, observed %s", jsonText(def), a.Value)
+			Expect(a.Found != nil && !*a.Found).To(verify.Hold(), "expected get of an absent key to answer found false, observed %s", describeFound(a.Found))
+			Expect(sameJSON(a.Value, def)).To(verify.Hold(), "expected get of an absent key to answer the default %s as its value, observed %s", jsonText(def), a.Value)
 			a = getAnswer{}
 			c.call("get", map[string]any{"key": k}, &a)
-			verify.That(a.Found != nil && !*a.Found, "expected get of an absent key to answer found false, observed %s", describeFound(a.Found))
-			verify.That(sameJSON(a.Value, nil), "expected get of an absent key without a default to answer value null, observed %s", describeRaw(a.Value))
+			Expect(a.Found != nil && !*a.Found).To(verify.Hold(), "expected get of an absent key to answer found false, observed %s", describeFound(a.Found))
+			Expect(sameJSON(a.Value, nil)).To(verify.Hold(), "expected get of an absent key without a default to answer value null, observed %s", describeRaw(a.Value))
 		})
 	})
 
@@ -92,7 +92,7 @@ var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
 			c := use(e)
 			k := harness.Unique("add")
 			added := c.add(k, "new")
-			verify.That(added, "expected add of an absent key to answer added true, observed false")
+			Expect(added).To(verify.Hold(), "expected add of an absent key to answer added true, observed false")
 			c.expectValue(k, "new", "after add")
 		})
 
@@ -101,7 +101,7 @@ var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
 			k := harness.Unique("addpresent")
 			c.set(k, "first")
 			added := c.add(k, "second")
-			verify.That(!added, "expected add of a present key to answer added false, observed true")
+			Expect(!added).To(verify.Hold(), "expected add of a present key to answer added false, observed true")
 			c.expectValue(k, "first", "after add of a key it already held")
 		})
 	})
@@ -111,7 +111,7 @@ var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
 			c := use(e)
 			k := harness.Unique("gos")
 			got := c.getOrSet(k, []any{"default", 1})
-			verify.That(sameJSON(got, []any{"default", 1}), "expected get_or_set of an absent key to answer the default [\"default\",1], observed %s", describeRaw(got))
+			Expect(sameJSON(got, []any{"default", 1})).To(verify.Hold(), "expected get_or_set of an absent key to answer the default [\"default\",1], observed %s", describeRaw(got))
 			c.expectValue(k, []any{"default", 1}, "after get_or_set stored its default")
 		})
 
@@ -120,7 +120,7 @@ var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
 			k := harness.Unique("gospresent")
 			c.set(k, "stored")
 			got := c.getOrSet(k, "default")
-			verify.That(sameJSON(got, "stored"), "expected get_or_set of a present key to answer the stored \"stored\", observed %s", describeRaw(got))
+			Expect(sameJSON(got, "stored")).To(verify.Hold(), "expected get_or_set of a present key to answer the stored \"stored\", observed %s", describeRaw(got))
 			c.expectValue(k, "stored", "after get_or_set of a present key")
 		})
 	})
@@ -134,13 +134,12 @@ var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
 			values := c.getMany(a, b, missing)
 			for _, k := range []string{a, b} {
 				_, ok := values[k]
-				verify.That(ok, "expected get_many to answer the value of %s, which was set, observed only %s", k, keysOf(values))
+				Expect(ok).To(verify.Hold(), "expected get_many to answer the value of %s, which was set, observed only %s", k, keysOf(values))
 			}
-			verify.That(sameJSON(values[a], 1) && sameJSON(values[b], map[string]any{"x": 2}),
-				"expected get_many to answer %s: 1 and %s: {\"x\":2}, observed %s and %s", a, b, values[a], values[b])
+			Expect(sameJSON(values[a], 1) && sameJSON(values[b], map[string]any{"x": 2})).To(verify.Hold(), "expected get_many to answer %s: 1 and %s: {\"x\":2}, observed %s and %s", a, b, values[a], values[b])
 			_, ok := values[missing]
-			verify.That(!ok, "expected get_many to leave out %s, which was never set, observed it with %s", missing, describeRaw(values[missing]))
-			verify.That(len(values) == 2, "expected get_many to answer exactly the 2 keys found, observed %d: %s", len(values), keysOf(values))
+			Expect(!ok).To(verify.Hold(), "expected get_many to leave out %s, which was never set, observed it with %s", missing, describeRaw(values[missing]))
+			Expect(len(values) == 2).To(verify.Hold(), "expected get_many to answer exactly the 2 keys found, observed %d: %s", len(values), keysOf(values))
 		})
 
 		setManyStores.It(func(e *harness.Env) {
@@ -167,17 +166,16 @@ var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
 				Failed *[]string `json:"failed"`
 			}
 			r := c.call("set_many", map[string]any{"values": values}, &answer)
-			verify.That(answer.Failed != nil, "expected set_many to answer a \"failed\" array (empty when everything was stored), observed %.160s", r.Body)
+			Expect(answer.Failed != nil).To(verify.Hold(), "expected set_many to answer a \"failed\" array (empty when everything was stored), observed %.160s", r.Body)
 			for _, k := range *answer.Failed {
 				_, sent := values[k]
-				verify.That(sent, "expected set_many's failed list to name only keys it was given, observed %q", k)
+				Expect(sent).To(verify.Hold(), "expected set_many's failed list to name only keys it was given, observed %q", k)
 			}
 			for k, v := range values {
 				listed := slices.Contains(*answer.Failed, k)
 				found, got := c.get(k)
 				stored := found && sameJSON(got, v)
-				verify.That(stored != listed, "expected set_many's failed list %s to name exactly the keys it did not store, but %s is %s and %s",
-					jsonText(*answer.Failed), k, map[bool]string{true: "listed", false: "not listed"}[listed], map[bool]string{true: "stored", false: "not stored"}[stored])
+				Expect(stored != listed).To(verify.Hold(), "expected set_many's failed list %s to name exactly the keys it did not store, but %s is %s and %s", jsonText(*answer.Failed), k, map[bool]string{true: "listed", false: "not listed"}[listed], map[bool]string{true: "stored", false: "not stored"}[stored])
 			}
 		})
 	})
@@ -187,13 +185,13 @@ var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
 			c := use(e)
 			k := harness.Unique("del")
 			c.set(k, "doomed")
-			verify.That(c.delete(k), "expected delete of a present key to answer deleted true, observed false")
+			Expect(c.delete(k)).To(verify.Hold(), "expected delete of a present key to answer deleted true, observed false")
 			c.expectAbsent(k, "after delete")
 		})
 
 		deleteAbsent.It(func(e *harness.Env) {
 			c := use(e)
-			verify.That(!c.delete(harness.Unique("delabsent")), "expected delete of an absent key to answer deleted false, observed true")
+			Expect(!c.delete(harness.Unique("delabsent"))).To(verify.Hold(), "expected delete of an absent key to answer deleted false, observed true")
 		})
 
 		deleteMany.It(func(e *harness.Env) {
@@ -207,8 +205,8 @@ var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
 			// The absent key between the present ones: a backend that
 			// stops at the first absent key answers 1.
 			r := c.call("delete_many", map[string]any{"keys": []string{a, missing, b}}, &answer)
-			verify.That(answer.Deleted != nil, "expected delete_many to answer a number \"deleted\", observed %.160s", r.Body)
-			verify.That(*answer.Deleted == 2, "expected delete_many of 2 present keys and 1 absent one to answer deleted 2, observed %d", *answer.Deleted)
+			Expect(answer.Deleted != nil).To(verify.Hold(), "expected delete_many to answer a number \"deleted\", observed %.160s", r.Body)
+			Expect(*answer.Deleted == 2).To(verify.Hold(), "expected delete_many of 2 present keys and 1 absent one to answer deleted 2, observed %d", *answer.Deleted)
 			c.expectAbsent(a, "after delete_many")
 			c.expectAbsent(b, "after delete_many")
 		})
@@ -235,9 +233,9 @@ var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
 			// will not go below 0", which Django's memcached backend
 			// passes on); any other answer is arithmetic gone wrong.
 			got := c.incr("decr", k, 20)
-			verify.That(sameJSON(got, -16) || sameJSON(got, 0), "expected decr of 4 by 20 to answer -16 (or 0, memcached's floor), observed %s", got)
+			Expect(sameJSON(got, -16) || sameJSON(got, 0)).To(verify.Hold(), "expected decr of 4 by 20 to answer -16 (or 0, memcached's floor), observed %s", got)
 			found, stored := c.get(k)
-			verify.That(found && sameJSON(stored, json.RawMessage(got)), "expected %s to hold %s after decr answered it, observed found %v with %s", k, got, found, stored)
+			Expect(found && sameJSON(stored, json.RawMessage(got))).To(verify.Hold(), "expected %s to hold %s after decr answered it, observed found %v with %s", k, got, found, stored)
 		})
 
 		incrAbsent.It(func(e *harness.Env) {
@@ -245,7 +243,7 @@ var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
 			k := harness.Unique("incrabsent")
 			for _, op := range []string{"incr", "decr"} {
 				r := c.send(op, map[string]any{"key": k})
-				jsonerror.Expect(r, op+" of an absent key", http.StatusNotFound)
+				Expect(r).To(verify.HaveJSONError(op+" of an absent key", http.StatusNotFound))
 			}
 			c.expectAbsent(k, "after incr and decr of it answered 404")
 		})
@@ -261,12 +259,10 @@ var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
 					Value json.RawMessage `json:"value"`
 				}
 				r.Decode(&answer)
-				verify.That(nearTwoTo63(answer.Value),
-					"expected incr of 2^63-1 to answer an error or the sum 9223372036854775808, observed value %s: wrapped around (contract: incr adds delta)", answer.Value)
+				Expect(nearTwoTo63(answer.Value)).To(verify.Hold(), "expected incr of 2^63-1 to answer an error or the sum 9223372036854775808, observed value %s: wrapped around (contract: incr adds delta)", answer.Value)
 			}
 			found, got := c.get(k)
-			verify.That(found && nearTwoTo63(got),
-				"expected %s to hold 2^63-1 (the incr refused) or 2^63 after incr answered %d, observed found %v with %s: wrapped around", k, r.Status, found, got)
+			Expect(found && nearTwoTo63(got)).To(verify.Hold(), "expected %s to hold 2^63-1 (the incr refused) or 2^63 after incr answered %d, observed found %v with %s: wrapped around", k, r.Status, found, got)
 		})
 
 		incrAtomic.It(func(e *harness.Env) {
@@ -313,8 +309,8 @@ var _ = Describe("the cache API's operations", Label("suite:cache"), func() {
 			c := use(e)
 			k := harness.Unique("touch")
 			c.set(k, "v")
-			verify.That(c.touch(k, 1000), "expected touch of a present key to answer touched true, observed false")
-			verify.That(!c.touch(harness.Unique("touchabsent"), 1000), "expected touch of an absent key to answer touched false, observed true")
+			Expect(c.touch(k, 1000)).To(verify.Hold(), "expected touch of a present key to answer touched true, observed false")
+			Expect(!c.touch(harness.Unique("touchabsent"), 1000)).To(verify.Hold(), "expected touch of an absent key to answer touched false, observed true")
 			c.expectValue(k, "v", "after touch")
 		})
 
@@ -344,7 +340,7 @@ func (c *client) add(key string, v any) bool {
 		Added *bool `json:"added"`
 	}
 	r := c.call("add", map[string]any{"key": key, "value": v}, &answer)
-	verify.That(answer.Added != nil, "expected add to answer a boolean \"added\", observed %.160s", r.Body)
+	Expect(answer.Added != nil).To(verify.Hold(), "expected add to answer a boolean \"added\", observed %.160s", r.Body)
 	return *answer.Added
 }
 
@@ -365,7 +361,7 @@ func (c *client) getMany(keys ...string) map[string]json.RawMessage {
 		Values *map[string]json.RawMessage `json:"values"`
 	}
 	r := c.call("get_many", map[string]any{"keys": keys}, &answer)
-	verify.That(answer.Values != nil, "expected get_many to answer an object \"values\", observed %.160s", r.Body)
+	Expect(answer.Values != nil).To(verify.Hold(), "expected get_many to answer an object \"values\", observed %.160s", r.Body)
 	return *answer.Values
 }
 
@@ -376,7 +372,7 @@ func (c *client) delete(key string) bool {
 		Deleted *bool `json:"deleted"`
 	}
 	r := c.call("delete", map[string]any{"key": key}, &answer)
-	verify.That(answer.Deleted != nil, "expected delete to answer a boolean \"deleted\", observed %.160s", r.Body)
+	Expect(answer.Deleted != nil).To(verify.Hold(), "expected delete to answer a boolean \"deleted\", observed %.160s", r.Body)
 	return *answer.Deleted
 }
 
@@ -402,13 +398,13 @@ func (c *client) touch(key string, timeout any) bool {
 		Touched *bool `json:"touched"`
 	}
 	r := c.call("touch", map[string]any{"key": key, "timeout": timeout}, &answer)
-	verify.That(answer.Touched != nil, "expected touch to answer a boolean \"touched\", observed %.160s", r.Body)
+	Expect(answer.Touched != nil).To(verify.Hold(), "expected touch to answer a boolean \"touched\", observed %.160s", r.Body)
 	return *answer.Touched
 }
 
 func expectNumber(got json.RawMessage, want int, what string) {
 	GinkgoHelper()
-	verify.That(sameJSON(got, want), "expected %s to answer value %d, observed %s", what, want, describeRaw(got))
+	Expect(sameJSON(got, want)).To(verify.Hold(), "expected %s to answer value %d, observed %s", what, want, describeRaw(got))
 }
 
 func describeFound(f *bool) string {

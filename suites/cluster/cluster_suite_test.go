@@ -15,7 +15,7 @@ import (
 	_ "github.com/httpcheck/httpcheck/suites/all" // the whole catalogue, for TestDefaultSuiteOnSharedStores
 )
 
-func TestMain(m *testing.M) { ft.DeploymentMain(m) }
+func TestMain(m *testing.M) { ft.Main(m) }
 
 // instances returns n references, each opening the stores urls name.
 func instances(n int, sessions, cache string) []embedded.Options {
@@ -82,7 +82,7 @@ func TestSharedStores(t *testing.T) {
 		t.Skip("runs the suite in child processes")
 	}
 	onSharedStores(t, func(t *testing.T, _, url string) {
-		expect(t, ft.RunAgainstDeployment(t, instances(3, url, url), "cluster"), passes)
+		expect(t, ft.RunOn(t, ft.Deployment(instances(3, url, url)), "cluster"), passes)
 	})
 }
 
@@ -91,7 +91,7 @@ func TestOneInstance(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the suite in a child process")
 	}
-	res := ft.RunAgainstReference(t, embedded.Options{}, "cluster")
+	res := ft.RunOn(t, ft.Reference{}, "cluster")
 	for _, c := range res.Checks {
 		t.Errorf("%s ran against one target: %s %s", c.ID, c.State, c.Message)
 	}
@@ -106,7 +106,7 @@ func TestDefaultSuiteOnSharedStores(t *testing.T) {
 	}
 	suites := slices.DeleteFunc(check.SuitesFor(harness.ModeContract), func(s string) bool { return s == "cluster" })
 	onSharedStores(t, func(t *testing.T, store, url string) {
-		res := ft.RunAgainstReference(t, embedded.Options{Sessions: url, Cache: url}, suites...)
+		res := ft.RunOn(t, ft.Reference{Sessions: url, Cache: url}, suites...)
 		if len(res.Checks) < 100 {
 			t.Errorf("only %d checks ran", len(res.Checks))
 		}

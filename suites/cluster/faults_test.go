@@ -16,7 +16,7 @@ func TestMemoryInstances(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the suite in child processes")
 	}
-	res := ft.RunAgainstDeployment(t, instances(3, "memory", "memory"), "cluster")
+	res := ft.RunOn(t, ft.Deployment(instances(3, "memory", "memory")), "cluster")
 	expect(t, res, func(string) (reports.State, string) { return reports.Failed, "instance " })
 }
 
@@ -34,7 +34,7 @@ func TestPerInstanceCaches(t *testing.T) {
 			m["cache"].(map[string]any)["per_instance"] = true
 		})
 	}
-	expect(t, ft.RunAgainstDeployment(t, refs, "cluster"), func(id string) (reports.State, string) {
+	expect(t, ft.RunOn(t, ft.Deployment(refs), "cluster"), func(id string) (reports.State, string) {
 		if strings.HasPrefix(id, "cluster/sessions/") {
 			return reports.Passed, ""
 		}

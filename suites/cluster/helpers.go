@@ -9,6 +9,7 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/suites/internal/rules"
@@ -70,7 +71,7 @@ func sessionSet(b *harness.Browser, what, key, value string) {
 	GinkgoHelper()
 	r := b.Do(harness.Request{Method: http.MethodPost, Path: "session/set",
 		JSON: map[string]any{"key": key, "value": json.RawMessage(value)}, Note: what})
-	verify.Status(r, "session/set through "+what, http.StatusOK)
+	Expect(r).To(verify.HaveStatus("session/set through "+what, http.StatusOK))
 }
 
 // getAnswer is the answer of session/get and of the cache API's get: the
@@ -93,7 +94,7 @@ func sessionGet(b *harness.Browser, what, key string, cookie *string) getAnswer 
 	GinkgoHelper()
 	r := b.Do(harness.Request{Method: http.MethodGet, Path: "session/get", Query: harness.Query("key", key),
 		Cookie: cookie, NoStore: cookie != nil, Note: what})
-	verify.Status(r, "session/get through "+what, http.StatusOK)
+	Expect(r).To(verify.HaveStatus("session/get through "+what, http.StatusOK))
 	var a getAnswer
 	r.Decode(&a)
 	return a
@@ -104,7 +105,7 @@ func sessionGet(b *harness.Browser, what, key string, cookie *string) getAnswer 
 func whoami(b *harness.Browser, what string, cookie *string) string {
 	GinkgoHelper()
 	r := b.Do(harness.Request{Method: http.MethodGet, Path: "session/whoami", Cookie: cookie, NoStore: cookie != nil, Note: what})
-	verify.Status(r, "session/whoami through "+what, http.StatusOK)
+	Expect(r).To(verify.HaveStatus("session/whoami through "+what, http.StatusOK))
 	var a struct {
 		User *string `json:"user"`
 	}
@@ -144,6 +145,6 @@ func cacheGet(b *harness.Browser, a, what, key string) getAnswer {
 	GinkgoHelper()
 	var out getAnswer
 	r := cacheCall(b, a, "get", what, map[string]any{"key": key}, &out)
-	verify.Status(r, "cache/"+a+"/get through "+what, http.StatusOK)
+	Expect(r).To(verify.HaveStatus("cache/"+a+"/get through "+what, http.StatusOK))
 	return out
 }

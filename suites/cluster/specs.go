@@ -10,6 +10,7 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/check"
@@ -54,9 +55,7 @@ var _ = Describe("cluster: the instances of one deployment", Label("suite:cluste
 			for i := range ts[1:] {
 				By("reading it through " + instance(ts, i+1))
 				got := sessionGet(b.Via(ts[i+1]), instance(ts, i+1), key, nil)
-				verify.That(got.Found && sameJSON(got.Value, json.RawMessage(value)),
-					"expected the session created through %s to be read through %s with %s = %s, observed %s",
-					instance(ts, 0), instance(ts, i+1), key, value, got.describe())
+				Expect(got.Found && sameJSON(got.Value, json.RawMessage(value))).To(verify.Hold(), "expected the session created through %s to be read through %s with %s = %s, observed %s", instance(ts, 0), instance(ts, i+1), key, value, got.describe())
 			}
 		})
 
@@ -75,14 +74,12 @@ var _ = Describe("cluster: the instances of one deployment", Label("suite:cluste
 				}
 				prev := i - 1
 				got := sessionGet(b.Via(ts[prev]), instance(ts, prev), shared, nil)
-				verify.That(got.Found && string(got.Value) == strconv.Itoa(i+1),
-					"expected %s to show the update made through %s (%s = %d), observed %s",
-					instance(ts, prev), instance(ts, i), shared, i+1, got.describe())
+				Expect(got.Found && string(got.Value) == strconv.Itoa(i+1)).To(verify.Hold(), "expected %s to show the update made through %s (%s = %d), observed %s", instance(ts, prev), instance(ts, i), shared, i+1, got.describe())
 			}
 			for i := range ts {
 				By("reading the whole session through " + instance(ts, i))
 				r := b.Via(ts[i]).Get("session/all")
-				verify.Status(r, "session/all through "+instance(ts, i), http.StatusOK)
+				Expect(r).To(verify.HaveStatus("session/all through "+instance(ts, i), http.StatusOK))
 				var all struct {
 					Data map[string]json.RawMessage `json:"data"`
 				}
@@ -93,9 +90,7 @@ var _ = Describe("cluster: the instances of one deployment", Label("suite:cluste
 						lost = append(lost, fmt.Sprintf("%s (written through instance %d)", k, j+1))
 					}
 				}
-				verify.That(len(lost) == 0 && string(all.Data[shared]) == strconv.Itoa(len(ts)),
-					"expected %s to show every update, the last %s = %d, observed %s = %s and missing %s",
-					instance(ts, i), shared, len(ts), shared, orNone(all.Data[shared]), strings.Join(orNothing(lost), ", "))
+				Expect(len(lost) == 0 && string(all.Data[shared]) == strconv.Itoa(len(ts))).To(verify.Hold(), "expected %s to show every update, the last %s = %d, observed %s = %s and missing %s", instance(ts, i), shared, len(ts), shared, orNone(all.Data[shared]), strings.Join(orNothing(lost), ", "))
 			}
 		})
 
@@ -108,12 +103,11 @@ var _ = Describe("cluster: the instances of one deployment", Label("suite:cluste
 			sessionSet(b.Via(ts[0]), instance(ts, 0), key, `"v"`)
 			r := b.Via(ts[1]).Do(harness.Request{Method: http.MethodPost, Path: "session/expiry",
 				JSON: map[string]any{"seconds": int(lifetime / time.Second)}, Note: instance(ts, 1)})
-			verify.Status(r, "session/expiry through "+instance(ts, 1), http.StatusOK)
+			Expect(r).To(verify.HaveStatus("session/expiry through "+instance(ts, 1), http.StatusOK))
 			cookie := cookieName(e) + "=" + b.SessionKey()
 			last := len(ts) - 1
 			got := sessionGet(b.Via(ts[last]), instance(ts, last), key, nil)
-			verify.That(got.Found, "expected the session to be live through %s before its %s passed, observed %s",
-				instance(ts, last), lifetime, got.describe())
+			Expect(got.Found).To(verify.Hold(), "expected the session to be live through %s before its %s passed, observed %s", instance(ts, last), lifetime, got.describe())
 
 			By("letting " + (lifetime + time.Second).String() + " pass on every instance")
 			e.AdvanceAll(lifetime + time.Second)
@@ -121,8 +115,7 @@ var _ = Describe("cluster: the instances of one deployment", Label("suite:cluste
 				// The cookie is replayed by hand: the browser has dropped it
 				// at its Max-Age, and what is graded is the server.
 				got := sessionGet(e.NewBrowser().Via(ts[i]), instance(ts, i)+", replaying the session cookie", key, &cookie)
-				verify.That(!got.Found, "expected %s to refuse the session once its %s had passed (the expiry was set through %s), observed %s",
-					instance(ts, i), lifetime, instance(ts, 1), got.describe())
+				Expect(!got.Found).To(verify.Hold(), "expected %s to refuse the session once its %s had passed (the expiry was set through %s), observed %s", instance(ts, i), lifetime, instance(ts, 1), got.describe())
 			}
 		})
 
@@ -132,21 +125,19 @@ var _ = Describe("cluster: the instances of one deployment", Label("suite:cluste
 			user := harness.Unique("cluster_user")
 			By("logging in through " + instance(ts, 0))
 			r := b.Via(ts[0]).Do(harness.Request{Method: http.MethodPost, Path: "session/login", JSON: map[string]any{"user": user}, Note: instance(ts, 0)})
-			verify.Status(r, "session/login through "+instance(ts, 0), http.StatusOK)
+			Expect(r).To(verify.HaveStatus("session/login through "+instance(ts, 0), http.StatusOK))
 			got := whoami(b.Via(ts[1]), instance(ts, 1), nil)
-			verify.That(got == user, "expected %s to see the login made through %s (user %q), observed user %q",
-				instance(ts, 1), instance(ts, 0), user, got)
+			Expect(got == user).To(verify.Hold(), "expected %s to see the login made through %s (user %q), observed user %q", instance(ts, 1), instance(ts, 0), user, got)
 			cookie := cookieName(e) + "=" + b.SessionKey()
 
 			By("logging out through " + instance(ts, 1))
 			r = b.Via(ts[1]).Do(harness.Request{Method: http.MethodPost, Path: "session/logout", Note: instance(ts, 1)})
-			verify.Status(r, "session/logout through "+instance(ts, 1), http.StatusOK)
+			Expect(r).To(verify.HaveStatus("session/logout through "+instance(ts, 1), http.StatusOK))
 			for i := range ts {
 				got := whoami(b.Via(ts[i]), instance(ts, i), nil)
-				verify.That(got == "", "expected %s to see the logout made through %s, observed user %q", instance(ts, i), instance(ts, 1), got)
+				Expect(got == "").To(verify.Hold(), "expected %s to see the logout made through %s, observed user %q", instance(ts, i), instance(ts, 1), got)
 				got = whoami(e.NewBrowser().Via(ts[i]), instance(ts, i)+", replaying the logged-in session cookie", &cookie)
-				verify.That(got == "", "expected %s to refuse the session cookie of before the logout made through %s, observed user %q",
-					instance(ts, i), instance(ts, 1), got)
+				Expect(got == "").To(verify.Hold(), "expected %s to refuse the session cookie of before the logout made through %s, observed user %q", instance(ts, i), instance(ts, 1), got)
 			}
 		})
 	})
@@ -159,12 +150,10 @@ var _ = Describe("cluster: the instances of one deployment", Label("suite:cluste
 			key, value := harness.Unique("cluster_seen"), `{"n":1,"s":"é","l":[true,null]}`
 			By("setting an entry through " + instance(ts, 0))
 			r := cacheCall(b.Via(ts[0]), a, "set", instance(ts, 0), map[string]any{"key": key, "value": json.RawMessage(value)}, nil)
-			verify.Status(r, "cache/"+a+"/set through "+instance(ts, 0), http.StatusOK)
+			Expect(r).To(verify.HaveStatus("cache/"+a+"/set through "+instance(ts, 0), http.StatusOK))
 			for i := range ts[1:] {
 				got := cacheGet(b.Via(ts[i+1]), a, instance(ts, i+1), key)
-				verify.That(got.Found && sameJSON(got.Value, json.RawMessage(value)),
-					"expected the entry set through %s to be read through %s with the value %s, observed %s",
-					instance(ts, 0), instance(ts, i+1), value, got.describe())
+				Expect(got.Found && sameJSON(got.Value, json.RawMessage(value))).To(verify.Hold(), "expected the entry set through %s to be read through %s with the value %s, observed %s", instance(ts, 0), instance(ts, i+1), value, got.describe())
 			}
 		})
 
@@ -174,7 +163,7 @@ var _ = Describe("cluster: the instances of one deployment", Label("suite:cluste
 			a, b := alias(e), e.NewBrowser()
 			key := harness.Unique("cluster_delete")
 			r := cacheCall(b.Via(ts[0]), a, "set", instance(ts, 0), map[string]any{"key": key, "value": "v"}, nil)
-			verify.Status(r, "cache/"+a+"/set through "+instance(ts, 0), http.StatusOK)
+			Expect(r).To(verify.HaveStatus("cache/"+a+"/set through "+instance(ts, 0), http.StatusOK))
 			// Every instance reads it first: an instance that kept a copy of
 			// its own would now have one to serve.
 			for i := range ts {
@@ -185,13 +174,11 @@ var _ = Describe("cluster: the instances of one deployment", Label("suite:cluste
 				Deleted bool `json:"deleted"`
 			}
 			r = cacheCall(b.Via(ts[1]), a, "delete", instance(ts, 1), map[string]any{"key": key}, &del)
-			verify.Status(r, "cache/"+a+"/delete through "+instance(ts, 1), http.StatusOK)
-			verify.That(del.Deleted, "expected the delete through %s to find the entry set through %s (deleted true), observed deleted false",
-				instance(ts, 1), instance(ts, 0))
+			Expect(r).To(verify.HaveStatus("cache/"+a+"/delete through "+instance(ts, 1), http.StatusOK))
+			Expect(del.Deleted).To(verify.Hold(), "expected the delete through %s to find the entry set through %s (deleted true), observed deleted false", instance(ts, 1), instance(ts, 0))
 			for i := range ts {
 				got := cacheGet(b.Via(ts[i]), a, instance(ts, i), key)
-				verify.That(!got.Found, "expected the entry deleted through %s to be gone from %s, observed %s",
-					instance(ts, 1), instance(ts, i), got.describe())
+				Expect(!got.Found).To(verify.Hold(), "expected the entry deleted through %s to be gone from %s, observed %s", instance(ts, 1), instance(ts, i), got.describe())
 			}
 		})
 
@@ -204,18 +191,16 @@ var _ = Describe("cluster: the instances of one deployment", Label("suite:cluste
 			By("setting an entry for " + lifetime.String() + " through " + instance(ts, 0))
 			r := cacheCall(b.Via(ts[0]), a, "set", instance(ts, 0),
 				map[string]any{"key": key, "value": "v", "timeout": int(lifetime / time.Second)}, nil)
-			verify.Status(r, "cache/"+a+"/set through "+instance(ts, 0), http.StatusOK)
+			Expect(r).To(verify.HaveStatus("cache/"+a+"/set through "+instance(ts, 0), http.StatusOK))
 			for i := range ts {
 				got := cacheGet(b.Via(ts[i]), a, instance(ts, i), key)
-				verify.That(got.Found, "expected the entry set through %s to be read through %s before its %s passed, observed %s",
-					instance(ts, 0), instance(ts, i), lifetime, got.describe())
+				Expect(got.Found).To(verify.Hold(), "expected the entry set through %s to be read through %s before its %s passed, observed %s", instance(ts, 0), instance(ts, i), lifetime, got.describe())
 			}
 			By("letting " + (lifetime + time.Second).String() + " pass on every instance")
 			e.AdvanceAll(lifetime + time.Second)
 			for i := range ts {
 				got := cacheGet(b.Via(ts[i]), a, instance(ts, i), key)
-				verify.That(!got.Found, "expected the entry set through %s for %s to have expired on %s, observed %s",
-					instance(ts, 0), lifetime, instance(ts, i), got.describe())
+				Expect(!got.Found).To(verify.Hold(), "expected the entry set through %s for %s to have expired on %s, observed %s", instance(ts, 0), lifetime, instance(ts, i), got.describe())
 			}
 		})
 
@@ -225,7 +210,7 @@ var _ = Describe("cluster: the instances of one deployment", Label("suite:cluste
 			a := alias(e)
 			key := harness.Unique("cluster_incr")
 			r := cacheCall(e.NewBrowser().Via(ts[0]), a, "set", instance(ts, 0), map[string]any{"key": key, "value": 0}, nil)
-			verify.Status(r, "cache/"+a+"/set through "+instance(ts, 0), http.StatusOK)
+			Expect(r).To(verify.HaveStatus("cache/"+a+"/set through "+instance(ts, 0), http.StatusOK))
 			const each = 10
 			By(fmt.Sprintf("incrementing it %d times through each instance at once", each))
 			var (
@@ -261,13 +246,11 @@ var _ = Describe("cluster: the instances of one deployment", Label("suite:cluste
 					e.Errorf("an increment did not get an answer: %s", strings.TrimPrefix(p, "transport: "))
 				}
 			}
-			verify.That(len(refused) == 0, "expected every increment of the entry set through %s to answer 200 on every instance, observed %d of %d refused: %s",
-				instance(ts, 0), len(refused), each*len(ts), strings.Join(firstFew(refused), "; "))
+			Expect(len(refused) == 0).To(verify.Hold(), "expected every increment of the entry set through %s to answer 200 on every instance, observed %d of %d refused: %s", instance(ts, 0), len(refused), each*len(ts), strings.Join(firstFew(refused), "; "))
 			want := json.RawMessage(strconv.Itoa(each * len(ts)))
 			for i := range ts {
 				got := cacheGet(e.NewBrowser().Via(ts[i]), a, instance(ts, i), key)
-				verify.That(got.Found && sameJSON(got.Value, want), "expected %s to read %s after %d increments spread over %d instances, observed %s",
-					instance(ts, i), want, each*len(ts), len(ts), got.describe())
+				Expect(got.Found && sameJSON(got.Value, want)).To(verify.Hold(), "expected %s to read %s after %d increments spread over %d instances, observed %s", instance(ts, i), want, each*len(ts), len(ts), got.describe())
 			}
 		})
 	})
@@ -282,8 +265,7 @@ var _ = Describe("cluster: the instances of one deployment", Label("suite:cluste
 			first := cachedRender(b.Via(ts[0]), instance(ts, 0), probe)
 			for i := range ts[1:] {
 				got := cachedRender(b.Via(ts[i+1]), instance(ts, i+1), probe)
-				verify.That(got == first, "expected %s to serve the page cached through %s (%s), observed another render (%s)",
-					instance(ts, i+1), instance(ts, 0), first, got)
+				Expect(got == first).To(verify.Hold(), "expected %s to serve the page cached through %s (%s), observed another render (%s)", instance(ts, i+1), instance(ts, 0), first, got)
 			}
 		})
 	})
@@ -294,7 +276,7 @@ var _ = Describe("cluster: the instances of one deployment", Label("suite:cluste
 func cachedRender(b *harness.Browser, what, probe string) string {
 	GinkgoHelper()
 	r := b.Do(harness.Request{Method: http.MethodGet, Path: "views/cached", Query: harness.Query("ttl", "60", "probe", probe), Note: what})
-	verify.Status(r, "views/cached through "+what, http.StatusOK)
+	Expect(r).To(verify.HaveStatus("views/cached through "+what, http.StatusOK))
 	var v struct {
 		Renders    int    `json:"renders"`
 		RenderedAt string `json:"rendered_at"`

@@ -241,5 +241,5 @@ func TestFaults(t *testing.T) {
 			}),
 		},
 	}
-	ft.Run(t, "conditional", faults)
+	ft.Suite{Name: "conditional", Faults: faults}.EveryCheckBreaks(t)
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/reference/httpcache"
@@ -29,9 +30,9 @@ func create(e *harness.Env, body string, query ...string) *resource {
 	e.Require(harness.FeatureResources)
 	r := &resource{b: e.NewBrowser(), id: harness.Unique("cond")}
 	put := r.put(body, nil, query...)
-	verify.Status(put, "PUT of a new resource", http.StatusCreated, http.StatusOK)
+	Expect(put).To(verify.HaveStatus("PUT of a new resource", http.StatusCreated, http.StatusOK))
 	r.first = r.get(nil)
-	verify.Status(r.first, "GET of the resource just put", http.StatusOK)
+	Expect(r.first).To(verify.HaveStatus("GET of the resource just put", http.StatusOK))
 	return r
 }
 
@@ -69,7 +70,7 @@ func (r *resource) delete(h http.Header) *harness.Response {
 func (r *resource) etag() string {
 	GinkgoHelper()
 	tag := r.first.Header.Get("ETag")
-	verify.That(tag != "", "expected an ETag on the GET of a resource put with validators=both, observed none")
+	Expect(tag != "").To(verify.Hold(), "expected an ETag on the GET of a resource put with validators=both, observed none")
 	return tag
 }
 
@@ -78,7 +79,7 @@ func (r *resource) lastModified() time.Time {
 	GinkgoHelper()
 	v := r.first.Header.Get("Last-Modified")
 	t, ok := httpcache.ParseHTTPDate(v)
-	verify.That(ok, "expected a Last-Modified HTTP-date on the GET of a resource put with validators=both, observed %q", v)
+	Expect(ok).To(verify.Hold(), "expected a Last-Modified HTTP-date on the GET of a resource put with validators=both, observed %q", v)
 	return t
 }
 
@@ -86,7 +87,7 @@ func (r *resource) lastModified() time.Time {
 func (r *resource) body() string {
 	GinkgoHelper()
 	g := r.get(nil)
-	verify.Status(g, "GET of the resource", http.StatusOK)
+	Expect(g).To(verify.HaveStatus("GET of the resource", http.StatusOK))
 	return string(g.Body)
 }
 
@@ -105,6 +106,6 @@ func (r *resource) conditional(p rules.Precondition) *harness.Response {
 		lm = r.lastModified()
 	}
 	resp := r.get(p.Header(etag, lm))
-	verify.Rule(p.Judge(resp.Status))
+	Expect(p.Judge(resp.Status)).To(verify.Pass())
 	return resp
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/check"
@@ -17,18 +18,18 @@ const content = "the representation, version 1\n"
 
 func expect304(r *harness.Response, what string) {
 	GinkgoHelper()
-	verify.That(r.Status == http.StatusNotModified, "expected 304 for %s, observed %d", what, r.Status)
+	Expect(r.Status == http.StatusNotModified).To(verify.Hold(), "expected 304 for %s, observed %d", what, r.Status)
 }
 
 func expectFull200(r *harness.Response, body, what string) {
 	GinkgoHelper()
-	verify.That(r.Status == http.StatusOK, "expected 200 for %s, observed %d", what, r.Status)
+	Expect(r.Status == http.StatusOK).To(verify.Hold(), "expected 200 for %s, observed %d", what, r.Status)
 	expectBody(r, body, what)
 }
 
 func expectBody(r *harness.Response, body, what string) {
 	GinkgoHelper()
-	verify.That(string(r.Body) == body, "expected the full body with the 200 for %s, observed %q", what, r.Body)
+	Expect(string(r.Body) == body).To(verify.Hold(), "expected the full body with the 200 for %s, observed %q", what, r.Body)
 }
 
 // weakForm and strongForm rewrite an entity-tag's weakness.
@@ -164,8 +165,8 @@ var _ = Describe("conditional requests", Label("suite:conditional"), func() {
 		inmPutStar.It(func(e *harness.Env) {
 			r := create(e, content)
 			p := r.put("overwritten\n", header("If-None-Match", "*"))
-			verify.That(p.Status == http.StatusPreconditionFailed, "expected 412 for PUT with If-None-Match: * on an existing resource, observed %d", p.Status)
-			verify.That(r.body() == content, "expected the resource unchanged after the refused PUT, observed %q", r.body())
+			Expect(p.Status == http.StatusPreconditionFailed).To(verify.Hold(), "expected 412 for PUT with If-None-Match: * on an existing resource, observed %d", p.Status)
+			Expect(r.body() == content).To(verify.Hold(), "expected the resource unchanged after the refused PUT, observed %q", r.body())
 		})
 		inmHead.It(func(e *harness.Env) {
 			r := create(e, content)
@@ -187,8 +188,8 @@ var _ = Describe("conditional requests", Label("suite:conditional"), func() {
 				put := r.put(content, nil, "validators", "last-modified")
 				r.first = r.get(nil)
 				return func(e *harness.Env) {
-					verify.Status(put, "PUT of a new resource", http.StatusCreated, http.StatusOK)
-					verify.Status(r.first, "GET of the resource just put", http.StatusOK)
+					Expect(put).To(verify.HaveStatus("PUT of a new resource", http.StatusCreated, http.StatusOK))
+					Expect(r.first).To(verify.HaveStatus("GET of the resource just put", http.StatusOK))
 					lm := r.lastModified()
 					expect304(r.get(header("If-Modified-Since", httpDate(lm.Add(time.Second)))), "If-Modified-Since a second after Last-Modified")
 				}
@@ -209,8 +210,8 @@ var _ = Describe("conditional requests", Label("suite:conditional"), func() {
 		imsOnlyGet.It(func(e *harness.Env) {
 			r := create(e, content, "validators", "last-modified")
 			p := r.put("changed\n", header("If-Modified-Since", httpDate(e.Clock().Now().Add(time.Hour))))
-			verify.Status(p, "PUT with an If-Modified-Since (which only applies to GET and HEAD)", http.StatusOK, http.StatusCreated, http.StatusNoContent)
-			verify.That(r.body() == "changed\n", "expected the PUT to have replaced the body, observed %q", r.body())
+			Expect(p).To(verify.HaveStatus("PUT with an If-Modified-Since (which only applies to GET and HEAD)", http.StatusOK, http.StatusCreated, http.StatusNoContent))
+			Expect(r.body() == "changed\n").To(verify.Hold(), "expected the PUT to have replaced the body, observed %q", r.body())
 		})
 		imsObsolete.It(func(e *harness.Env) {
 			r := create(e, content, "validators", "last-modified")
@@ -234,7 +235,7 @@ var _ = Describe("conditional requests", Label("suite:conditional"), func() {
 		ifMatchOverIUS.It(func(e *harness.Env) {
 			r := create(e, content)
 			p := r.put("changed\n", header("If-Match", r.etag(), "If-Unmodified-Since", httpDate(r.lastModified().Add(-time.Hour))))
-			verify.Status(p, "PUT with a matching If-Match and an old If-Unmodified-Since", http.StatusOK, http.StatusCreated, http.StatusNoContent)
+			Expect(p).To(verify.HaveStatus("PUT with a matching If-Match and an old If-Unmodified-Since", http.StatusOK, http.StatusCreated, http.StatusNoContent))
 		})
 	})
 
@@ -253,15 +254,15 @@ var _ = Describe("conditional requests", Label("suite:conditional"), func() {
 				if want == "" {
 					e.Skipf("the 200 carries no %s, so the 304 need not", field)
 				}
-				verify.Rule(rules.NotModifiedRepeats(field, r.first.Header, nm.Header))
+				Expect(rules.NotModifiedRepeats(field, r.first.Header, nm.Header)).To(verify.Pass())
 			}
 		}
 		nmNoBody.It(func(e *harness.Env) {
 			// net/http never shows bytes after a 304, so read the wire.
 			r := create(e, content, full...)
 			raw := r.b.Raw(http.MethodGet, r.path(), rules.IfNoneMatchCurrent.Header(r.etag(), time.Time{}))
-			verify.That(raw.Status == http.StatusNotModified, "expected 304 for If-None-Match with the current ETag, observed %q", raw.StatusLine)
-			verify.Rule(rules.NotModifiedNoContent(raw.After))
+			Expect(raw.Status == http.StatusNotModified).To(verify.Hold(), "expected 304 for If-None-Match with the current ETag, observed %q", raw.StatusLine)
+			Expect(rules.NotModifiedNoContent(raw.After)).To(verify.Pass())
 		})
 		nmETag.It(repeats("ETag"))
 		nmCacheControl.It(repeats("Cache-Control"))
@@ -270,7 +271,7 @@ var _ = Describe("conditional requests", Label("suite:conditional"), func() {
 		nmContentLocation.It(repeats("Content-Location"))
 		nmDate.It(func(e *harness.Env) {
 			_, nm := notModified(e)
-			verify.Rule(rules.NotModifiedDate(nm.Header))
+			Expect(rules.NotModifiedDate(nm.Header)).To(verify.Pass())
 		})
 	})
 
@@ -278,43 +279,43 @@ var _ = Describe("conditional requests", Label("suite:conditional"), func() {
 		ifMatchStale.It(func(e *harness.Env) {
 			r := create(e, content)
 			old := r.etag()
-			verify.Status(r.put("second writer\n", nil), "PUT of a new version", http.StatusOK, http.StatusCreated, http.StatusNoContent)
+			Expect(r.put("second writer\n", nil)).To(verify.HaveStatus("PUT of a new version", http.StatusOK, http.StatusCreated, http.StatusNoContent))
 			p := r.put("first writer, late\n", header("If-Match", old))
-			verify.That(p.Status == http.StatusPreconditionFailed, "expected 412 for a PUT with If-Match naming the replaced ETag, observed %d", p.Status)
-			verify.That(r.body() == "second writer\n", "expected the second writer's version to survive, observed %q", r.body())
+			Expect(p.Status == http.StatusPreconditionFailed).To(verify.Hold(), "expected 412 for a PUT with If-Match naming the replaced ETag, observed %d", p.Status)
+			Expect(r.body() == "second writer\n").To(verify.Hold(), "expected the second writer's version to survive, observed %q", r.body())
 		})
 		ifMatchFresh.It(func(e *harness.Env) {
 			r := create(e, content)
 			p := r.put("changed\n", header("If-Match", r.etag()))
-			verify.Status(p, "PUT with If-Match naming the current ETag", http.StatusOK, http.StatusCreated, http.StatusNoContent)
-			verify.That(r.body() == "changed\n", "expected the PUT to replace the body, observed %q", r.body())
+			Expect(p).To(verify.HaveStatus("PUT with If-Match naming the current ETag", http.StatusOK, http.StatusCreated, http.StatusNoContent))
+			Expect(r.body() == "changed\n").To(verify.Hold(), "expected the PUT to replace the body, observed %q", r.body())
 		})
 		ifMatchStrong.It(func(e *harness.Env) {
 			r := create(e, content, "weak", "1")
 			tag := r.etag()
-			verify.That(strings.HasPrefix(tag, "W/"), "expected a weak ETag for a resource put with weak=1, observed %s", tag)
+			Expect(strings.HasPrefix(tag, "W/")).To(verify.Hold(), "expected a weak ETag for a resource put with weak=1, observed %s", tag)
 			p := r.put("changed\n", header("If-Match", tag))
-			verify.That(p.Status == http.StatusPreconditionFailed, "expected 412: If-Match %s uses the strong comparison, which a weak tag never passes; observed %d", tag, p.Status)
+			Expect(p.Status == http.StatusPreconditionFailed).To(verify.Hold(), "expected 412: If-Match %s uses the strong comparison, which a weak tag never passes; observed %d", tag, p.Status)
 		})
 		ifMatchStar.It(func(e *harness.Env) {
 			e.Require(harness.FeatureResources)
 			r := &resource{b: e.NewBrowser(), id: harness.Unique("cond")}
 			p := r.put(content, header("If-Match", "*"))
-			verify.That(p.Status == http.StatusPreconditionFailed, "expected 412 for PUT with If-Match: * where no resource exists, observed %d", p.Status)
+			Expect(p.Status == http.StatusPreconditionFailed).To(verify.Hold(), "expected 412 for PUT with If-Match: * where no resource exists, observed %d", p.Status)
 		})
 		ifMatchDelete.It(func(e *harness.Env) {
 			r := create(e, content)
 			old := r.etag()
-			verify.Status(r.put("newer\n", nil), "PUT of a new version", http.StatusOK, http.StatusCreated, http.StatusNoContent)
+			Expect(r.put("newer\n", nil)).To(verify.HaveStatus("PUT of a new version", http.StatusOK, http.StatusCreated, http.StatusNoContent))
 			d := r.delete(header("If-Match", old))
-			verify.That(d.Status == http.StatusPreconditionFailed, "expected 412 for DELETE with If-Match naming a replaced ETag, observed %d", d.Status)
-			verify.That(r.get(nil).Status == http.StatusOK, "expected the resource to survive the refused DELETE, but it is gone")
+			Expect(d.Status == http.StatusPreconditionFailed).To(verify.Hold(), "expected 412 for DELETE with If-Match naming a replaced ETag, observed %d", d.Status)
+			Expect(r.get(nil).Status == http.StatusOK).To(verify.Hold(), "expected the resource to survive the refused DELETE, but it is gone")
 		})
 		iusStale.It(func(e *harness.Env) {
 			r := create(e, content, "validators", "last-modified")
 			p := r.put("changed\n", header("If-Unmodified-Since", httpDate(r.lastModified().Add(-time.Hour))))
-			verify.That(p.Status == http.StatusPreconditionFailed, "expected 412 for PUT with If-Unmodified-Since an hour before Last-Modified, observed %d", p.Status)
-			verify.That(r.body() == content, "expected the resource unchanged after the refused PUT, observed %q", r.body())
+			Expect(p.Status == http.StatusPreconditionFailed).To(verify.Hold(), "expected 412 for PUT with If-Unmodified-Since an hour before Last-Modified, observed %d", p.Status)
+			Expect(r.body() == content).To(verify.Hold(), "expected the resource unchanged after the refused PUT, observed %q", r.body())
 		})
 	})
 
@@ -323,30 +324,30 @@ var _ = Describe("conditional requests", Label("suite:conditional"), func() {
 			r := create(e, content)
 			before := r.etag()
 			r.put("version 2\n", nil)
-			verify.Rule(rules.ETagChanged(before, r.get(nil).Header.Get("ETag")))
+			Expect(rules.ETagChanged(before, r.get(nil).Header.Get("ETag"))).To(verify.Pass())
 		})
 		etagStable.It(func(e *harness.Env) {
 			r := create(e, content)
-			verify.Rule(rules.ETagStable(r.etag(), r.get(nil).Header.Get("ETag")))
+			Expect(rules.ETagStable(r.etag(), r.get(nil).Header.Get("ETag"))).To(verify.Pass())
 		})
 		etagSameSecond.It(func(e *harness.Env) {
 			r := create(e, content)
 			before, lm := r.etag(), r.first.Header.Get("Last-Modified")
 			r.put("changed within the second\n", nil)
 			g := r.get(nil)
-			verify.That(g.Header.Get("ETag") != before, "expected two changes in quick succession to get different ETags, observed %s both times (Last-Modified %q then %q)", before, lm, g.Header.Get("Last-Modified"))
+			Expect(g.Header.Get("ETag") != before).To(verify.Hold(), "expected two changes in quick succession to get different ETags, observed %s both times (Last-Modified %q then %q)", before, lm, g.Header.Get("Last-Modified"))
 			expectFull200(r.get(header("If-None-Match", before)), "changed within the second\n", "If-None-Match with the ETag of the first version")
 		})
 		headValidators.It(func(e *harness.Env) {
 			r := create(e, content)
 			h := r.head(nil)
-			verify.That(h.Status == http.StatusOK, "expected 200 for HEAD, observed %d", h.Status)
-			verify.Rule(rules.HeadCarriesValidators(r.first.Header, h.Header))
+			Expect(h.Status == http.StatusOK).To(verify.Hold(), "expected 200 for HEAD, observed %d", h.Status)
+			Expect(rules.HeadCarriesValidators(r.first.Header, h.Header)).To(verify.Pass())
 		})
 		lastModSane.It(func(e *harness.Env) {
 			r := create(e, content)
 			r.lastModified()
-			verify.Rule(rules.LastModifiedNotFuture(r.first.Header))
+			Expect(rules.LastModifiedNotFuture(r.first.Header)).To(verify.Pass())
 		})
 	})
 })

@@ -176,13 +176,13 @@ func TestFaults(t *testing.T) {
 			}),
 		},
 	}
-	ft.Run(t, "freshness", faults)
+	ft.Suite{Name: "freshness", Faults: faults}.EveryCheckBreaks(t)
 }
 
 // TestAllowed runs the suite against what real frameworks do and the
 // cited texts allow: none of it may fail.
 func TestAllowed(t *testing.T) {
-	ft.RunAllowed(t, "freshness", []ft.Allowed{{
+	ft.Suite{Name: "freshness", Allowed: []ft.Allowed{{
 		// RFC 9110 §15.4.5 lists the fields a 304 must repeat (Date, ETag,
 		// Vary, Cache-Control, Expires, Content-Location); Last-Modified is
 		// not among them, and Werkzeug's make_conditional leaves it out.
@@ -193,5 +193,5 @@ func TestAllowed(t *testing.T) {
 			}
 		}),
 		Pass: byID(t, "negotiation/stale-revalidated-with-last-modified", "negotiation/304-refreshes"),
-	}})
+	}}}.NoFalseMust(t)
 }

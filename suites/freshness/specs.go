@@ -6,6 +6,7 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/check"
@@ -43,7 +44,7 @@ func (r *resource) fetch(note string) *harness.Response {
 
 func expectCreated(resp *harness.Response) {
 	GinkgoHelper()
-	verify.Status(resp, "PUT of a new resource", http.StatusCreated, http.StatusOK)
+	Expect(resp).To(verify.HaveStatus("PUT of a new resource", http.StatusCreated, http.StatusOK))
 }
 
 // expectSource fails unless resp came from where want says; the message
@@ -55,7 +56,7 @@ func expectSource(resp *harness.Response, want, what string) {
 	if resp.Wire != "" {
 		wire = ": the browser cache sent " + resp.Wire
 	}
-	verify.That(resp.Source == want, "expected %s to be %s, observed %s (status %d%s)", what, describeSource(want), describeSource(resp.Source), resp.Status, wire)
+	Expect(resp.Source == want).To(verify.Hold(), "expected %s to be %s, observed %s (status %d%s)", what, describeSource(want), describeSource(resp.Source), resp.Status, wire)
 }
 
 func describeSource(s string) string {
@@ -123,54 +124,54 @@ var _ = Describe("HTTP caching", Label("suite:freshness"), func() {
 		datePresent.It(func(e *harness.Env) {
 			r, p := put(e, "max_age", seconds(longMaxAge))
 			expectCreated(p)
-			verify.Rule(rules.DatePresent(r.fetch("").Header, "the 200"))
+			Expect(rules.DatePresent(r.fetch("").Header, "the 200")).To(verify.Pass())
 		})
 		dateFormat.It(func(e *harness.Env) {
 			r, p := put(e, "max_age", seconds(longMaxAge))
 			expectCreated(p)
-			verify.Rule(rules.IMFFixdate("Date", r.fetch("").Header.Get("Date")))
+			Expect(rules.IMFFixdate("Date", r.fetch("").Header.Get("Date"))).To(verify.Pass())
 		})
 		dateSingle.It(func(e *harness.Env) {
 			r, p := put(e, "max_age", seconds(longMaxAge), "validators", "etag")
 			expectCreated(p)
 			g := r.fetch("")
-			verify.Rule(rules.SingleField(g.Header, "Date", "the 200"))
+			Expect(rules.SingleField(g.Header, "Date", "the 200")).To(verify.Pass())
 			etag := g.Header.Get("ETag")
-			verify.That(etag != "", "expected an ETag on a resource put with validators=etag, observed none")
+			Expect(etag != "").To(verify.Hold(), "expected an ETag on a resource put with validators=etag, observed none")
 			nm := r.b.Do(harness.Request{Method: http.MethodGet, Path: "resources/" + r.id, Header: http.Header{"If-None-Match": {etag}}, Note: "conditional GET with the current ETag"})
-			verify.Status(nm, "a GET with If-None-Match of the current ETag", http.StatusNotModified)
-			verify.Rule(rules.SingleField(nm.Header, "Date", "the 304"))
+			Expect(nm).To(verify.HaveStatus("a GET with If-None-Match of the current ETag", http.StatusNotModified))
+			Expect(rules.SingleField(nm.Header, "Date", "the 304")).To(verify.Pass())
 		})
 		dateAccurate.It(func(e *harness.Env) {
 			r, p := put(e, "max_age", seconds(longMaxAge))
 			expectCreated(p)
 			g := r.fetch("")
-			verify.Rule(rules.DateAccurate(g.Header.Get("Date"), e.Clock().Now()))
+			Expect(rules.DateAccurate(g.Header.Get("Date"), e.Clock().Now())).To(verify.Pass())
 		})
 		expiresFormat.It(func(e *harness.Env) {
 			r, p := put(e, "max_age", seconds(longMaxAge), "expires", "1")
 			expectCreated(p)
 			v := r.fetch("").Header.Get("Expires")
-			verify.That(v != "", "expected an Expires on a resource put with expires=1, observed none")
-			verify.Rule(rules.IMFFixdate("Expires", v))
+			Expect(v != "").To(verify.Hold(), "expected an Expires on a resource put with expires=1, observed none")
+			Expect(rules.IMFFixdate("Expires", v)).To(verify.Pass())
 		})
 		expiresAgrees.It(func(e *harness.Env) {
 			r, p := put(e, "max_age", seconds(longMaxAge), "expires", "1")
 			expectCreated(p)
-			verify.Rule(rules.ExpiresAgreesWithMaxAge(r.fetch("").Header))
+			Expect(rules.ExpiresAgreesWithMaxAge(r.fetch("").Header)).To(verify.Pass())
 		})
 		maxAgeAsAsked.It(func(e *harness.Env) {
 			r, p := put(e, "max_age", "123")
 			expectCreated(p)
 			d := httpcache.ParseCacheControl(r.fetch("").Header.Values("Cache-Control"))
 			got, ok := d.MaxAge()
-			verify.That(ok && got == 123*time.Second, "expected Cache-Control max-age=123, observed %q", d.String())
+			Expect(ok && got == 123*time.Second).To(verify.Hold(), "expected Cache-Control max-age=123, observed %q", d.String())
 		})
 		ccSyntax.It(func(e *harness.Env) {
 			for _, q := range [][]string{{"max_age", "60"}, {"cache_control", "no-cache"}, {"cache_control", "no-store"}, {"max_age", "60", "cache_control", "private"}} {
 				r, p := put(e, q...)
 				expectCreated(p)
-				verify.Rule(rules.CacheControlSyntax(r.fetch("").Header.Values("Cache-Control")))
+				Expect(rules.CacheControlSyntax(r.fetch("").Header.Values("Cache-Control"))).To(verify.Pass())
 			}
 		})
 	})
@@ -200,7 +201,7 @@ var _ = Describe("HTTP caching", Label("suite:freshness"), func() {
 				expectCreated(p)
 				expectSource(first, "network", "the first GET")
 				after := r.fetch("after max-age passed")
-				verify.That(after.Source != "cache", "expected the browser to ask the target once max-age=%s passed, but it reused the stored response", seconds(shortMaxAge))
+				Expect(after.Source != "cache").To(verify.Hold(), "expected the browser to ask the target once max-age=%s passed, but it reused the stored response", seconds(shortMaxAge))
 			}
 		})
 
@@ -237,7 +238,7 @@ var _ = Describe("HTTP caching", Label("suite:freshness"), func() {
 			expectCreated(p)
 			for i := 0; i < 2; i++ {
 				g := r.fetch("GET of a no-store response")
-				verify.That(g.Source == "network", "expected every GET of a no-store response to reach the target, observed %s", describeSource(g.Source))
+				Expect(g.Source == "network").To(verify.Hold(), "expected every GET of a no-store response to reach the target, observed %s", describeSource(g.Source))
 			}
 		})
 		noCache.It(func(e *harness.Env) {
@@ -245,14 +246,14 @@ var _ = Describe("HTTP caching", Label("suite:freshness"), func() {
 			expectCreated(p)
 			expectSource(r.fetch("first GET"), "network", "the first GET")
 			second := r.fetch("second GET of a no-cache response")
-			verify.That(second.Source == "revalidated" || second.Source == "replaced", "expected the browser to revalidate a no-cache response before reuse, observed %s", describeSource(second.Source))
+			Expect(second.Source == "revalidated" || second.Source == "replaced").To(verify.Hold(), "expected the browser to revalidate a no-cache response before reuse, observed %s", describeSource(second.Source))
 		})
 		cookieNotShared.It(func(e *harness.Env) {
 			e.Require(harness.FeatureCookies)
 			b := e.NewBrowser()
 			resp := b.Get("cookies/set", "name", "hc_fresh_"+harness.Unique("fresh"), "value", "v")
-			verify.Status(resp, "cookies/set", http.StatusOK)
-			verify.Rule(rules.CookieResponseNotShared(resp.Header))
+			Expect(resp).To(verify.HaveStatus("cookies/set", http.StatusOK))
+			Expect(rules.CookieResponseNotShared(resp.Header)).To(verify.Pass())
 		})
 	})
 })

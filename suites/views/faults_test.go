@@ -244,5 +244,5 @@ func TestFaults(t *testing.T) {
 			}),
 		},
 	}
-	ft.Run(t, "views", faults)
+	ft.Suite{Name: "views", Faults: faults}.EveryCheckBreaks(t)
 }

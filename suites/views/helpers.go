@@ -10,6 +10,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
@@ -59,18 +60,18 @@ func fetch(b *harness.Browser, path string, query []string, header http.Header, 
 // readRender checks that r is a 200 with the contract's JSON and reads it.
 func readRender(r *harness.Response) render {
 	ginkgo.GinkgoHelper()
-	verify.Status(r, "GET "+r.URL.Path+"?"+r.URL.RawQuery, http.StatusOK)
+	Expect(r).To(verify.HaveStatus("GET "+r.URL.Path+"?"+r.URL.RawQuery, http.StatusOK))
 	var body struct {
 		Renders    *json.Number `json:"renders"`
 		RenderedAt *string      `json:"rendered_at"`
 	}
 	r.Decode(&body)
-	verify.That(body.Renders != nil, "expected %s to answer a number \"renders\", observed %.160s", r.URL.Path, r.Body)
+	Expect(body.Renders != nil).To(verify.Hold(), "expected %s to answer a number \"renders\", observed %.160s", r.URL.Path, r.Body)
 	n, err := body.Renders.Int64()
-	verify.That(err == nil && n >= 1, "expected %s to answer renders as a positive integer, observed %s", r.URL.Path, body.Renders)
-	verify.That(body.RenderedAt != nil, "expected %s to answer \"rendered_at\", observed %.160s", r.URL.Path, r.Body)
+	Expect(err == nil && n >= 1).To(verify.Hold(), "expected %s to answer renders as a positive integer, observed %s", r.URL.Path, body.Renders)
+	Expect(body.RenderedAt != nil).To(verify.Hold(), "expected %s to answer \"rendered_at\", observed %.160s", r.URL.Path, r.Body)
 	at, err := time.Parse(time.RFC3339, *body.RenderedAt)
-	verify.That(err == nil, "expected rendered_at as an RFC 3339 time, observed %q", *body.RenderedAt)
+	Expect(err == nil).To(verify.Hold(), "expected rendered_at as an RFC 3339 time, observed %q", *body.RenderedAt)
 	return render{Renders: int(n), RenderedAt: at, text: "renders " + body.Renders.String() + " at " + *body.RenderedAt}
 }
 
@@ -101,18 +102,18 @@ func fragmentQuery(user string, ttl int) []string {
 // readPage checks that r is the contract's HTML page and reads it.
 func readPage(r *harness.Response) page {
 	ginkgo.GinkgoHelper()
-	verify.Status(r, "GET "+r.URL.Path+"?"+r.URL.RawQuery, http.StatusOK)
+	Expect(r).To(verify.HaveStatus("GET "+r.URL.Path+"?"+r.URL.RawQuery, http.StatusOK))
 	ct := r.Header.Get("Content-Type")
-	verify.That(strings.HasPrefix(strings.ToLower(ct), "text/html"), "expected views/fragment to be text/html, observed Content-Type %q", ct)
+	Expect(strings.HasPrefix(strings.ToLower(ct), "text/html")).To(verify.Hold(), "expected views/fragment to be text/html, observed Content-Type %q", ct)
 	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(r.Body))
-	verify.That(err == nil, "expected views/fragment to be HTML, observed a body that does not parse: %v", err)
+	Expect(err == nil).To(verify.Hold(), "expected views/fragment to be HTML, observed a body that does not parse: %v", err)
 	sidebars, contents := doc.Find("section#sidebar"), doc.Find("main#content")
-	verify.That(sidebars.Length() == 1, "expected one section#sidebar in views/fragment, observed %d", sidebars.Length())
-	verify.That(contents.Length() == 1, "expected one main#content in views/fragment, observed %d", contents.Length())
+	Expect(sidebars.Length() == 1).To(verify.Hold(), "expected one section#sidebar in views/fragment, observed %d", sidebars.Length())
+	Expect(contents.Length() == 1).To(verify.Hold(), "expected one main#content in views/fragment, observed %d", contents.Length())
 	p := page{doc: doc}
 	var ok bool
 	p.user, ok = sidebars.Attr("data-user")
-	verify.That(ok, "expected section#sidebar to carry data-user, observed none")
+	Expect(ok).To(verify.Hold(), "expected section#sidebar to carry data-user, observed none")
 	p.sidebar = renders(sidebars, "section#sidebar")
 	p.content = renders(contents, "main#content")
 	return p
@@ -122,9 +123,9 @@ func readPage(r *harness.Response) page {
 func renders(s *goquery.Selection, what string) int {
 	ginkgo.GinkgoHelper()
 	v, ok := s.Attr("data-renders")
-	verify.That(ok, "expected %s to carry data-renders, observed none", what)
+	Expect(ok).To(verify.Hold(), "expected %s to carry data-renders, observed none", what)
 	n, err := strconv.Atoi(strings.TrimSpace(v))
-	verify.That(err == nil && n >= 1, "expected %s data-renders to be a positive integer, observed %q", what, v)
+	Expect(err == nil && n >= 1).To(verify.Hold(), "expected %s data-renders to be a positive integer, observed %q", what, v)
 	return n
 }
 

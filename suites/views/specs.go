@@ -10,12 +10,12 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/check"
 	"github.com/httpcheck/httpcheck/reference/httpcache"
 	"github.com/httpcheck/httpcheck/suites/internal/aliases"
-	"github.com/httpcheck/httpcheck/suites/internal/jsonerror"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
@@ -80,7 +80,7 @@ var _ = Describe("cached views", Label("suite:views"), func() {
 			b, q := e.NewBrowser(), cachedQuery(longTTL, harness.Unique("view"))
 			first, _ := getRender(b, "views/cached", q, "first GET: a miss")
 			second, _ := getRender(b, "views/cached", q, "second GET within the ttl: a hit")
-			verify.That(second.sameRender(first), "expected a second GET of views/cached within its ttl of %d s to answer the stored render (%s), observed %s", longTTL, first, second)
+			Expect(second.sameRender(first)).To(verify.Hold(), "expected a second GET of views/cached within its ttl of %d s to answer the stored render (%s), observed %s", longTTL, first, second)
 		})
 
 		cachedShared.It(func(e *harness.Env) {
@@ -92,7 +92,7 @@ var _ = Describe("cached views", Label("suite:views"), func() {
 			}
 			other := fetch(e.NewBrowser(), "views/cached", q, http.Header{"User-Agent": {"httpcheck second client"}}, "a second client, another User-Agent")
 			second := readRender(other)
-			verify.That(second.sameRender(first), "expected a second client to get the render the first one caused (%s), since the key is the URL, observed %s", first, second)
+			Expect(second.sameRender(first)).To(verify.Hold(), "expected a second client to get the render the first one caused (%s), since the key is the URL, observed %s", first, second)
 		})
 
 		cachedMaxAge.It(func(e *harness.Env) {
@@ -101,7 +101,7 @@ var _ = Describe("cached views", Label("suite:views"), func() {
 			_, r := getRender(e.NewBrowser(), "views/cached", cachedQuery(ttl, harness.Unique("view")), "")
 			d := httpcache.ParseCacheControl(r.Header.Values("Cache-Control"))
 			got, ok := d.MaxAge()
-			verify.That(ok && got == time.Duration(ttl)*time.Second, "expected Cache-Control max-age=%d on views/cached?ttl=%d, observed %q", ttl, ttl, strings.Join(r.Header.Values("Cache-Control"), ", "))
+			Expect(ok && got == time.Duration(ttl)*time.Second).To(verify.Hold(), "expected Cache-Control max-age=%d on views/cached?ttl=%d, observed %q", ttl, ttl, strings.Join(r.Header.Values("Cache-Control"), ", "))
 		})
 
 		cachedExpires.It(func(e *harness.Env) {
@@ -110,12 +110,11 @@ var _ = Describe("cached views", Label("suite:views"), func() {
 			_, r := getRender(e.NewBrowser(), "views/cached", cachedQuery(ttl, harness.Unique("view")), "")
 			date, ok1 := httpcache.ParseHTTPDate(r.Header.Get("Date"))
 			exp, ok2 := httpcache.ParseHTTPDate(r.Header.Get("Expires"))
-			verify.That(ok1, "expected a Date on views/cached, observed %q", r.Header.Get("Date"))
-			verify.That(ok2, "expected an Expires HTTP-date on views/cached?ttl=%d, observed %q", ttl, r.Header.Get("Expires"))
+			Expect(ok1).To(verify.Hold(), "expected a Date on views/cached, observed %q", r.Header.Get("Date"))
+			Expect(ok2).To(verify.Hold(), "expected an Expires HTTP-date on views/cached?ttl=%d, observed %q", ttl, r.Header.Get("Expires"))
 			want := date.Add(time.Duration(ttl) * time.Second)
 			diff := exp.Sub(want)
-			verify.That(diff >= -time.Second && diff <= time.Second, "expected Expires to be Date + ttl (%s), observed %s (%s off)",
-				httpcache.FormatHTTPDate(want), r.Header.Get("Expires"), diff)
+			Expect(diff >= -time.Second && diff <= time.Second).To(verify.Hold(), "expected Expires to be Date + ttl (%s), observed %s (%s off)", httpcache.FormatHTTPDate(want), r.Header.Get("Expires"), diff)
 		})
 
 		cachedBadTTL.It(func(e *harness.Env) {
@@ -128,7 +127,7 @@ var _ = Describe("cached views", Label("suite:views"), func() {
 					q = append(q, "ttl", ttl)
 					what = fmt.Sprintf("views/cached?ttl=%s", ttl)
 				}
-				jsonerror.Expect(fetch(b, "views/cached", q, nil, ""), what, http.StatusBadRequest)
+				Expect(fetch(b, "views/cached", q, nil, "")).To(verify.HaveJSONError(what, http.StatusBadRequest))
 			}
 		})
 
@@ -138,7 +137,7 @@ var _ = Describe("cached views", Label("suite:views"), func() {
 			prev, _ := getRender(b, "views/uncached", q, "first GET")
 			for i := 2; i <= 3; i++ {
 				next, _ := getRender(b, "views/uncached", q, fmt.Sprintf("GET number %d", i))
-				verify.That(next.Renders > prev.Renders, "expected views/uncached to render on every request, but GET number %d answered renders %d after %d", i, next.Renders, prev.Renders)
+				Expect(next.Renders > prev.Renders).To(verify.Hold(), "expected views/uncached to render on every request, but GET number %d answered renders %d after %d", i, next.Renders, prev.Renders)
 				prev = next
 			}
 		})
@@ -149,7 +148,7 @@ var _ = Describe("cached views", Label("suite:views"), func() {
 			requireViews(e)
 			user := harness.Unique("view")
 			p := getPage(e.NewBrowser(), user, 0, "")
-			verify.That(p.user == user, "expected the sidebar's data-user to be %q, observed %q", user, p.user)
+			Expect(p.user == user).To(verify.Hold(), "expected the sidebar's data-user to be %q, observed %q", user, p.user)
 		})
 
 		fragmentCached.It(func(e *harness.Env) {
@@ -157,7 +156,7 @@ var _ = Describe("cached views", Label("suite:views"), func() {
 			b, user := e.NewBrowser(), harness.Unique("view")
 			first := getPage(b, user, longTTL, "first request: the sidebar renders")
 			second := getPage(b, user, longTTL, "second request: the sidebar is cached")
-			verify.That(second.sidebar == first.sidebar, "expected the second page for %s to carry the cached sidebar (data-renders %d), observed data-renders %d", user, first.sidebar, second.sidebar)
+			Expect(second.sidebar == first.sidebar).To(verify.Hold(), "expected the second page for %s to carry the cached sidebar (data-renders %d), observed data-renders %d", user, first.sidebar, second.sidebar)
 		})
 
 		fragmentContent.It(func(e *harness.Env) {
@@ -166,7 +165,7 @@ var _ = Describe("cached views", Label("suite:views"), func() {
 			prev := getPage(b, user, longTTL, "first request")
 			for i := 2; i <= 3; i++ {
 				next := getPage(b, user, longTTL, fmt.Sprintf("request number %d", i))
-				verify.That(next.content > prev.content, "expected main#content to render on every request, but request number %d carried data-renders %d after %d", i, next.content, prev.content)
+				Expect(next.content > prev.content).To(verify.Hold(), "expected main#content to render on every request, but request number %d carried data-renders %d after %d", i, next.content, prev.content)
 				prev = next
 			}
 		})
@@ -178,7 +177,7 @@ var _ = Describe("cached views", Label("suite:views"), func() {
 				{ann, "ann's first page"}, {bob, "bob's first page"}, {ann, "ann's page again"}, {bob, "bob's page again"},
 			} {
 				p := getPage(b, step.user, longTTL, step.note)
-				verify.That(p.user == step.user, "expected %s to carry a sidebar with data-user %q, observed %q", step.note, step.user, p.user)
+				Expect(p.user == step.user).To(verify.Hold(), "expected %s to carry a sidebar with data-user %q, observed %q", step.note, step.user, p.user)
 			}
 		})
 
@@ -189,29 +188,28 @@ var _ = Describe("cached views", Label("suite:views"), func() {
 			first := getPage(b, user, 0, "no ttl: the sidebar renders")
 			e.Advance(defaultFragmentTTL - 2*time.Second)
 			before := getPage(b, user, 0, "2 s before the default ttl passes")
-			verify.That(before.sidebar == first.sidebar, "expected the sidebar to stay cached for the default 500 s, but 498 s after the first render it carried data-renders %d instead of %d",
-				before.sidebar, first.sidebar)
+			Expect(before.sidebar == first.sidebar).To(verify.Hold(), "expected the sidebar to stay cached for the default 500 s, but 498 s after the first render it carried data-renders %d instead of %d", before.sidebar, first.sidebar)
 			e.Advance(3 * time.Second)
 			after := getPage(b, user, 0, "1 s after the default ttl passed")
-			verify.That(after.sidebar != first.sidebar, "expected the sidebar to render again once the default 500 s passed, observed the cached data-renders %d", after.sidebar)
+			Expect(after.sidebar != first.sidebar).To(verify.Hold(), "expected the sidebar to render again once the default 500 s passed, observed the cached data-renders %d", after.sidebar)
 		})
 
 		fragmentEscaped.It(func(e *harness.Env) {
 			requireViews(e)
 			user := harness.Unique("view") + `"><script>alert(1)</script><b x='`
 			r := fetch(e.NewBrowser(), "views/fragment", fragmentQuery(user, 0), nil, "a user name full of markup")
-			verify.Status(r, "views/fragment with a user name full of markup", http.StatusOK)
+			Expect(r).To(verify.HaveStatus("views/fragment with a user name full of markup", http.StatusOK))
 			doc, err := goquery.NewDocumentFromReader(bytes.NewReader(r.Body))
-			verify.That(err == nil, "expected views/fragment to be HTML, observed a body that does not parse: %v", err)
+			Expect(err == nil).To(verify.Hold(), "expected views/fragment to be HTML, observed a body that does not parse: %v", err)
 			scripts := doc.Find("script").Length()
-			verify.That(scripts == 0, "expected the user name %q never to become markup, observed %d script elements in the page", user, scripts)
+			Expect(scripts == 0).To(verify.Hold(), "expected the user name %q never to become markup, observed %d script elements in the page", user, scripts)
 			p := readPage(r)
-			verify.That(p.user == user, "expected the sidebar's data-user to be the user name %q as text, observed %q", user, p.user)
+			Expect(p.user == user).To(verify.Hold(), "expected the sidebar's data-user to be the user name %q as text, observed %q", user, p.user)
 		})
 
 		fragmentNoUser.It(func(e *harness.Env) {
 			requireViews(e)
-			jsonerror.Expect(fetch(e.NewBrowser(), "views/fragment", nil, nil, ""), "views/fragment without a user", http.StatusBadRequest)
+			Expect(fetch(e.NewBrowser(), "views/fragment", nil, nil, "")).To(verify.HaveJSONError("views/fragment without a user", http.StatusBadRequest))
 		})
 	})
 
@@ -237,7 +235,7 @@ var _ = Describe("cached views", Label("suite:views"), func() {
 			return func(e *harness.Env) {
 				first := readRender(r)
 				after, _ := getRender(b, "views/cached", q, "after the ttl passed")
-				verify.That(after.Renders > first.Renders, "expected views/cached?ttl=%d to render again once %s passed, observed the stored render (%s)", shortTTL, sharedWait, after)
+				Expect(after.Renders > first.Renders).To(verify.Hold(), "expected views/cached?ttl=%d to render again once %s passed, observed the stored render (%s)", shortTTL, sharedWait, after)
 			}
 		})
 
@@ -246,7 +244,7 @@ var _ = Describe("cached views", Label("suite:views"), func() {
 			return func(e *harness.Env) {
 				first := readRender(r)
 				after, _ := getRender(b, "views/cached", q, "within the ttl")
-				verify.That(after.sameRender(first), "expected views/cached?ttl=%d to stay cached %s later (%s), observed %s", longTTL, sharedWait, first, after)
+				Expect(after.sameRender(first)).To(verify.Hold(), "expected views/cached?ttl=%d to stay cached %s later (%s), observed %s", longTTL, sharedWait, first, after)
 			}
 		})
 
@@ -257,9 +255,9 @@ var _ = Describe("cached views", Label("suite:views"), func() {
 				other := slices.Clone(q)
 				other[len(other)-1] = "b"
 				fresh, _ := getRender(b, "views/cached", other, "the same URL with variant=b")
-				verify.That(fresh.RenderedAt.After(a.RenderedAt), "expected variant=b to be an entry of its own, rendered now, observed the render of variant=a (%s): %s", a, fresh)
+				Expect(fresh.RenderedAt.After(a.RenderedAt)).To(verify.Hold(), "expected variant=b to be an entry of its own, rendered now, observed the render of variant=a (%s): %s", a, fresh)
 				again, _ := getRender(b, "views/cached", q, "variant=a again")
-				verify.That(again.sameRender(a), "expected variant=a to stay cached (%s) beside variant=b, observed %s", a, again)
+				Expect(again.sameRender(a)).To(verify.Hold(), "expected variant=a to stay cached (%s) beside variant=b, observed %s", a, again)
 			}
 		})
 
@@ -268,7 +266,7 @@ var _ = Describe("cached views", Label("suite:views"), func() {
 			return func(e *harness.Env) {
 				first := readPage(r)
 				after := getPage(b, user, shortTTL, "after the ttl passed")
-				verify.That(after.sidebar > first.sidebar, "expected the sidebar cached for %d s to render again once %s passed, observed the stored data-renders %d", shortTTL, sharedWait, after.sidebar)
+				Expect(after.sidebar > first.sidebar).To(verify.Hold(), "expected the sidebar cached for %d s to render again once %s passed, observed the stored data-renders %d", shortTTL, sharedWait, after.sidebar)
 			}
 		})
 
@@ -277,7 +275,7 @@ var _ = Describe("cached views", Label("suite:views"), func() {
 			return func(e *harness.Env) {
 				first := readPage(r)
 				after := getPage(b, user, longTTL, "within the ttl")
-				verify.That(after.sidebar == first.sidebar, "expected the sidebar cached for %d s to stay cached %s later (data-renders %d), observed data-renders %d", longTTL, sharedWait, first.sidebar, after.sidebar)
+				Expect(after.sidebar == first.sidebar).To(verify.Hold(), "expected the sidebar cached for %d s to stay cached %s later (data-renders %d), observed data-renders %d", longTTL, sharedWait, first.sidebar, after.sidebar)
 			}
 		})
 	})

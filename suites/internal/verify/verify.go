@@ -9,11 +9,13 @@
 //	Expect(ok).To(verify.Hold(), "expected ..., observed ...", args...)
 //	Expect(r).To(verify.HaveStatus("cookies/get", http.StatusOK))
 //	Expect(rules.Date(h)).To(verify.Pass())
+//	Expect(r).To(verify.HaveJSONError("cache/set", http.StatusBadRequest))
 //
 // Polling checks use Gomega's Eventually and Consistently.
 package verify
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -106,4 +108,45 @@ func (pass) Match(actual any) (bool, error) {
 func (pass) FailureMessage(actual any) string { return actual.(string) }
 func (pass) NegatedFailureMessage(actual any) string {
 	return "expected the rule to be broken, and it held"
+}
+
+// HaveJSONError matches a *harness.Response that answers status with the
+// contract's error body, {"error": "..."} with a text that says why
+// (docs/contract.md, general rules); what names the request.
+func HaveJSONError(what string, status int) types.GomegaMatcher {
+	return jsonError{what: what, status: status}
+}
+
+type jsonError struct {
+	what   string
+	status int
+}
+
+func (j jsonError) Match(actual any) (bool, error) {
+	r, ok := actual.(*harness.Response)
+	if !ok {
+		return false, fmt.Errorf("verify.HaveJSONError expects a *harness.Response, got %T", actual)
+	}
+	return r.Status == j.status && errorText(r) != "", nil
+}
+
+func (j jsonError) FailureMessage(actual any) string {
+	r := actual.(*harness.Response)
+	if r.Status != j.status {
+		return status{what: j.what, codes: []int{j.status}}.FailureMessage(r)
+	}
+	return fmt.Sprintf("expected %s to answer %d with a JSON {\"error\": ...} saying why, observed the body %.160q", j.what, j.status, r.Body)
+}
+
+func (j jsonError) NegatedFailureMessage(any) string {
+	return fmt.Sprintf("expected %s not to answer %d with a JSON error", j.what, j.status)
+}
+
+// errorText is the text of a JSON {"error": "..."} body, trimmed.
+func errorText(r *harness.Response) string {
+	var answer struct {
+		Error string `json:"error"`
+	}
+	_ = json.Unmarshal(r.Body, &answer)
+	return strings.TrimSpace(answer.Error)
 }
