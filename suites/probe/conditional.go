@@ -119,6 +119,40 @@ func judgeFields(e *harness.Env, p rules.Precondition, grader string) {
 	verify.Rule(strings.Join(problems, "; "))
 }
 
+// Conditional requests, sent as follow-ups (RFC 9110 §13, §15.4.5).
+var (
+	inmMatch = define("if-none-match/match-gets-304", must, "GET with If-None-Match naming the current ETag gets 304", "RFC9110 13.1.2").
+			Quoting(`"An origin server that evaluates an If-None-Match condition MUST NOT perform the requested method if the condition evaluates to false; instead, the origin server MUST respond with either a) the 304 (Not Modified) status code if the request method is GET or HEAD or b) the 412 (Precondition Failed) status code for all other request methods." (RFC 9110 §13.1.2)`)
+	inmNoBody = define("if-none-match/304-no-body", must, "the 304 to If-None-Match has no content", "RFC9110 15.4.5").
+			Quoting(q304NoBody)
+	inmFields = define("if-none-match/304-headers", must, "the 304 to If-None-Match carries the ETag, Cache-Control, Expires, Vary, Content-Location and Date the 200 had", "RFC9110 15.4.5").
+			Quoting(q304Fields)
+	inmStar = define("if-none-match/star", must, "GET with If-None-Match: * gets 304 from a URL that has validators", "RFC9110 13.1.2").
+		Quoting(`"If the field value is "*", the condition is false if the origin server has a current representation for the target resource." (RFC 9110 §13.1.2) "An origin server that evaluates an If-None-Match condition MUST NOT perform the requested method if the condition evaluates to false; instead, the origin server MUST respond with either a) the 304 (Not Modified) status code if the request method is GET or HEAD or b) the 412 (Precondition Failed) status code for all other request methods." (RFC 9110 §13.1.2)`)
+	imsEqual = define("if-modified-since/equal-gets-304", should, "GET with If-Modified-Since equal to Last-Modified gets 304", "RFC9110 13.1.3").
+			Quoting(`"If the selected representation's last modification date is earlier or equal to the date provided in the field value, the condition is false." ... "An origin server that evaluates an If-Modified-Since condition SHOULD NOT perform the requested method if the condition evaluates to false; instead, the origin server SHOULD generate a 304 (Not Modified) response ..." (RFC 9110 §13.1.3)`)
+	imsNoBody = define("if-modified-since/304-no-body", must, "the 304 to If-Modified-Since has no content", "RFC9110 15.4.5").
+			Quoting(q304NoBody)
+	imsFields = define("if-modified-since/304-headers", must, "the 304 to If-Modified-Since carries the ETag, Cache-Control, Expires, Vary, Content-Location and Date the 200 had", "RFC9110 15.4.5").
+			Quoting(q304Fields)
+	inmOverIMS = define("precedence/inm-mismatch-beats-current-ims", must, "a non-matching If-None-Match with a current If-Modified-Since gets 200: If-Modified-Since is ignored", "RFC9110 13.2.2", "RFC9110 13.1.3").
+			Quoting(`"A recipient MUST ignore If-Modified-Since if the request contains an If-None-Match header field; the condition in If-None-Match is considered to be a more accurate replacement for the condition in If-Modified-Since ..." (RFC 9110 §13.1.3)`)
+	inmMatchOld = define("precedence/inm-match-beats-old-ims", must, "a matching If-None-Match with an old If-Modified-Since gets 304", "RFC9110 13.2.2").
+			Quoting(`"A recipient cache or origin server MUST evaluate the request preconditions defined by this specification in the following order: ... When If-None-Match is present, evaluate the If-None-Match precondition: ... if false for GET/HEAD, respond 304 (Not Modified)" (RFC 9110 §13.2.2)`)
+	etagStable = define("validators/etag-stable", should, "two fetches of the same body get the same ETag", "RFC9110 8.8.3").
+			Quoting(`"... it is in the best interests of the origin server to only change the value when it is necessary to invalidate the stored responses held by remote caches and authoring tools." (RFC 9110 §8.8.1)`)
+	etagChanges = define("validators/etag-changes-with-content", must, "two fetches of different bodies get different strong ETags", "RFC9110 8.8.3").
+			Quoting(`"A strong validator is representation metadata that changes value whenever a change occurs to the representation data that would be observable in the content of a 200 (OK) response to GET." (RFC 9110 §8.8.1)`)
+	headMatches = define("validators/head-matches-get", should, "HEAD carries the ETag and Last-Modified GET does", "RFC9110 9.3.2").
+			Quoting(`"The server SHOULD send the same header fields in response to a HEAD request as it would have sent if the request method had been GET." (RFC 9110 §9.3.2)`)
+)
+
+// Sentences quoted by the checks on the 304s to both preconditions.
+const (
+	q304NoBody = `"A 304 response is terminated by the end of the header section; it cannot contain content or trailers." (RFC 9110 §15.4.5)`
+	q304Fields = `"The server generating a 304 response MUST generate any of the following header fields that would have been sent in a 200 (OK) response to the same request: Content-Location, Date, ETag, and Vary ... Cache-Control and Expires (see [CACHING])" (RFC 9110 §15.4.5)`
+)
+
 // describeConditional declares the checks that send follow-up requests.
 // Each starts from its own GET with a fresh browser, so its evidence is
 // the 200 and what followed.

@@ -34,6 +34,23 @@ func (f *fetched) cookies(e *harness.Env) []string {
 	return f.resp.SetCookies
 }
 
+// cookiesWhere returns the Set-Cookie lines keep selects, skipping the
+// check when the response sets no cookie, or with the reason none when it
+// sets none that keep selects: the checks on one kind of cookie (prefixed,
+// SameSite=None, with both Max-Age and Expires) have nothing to grade then.
+func (f *fetched) cookiesWhere(e *harness.Env, keep func(string) bool, none string) []string {
+	var out []string
+	for _, l := range f.cookies(e) {
+		if keep(l) {
+			out = append(out, l)
+		}
+	}
+	if len(out) == 0 {
+		e.Skipf("%s", none)
+	}
+	return out
+}
+
 // field returns the value of a header field, skipping the check when the
 // response does not carry it.
 func (f *fetched) field(e *harness.Env, name, why string) string {
@@ -51,6 +68,61 @@ func eachLine(lines []string, rule func(string) string) {
 		verify.Rule(rule(line))
 	}
 }
+
+// The Set-Cookie lines of the response (RFC 6265bis §4.1, and the limits
+// user agents enforce).
+var (
+	cookieSyntax = define("set-cookie/valid-syntax", should, "every Set-Cookie follows the set-cookie-string grammar", "RFC6265bis 4.1.1").
+			Quoting(`"Servers conforming to this profile MUST NOT send Set-Cookie header fields that deviate from the following grammar" (RFC 6265bis §4.1.1)`)
+	cookieDupAttrs = define("set-cookie/no-duplicate-attributes", should, "no Set-Cookie carries the same attribute twice", "RFC6265bis 4.1.1").
+			Quoting(`"To maximize compatibility with user agents, servers MUST NOT produce two attributes with the same name in the same set-cookie-string." (RFC 6265bis §4.1.1)`)
+	cookieOnePerRes = define("set-cookie/one-cookie-per-name", should, "no response carries two Set-Cookie fields for one cookie name", "RFC6265bis 4.1.1").
+			Quoting(`"Servers MUST NOT include more than one Set-Cookie header field in the same response with the same cookie-name." (RFC 6265bis §4.1.1)`)
+	cookieSizes    = define("set-cookie/size-limits", advisory, "no cookie has over 4096 bytes of name and value, nor an attribute value over 1024 (browsers drop them)", "RFC6265bis 4.1.2", "RFC6265bis 5.6")
+	cookieLifetime = define("set-cookie/lifetime-400-days", advisory, "no Max-Age or Expires promises more than 400 days (browsers cap it)", "RFC6265bis 4.1.2.1", "RFC6265bis 4.1.2.2")
+	cookiePrefixes = define("set-cookie/prefixes", advisory, "a __Secure- or __Host- cookie carries what its prefix requires (browsers drop it otherwise)", "RFC6265bis 4.1.3")
+	cookieSameSite = define("set-cookie/samesite-none-secure", advisory, "SameSite=None comes with Secure (browsers drop the cookie otherwise)", "RFC6265bis 5.7")
+	cookieAgrees   = define("set-cookie/expires-agrees-with-max-age", advisory, "when both are sent, Expires is Date plus Max-Age, so old and new browsers agree", "RFC6265bis 4.1.2.1")
+)
+
+// Cookies that look like sessions, graded as the Mozilla HTTP Observatory
+// grades them (suites/internal/rules, observatory.go).
+var (
+	sessionSecure   = define("cookie-security/session-secure", advisory, "cookies that look like sessions carry Secure (scored as the Mozilla Observatory does)", "OWASP ASVS 3.4.1", "OWASP WSTG SESS-02")
+	sessionHTTPOnly = define("cookie-security/session-httponly", advisory, "cookies that look like sessions carry HttpOnly (scored as the Mozilla Observatory does)", "OWASP ASVS 3.4.2", "OWASP WSTG SESS-02")
+	sessionSameSite = define("cookie-security/session-samesite", advisory, "cookies that look like sessions or anti-CSRF tokens carry SameSite=Strict or Lax (scored as the Mozilla Observatory does)", "OWASP ASVS 3.4.3", "OWASP WSTG SESS-02")
+)
+
+// Date, Cache-Control, Expires, Age and Vary (RFC 9110, RFC 9111).
+var (
+	datePresent = define("date/present", must, "the response carries a Date", "RFC9110 6.6.1").
+			Quoting(`"An origin server with a clock (as defined in Section 5.6.7) MUST generate a Date header field in all 2xx (Successful), 3xx (Redirection), and 4xx (Client Error) responses ..." (RFC 9110 §6.6.1)`)
+	dateFormat = define("date/imf-fixdate", must, "Date is an IMF-fixdate", "RFC9110 5.6.7").
+			Quoting(qIMFFixdate)
+	dateSingle = define("date/single", must, "the response carries one Date field line, never two", "RFC9110 5.3", "RFC9110 6.6.1").
+			Quoting(`"... a sender MUST NOT generate multiple field lines with the same name in a message ... unless that field's definition allows multiple field line values to be recombined as a comma-separated list" (RFC 9110 §5.3)`)
+	dateAccurate    = define("date/accurate", advisory, "Date is within 30 seconds of the harness's clock", "RFC9110 6.6.1")
+	ccSyntax        = define("cache-control/valid-syntax", should, "Cache-Control follows the directive grammar, without duplicates or conflicts (public with private, no-store with max-age)", "RFC9111 5.2")
+	cookieNotShared = define("cache-control/cookie-response-not-shared", advisory, "a response that sets a cookie is marked private or no-store, so no shared cache serves it to another user", "RFC9111 5.2.2.7", "OWASP WSTG SESS-02")
+	expiresFormat   = define("expires/imf-fixdate", must, "Expires is an IMF-fixdate", "RFC9110 5.6.7", "RFC9111 5.3").
+			Quoting(qIMFFixdate)
+	expiresAgrees = define("expires/agrees-with-max-age", advisory, "when both are sent, Expires is Date plus max-age, so HTTP/1.0 caches agree", "RFC9111 5.3")
+	ageValid      = define("age/delta-seconds", must, "Age, when sent, is one non-negative integer", "RFC9111 5.1").
+			Quoting(`"The Age field value is a non-negative integer, representing time in seconds (see Section 1.2.2)." (RFC 9111 §5.1)`)
+	varyNoStar = define("vary/no-star", advisory, "Vary is not *, which makes the response unusable by any cache", "RFC9110 12.5.5", "RFC9111 4.1")
+	varyNarrow = define("vary/narrow", advisory, "Vary names at most four request fields", "RFC9111 4.1")
+	varyNoUA   = define("vary/no-user-agent", advisory, "Vary does not name User-Agent, which keeps a variant per browser version", "RFC9111 4.1")
+)
+
+// A validator the one response shows (RFC 9110 §8.8.2.1), graded against
+// the Date beside it.
+var (
+	lastModFuture = define("validators/last-modified-not-future", must, "Last-Modified is not later than Date", "RFC9110 8.8.2.1").
+		Quoting(`"An origin server with a clock (as defined in Section 5.6.7) MUST NOT generate a Last-Modified date that is later than the server's time of message origination (Date, Section 6.6.1)." (RFC 9110 §8.8.2.1)`)
+)
+
+// qIMFFixdate is the sentence both HTTP-date format checks quote.
+const qIMFFixdate = `"When a sender generates a field that contains one or more timestamps defined as HTTP-date, the sender MUST generate those timestamps in the IMF-fixdate format." (RFC 9110 §5.6.7)`
 
 // describeResponse declares the checks on what the answer to one GET
 // says. The GET is made once, before them, and each check adopts its
@@ -87,24 +159,13 @@ func describeResponse(t *harness.Target) {
 			eachLine(f.cookies(e), func(l string) string { return rules.LifetimeLimit(l, f.at) })
 		})
 		on(cookiePrefixes, func(e *harness.Env) {
-			lines := only(f.cookies(e), isPrefixed)
-			if len(lines) == 0 {
-				e.Skipf("no cookie name has the __Secure- or __Host- prefix")
-			}
-			eachLine(lines, rules.Prefix)
+			eachLine(f.cookiesWhere(e, isPrefixed, "no cookie name has the __Secure- or __Host- prefix"), rules.Prefix)
 		})
 		on(cookieSameSite, func(e *harness.Env) {
-			lines := only(f.cookies(e), isSameSiteNone)
-			if len(lines) == 0 {
-				e.Skipf("no cookie is set with SameSite=None")
-			}
-			eachLine(lines, rules.SameSiteNoneSecure)
+			eachLine(f.cookiesWhere(e, isSameSiteNone, "no cookie is set with SameSite=None"), rules.SameSiteNoneSecure)
 		})
 		on(cookieAgrees, func(e *harness.Env) {
-			lines := only(f.cookies(e), rules.HasMaxAgeAndExpires)
-			if len(lines) == 0 {
-				e.Skipf("no cookie is set with both Max-Age and Expires")
-			}
+			lines := f.cookiesWhere(e, rules.HasMaxAgeAndExpires, "no cookie is set with both Max-Age and Expires")
 			date, ok := dateOf(f.resp)
 			if !ok {
 				date = f.at
@@ -182,17 +243,6 @@ func describeResponse(t *harness.Target) {
 			verify.Rule(rules.LastModifiedNotFuture(f.header()))
 		})
 	})
-}
-
-// only returns the lines for which keep is true.
-func only(lines []string, keep func(string) bool) []string {
-	var out []string
-	for _, l := range lines {
-		if keep(l) {
-			out = append(out, l)
-		}
-	}
-	return out
 }
 
 func isPrefixed(line string) bool {

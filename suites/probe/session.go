@@ -51,6 +51,16 @@ type sessionRun struct {
 	logoutReplay         *harness.Response // it again after logout, with the cookies of before logout
 }
 
+// The session probe, driven by a recipe (--session FILE).
+var (
+	sessRotates    = define("session/rotates-on-login", advisory, "the session cookie changes on login (no session fixation)", "OWASP WSTG SESS-03", "OWASP ASVS 3.2.1")
+	sessPreLogin   = define("session/pre-login-cookie-rejected", advisory, "the cookies from before login, replayed by hand after it, are not logged in", "OWASP WSTG SESS-03", "OWASP ASVS 3.2.1")
+	sessLogout     = define("session/logout-invalidates", advisory, "the session cookie from before logout, replayed by hand, is not logged in: logout ends the session on the server", "OWASP WSTG SESS-06", "OWASP ASVS 3.3.1")
+	sessEntropy    = define("session/id-entropy", advisory, "session ids from separate logins carry at least 128 bits of entropy", "OWASP ASVS 3.2.2", "OWASP WSTG SESS-01")
+	sessAttributes = define("session/cookie-attributes", advisory, "the session cookie set at login carries Secure, HttpOnly and SameSite=Strict or Lax (scored as the Mozilla Observatory does)", "OWASP ASVS 3.4.1", "OWASP ASVS 3.4.2", "OWASP ASVS 3.4.3", "OWASP WSTG SESS-02")
+	sessNotStored  = define("session/protected-page-not-stored", advisory, "the logged-in page carries Cache-Control no-store or private", "OWASP WSTG SESS-04", "RFC9111 5.2.2.7")
+)
+
 // describeSession declares the session checks. One setup logs in and out
 // and keeps what it saw; the checks judge it, and the entropy check logs
 // in on its own.
