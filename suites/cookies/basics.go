@@ -20,6 +20,19 @@ var awkwardValues = []string{
 	"hello world", "a,b", "a;b", `"quoted"`, `back\slash`, "100%", "=eq=", "ünïcødé ✓", " padded ", "j:[1]",
 }
 
+// The contract's four operations (docs/contract.md, Cookies).
+var (
+	setGet        = define("basics/set-get", must, "a cookie set by cookies/set is sent back and read by cookies/get", "contract cookies", "RFC6265bis 5.7")
+	modify        = define("basics/modify", must, "setting a cookie again replaces its value", "contract cookies", "RFC6265bis 5.7")
+	deleteCookie  = define("basics/delete", must, "cookies/delete removes the cookie from the browser", "contract cookies", "RFC6265bis 3.1")
+	getDefault    = define("basics/get-default", must, "cookies/get of an absent cookie answers found false with the default", "contract cookies")
+	deleteAbsent  = define("basics/delete-absent", must, "deleting a cookie the browser does not have is not an error", "contract cookies")
+	allCookies    = define("basics/all", must, "cookies/all lists every cookie the request carried", "contract cookies")
+	encodingTrip  = define("encoding/round-trip", must, "values with spaces, commas, semicolons, quotes, backslashes, non-ASCII, or a look of a framework's own encoding (j:[1]) round-trip exactly", "contract cookies", "RFC6265bis 4.1.1")
+	encodingOctet = define("encoding/cookie-octets", should, "values that need encoding are sent as cookie-octets, not raw", "RFC6265bis 4.1.1").
+			Quoting(`"To maximize compatibility with user agents, servers that wish to store arbitrary data in a cookie-value SHOULD encode that data ..." (RFC 6265bis §4.1.1)`)
+)
+
 var _ = Describe("cookies", Label("suite:cookies"), func() {
 	BeforeEach(func(ctx SpecContext) { check.NewEnv(ctx).Require(harness.FeatureCookies) })
 

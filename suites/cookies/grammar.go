@@ -31,6 +31,17 @@ func exercise(e *harness.Env) []*harness.Response {
 	}
 }
 
+// Set-Cookie grammar, RFC 6265bis §4.1.1: servers SHOULD stay within it.
+var (
+	grammarValid = define("grammar/valid-syntax", should, "every Set-Cookie the target sends follows the set-cookie-string grammar", "RFC6265bis 4.1.1").
+			Quoting(`"Servers conforming to this profile MUST NOT send Set-Cookie header fields that deviate from the following grammar" (RFC 6265bis §4.1.1)`)
+	grammarDupAttrs = define("grammar/no-duplicate-attributes", should, "no Set-Cookie carries the same attribute twice", "RFC6265bis 4.1.1").
+			Quoting(`"To maximize compatibility with user agents, servers MUST NOT produce two attributes with the same name in the same set-cookie-string." (RFC 6265bis §4.1.1)`)
+	grammarOnePerRes = define("grammar/one-cookie-per-name", should, "no response carries two Set-Cookie fields for one cookie name", "RFC6265bis 4.1.1").
+				Quoting(`"Servers MUST NOT include more than one Set-Cookie header field in the same response with the same cookie-name." (RFC 6265bis §4.1.1)`)
+	grammarDate = define("grammar/expires-imf-fixdate", should, "Expires is written as an IMF-fixdate (sane-cookie-date)", "RFC6265bis 4.1.1")
+)
+
 var _ = Describe("cookies", Label("suite:cookies"), func() {
 	BeforeEach(func(ctx SpecContext) { check.NewEnv(ctx).Require(harness.FeatureCookies) })
 
