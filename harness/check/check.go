@@ -181,6 +181,39 @@ func appendNew(s []string, v string) []string {
 	return append(s, v)
 }
 
+// Suite declares the checks of one suite, one call per check at its
+// level, in the topic file that holds the check's body:
+//
+//	var suite = check.NewSuite("cookies")
+//	var setGet = suite.Must("basics/set-get", "a cookie set by cookies/set is sent back", "contract cookies")
+//
+// Ids are written without the suite's name, which it prefixes.
+type Suite struct{ name string }
+
+// NewSuite returns the declarer of suite name's checks.
+func NewSuite(name string) Suite { return Suite{name} }
+
+// Must declares a check of an RFC MUST or MUST NOT, or of the contract's
+// own semantics.
+func (s Suite) Must(id, title string, refs ...string) *Check {
+	return s.declare(id, reports.Must, title, refs)
+}
+
+// Should declares a check of an RFC SHOULD or SHOULD NOT.
+func (s Suite) Should(id, title string, refs ...string) *Check {
+	return s.declare(id, reports.Should, title, refs)
+}
+
+// Advisory declares a check of a security baseline (OWASP ASVS, WSTG) or
+// a browser's limit.
+func (s Suite) Advisory(id, title string, refs ...string) *Check {
+	return s.declare(id, reports.Advisory, title, refs)
+}
+
+func (s Suite) declare(id string, level reports.Level, title string, refs []string) *Check {
+	return Define(Check{ID: s.name + "/" + id, Level: level, Title: title, Refs: refs})
+}
+
 // Definer returns the define function of one suite's table: ids are
 // written without the suite's name, which it prefixes.
 func Definer(suite string) func(id string, level reports.Level, title string, refs ...string) *Check {

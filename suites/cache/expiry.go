@@ -53,25 +53,25 @@ var (
 	// Django's LocMemCache and FileBasedCache answer true for an entry
 	// that expired but was not yet culled: the contract does not say, so
 	// the reference's choice is graded as advice.
-	deleteExpired = define("delete/expired-answers-false", advisory, "delete of a key whose entry expired answers deleted false: an expired entry is no entry", "contract cache")
-	addExpired    = define("add/expired-is-absent", must, "add of a key whose entry expired answers added true: an expired entry is no entry", "contract cache")
-	touchExtends  = define("touch/extends", must, "touch gives an entry a new timeout: it outlives its old one", "contract cache")
+	deleteExpired = suite.Advisory("delete/expired-answers-false", "delete of a key whose entry expired answers deleted false: an expired entry is no entry", "contract cache")
+	addExpired    = suite.Must("add/expired-is-absent", "add of a key whose entry expired answers added true: an expired entry is no entry", "contract cache")
+	touchExtends  = suite.Must("touch/extends", "touch gives an entry a new timeout: it outlives its old one", "contract cache")
 )
 
 // Timeouts: omitted is the alias default, null never expires, zero or
 // less expires at once.
 var (
-	expiryDefault = define("expiry/default-timeout", must, "an entry set without a timeout expires after the alias's default timeout from the manifest", "contract cache").
+	expiryDefault = suite.Must("expiry/default-timeout", "an entry set without a timeout expires after the alias's default timeout from the manifest", "contract cache").
 			Quoting(`"When timeout is left out, the alias's default from the manifest applies." (docs/contract.md, Cache API)`)
-	expiryExplicit = define("expiry/explicit-timeout", must, "an entry set with a timeout of 2 seconds is gone once they pass", "contract cache").
+	expiryExplicit = suite.Must("expiry/explicit-timeout", "an entry set with a timeout of 2 seconds is gone once they pass", "contract cache").
 			Quoting(`"Timeouts are in seconds. ... Entries expire on the target's clock." (docs/contract.md, Cache API)`)
-	expiryLives = define("expiry/lives-until-timeout", must, "an entry outlives a wait shorter than its timeout", "contract cache").
+	expiryLives = suite.Must("expiry/lives-until-timeout", "an entry outlives a wait shorter than its timeout", "contract cache").
 			Quoting(`"Timeouts are in seconds. ... Entries expire on the target's clock." (docs/contract.md, Cache API)`)
-	expiryNull = define("expiry/null-never-expires", must, "an entry set with timeout null outlives the alias's default timeout", "contract cache").
+	expiryNull = suite.Must("expiry/null-never-expires", "an entry set with timeout null outlives the alias's default timeout", "contract cache").
 			Quoting(`"null means the entry never expires." (docs/contract.md, Cache API)`)
-	expiryZero = define("expiry/zero-expires-at-once", must, "set with timeout 0 leaves the key absent, even when it held a value", "contract cache").
+	expiryZero = suite.Must("expiry/zero-expires-at-once", "set with timeout 0 leaves the key absent, even when it held a value", "contract cache").
 			Quoting(`"Zero or less means it expires at once, so a set with timeout: 0 leaves the key absent." (docs/contract.md, Cache API)`)
-	expiryNegative = define("expiry/negative-expires-at-once", must, "set with a negative timeout leaves the key absent, even when it held a value", "contract cache").
+	expiryNegative = suite.Must("expiry/negative-expires-at-once", "set with a negative timeout leaves the key absent, even when it held a value", "contract cache").
 			Quoting(`"Zero or less means it expires at once ..." (docs/contract.md, Cache API)`)
 )
 

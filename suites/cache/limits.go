@@ -44,22 +44,22 @@ func paddedKey(topic string, n int) string {
 
 // Culling, aliases, keys and values.
 var (
-	cullMax = define("cull/within-max-entries", must, "an alias never holds more than its max_entries of the keys written to it", "contract cache").
+	cullMax = suite.Must("cull/within-max-entries", "an alias never holds more than its max_entries of the keys written to it", "contract cache").
 		Quoting(`"Culling is checked on the alias with the fewest max_entries. The check writes one and a half times that many keys, and expects the alias never to hold more than max_entries of them ..." (docs/contract.md, What the cache checks expect)`)
-	cullNewest = define("cull/keeps-newest", must, "culling never removes the key just written", "contract cache").
+	cullNewest = suite.Must("cull/keeps-newest", "culling never removes the key just written", "contract cache").
 			Quoting(`"Culling is checked on the alias with the fewest max_entries. The check writes one and a half times that many keys, and expects the alias ... never to drop the key just written." (docs/contract.md, What the cache checks expect)`)
-	aliasIsolated = define("aliases/isolated", must, "the same key in two aliases names two entries: set, delete and clear in one leave the other alone", "contract cache")
-	aliasUnknown  = define("aliases/unknown-is-404", must, "an alias the manifest does not list answers 404 with a JSON error", "contract cache", "contract general").
+	aliasIsolated = suite.Must("aliases/isolated", "the same key in two aliases names two entries: set, delete and clear in one leave the other alone", "contract cache")
+	aliasUnknown  = suite.Must("aliases/unknown-is-404", "an alias the manifest does not list answers 404 with a JSON error", "contract cache", "contract general").
 			Quoting(`"It must be one of the aliases in the manifest's cache.aliases: an unknown alias or an unknown op gets 404." (docs/contract.md, Cache API)`)
-	keyMaxLength = define("keys/max-length-accepted", must, "a key of 250 bytes, the longest memcached takes, is stored and read back", "contract cache").
+	keyMaxLength = suite.Must("keys/max-length-accepted", "a key of 250 bytes, the longest memcached takes, is stored and read back", "contract cache").
 			Quoting(`"A key of up to 250 bytes works." (docs/contract.md, What the cache checks expect)`)
-	keyTooLong = define("keys/too-long-is-400", must, "a key longer than 250 bytes answers 400 with the reason, on every operation", "contract cache").
+	keyTooLong = suite.Must("keys/too-long-is-400", "a key longer than 250 bytes answers 400 with the reason, on every operation", "contract cache").
 			Quoting(`"A longer key, or one with a space or a control character, gets 400 with a JSON error on every operation, before anything changes ..." (docs/contract.md, What the cache checks expect)`)
-	keyControl = define("keys/control-characters-are-400", must, "a key holding a space or a control character answers 400 with the reason", "contract cache").
+	keyControl = suite.Must("keys/control-characters-are-400", "a key holding a space or a control character answers 400 with the reason", "contract cache").
 			Quoting(`"A longer key, or one with a space or a control character, gets 400 with a JSON error ..." (docs/contract.md, What the cache checks expect)`)
-	valuesJSON = define("values/round-trip", must, "any JSON value (objects, arrays, strings with escapes, numbers, booleans, null) comes back as stored", "contract cache").
+	valuesJSON = suite.Must("values/round-trip", "any JSON value (objects, arrays, strings with escapes, numbers, booleans, null) comes back as stored", "contract cache").
 			Quoting(`"Values round-trip as JSON values: nested objects, escapes, null, large integers. Numbers are compared by value, so 1.0 for 1 is fine." (docs/contract.md, What the cache checks expect)`)
-	badBody = define("input/bad-body-is-400", must, "a malformed body or a member of the wrong type answers 400 with a JSON error, never 5xx", "contract cache", "contract general").
+	badBody = suite.Must("input/bad-body-is-400", "a malformed body or a member of the wrong type answers 400 with a JSON error, never 5xx", "contract cache", "contract general").
 		Quoting(`"All answers are 200 except for the errors: 400 for a malformed body or a field of the wrong type ..." (docs/contract.md, Cache API)`)
 )
 

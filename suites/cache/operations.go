@@ -17,33 +17,33 @@ import (
 
 // The operations of the contract's table, each one's answer and effect.
 var (
-	setGet = define("set/get-returns-value", must, "set answers {} and get then answers found true with the value", "contract cache").
+	setGet = suite.Must("set/get-returns-value", "set answers {} and get then answers found true with the value", "contract cache").
 		Quoting(`"Values are any JSON and come back exactly as stored." (docs/contract.md, Cache API)`)
-	setReplaces = define("set/replaces-value", must, "set on a key that holds a value replaces it", "contract cache")
-	getDefault  = define("get/absent-answers-default", must, "get of an absent key answers found false with the default, or null without one", "contract cache").
+	setReplaces = suite.Must("set/replaces-value", "set on a key that holds a value replaces it", "contract cache")
+	getDefault  = suite.Must("get/absent-answers-default", "get of an absent key answers found false with the default, or null without one", "contract cache").
 			Quoting(`"On a miss, value is default (or null)." (docs/contract.md, Cache API)`)
-	addAbsent = define("add/adds-when-absent", must, "add of an absent key answers added true and stores the value", "contract cache").
+	addAbsent = suite.Must("add/adds-when-absent", "add of an absent key answers added true and stores the value", "contract cache").
 			Quoting(`"Stores only if the key is absent." (docs/contract.md, Cache API)`)
-	addPresent = define("add/keeps-present", must, "add of a present key answers added false and leaves its value alone", "contract cache").
+	addPresent = suite.Must("add/keeps-present", "add of a present key answers added false and leaves its value alone", "contract cache").
 			Quoting(`"Stores only if the key is absent." (docs/contract.md, Cache API)`)
-	getOrSetAbsent  = define("get-or-set/stores-default", must, "get_or_set of an absent key answers the default and stores it", "contract cache")
-	getOrSetPresent = define("get-or-set/keeps-present", must, "get_or_set of a present key answers the stored value and leaves it alone", "contract cache")
-	getMany         = define("get-many/found-only", must, "get_many answers the values of the keys that were found, and only those", "contract cache")
-	setManyStores   = define("set-many/stores-every-value", must, "set_many stores every value it was given, save those it names in failed", "contract cache")
-	setManyFailed   = define("set-many/reports-failures", must, "set_many answers a failed list that names exactly the keys it did not store", "contract cache").
+	getOrSetAbsent  = suite.Must("get-or-set/stores-default", "get_or_set of an absent key answers the default and stores it", "contract cache")
+	getOrSetPresent = suite.Must("get-or-set/keeps-present", "get_or_set of a present key answers the stored value and leaves it alone", "contract cache")
+	getMany         = suite.Must("get-many/found-only", "get_many answers the values of the keys that were found, and only those", "contract cache")
+	setManyStores   = suite.Must("set-many/stores-every-value", "set_many stores every value it was given, save those it names in failed", "contract cache")
+	setManyFailed   = suite.Must("set-many/reports-failures", "set_many answers a failed list that names exactly the keys it did not store", "contract cache").
 			Quoting(`"set_many's failed names exactly the keys that were not stored." (docs/contract.md, What the cache checks expect)`)
-	deletePresent = define("delete/removes-present", must, "delete of a present key answers deleted true and removes it", "contract cache")
-	deleteAbsent  = define("delete/absent-answers-false", must, "delete of an absent key answers deleted false, not an error", "contract cache")
-	deleteMany    = define("delete-many/counts", must, "delete_many answers how many of the keys were present and removes them", "contract cache")
-	incrDelta     = define("incr/adds-delta", must, "incr adds delta (1 when left out) and answers the new value, which get then reads", "contract cache")
-	decrDelta     = define("decr/subtracts-delta", must, "decr subtracts delta (1 when left out); past zero it goes negative, or stops at 0 as memcached does", "contract cache")
-	incrAbsent    = define("incr/absent-is-404", must, "incr and decr of an absent key answer 404 and do not create it", "contract cache").
+	deletePresent = suite.Must("delete/removes-present", "delete of a present key answers deleted true and removes it", "contract cache")
+	deleteAbsent  = suite.Must("delete/absent-answers-false", "delete of an absent key answers deleted false, not an error", "contract cache")
+	deleteMany    = suite.Must("delete-many/counts", "delete_many answers how many of the keys were present and removes them", "contract cache")
+	incrDelta     = suite.Must("incr/adds-delta", "incr adds delta (1 when left out) and answers the new value, which get then reads", "contract cache")
+	decrDelta     = suite.Must("decr/subtracts-delta", "decr subtracts delta (1 when left out); past zero it goes negative, or stops at 0 as memcached does", "contract cache")
+	incrAbsent    = suite.Must("incr/absent-is-404", "incr and decr of an absent key answer 404 and do not create it", "contract cache").
 			Quoting(`"incr/decr of an absent key answer 404 and leave the key absent." (docs/contract.md, What the cache checks expect)`)
-	incrOverflow = define("incr/no-wraparound", must, "incr past 2^63-1 never wraps around: it answers an error or the exact sum, and get reads no wrapped value", "contract cache").
+	incrOverflow = suite.Must("incr/no-wraparound", "incr past 2^63-1 never wraps around: it answers an error or the exact sum, and get reads no wrapped value", "contract cache").
 			Quoting(`"incr past 2^63-1 never wraps around: it answers an error (the reference's 400) or the exact sum, and the entry holds no wrapped value" (docs/contract.md, What the cache checks expect)`)
-	incrAtomic   = define("incr/atomic", advisory, "concurrent increments of one key are all counted (Django promises this only where the backend has an atomic increment)", "contract cache")
-	touchAnswers = define("touch/answers-whether-present", must, "touch answers touched true for a present key and false for an absent one", "contract cache")
-	clearEmpties = define("clear/empties-alias", must, "clear answers {} and removes every entry of the alias", "contract cache")
+	incrAtomic   = suite.Advisory("incr/atomic", "concurrent increments of one key are all counted (Django promises this only where the backend has an atomic increment)", "contract cache")
+	touchAnswers = suite.Must("touch/answers-whether-present", "touch answers touched true for a present key and false for an absent one", "contract cache")
+	clearEmpties = suite.Must("clear/empties-alias", "clear answers {} and removes every entry of the alias", "contract cache")
 )
 
 // The contract's table, one operation after another (docs/contract.md,

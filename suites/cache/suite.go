@@ -12,12 +12,6 @@ package cache
 
 import (
 	"github.com/httpcheck/httpcheck/harness/check"
-	"github.com/httpcheck/httpcheck/reports"
 )
 
-var define = check.Definer("cache")
-
-const (
-	must     = reports.Must
-	advisory = reports.Advisory
-)
+var suite = check.NewSuite("cache")

@@ -19,23 +19,23 @@ import (
 
 // Sessions: the store behind them is the deployment's, not an instance's.
 var (
-	sessionRead   = define("sessions/read-elsewhere", must, "a session created through one instance is read, with its data, through every other", "contract sessions", "contract deployments")
-	sessionUpdate = define("sessions/update-elsewhere", must, "a session updated through each instance in turn shows every update through the others, none lost", "contract sessions", "contract deployments")
-	sessionExpiry = define("sessions/expiry-elsewhere", must, "a session given 4 seconds through one instance is refused by every instance once they pass", "contract sessions", "contract deployments", "OWASP ASVS 3.3.1")
-	sessionLogout = define("sessions/logout-elsewhere", must, "a login through one instance is seen by the others, and a logout through another ends the session on every instance", "contract auth", "contract deployments", "OWASP ASVS 3.3.1")
+	sessionRead   = suite.Must("sessions/read-elsewhere", "a session created through one instance is read, with its data, through every other", "contract sessions", "contract deployments")
+	sessionUpdate = suite.Must("sessions/update-elsewhere", "a session updated through each instance in turn shows every update through the others, none lost", "contract sessions", "contract deployments")
+	sessionExpiry = suite.Must("sessions/expiry-elsewhere", "a session given 4 seconds through one instance is refused by every instance once they pass", "contract sessions", "contract deployments", "OWASP ASVS 3.3.1")
+	sessionLogout = suite.Must("sessions/logout-elsewhere", "a login through one instance is seen by the others, and a logout through another ends the session on every instance", "contract auth", "contract deployments", "OWASP ASVS 3.3.1")
 )
 
 // The cache API: one cache for the deployment.
 var (
-	cacheSeen   = define("cache/seen-elsewhere", must, "a cache entry set through one instance is read, with its value, through every other", "contract cache", "contract deployments")
-	cacheDelete = define("cache/delete-elsewhere", must, "a cache entry deleted through one instance is gone from every instance", "contract cache", "contract deployments")
-	cacheExpiry = define("cache/expire-elsewhere", must, "a cache entry set for 4 seconds through one instance has expired on every instance once they pass", "contract cache", "contract deployments")
-	cacheIncr   = define("cache/incr-across", advisory, "concurrent increments of one key through every instance are all counted", "contract cache", "contract deployments")
+	cacheSeen   = suite.Must("cache/seen-elsewhere", "a cache entry set through one instance is read, with its value, through every other", "contract cache", "contract deployments")
+	cacheDelete = suite.Must("cache/delete-elsewhere", "a cache entry deleted through one instance is gone from every instance", "contract cache", "contract deployments")
+	cacheExpiry = suite.Must("cache/expire-elsewhere", "a cache entry set for 4 seconds through one instance has expired on every instance once they pass", "contract cache", "contract deployments")
+	cacheIncr   = suite.Advisory("cache/incr-across", "concurrent increments of one key through every instance are all counted", "contract cache", "contract deployments")
 )
 
 // The per-view cache: a page cached through one instance is the
 // deployment's.
-var viewShared = define("views/shared", must, "a page cached by the per-view cache through one instance is served from that entry by every other", "contract views", "contract deployments")
+var viewShared = suite.Must("views/shared", "a page cached by the per-view cache through one instance is served from that entry by every other", "contract views", "contract deployments")
 
 var _ = Describe("cluster: the instances of one deployment", Label("suite:cluster"), func() {
 	// A run against one target has no deployment to check: the suite

@@ -22,12 +22,6 @@ package cluster
 
 import (
 	"github.com/httpcheck/httpcheck/harness/check"
-	"github.com/httpcheck/httpcheck/reports"
 )
 
-var define = check.Definer("cluster")
-
-const (
-	must     = reports.Must
-	advisory = reports.Advisory
-)
+var suite = check.NewSuite("cluster")

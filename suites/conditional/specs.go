@@ -38,94 +38,94 @@ func strongForm(tag string) string { return strings.TrimPrefix(tag, "W/") }
 
 // If-None-Match, RFC 9110 §13.1.2.
 var (
-	inmMatch = define("if-none-match/match-gets-304", must, "GET with If-None-Match naming the current ETag gets 304", "RFC9110 13.1.2").
+	inmMatch = suite.Must("if-none-match/match-gets-304", "GET with If-None-Match naming the current ETag gets 304", "RFC9110 13.1.2").
 			Quoting(qINMFalse)
-	inmNoMatch = define("if-none-match/no-match-gets-200", must, "GET with If-None-Match naming another ETag gets 200 with the full body", "RFC9110 13.1.2").
+	inmNoMatch = suite.Must("if-none-match/no-match-gets-200", "GET with If-None-Match naming another ETag gets 200 with the full body", "RFC9110 13.1.2").
 			Quoting(`"If the field value is a list of entity tags, the condition is false if one of the listed tags matches the entity tag of the selected representation." "Otherwise, the condition is true." (RFC 9110 §13.1.2)`)
-	inmWeak = define("if-none-match/weak-comparison", must, "If-None-Match compares weakly: W/\"x\" matches the current \"x\"", "RFC9110 13.1.2", "RFC9110 8.8.3.2").
+	inmWeak = suite.Must("if-none-match/weak-comparison", "If-None-Match compares weakly: W/\"x\" matches the current \"x\"", "RFC9110 13.1.2", "RFC9110 8.8.3.2").
 		Quoting(`"A recipient MUST use the weak comparison function when comparing entity tags for If-None-Match (Section 8.8.3.2), since weak entity tags can be used for cache validation even if there have been changes to the representation data." (RFC 9110 §13.1.2)`)
-	inmStar = define("if-none-match/star", must, "GET with If-None-Match: * on an existing resource gets 304", "RFC9110 13.1.2").
+	inmStar = suite.Must("if-none-match/star", "GET with If-None-Match: * on an existing resource gets 304", "RFC9110 13.1.2").
 		Quoting(`"If the field value is "*", the condition is false if the origin server has a current representation for the target resource." (RFC 9110 §13.1.2)` + " " + qINMFalse)
-	inmList = define("if-none-match/list", must, "a list of entity-tags that contains the current one gets 304", "RFC9110 13.1.2").
+	inmList = suite.Must("if-none-match/list", "a list of entity-tags that contains the current one gets 304", "RFC9110 13.1.2").
 		Quoting(`"If the field value is a list of entity tags, the condition is false if one of the listed tags matches the entity tag of the selected representation." (RFC 9110 §13.1.2) ` + qINMFalse)
-	inmPutStar = define("if-none-match/put-star-is-create-only", must, "PUT with If-None-Match: * on an existing resource gets 412 and changes nothing", "RFC9110 13.1.2").
+	inmPutStar = suite.Must("if-none-match/put-star-is-create-only", "PUT with If-None-Match: * on an existing resource gets 412 and changes nothing", "RFC9110 13.1.2").
 			Quoting(`"If the field value is "*", the condition is false if the origin server has a current representation for the target resource." (RFC 9110 §13.1.2)` + " " + qINMFalse)
-	inmHead = define("if-none-match/head-gets-304", must, "HEAD with If-None-Match naming the current ETag gets 304", "RFC9110 13.1.2").
+	inmHead = suite.Must("if-none-match/head-gets-304", "HEAD with If-None-Match naming the current ETag gets 304", "RFC9110 13.1.2").
 		Quoting(qINMFalse)
 )
 
 // If-Modified-Since, RFC 9110 §13.1.3.
 var (
-	imsEqual = define("if-modified-since/equal-gets-304", should, "If-Modified-Since equal to Last-Modified gets 304", "RFC9110 13.1.3").
+	imsEqual = suite.Should("if-modified-since/equal-gets-304", "If-Modified-Since equal to Last-Modified gets 304", "RFC9110 13.1.3").
 			Quoting(qIMS304)
-	imsLater = define("if-modified-since/later-gets-304", should, "If-Modified-Since later than Last-Modified (and not in the future) gets 304", "RFC9110 13.1.3").
+	imsLater = suite.Should("if-modified-since/later-gets-304", "If-Modified-Since later than Last-Modified (and not in the future) gets 304", "RFC9110 13.1.3").
 			Quoting(qIMS304)
-	imsEarlier = define("if-modified-since/earlier-gets-200", must, "If-Modified-Since earlier than Last-Modified gets 200 with the full body", "RFC9110 13.1.3").
+	imsEarlier = suite.Must("if-modified-since/earlier-gets-200", "If-Modified-Since earlier than Last-Modified gets 200 with the full body", "RFC9110 13.1.3").
 			Quoting(`"If the selected representation's last modification date is earlier or equal to the date provided in the field value, the condition is false." "Otherwise, the condition is true." (RFC 9110 §13.1.3)`)
-	imsInvalid = define("if-modified-since/invalid-ignored", must, "an If-Modified-Since that is not an HTTP-date is ignored (200)", "RFC9110 13.1.3").
+	imsInvalid = suite.Must("if-modified-since/invalid-ignored", "an If-Modified-Since that is not an HTTP-date is ignored (200)", "RFC9110 13.1.3").
 			Quoting(qIMSIgnored)
-	imsFuture  = define("if-modified-since/future-ignored", advisory, "an If-Modified-Since in the future is not trusted (200), so clock skew cannot hide a change", "RFC2616 14.25")
-	imsOnlyGet = define("if-modified-since/ignored-on-put", must, "If-Modified-Since on a PUT is ignored: the PUT happens", "RFC9110 13.1.3").
+	imsFuture  = suite.Advisory("if-modified-since/future-ignored", "an If-Modified-Since in the future is not trusted (200), so clock skew cannot hide a change", "RFC2616 14.25")
+	imsOnlyGet = suite.Must("if-modified-since/ignored-on-put", "If-Modified-Since on a PUT is ignored: the PUT happens", "RFC9110 13.1.3").
 			Quoting(qIMSIgnored)
-	imsObsolete = define("if-modified-since/obsolete-date-formats", must, "If-Modified-Since in the RFC 850 and asctime formats is understood", "RFC9110 5.6.7").
+	imsObsolete = suite.Must("if-modified-since/obsolete-date-formats", "If-Modified-Since in the RFC 850 and asctime formats is understood", "RFC9110 5.6.7").
 			Quoting(`"A recipient that parses a timestamp value in an HTTP field MUST accept all three HTTP-date formats." (RFC 9110 §5.6.7)`)
 )
 
 // Precedence, RFC 9110 §13.2.2.
 var (
-	inmOverIMS = define("precedence/inm-mismatch-beats-current-ims", must, "a non-matching If-None-Match with a current If-Modified-Since gets 200: If-Modified-Since is ignored", "RFC9110 13.2.2", "RFC9110 13.1.3").
+	inmOverIMS = suite.Must("precedence/inm-mismatch-beats-current-ims", "a non-matching If-None-Match with a current If-Modified-Since gets 200: If-Modified-Since is ignored", "RFC9110 13.2.2", "RFC9110 13.1.3").
 			Quoting(`"A recipient MUST ignore If-Modified-Since if the request contains an If-None-Match header field; the condition in If-None-Match is considered to be a more accurate replacement for the condition in If-Modified-Since ..." (RFC 9110 §13.1.3)`)
-	inmMatchOldIMS = define("precedence/inm-match-beats-old-ims", must, "a matching If-None-Match with an old If-Modified-Since gets 304", "RFC9110 13.2.2").
+	inmMatchOldIMS = suite.Must("precedence/inm-match-beats-old-ims", "a matching If-None-Match with an old If-Modified-Since gets 304", "RFC9110 13.2.2").
 			Quoting(`"A recipient cache or origin server MUST evaluate the request preconditions defined by this specification in the following order: ... When If-None-Match is present, evaluate the If-None-Match precondition: ... if false for GET/HEAD, respond 304 (Not Modified)" (RFC 9110 §13.2.2)`)
-	ifMatchOverIUS = define("precedence/if-match-beats-ius", must, "a matching If-Match with an old If-Unmodified-Since lets the PUT happen", "RFC9110 13.2.2", "RFC9110 13.1.4").
+	ifMatchOverIUS = suite.Must("precedence/if-match-beats-ius", "a matching If-Match with an old If-Unmodified-Since lets the PUT happen", "RFC9110 13.2.2", "RFC9110 13.1.4").
 			Quoting(`"A recipient MUST ignore If-Unmodified-Since if the request contains an If-Match header field; the condition in If-Match is considered to be a more accurate replacement for the condition in If-Unmodified-Since ..." (RFC 9110 §13.1.4)`)
 )
 
 // What a 304 carries, RFC 9110 §15.4.5.
 var (
-	nmNoBody = define("not-modified/no-body", must, "a 304 has no content", "RFC9110 15.4.5").
+	nmNoBody = suite.Must("not-modified/no-body", "a 304 has no content", "RFC9110 15.4.5").
 			Quoting(`"A 304 response is terminated by the end of the header section; it cannot contain content or trailers." (RFC 9110 §15.4.5)`)
-	nmETag = define("not-modified/etag", must, "a 304 carries the ETag the 200 would", "RFC9110 15.4.5").
+	nmETag = suite.Must("not-modified/etag", "a 304 carries the ETag the 200 would", "RFC9110 15.4.5").
 		Quoting(q304Fields)
-	nmCacheControl = define("not-modified/cache-control", must, "a 304 carries the Cache-Control the 200 would", "RFC9110 15.4.5").
+	nmCacheControl = suite.Must("not-modified/cache-control", "a 304 carries the Cache-Control the 200 would", "RFC9110 15.4.5").
 			Quoting(q304Fields)
-	nmExpires = define("not-modified/expires", must, "a 304 carries the Expires the 200 would", "RFC9110 15.4.5").
+	nmExpires = suite.Must("not-modified/expires", "a 304 carries the Expires the 200 would", "RFC9110 15.4.5").
 			Quoting(q304Fields)
-	nmVary = define("not-modified/vary", must, "a 304 carries the Vary the 200 would", "RFC9110 15.4.5").
+	nmVary = suite.Must("not-modified/vary", "a 304 carries the Vary the 200 would", "RFC9110 15.4.5").
 		Quoting(q304Fields)
-	nmDate = define("not-modified/date", must, "a 304 carries Date", "RFC9110 15.4.5", "RFC9110 6.6.1").
+	nmDate = suite.Must("not-modified/date", "a 304 carries Date", "RFC9110 15.4.5", "RFC9110 6.6.1").
 		Quoting(q304Fields)
-	nmContentLocation = define("not-modified/content-location", must, "a 304 carries the Content-Location the 200 would", "RFC9110 15.4.5").
+	nmContentLocation = suite.Must("not-modified/content-location", "a 304 carries the Content-Location the 200 would", "RFC9110 15.4.5").
 				Quoting(q304Fields)
 )
 
 // State-changing requests, RFC 9110 §13.1.1 and §13.1.4.
 var (
-	ifMatchStale = define("if-match/stale-put-gets-412", must, "PUT with If-Match naming an old ETag gets 412 and the resource is unchanged (no lost update)", "RFC9110 13.1.1").
+	ifMatchStale = suite.Must("if-match/stale-put-gets-412", "PUT with If-Match naming an old ETag gets 412 and the resource is unchanged (no lost update)", "RFC9110 13.1.1").
 			Quoting(qIfMatchFalse)
-	ifMatchFresh = define("if-match/current-put-succeeds", must, "PUT with If-Match naming the current ETag succeeds", "RFC9110 13.1.1").
+	ifMatchFresh = suite.Must("if-match/current-put-succeeds", "PUT with If-Match naming the current ETag succeeds", "RFC9110 13.1.1").
 			Quoting(`"If the field value is a list of entity tags, the condition is true if any of the listed tags match the entity tag of the selected representation." (RFC 9110 §13.1.1)`)
-	ifMatchStrong = define("if-match/strong-comparison", must, "If-Match compares strongly: W/\"x\" never matches", "RFC9110 13.1.1", "RFC9110 8.8.3.2").
+	ifMatchStrong = suite.Must("if-match/strong-comparison", "If-Match compares strongly: W/\"x\" never matches", "RFC9110 13.1.1", "RFC9110 8.8.3.2").
 			Quoting(`"An origin server MUST use the strong comparison function when comparing entity tags for If-Match (Section 8.8.3.2), since the client intends this precondition to prevent the method from being applied if there have been any changes to the representation data." (RFC 9110 §13.1.1)`)
-	ifMatchStar = define("if-match/star-on-absent-gets-412", must, "PUT with If-Match: * on an absent resource gets 412", "RFC9110 13.1.1").
+	ifMatchStar = suite.Must("if-match/star-on-absent-gets-412", "PUT with If-Match: * on an absent resource gets 412", "RFC9110 13.1.1").
 			Quoting(`"If the field value is "*", the condition is true if the origin server has a current representation for the target resource." ... "Otherwise, the condition is false." ` + qIfMatchFalse)
-	ifMatchDelete = define("if-match/stale-delete-gets-412", must, "DELETE with If-Match naming an old ETag gets 412 and the resource stays", "RFC9110 13.1.1").
+	ifMatchDelete = suite.Must("if-match/stale-delete-gets-412", "DELETE with If-Match naming an old ETag gets 412 and the resource stays", "RFC9110 13.1.1").
 			Quoting(qIfMatchFalse)
-	iusStale = define("if-unmodified-since/stale-put-gets-412", must, "PUT with If-Unmodified-Since before Last-Modified gets 412 and the resource is unchanged", "RFC9110 13.1.4").
+	iusStale = suite.Must("if-unmodified-since/stale-put-gets-412", "PUT with If-Unmodified-Since before Last-Modified gets 412 and the resource is unchanged", "RFC9110 13.1.4").
 			Quoting(`"An origin server that evaluates an If-Unmodified-Since condition MUST NOT perform the requested method if the condition evaluates to false." (RFC 9110 §13.1.4)`)
 )
 
 // Validators, RFC 9110 §8.8.
 var (
-	etagChanges = define("validators/etag-changes-with-content", must, "the ETag changes when the representation changes", "RFC9110 8.8.3").
+	etagChanges = suite.Must("validators/etag-changes-with-content", "the ETag changes when the representation changes", "RFC9110 8.8.3").
 			Quoting(qStrongValidator)
-	etagStable = define("validators/etag-stable", should, "the ETag stays the same while the representation does", "RFC9110 8.8.3").
+	etagStable = suite.Should("validators/etag-stable", "the ETag stays the same while the representation does", "RFC9110 8.8.3").
 			Quoting(`"... it is in the best interests of the origin server to only change the value when it is necessary to invalidate the stored responses held by remote caches and authoring tools." (RFC 9110 §8.8.1)`)
-	etagSameSecond = define("validators/etag-sees-same-second-changes", must, "two changes within one second have different ETags, although Last-Modified cannot tell them apart", "RFC9110 8.8.3", "RFC9110 8.8.2").
+	etagSameSecond = suite.Must("validators/etag-sees-same-second-changes", "two changes within one second have different ETags, although Last-Modified cannot tell them apart", "RFC9110 8.8.3", "RFC9110 8.8.2").
 			Quoting(qStrongValidator)
-	headValidators = define("validators/head-matches-get", should, "HEAD carries the ETag and Last-Modified GET does", "RFC9110 9.3.2").
+	headValidators = suite.Should("validators/head-matches-get", "HEAD carries the ETag and Last-Modified GET does", "RFC9110 9.3.2").
 			Quoting(`"The server SHOULD send the same header fields in response to a HEAD request as it would have sent if the request method had been GET." (RFC 9110 §9.3.2)`)
-	lastModSane = define("validators/last-modified-not-future", must, "Last-Modified is not later than Date", "RFC9110 8.8.2.1").
+	lastModSane = suite.Must("validators/last-modified-not-future", "Last-Modified is not later than Date", "RFC9110 8.8.2.1").
 			Quoting(`"An origin server with a clock (as defined in Section 5.6.7) MUST NOT generate a Last-Modified date that is later than the server's time of message origination (Date, Section 6.6.1)." (RFC 9110 §8.8.2.1)`)
 )
 

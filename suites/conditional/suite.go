@@ -6,13 +6,6 @@ package conditional
 
 import (
 	"github.com/httpcheck/httpcheck/harness/check"
-	"github.com/httpcheck/httpcheck/reports"
 )
 
-var define = check.Definer("conditional")
-
-const (
-	must     = reports.Must
-	should   = reports.Should
-	advisory = reports.Advisory
-)
+var suite = check.NewSuite("conditional")

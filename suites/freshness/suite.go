@@ -7,13 +7,6 @@ package freshness
 
 import (
 	"github.com/httpcheck/httpcheck/harness/check"
-	"github.com/httpcheck/httpcheck/reports"
 )
 
-var define = check.Definer("freshness")
-
-const (
-	must     = reports.Must
-	should   = reports.Should
-	advisory = reports.Advisory
-)
+var suite = check.NewSuite("freshness")

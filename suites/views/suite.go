@@ -12,12 +12,6 @@ package views
 
 import (
 	"github.com/httpcheck/httpcheck/harness/check"
-	"github.com/httpcheck/httpcheck/reports"
 )
 
-var define = check.Definer("views")
-
-const (
-	must     = reports.Must
-	advisory = reports.Advisory
-)
+var suite = check.NewSuite("views")
