@@ -36,6 +36,28 @@ func exerciseCookie(e *harness.Env) []string {
 	return lines
 }
 
+// The session cookie as the manifest describes it, one attribute per
+// check (RFC 6265bis §4.1.2).
+var (
+	cookieName = define("cookie/name", must, "the session cookie is named as the manifest's cookie_name says", "contract sessions").
+			Quoting(`"The session cookie is what the manifest says: its name, ..." (docs/contract.md, What the sessions checks expect)`)
+	cookieAge = define("cookie/max-age", must, "the session cookie lives cookie_age seconds: Max-Age, or Expires at Date plus cookie_age", "contract sessions", "RFC6265bis 4.1.2.2").
+			Quoting(`"The session cookie is what the manifest says: ... Max-Age (or Expires at Date + cookie_age) ..." (docs/contract.md, What the sessions checks expect)`)
+	cookieClose = define("cookie/expire-at-browser-close", must, "the session cookie lasts until the browser closes exactly when expire_at_browser_close is true", "contract sessions", "RFC6265bis 5.7").
+			Quoting(`"The session cookie is what the manifest says: ... no lifetime exactly when expire_at_browser_close is true ..." (docs/contract.md, What the sessions checks expect)`)
+	cookieHTTPOnly = define("cookie/httponly", must, "the session cookie carries HttpOnly exactly when cookie_httponly is true", "contract sessions", "RFC6265bis 4.1.2.6").
+			Quoting(`"The session cookie is what the manifest says: ... HttpOnly, SameSite, Secure, Path and Domain as stated." (docs/contract.md, What the sessions checks expect)`)
+	cookieSameSite = define("cookie/samesite", must, "the session cookie's SameSite is the manifest's cookie_samesite", "contract sessions", "RFC6265bis 4.1.2.7").
+			Quoting(`"The session cookie is what the manifest says: ... HttpOnly, SameSite, Secure, Path and Domain as stated." (docs/contract.md, What the sessions checks expect)`)
+	cookieSecure = define("cookie/secure", must, "the session cookie carries Secure exactly when cookie_secure is true", "contract sessions", "RFC6265bis 4.1.2.5").
+			Quoting(`"The session cookie is what the manifest says: ... HttpOnly, SameSite, Secure, Path and Domain as stated." (docs/contract.md, What the sessions checks expect)`)
+	cookiePath = define("cookie/path", must, "the session cookie's Path is the manifest's cookie_path", "contract sessions", "RFC6265bis 4.1.2.4").
+			Quoting(`"The session cookie is what the manifest says: ... HttpOnly, SameSite, Secure, Path and Domain as stated." (docs/contract.md, What the sessions checks expect)`)
+	cookieDomain = define("cookie/domain", must, "the session cookie's Domain is the manifest's cookie_domain, and absent when that is null", "contract sessions", "RFC6265bis 4.1.2.3").
+			Quoting(`"The session cookie is what the manifest says: ... HttpOnly, SameSite, Secure, Path and Domain as stated." (docs/contract.md, What the sessions checks expect)`)
+	cookieGrammar = define("cookie/grammar", should, "every session Set-Cookie (new, updated, deleted) follows the set-cookie-string grammar", "RFC6265bis 4.1.1")
+)
+
 var _ = Describe("sessions", Label("suite:sessions"), func() {
 	Describe("the session cookie", func() {
 		cookieName.It(func(e *harness.Env) {

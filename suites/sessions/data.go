@@ -85,6 +85,41 @@ func roundTrip(e *harness.Env, cases []jsonCase) {
 	}
 }
 
+// The contract's data operations (docs/contract.md, Sessions).
+var (
+	setGet = define("data/set-get", must, "a value stored with session/set is read back by session/get in the next request", "contract sessions").
+		Quoting(`"Values are any JSON: strings, numbers, booleans, null, arrays, objects. They come back exactly as stored." (docs/contract.md, Sessions)`)
+	overwrite    = define("data/overwrite", must, "session/set of a key already stored replaces its value", "contract sessions")
+	getAbsent    = define("data/get-absent", must, "session/get of a key never stored answers found false and value null", "contract sessions")
+	deleteKey    = define("data/delete", must, "session/delete of a stored key answers deleted true, and the key is gone", "contract sessions")
+	deleteAbsent = define("data/delete-absent", must, "session/delete of a key never stored answers 200 with deleted false", "contract sessions")
+	allData      = define("data/all", must, "session/all lists exactly the keys and values this client stored", "contract sessions")
+	isolation    = define("data/isolation", must, "two browsers never see each other's data, even under the same key", "contract sessions").
+			Quoting(`"Two browsers never see each other's data, even under the same key." (docs/contract.md, What the sessions checks expect)`)
+	flushEmpties = define("data/flush", must, "after session/flush the session is empty, and the old key, replayed by hand, names nothing", "contract sessions", "OWASP ASVS 3.3.1").
+			Quoting(`"session/flush wipes the session on the server, data and key alike. Replaying the old cookie afterwards must find an empty session." (docs/contract.md, Sessions)`)
+	// Whether the browser lets go of a flushed key is hygiene, not the
+	// contract's rule (the server forgetting it is): express-session's
+	// destroy() sends no Set-Cookie, and the dead cookie names nothing.
+	flushCookie = define("data/flush-drops-cookie", advisory, "session/flush deletes or replaces the session cookie, so the browser stops sending a key that names nothing", "OWASP WSTG SESS-06")
+)
+
+// JSON values of every kind round-trip exactly: compared as JSON values
+// (objects without regard to key order, numbers by their value), never as
+// text.
+var (
+	jsonNested = define("json/nested", must, "nested objects and lists, empty ones included, round-trip exactly", "contract sessions").
+			Quoting(`"JSON values round-trip exactly, compared as values: nested and empty objects and lists, ..." (docs/contract.md, What the sessions checks expect)`)
+	jsonUnicode = define("json/unicode", must, "strings with non-ASCII and astral-plane characters, escapes and control characters round-trip exactly", "contract sessions").
+			Quoting(`"JSON values round-trip exactly, compared as values: ... non-ASCII and astral-plane characters, control characters, ..." (docs/contract.md, What the sessions checks expect)`)
+	jsonLargeInt = define("json/large-integer", must, "integers beyond 2^53 (9007199254740993) round-trip exactly, not rounded to a double", "contract sessions").
+			Quoting(`"JSON values round-trip exactly, compared as values: ... integers beyond 2^53 (9007199254740993 must not come back rounded) ..." (docs/contract.md, What the sessions checks expect)`)
+	jsonFloat = define("json/float", must, "floating-point numbers (0.1, 1e300, 5e-324) round-trip to the same value", "contract sessions").
+			Quoting(`"JSON values round-trip exactly, compared as values: ... floats such as 0.1, 1e300 and 5e-324 ..." (docs/contract.md, What the sessions checks expect)`)
+	jsonLiterals = define("json/null-and-booleans", must, "null, true and false round-trip, and a stored null is found, not absent", "contract sessions").
+			Quoting(`"JSON values round-trip exactly, compared as values: ... and null, true and false. A stored null is found." (docs/contract.md, What the sessions checks expect)`)
+)
+
 var _ = Describe("sessions", Label("suite:sessions"), func() {
 	Describe("data", func() {
 		setGet.It(func(e *harness.Env) {

@@ -77,6 +77,22 @@ func (x *timed) expectReadableAtFirst(what string) {
 	verify.That(x.readable && x.key != "", "expected %s to hold its data and a session cookie right after it was set up, observed neither (see the first exchanges)", what)
 }
 
+// Lifetimes: set_expiry, cookie_age and browser close, enforced by the
+// server as well as by the cookie (OWASP ASVS 4.0.3 §3.3.1). The checks
+// that need time to pass share one wait, or move a virtual clock.
+var (
+	expiryCookie = define("expiry/set-expiry-cookie", must, "session/expiry with N seconds sends the cookie with Max-Age N, and GET session/expiry reports N seconds left", "contract sessions", "RFC6265bis 4.1.2.2").
+			Quoting(`"session/expiry with seconds N > 0 makes this session end N seconds from now ... The cookie gets the matching lifetime ... seconds_left is how long the server will keep the session from now ..." (docs/contract.md, Sessions)`)
+	expiryServer = define("expiry/set-expiry-server", must, "a session given N seconds holds no data once they pass, even when its old cookie is replayed by hand", "contract sessions", "OWASP ASVS 3.3.1").
+			Quoting(`"After session/expiry N seconds ... the session holds no data even when the old cookie is replayed by hand." (docs/contract.md, What the sessions checks expect)`)
+	expiryLives = define("expiry/lives-until-expiry", must, "a session given N seconds still holds its data while they run", "contract sessions").
+			Quoting(`"session/expiry with seconds N > 0 makes this session end N seconds from now ..." (docs/contract.md, Sessions)`)
+	expiryAge = define("expiry/cookie-age-server", must, "a session left alone for cookie_age seconds holds no data, even when its old cookie is replayed by hand", "contract sessions", "OWASP ASVS 3.3.1").
+			Quoting(`"After session/expiry N seconds, or cookie_age seconds without use, the session holds no data even when the old cookie is replayed by hand." (docs/contract.md, What the sessions checks expect)`)
+	expiryAtClose = define("expiry/zero-at-browser-close", must, "session/expiry with 0 makes the cookie last until the browser closes: no Max-Age or Expires, no session after a restart", "contract sessions", "RFC6265bis 5.7").
+			Quoting(`"N = 0 makes the cookie last until the browser closes (no Max-Age or Expires)." (docs/contract.md, Sessions)`)
+)
+
 var _ = Describe("sessions", Label("suite:sessions"), func() {
 	check.Waiting("session lifetimes, sharing one wait", sharedWait, func(w *check.WaitGroup) {
 		w.Before(func(e *harness.Env) { settings(e) })

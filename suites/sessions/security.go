@@ -76,6 +76,18 @@ func varies(r *harness.Response) bool {
 	return false
 }
 
+// Fixation, OWASP WSTG SESS-03 and ASVS 4.0.3 §3.2.1: the server, not the
+// client, names a session.
+var (
+	fixationInvent = define("fixation/invented-key", advisory, "a session key the client invents is never adopted: the server names the session with a key of its own", "OWASP WSTG SESS-03", "OWASP ASVS 3.2.1")
+)
+
+// Caches: a session answer is one user's.
+var (
+	varyCookie = define("caching/vary-cookie", should, "answers that read the session carry Vary: Cookie", "RFC9110 12.5.5")
+	notShared  = define("caching/not-shared", advisory, "answers that set the session cookie carry Cache-Control private or no-store, so no shared cache serves them to another user", "RFC9111 5.2.2.5", "RFC9111 5.2.2.7", "OWASP WSTG SESS-02")
+)
+
 var _ = Describe("sessions", Label("suite:sessions"), func() {
 	Describe("fixation", func() {
 		fixationInvent.It(func(e *harness.Env) {
