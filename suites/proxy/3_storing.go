@@ -11,6 +11,34 @@ import (
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
+// Requirements the checks below quote.
+const (
+	reqPrivate      = `"The unqualified private response directive indicates that a shared cache MUST NOT store the response (i.e., the response is intended for a single user)." (RFC 9111 §5.2.2.7)`
+	reqNotHeuristic = `"A cache MUST NOT store a response to a request unless: ... the response contains at least one of the following: a public response directive (see Section 5.2.2.9); a private response directive, if the cache is not shared (see Section 5.2.2.7); an Expires header field (see Section 5.3); a max-age response directive (see Section 5.2.2.1); if the cache is shared: an s-maxage response directive (see Section 5.2.2.10); a cache extension that allows it to be cached (see Section 5.2.3); or a status code that is defined as heuristically cacheable (see Section 4.2.2)." (RFC 9111 §3)`
+	reqAuth         = `"A shared cache MUST NOT use a cached response to a request with an Authorization header field (Section 11.6.2 of [HTTP]) to satisfy any subsequent request unless the response contains a Cache-Control field with a response directive (Section 5.2.2) that allows it to be stored by a shared cache, and the cache conforms to the requirements of that directive for that response." (RFC 9111 §3.5)`
+)
+
+// Storing responses, RFC 9111 §3.
+var (
+	noStore = define("storing/no-store", must, "a response with no-store is never reused", "RFC9111 3", "RFC9111 5.2.2.5").
+		Quoting(`"The no-store response directive indicates that a cache MUST NOT store any part of either the immediate request or the response and MUST NOT use the response to satisfy any other request." (RFC 9111 §5.2.2.5)`)
+	private          = define("storing/private", must, "a response with private is not stored by the shared cache", "RFC9111 3", "RFC9111 5.2.2.7").Quoting(reqPrivate)
+	privateSMaxAge   = define("storing/private-with-s-maxage", must, "private wins over s-maxage: the response is not stored", "RFC9111 3", "RFC9111 5.2.2.7").Quoting(reqPrivate)
+	privateQualified = define("storing/private-qualified", must, `private="Field": the field is never served from storage`, "RFC9111 5.2.2.7").
+				Quoting(`"If a qualified private response directive is present, with one or more field names, then only the listed header fields are limited to a single user: a shared cache MUST NOT store the listed header fields if they are present in the original response but MAY store the remainder of the response message without those fields." (RFC 9111 §5.2.2.7)`)
+	mustUnderstand = define("storing/must-understand-unknown-status", must, "a response with must-understand and a status code the cache cannot understand (299) is not stored", "RFC9111 3", "RFC9111 5.2.2.3").
+			Quoting(`"A cache MUST NOT store a response to a request unless: ... if the response status code is 206 or 304, or the must-understand cache directive (see Section 5.2.2.3) is present: the cache understands the response status code" (RFC 9111 §3)`)
+	notHeuristic302 = define("storing/not-heuristic-302", must, "a 302 without explicit freshness is not stored: 302 is not heuristically cacheable", "RFC9111 3", "RFC9110 15.1").Quoting(reqNotHeuristic)
+	notHeuristic307 = define("storing/not-heuristic-307", must, "a 307 without explicit freshness is not stored: 307 is not heuristically cacheable", "RFC9111 3", "RFC9110 15.1").Quoting(reqNotHeuristic)
+	notHeuristic403 = define("storing/not-heuristic-403", must, "a 403 without explicit freshness is not stored: 403 is not heuristically cacheable", "RFC9111 3", "RFC9110 15.1").Quoting(reqNotHeuristic)
+	incomplete      = define("storing/incomplete", must, "a response cut short is not used to answer a later request", "RFC9111 3.3").
+			Quoting(`"A cache MUST NOT use an incomplete response to answer requests unless the response has been made complete, or the request is partial and specifies a range wholly within the incomplete response." (RFC 9111 §3.3)`)
+	unrecognizedFields = define("storing/unrecognized-fields", must, "a response served from storage keeps the header fields the cache does not know", "RFC9111 3.1").
+				Quoting(`"Caches MUST include all received response header fields -- including unrecognized ones -- when storing a response; this assures that new HTTP header fields can be successfully deployed." (RFC 9111 §3.1)`)
+	authOthers = define("authorization/not-reused-for-others", must, "a response to a request with Authorization (max-age only) is not reused for a request without it", "RFC9111 3.5").Quoting(reqAuth)
+	authSame   = define("authorization/not-reused-for-same", must, "a response to a request with Authorization (max-age only) is not reused even for the same credentials", "RFC9111 3.5").Quoting(reqAuth)
+)
+
 // notStoredCase is a response a shared cache must not reuse: the check
 // sends it twice, and the second GET must reach the origin, which answers
 // "v2" then.

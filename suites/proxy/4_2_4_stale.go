@@ -12,6 +12,40 @@ import (
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
+// Requirements the checks below quote.
+const (
+	reqProhibited                 = `"A cache MUST NOT generate a stale response if it is prohibited by an explicit in-protocol directive (e.g., by a no-cache response directive, a must-revalidate response directive, or an applicable s-maxage or proxy-revalidate response directive; see Section 5.2.2)." (RFC 9111 §4.2.4)`
+	reqSMaxAgeRevalidate          = `"The s-maxage directive incorporates the semantics of the proxy-revalidate response directive (Section 5.2.2.8) for a shared cache." (RFC 9111 §5.2.2.10)`
+	reqMustRevalidate             = `"The must-revalidate response directive indicates that once the response has become stale, a cache MUST NOT reuse that response to satisfy another request until it has been successfully validated by the origin, as defined by Section 4.3." (RFC 9111 §5.2.2.2)`
+	reqMustRevalidateDisconnected = `"In all circumstances a cache MUST NOT ignore the must-revalidate directive; in particular, if a cache is disconnected, the cache MUST generate an error response rather than reuse the stale response. The generated status code SHOULD be 504 (Gateway Timeout) unless another error status code is more applicable." (RFC 9111 §5.2.2.2)`
+	reqProxyRevalidate            = `"The proxy-revalidate response directive indicates that once the response has become stale, a shared cache MUST NOT reuse that response to satisfy another request until it has been successfully validated by the origin, as defined by Section 4.3. This is analogous to must-revalidate (Section 5.2.2.2), except that proxy-revalidate does not apply to private caches." (RFC 9111 §5.2.2.8)`
+)
+
+// reqStale is RFC 9111 §4.2.4's rule on serving stale responses, which the
+// freshness checks (4_2_freshness.go) quote too.
+const reqStale = `"A cache MUST NOT generate a stale response unless it is disconnected or doing so is explicitly permitted by the client or origin server (e.g., by the max-stale request directive in Section 5.2.1, extension directives such as those defined in [RFC5861], or configuration in accordance with an out-of-band contract)." (RFC 9111 §4.2.4)`
+
+// Serving stale responses, RFC 9111 §4.2.4 and §5.2.2, and RFC 5861.
+var (
+	mustRevalidateDown  = define("stale/must-revalidate-origin-down", must, "with must-revalidate, a stale response is not served when the origin cannot be reached", "RFC9111 5.2.2.2", "RFC9111 4.2.4").Quoting(reqMustRevalidateDisconnected)
+	mustRevalidate504   = define("stale/must-revalidate-504", should, "with must-revalidate and the origin unreachable, the error is 504 (Gateway Timeout), or 502", "RFC9111 5.2.2.2").Quoting(reqMustRevalidateDisconnected)
+	mustRevalidateError = define("stale/must-revalidate-origin-error", must, "with must-revalidate, a stale response is not served when the origin answers 500", "RFC9111 5.2.2.2").Quoting(reqMustRevalidate)
+	proxyRevalidateDown = define("stale/proxy-revalidate-origin-down", must, "with proxy-revalidate, a stale response is not served when the origin cannot be reached", "RFC9111 5.2.2.8", "RFC9111 4.2.4").
+				Quoting(reqProhibited + " " + reqProxyRevalidate)
+	sMaxAgeDown = define("stale/s-maxage-origin-down", must, "with s-maxage, a stale response is not served when the origin cannot be reached", "RFC9111 5.2.2.10", "RFC9111 4.2.4").
+			Quoting(reqProhibited + " " + reqSMaxAgeRevalidate)
+	noCacheDown             = define("stale/no-cache-origin-down", must, "a no-cache response is not served when the origin cannot be reached to validate it", "RFC9111 5.2.2.4", "RFC9111 4.2.4").Quoting(reqNoCache)
+	maxStaleMustRevalidate  = define("stale/max-stale-vs-must-revalidate", must, "a request's max-stale does not get a stale must-revalidate response", "RFC9111 5.2.2.2", "RFC9111 5.2.1.2").Quoting(reqMustRevalidate)
+	maxStaleProxyRevalidate = define("stale/max-stale-vs-proxy-revalidate", must, "a request's max-stale does not get a stale proxy-revalidate response", "RFC9111 5.2.2.8", "RFC9111 5.2.1.2").Quoting(reqProxyRevalidate)
+	maxStaleSMaxAge         = define("stale/max-stale-vs-s-maxage", must, "a request's max-stale does not get a stale s-maxage response", "RFC9111 5.2.2.10", "RFC9111 5.2.1.2").
+				Quoting(reqProhibited + " " + reqSMaxAgeRevalidate)
+	swrBeyond     = define("rfc5861/stale-while-revalidate-window", must, "past the stale-while-revalidate window, the stale response is not served", "RFC5861 3", "RFC9111 4.2.4").Quoting(reqStale)
+	swrBackground = define("rfc5861/stale-while-revalidate-revalidates", should, "a response served stale under stale-while-revalidate is revalidated in the background", "RFC5861 3").
+			Quoting(`"If a cached response is served stale due to the presence of this extension, the cache SHOULD attempt to revalidate it while still serving stale responses (i.e., without blocking)." (RFC 5861 §3)`)
+	sieBeyond = define("rfc5861/stale-if-error-window", should, "past the stale-if-error window, a stale response is not served for an origin's 500", "RFC5861 4").
+			Quoting(`"Its value indicates the upper limit to staleness; when the cached response is more stale than the indicated amount, the cached response SHOULD NOT be used to satisfy the request, absent other information." (RFC 5861 §4)`)
+)
+
 // expectNotStale fails when the cache answered with the stored "v1" (or
 // not at all, when an error response is owed): the response was stale and
 // a directive forbade serving it so.

@@ -7,6 +7,46 @@ import (
 	"github.com/httpcheck/httpcheck/harness/check"
 )
 
+// Requirements the checks below quote.
+const (
+	reqMaxAgeStale    = `"The max-age response directive indicates that the response is to be considered stale after its age is greater than the specified number of seconds." (RFC 9111 §5.2.2.1)`
+	reqSMaxAge        = `"The s-maxage response directive indicates that, for a shared cache, the maximum age specified by this directive overrides the maximum age specified by either the max-age directive or the Expires header field." (RFC 9111 §5.2.2.10)`
+	reqExpiresInvalid = `"A cache recipient MUST interpret invalid date formats, especially the value "0", as representing a time in the past (i.e., "already expired")." (RFC 9111 §5.3)`
+	reqExpiresMaxAge  = `"If a response includes a Cache-Control header field with the max-age directive (Section 5.2.2.1), a recipient MUST ignore the Expires header field." (RFC 9111 §5.3)`
+	reqExpiresSMaxAge = `"Likewise, if a response includes the s-maxage directive (Section 5.2.2.10), a shared cache recipient MUST ignore the Expires header field." (RFC 9111 §5.3)`
+	reqHeuristic      = `"A cache MUST NOT use heuristics to determine freshness when an explicit expiration time is present in the stored response." (RFC 9111 §4.2.2)`
+)
+
+// reqDelta is RFC 9111 §1.2.2's rule on delta-seconds overflow, which
+// age/overflow (4_constructing.go) quotes too.
+const reqDelta = `"If a cache receives a delta-seconds value greater than the greatest integer it can represent, or if any of its subsequent calculations overflows, the cache MUST consider the value to be 2147483648 (2^31) or the greatest positive integer it can conveniently represent." (RFC 9111 §1.2.2)`
+
+// Freshness, RFC 9111 §4.2, §4.2.2 and §5.3.
+var (
+	maxAgeStale = define("freshness/max-age", must, "once max-age has passed, the response is not served without contacting the origin", "RFC9111 4.2.4", "RFC9111 5.2.2.1").
+			Quoting(reqStale + " " + reqMaxAgeStale)
+	sMaxAgeStale = define("freshness/s-maxage-over-max-age", must, "s-maxage, not a longer max-age, sets the shared cache's lifetime", "RFC9111 4.2.1", "RFC9111 5.2.2.10").
+			Quoting(reqStale + " " + reqSMaxAge)
+	expiresStale = define("freshness/expires", must, "once Expires has passed, the response is not served without contacting the origin", "RFC9111 4.2.1", "RFC9111 5.3").
+			Quoting(reqStale + ` "The Expires header field gives the date/time after which the response is considered stale." (RFC 9111 §5.3)`)
+	deltaOverflow     = define("freshness/delta-seconds-overflow", must, "a max-age beyond any integer the cache holds counts as 2^31 seconds: the response is fresh", "RFC9111 1.2.2").Quoting(reqDelta)
+	expiresMaxAge     = define("expires/ignored-with-max-age", must, "a max-age shorter than Expires decides: the response goes stale", "RFC9111 5.3").Quoting(reqExpiresMaxAge)
+	expiresSMaxAge    = define("expires/ignored-with-s-maxage", must, "an s-maxage shorter than Expires decides: the response goes stale", "RFC9111 5.3").Quoting(reqExpiresSMaxAge)
+	expiresPast       = define("expires/in-the-past", must, "a response whose Expires is in the past is stale on arrival", "RFC9111 5.3", "RFC9111 4.2.1").Quoting(reqStale)
+	expiresZero       = define("expires/zero", must, "Expires: 0 means already expired", "RFC9111 5.3").Quoting(reqExpiresInvalid)
+	expiresInvalid    = define("expires/invalid", must, "an Expires that is not a date means already expired", "RFC9111 5.3").Quoting(reqExpiresInvalid)
+	expiresPastMaxAge = define("expires/past-ignored-with-max-age", must, "a past Expires does not shorten max-age: the response is reused as one without Expires is", "RFC9111 5.3").Quoting(reqExpiresMaxAge)
+	heuristicMaxAge   = define("heuristic/not-with-max-age", must, "a response with max-age goes stale on time, however old its Last-Modified", "RFC9111 4.2.2").Quoting(reqHeuristic)
+	heuristicExpires  = define("heuristic/not-with-expires", must, "a response with Expires goes stale on time, however old its Last-Modified", "RFC9111 4.2.2").Quoting(reqHeuristic)
+)
+
+// Response directives, RFC 9111 §5.2.3: an unknown one is ignored, so the
+// response is reused as a plain max-age one (a reusedCase below).
+var (
+	extensionIgnored = define("directives/extension-ignored", must, "an unknown directive beside max-age changes nothing: the response is reused as without it", "RFC9111 5.2.3").
+		Quoting(`"A cache MUST ignore unrecognized cache directives." (RFC 9111 §5.2.3)`)
+)
+
 // staleCase is a response that is stale, at once or after the shared wait:
 // the GET that follows must reach the origin, which answers "v2" with
 // another entity-tag (so a validating cache gets it in full too).

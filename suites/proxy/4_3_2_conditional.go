@@ -12,6 +12,31 @@ import (
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
+// Requirements the checks below quote.
+const (
+	reqReceivedValidation = `"If a cache receives a request that can be satisfied by reusing a stored 200 (OK) or 206 (Partial Content) response, as per Section 4, the cache SHOULD evaluate any applicable conditional header field preconditions received in that request with respect to the corresponding validators contained within the stored response." (RFC 9111 §4.3.2)`
+	reqNotForCache        = `"A cache MUST NOT evaluate conditional header fields that only apply to an origin server, occur in a request with semantics that cannot be satisfied with a cached response, or occur in a request with a target resource for which it has no stored responses; such preconditions are likely intended for some other (inbound) server." (RFC 9111 §4.3.2)`
+	reqPreconditionOrder  = `"A recipient cache or origin server MUST evaluate the request preconditions defined by this specification in the following order" (RFC 9110 §13.2.2); "If the field value is a list of entity tags, the condition is false if one of the listed tags matches the entity tag of the selected representation." (RFC 9110 §13.1.2)`
+)
+
+// Handling a received validation request, RFC 9111 §4.3.2 and RFC 9110 §13.
+var (
+	condINM      = define("conditional/if-none-match-304", should, "If-None-Match with the stored ETag is answered 304 from storage", "RFC9111 4.3.2").Quoting(reqReceivedValidation)
+	condINMOther = define("conditional/if-none-match-other-200", must, "If-None-Match with another ETag gets the full 200", "RFC9110 13.1.2", "RFC9110 13.2.2").Quoting(reqPreconditionOrder)
+	condINMWeak  = define("conditional/if-none-match-weak", must, `If-None-Match compares weakly: W/"x" matches a stored "x"`, "RFC9110 13.1.2").
+			Quoting(`"A recipient MUST use the weak comparison function when comparing entity tags for If-None-Match (Section 8.8.3.2), since weak entity tags can be used for cache validation even if there have been changes to the representation data." (RFC 9110 §13.1.2)`)
+	condIMS     = define("conditional/if-modified-since-304", should, "If-Modified-Since at the stored Last-Modified is answered 304 from storage", "RFC9111 4.3.2").Quoting(reqReceivedValidation)
+	condIMSDate = define("conditional/if-modified-since-date", should, "without Last-Modified, If-Modified-Since is compared with the stored Date", "RFC9111 4.3.2").
+			Quoting(`"If a request contains an If-Modified-Since header field and the Last-Modified header field is not present in a stored response, a cache SHOULD use the stored response's Date field value (or, if no Date field is present, the time that the stored response was received) to evaluate the conditional." (RFC 9111 §4.3.2)`)
+	condPrecedence = define("conditional/if-none-match-precedence", must, "a non-matching If-None-Match gets the 200 even with a matching If-Modified-Since", "RFC9110 13.1.3").
+			Quoting(`"A recipient MUST ignore If-Modified-Since if the request contains an If-None-Match header field; the condition in If-None-Match is considered to be a more accurate replacement for the condition in If-Modified-Since, and the two are only combined for the sake of interoperating with older intermediaries that might not implement If-None-Match." (RFC 9110 §13.1.3)`)
+	condIfMatch   = define("conditional/if-match-for-origin", must, "If-Match is the origin's to evaluate: the cache does not answer 412 itself", "RFC9111 4.3.2").Quoting(reqNotForCache)
+	condIUS       = define("conditional/if-unmodified-since-for-origin", must, "If-Unmodified-Since is the origin's to evaluate: the cache does not answer 412 itself", "RFC9111 4.3.2").Quoting(reqNotForCache)
+	condUnstored  = define("conditional/unstored-forwarded", must, "a conditional request for something not stored is forwarded to the origin", "RFC9111 4.3.2").Quoting(reqNotForCache)
+	cond304Fields = define("conditional/304-fields", must, "a 304 for the client carries the ETag, Cache-Control and Date the 200 would", "RFC9110 15.4.5").
+			Quoting(`"The server generating a 304 response MUST generate any of the following header fields that would have been sent in a 200 (OK) response to the same request: Content-Location, Date, ETag, and Vary; Cache-Control and Expires (see [CACHING])" (RFC 9110 §15.4.5)`)
+)
+
 // current is a fresh response with both validators; the origin answers
 // the same again, evaluating preconditions as an origin does.
 func current(e *harness.Env) (*resource, *harness.Response) {

@@ -12,6 +12,27 @@ import (
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
+// Requirements the checks below quote.
+const (
+	reqWriteThrough = `"A cache MUST write through requests with methods that are unsafe (Section 9.2.1 of [HTTP]) to the origin server; i.e., a cache is not allowed to generate a reply to such a request before having forwarded the request and having received a corresponding response." (RFC 9111 §4)`
+	reqInvalidate   = `"A cache MUST invalidate the target URI (Section 7.1 of [HTTP]) when it receives a non-error status code in response to an unsafe request method (including methods whose safety is unknown)." (RFC 9111 §4.4)`
+)
+
+// Unsafe methods: write-through, RFC 9111 §4, and invalidation, §4.4.
+var (
+	wtPost     = define("write-through/post", must, "POST reaches the origin although a response to GET is stored", "RFC9111 4").Quoting(reqWriteThrough)
+	wtPut      = define("write-through/put", must, "PUT reaches the origin although a response to GET is stored", "RFC9111 4").Quoting(reqWriteThrough)
+	wtDelete   = define("write-through/delete", must, "DELETE reaches the origin although a response to GET is stored", "RFC9111 4").Quoting(reqWriteThrough)
+	wtPatch    = define("write-through/patch", must, "PATCH reaches the origin although a response to GET is stored", "RFC9111 4").Quoting(reqWriteThrough)
+	wtUnknown  = define("write-through/unknown-method", must, "a method the cache does not know reaches the origin", "RFC9111 4", "RFC9111 4.4").Quoting(reqWriteThrough)
+	invPost    = define("invalidation/post-200", must, "a 200 to POST invalidates the stored response", "RFC9111 4.4").Quoting(reqInvalidate)
+	invPost303 = define("invalidation/post-303", must, "a 303 to POST (a non-error status) invalidates the stored response", "RFC9111 4.4").Quoting(reqInvalidate)
+	invPut     = define("invalidation/put-201", must, "a 201 to PUT invalidates the stored response", "RFC9111 4.4").Quoting(reqInvalidate)
+	invDelete  = define("invalidation/delete-204", must, "a 204 to DELETE invalidates the stored response", "RFC9111 4.4").Quoting(reqInvalidate)
+	invPatch   = define("invalidation/patch-200", must, "a 200 to PATCH invalidates the stored response", "RFC9111 4.4").Quoting(reqInvalidate)
+	invUnknown = define("invalidation/unknown-method-200", must, "a 200 to a method of unknown safety invalidates the stored response", "RFC9111 4.4").Quoting(reqInvalidate)
+)
+
 // unknownMethod is a method no cache knows: its safety is unknown, so it
 // counts as unsafe (RFC 9111 §4.4).
 const unknownMethod = "HCFROB"

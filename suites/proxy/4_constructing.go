@@ -11,6 +11,39 @@ import (
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
+// Requirements the checks below quote.
+const (
+	reqReuse = `"When presented with a request, a cache MUST NOT reuse a stored response unless: the presented target URI (Section 7.1 of [HTTP]) and that of the stored response match, and the request method associated with the stored response allows it to be used for the presented request, and request header fields nominated by the stored response (if any) match those presented (see Section 4.1), and the stored response does not contain the no-cache directive (Section 5.2.2.4), unless it is successfully validated (Section 4.3), and the stored response is one of the following: fresh (see Section 4.2), or allowed to be served stale (see Section 4.2.4), or successfully validated (see Section 4.3)." (RFC 9111 §4)`
+	reqAge   = `"When a stored response is used to satisfy a request without validation, a cache MUST generate an Age header field (Section 5.1), replacing any present in the response with a value equal to the stored response's current_age; see Section 4.2.3." (RFC 9111 §4)`
+)
+
+// Constructing responses from caches, RFC 9111 §4.
+var (
+	queryInKey    = define("reuse/query-in-key", must, "a stored response is not reused for a URI with another query", "RFC9111 4", "RFC9111 2").Quoting(reqReuse)
+	hostInKey     = define("reuse/host-in-key", must, "a stored response is not reused for the same path on another host", "RFC9111 4", "RFC9110 7.1").Quoting(reqReuse)
+	headNotForGet = define("head/not-reused-for-get", must, "a GET after a HEAD gets the content, not a stored HEAD response", "RFC9111 4", "RFC9110 9.3.2").Quoting(reqReuse)
+	headNoContent = define("head/no-content", must, "a HEAD answered from a stored GET response has no content", "RFC9110 9.3.2", "RFC9111 4.3.5").
+			Quoting(`"The HEAD method is identical to GET except that the server MUST NOT send content in the response." (RFC 9110 §9.3.2)`)
+	headSameFields = define("head/same-fields", should, "a HEAD answered from a stored GET response carries its header fields", "RFC9110 9.3.2").
+			Quoting(`"The server SHOULD send the same header fields in response to a HEAD request as it would have sent if the request method had been GET." (RFC 9110 §9.3.2)`)
+)
+
+// Age, RFC 9111 §4, §4.2.3 and §5.1.
+var (
+	agePresent = define("age/present", must, "a response served from storage carries Age", "RFC9111 4", "RFC9111 5.1").Quoting(reqAge)
+	ageSyntax  = define("age/delta-seconds", must, "Age is one non-negative integer", "RFC9111 5.1").
+			Quoting(`"Age = delta-seconds"; "The Age field value is a non-negative integer, representing time in seconds (see Section 1.2.2)." (RFC 9111 §5.1)`)
+	ageGrows    = define("age/resident-time", must, "Age counts the time the response spent in storage", "RFC9111 4", "RFC9111 4.2.3").Quoting(reqAge)
+	ageUpstream = define("age/replaces-upstream", must, "Age adds the time in storage to the Age the origin sent, instead of passing it on", "RFC9111 4", "RFC9111 4.2.3").Quoting(reqAge)
+	ageCounted  = define("age/counts-against-lifetime", must, "a response that arrived older (Age) than its max-age is stale, not reused", "RFC9111 4.2.3", "RFC9111 4").
+			Quoting(reqReuse + ` "corrected_age_value = age_value + response_delay"; "current_age = corrected_initial_age + resident_time" (RFC 9111 §4.2.3)`)
+	ageOverflow    = define("age/overflow", must, "an Age beyond any integer the cache holds counts as 2^31 seconds: the response is stale", "RFC9111 1.2.2", "RFC9111 5.1").Quoting(reqDelta)
+	ageFirstMember = define("age/list-first-member", should, "of a list-based Age, the first member is used", "RFC9111 5.1").
+			Quoting(`"Although it is defined as a singleton header field, a cache encountering a message with a list-based Age field value SHOULD use the first member of the field value, discarding subsequent ones." (RFC 9111 §5.1)`)
+	ageInvalid = define("age/invalid-ignored", should, "an Age that is not an integer is ignored: the response stays fresh", "RFC9111 5.1").
+			Quoting(`"If the field value (after discarding additional members, as per above) is invalid (e.g., it contains something other than a non-negative integer), a cache SHOULD ignore the field." (RFC 9111 §5.1)`)
+)
+
 // reuseSpecs: the cache key and the method of a stored response, RFC 9111
 // §4, and HEAD, RFC 9110 §9.3.2 and RFC 9111 §4.3.5.
 func reuseSpecs() {

@@ -11,6 +11,19 @@ import (
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
+// reqNoCache is RFC 9111 §5.2.2.4's no-cache, which
+// stale/no-cache-origin-down (4_2_4_stale.go) quotes too.
+const reqNoCache = `"The no-cache response directive, in its unqualified form (without an argument), indicates that the response MUST NOT be used to satisfy any other request without forwarding it for validation and receiving a successful response; see Section 4.3." (RFC 9111 §5.2.2.4)`
+
+// Response directives, RFC 9111 §5.2.2.
+var (
+	noCache          = define("directives/no-cache", must, "a no-cache response is validated before every reuse", "RFC9111 5.2.2.4").Quoting(reqNoCache)
+	noCacheQualified = define("directives/no-cache-qualified", must, `no-cache="Field": the field is not served from storage without validation`, "RFC9111 5.2.2.4").
+				Quoting(`"If the no-cache response directive specifies one or more field names, then a cache MAY use the response to satisfy a subsequent request, subject to any other restrictions on caching. However, any header fields in the response that have the field name(s) listed MUST NOT be sent in the response to a subsequent request without successful revalidation with the origin server." (RFC 9111 §5.2.2.4)`)
+	noTransform = define("directives/no-transform", must, "a no-transform response reaches a gzip-accepting client with its content unchanged", "RFC9111 5.2.2.6", "RFC9110 7.7").
+			Quoting(`"The no-transform response directive indicates that an intermediary (regardless of whether it implements a cache) MUST NOT transform the content (Section 7.7 of [HTTP])." (RFC 9111 §5.2.2.6)`)
+)
+
 // directiveSpecs: response directives, RFC 9111 §5.2.2.
 func directiveSpecs() {
 	Describe("response directives (RFC 9111 5.2.2)", func() {

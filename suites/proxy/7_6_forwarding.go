@@ -11,6 +11,21 @@ import (
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
+// Requirements the checks below quote.
+const (
+	reqConnection = `"Intermediaries MUST parse a received Connection header field before a message is forwarded and, for each connection-option in this field, remove any header or trailer field(s) from the message with the same name as the connection-option, and then remove the Connection header field itself (or replace it with the intermediary's own control options for the forwarded message)." (RFC 9110 §7.6.1)`
+)
+
+// Forwarding, RFC 9110 §6.6.1 and §7.6.
+var (
+	connectionResponse = define("forwarding/connection-response", must, "fields a response's Connection names are removed, fresh and from storage", "RFC9110 7.6.1").Quoting(reqConnection)
+	connectionRequest  = define("forwarding/connection-request", must, "fields a request's Connection names do not reach the origin", "RFC9110 7.6.1").Quoting(reqConnection)
+	dateAdded          = define("forwarding/date-added", must, "a response the origin sent without Date is forwarded and served with one", "RFC9110 6.6.1").
+				Quoting(`"A recipient with a clock that receives a response message without a Date header field MUST record the time it was received and append a corresponding Date header field to the message's header section if it is cached or forwarded downstream." (RFC 9110 §6.6.1)`)
+	viaRequest = define("forwarding/via-request", must, "requests reach the origin with a Via naming the cache", "RFC9110 7.6.3").
+			Quoting(`"A proxy MUST send an appropriate Via header field, as described below, in each message that it forwards. An HTTP-to-HTTP gateway MUST send an appropriate Via header field in each inbound request message and MAY send a Via header field in forwarded response messages." (RFC 9110 §7.6.3)`)
+)
+
 // viaMember is the start of a Via field value: received-protocol (a
 // version, optionally after a protocol name) and received-by (RFC 9110
 // §7.6.3).
