@@ -13,6 +13,12 @@ import (
 // judged on the cookie session/login sets. They are baselines (OWASP ASVS
 // 4.0.3 §3.4), not the manifest's word: the sessions suite checks that the
 // cookie matches the manifest, this one that the manifest is safe.
+var (
+	cookieSecure   = define("cookie/secure", advisory, "the session cookie of a logged-in user carries Secure", "OWASP ASVS 3.4.1", "OWASP WSTG SESS-02")
+	cookieHTTPOnly = define("cookie/httponly", advisory, "the session cookie of a logged-in user carries HttpOnly", "OWASP ASVS 3.4.2", "OWASP WSTG SESS-02")
+	cookieSameSite = define("cookie/samesite", advisory, "the session cookie of a logged-in user carries SameSite=Lax or Strict", "OWASP ASVS 3.4.3", "OWASP WSTG SESS-02")
+)
+
 var _ = Describe("auth", Label("suite:auth"), func() {
 	Describe("the session cookie of a logged-in user", func() {
 		cookieSecure.It(func(e *harness.Env) {

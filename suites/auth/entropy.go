@@ -34,6 +34,13 @@ func expectBits(e *harness.Env, want float64) {
 	verify.Rule(est.AtLeast(want))
 }
 
+// Session key entropy, OWASP ASVS 4.0.3 §3.2.2: a key an attacker could
+// guess is no better than no key.
+var (
+	entropy64  = define("entropy/64-bits", should, "session keys carry at least 64 bits of entropy, estimated from 20 fresh keys", "OWASP ASVS 3.2.2")
+	entropy128 = define("entropy/128-bits", advisory, "session keys carry at least 128 bits of entropy, estimated from 20 fresh keys", "OWASP ASVS 3.2.2")
+)
+
 var _ = Describe("auth", Label("suite:auth"), func() {
 	Describe("session key entropy", func() {
 		entropy64.It(func(e *harness.Env) { expectBits(e, 64) })
