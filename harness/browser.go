@@ -13,6 +13,7 @@ import (
 	"github.com/httpcheck/httpcheck/reference/cookie"
 	"github.com/httpcheck/httpcheck/reference/httpcache"
 	"github.com/httpcheck/httpcheck/reports"
+	"github.com/httpcheck/httpcheck/syntax/setcookie"
 )
 
 // Duration is time.Duration, named here so check code reads naturally.
@@ -374,7 +375,7 @@ func (r *Response) Object() map[string]any {
 func (r *Response) SetCookie(name string) []string {
 	var out []string
 	for _, line := range r.SetCookies {
-		if sc, ok := cookie.ParseSetCookie(line); ok && sc.Name == name {
+		if sc, ok := setcookie.Parse(line); ok && sc.Name == name {
 			out = append(out, line)
 		}
 	}

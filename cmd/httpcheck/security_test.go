@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/httpcheck/httpcheck/reference/cookie"
+	"github.com/httpcheck/httpcheck/syntax/setcookie"
 )
 
 // TestServeSessionCookieAttributes: the session cookie of `httpcheck
@@ -50,9 +50,9 @@ func TestServeSessionCookieAttributes(t *testing.T) {
 				io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
 				lines := resp.Header.Values("Set-Cookie")
-				var sc cookie.SetCookie
+				var sc setcookie.Received
 				for _, l := range lines {
-					if p, ok := cookie.ParseSetCookie(l); ok && p.Name == "sessionid" {
+					if p, ok := setcookie.Parse(l); ok && p.Name == "sessionid" {
 						sc = p
 					}
 				}

@@ -9,7 +9,7 @@ func LowerASCII(s string) string {
 		if 'A' <= s[i] && s[i] <= 'Z' {
 			b := []byte(s)
 			for j := i; j < len(b); j++ {
-				b[j] = LowerByte(b[j])
+				b[j] = lowerByte(b[j])
 			}
 			return string(b)
 		}
@@ -17,8 +17,8 @@ func LowerASCII(s string) string {
 	return s
 }
 
-// LowerByte lower-cases c when it is an ASCII upper-case letter.
-func LowerByte(c byte) byte {
+// lowerByte lower-cases c when it is an ASCII upper-case letter.
+func lowerByte(c byte) byte {
 	if 'A' <= c && c <= 'Z' {
 		return c + 'a' - 'A'
 	}

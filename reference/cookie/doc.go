@@ -1,21 +1,24 @@
-// Package cookie is httpcheck's reference implementation of HTTP cookies:
-// writing Set-Cookie header fields as a server (cookie.go), parsing
-// Set-Cookie lines as a user agent and Cookie headers as a server (parse.go,
-// with cookie-dates in date.go), grading the Set-Cookie lines a server sent
-// (problems.go), and a user agent cookie jar (jar.go, with host and path
-// matching in host.go and path.go; Punycode from golang.org/x/net/idna).
+// Package cookie is httpcheck's reference user agent cookie store: a jar
+// that stores the cookies of Set-Cookie lines by the storage model of
+// RFC 6265bis §5.7 and returns them by the retrieval model of §5.8, with
+// host canonicalization and domain matching in host.go (§5.1.2, §5.1.3;
+// Punycode from golang.org/x/net/idna), path matching in path.go (§5.1.4)
+// and the eviction of expired cookies in jar.go. The harness's browser
+// keeps its cookies in a Jar.
+//
+// The grammar the jar reads with, the Set-Cookie parsing algorithm of §5.6
+// and the cookie-date of §5.1.1, is in syntax/setcookie, with the writing
+// and grading of Set-Cookie lines that servers and checks need.
 //
 // # Specification
 //
 // The package follows draft-ietf-httpbis-rfc6265bis-22 ("Cookies: HTTP State
 // Management Mechanism", 1 December 2025, in the RFC Editor queue). Comments
-// cite it in one form, "RFC 6265bis §5.7 step 9": "step 9.3" is a sub-step,
-// and "attribute step N" a step of the second algorithm of §5.6 (the one
-// that parses the unparsed-attributes). §4.1 is what servers send, §5.1 the
-// subcomponent algorithms, §5.5 the 400-day lifetime limit, §5.6 parsing a
-// Set-Cookie line, §5.7 the storage model and §5.8.3 retrieval. Section and
-// step numbers are those of revision 22; re-check them when moving to a
-// later revision or the RFC.
+// cite it in one form, "RFC 6265bis §5.7 step 9": "step 9.3" is a sub-step.
+// §5.1 is the subcomponent algorithms, §5.5 the 400-day lifetime limit,
+// §5.7 the storage model and §5.8.3 retrieval. Section and step numbers are
+// those of revision 22; re-check them when moving to a later revision or
+// the RFC.
 //
 // # Where Go's net/http/cookiejar departs from RFC 6265bis
 //

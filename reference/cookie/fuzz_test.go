@@ -1,176 +1,35 @@
 package cookie
 
 import (
-	"net/url"
-	"slices"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/httpcheck/httpcheck/reference/clock"
 )
 
-// FuzzParseSetCookie checks the invariants of ParseSetCookie, and that
-// Problems and the jar accept any line without panicking. Seeds are in
-// testdata/fuzz/FuzzParseSetCookie.
-func FuzzParseSetCookie(f *testing.F) {
-	for _, tt := range parseSetCookieTests {
-		f.Add(tt.line)
+// FuzzSetCookies checks that the jar accepts any Set-Cookie line from a few
+// kinds of origin without panicking, says consistently what it did with it
+// (stored or evicted, or else a reason), and can build a Cookie header
+// afterwards. The parsing itself is fuzzed in syntax/setcookie (FuzzParse).
+// Seeds are the lines of the jar's scenarios and testdata/fuzz/FuzzSetCookies.
+func FuzzSetCookies(f *testing.F) {
+	for _, tests := range [][]jarTest{basicsTests, updateAndDeleteTests, expiryTests} {
+		for _, tt := range tests {
+			for _, line := range tt.setCookies {
+				f.Add(line)
+			}
+		}
 	}
-	for _, tt := range problemsTests {
-		f.Add(tt.line)
-	}
-	fromURLs := []*url.URL{
-		mustParseURL("https://www.host.test/dir/page"),
-		mustParseURL("http://192.0.2.1/"),
-		mustParseURL("http://www.example.co.uk/"),
-	}
+	fromURLs := []string{"https://www.host.test/dir/page", "http://192.0.2.1/", "http://www.example.co.uk/"}
 	f.Fuzz(func(t *testing.T, line string) {
-		sc, ok := ParseSetCookie(line)
-		if !ok {
-			name, value, found := strings.Cut(strings.SplitN(line, ";", 2)[0], "=")
-			if !found {
-				name, value = "", name
-			}
-			if !hasCTL(line) && len(trimWSP(name))+len(trimWSP(value)) <= maxNameValueBytes {
-				t.Fatalf("ignored without a reason: %q", line)
-			}
-		} else {
-			if hasCTL(sc.Name) || hasCTL(sc.Value) || len(sc.Name)+len(sc.Value) > maxNameValueBytes {
-				t.Fatalf("bad name/value %q=%q", sc.Name, sc.Value)
-			}
-			if trimWSP(sc.Name) != sc.Name || trimWSP(sc.Value) != sc.Value {
-				t.Fatalf("untrimmed name/value %q=%q", sc.Name, sc.Value)
-			}
-			if sc.HasPath && (sc.Path == "" || sc.Path[0] != '/' || len(sc.Path) > maxAttrValueBytes) {
-				t.Fatalf("bad Path %q", sc.Path)
-			}
-			if sc.HasMaxAge && sc.MaxAge > int(maxAgeLimit/time.Second) {
-				t.Fatalf("Max-Age %d over the cap", sc.MaxAge)
-			}
-			if asciiLower(sc.Domain) != sc.Domain || len(sc.Domain) > maxAttrValueBytes {
-				t.Fatalf("bad Domain %q", sc.Domain)
-			}
-			if !slices.Contains([]string{"", "Strict", "Lax", "None"}, sc.SameSite) {
-				t.Fatalf("bad SameSite %q", sc.SameSite)
-			}
-		}
-		ps := Problems(line)
-		if len(ps) == 0 && (!ok || !isToken(sc.Name)) {
-			t.Fatalf("no problems but the user agent reads %q as %+v (ok=%v)", line, sc, ok)
-		}
 		j := NewJar(clock.NewManual(tNow), nil)
-		for _, u := range fromURLs {
+		for _, from := range fromURLs {
+			u := mustParseURL(from)
 			for _, d := range j.SetCookies(u, []string{line}) {
 				if (d.Stored || d.Evicted) == (d.Reason != "") {
 					t.Fatalf("inconsistent decision %+v", d)
 				}
 			}
 			j.Header(u)
-		}
-	})
-}
-
-// FuzzParseCookieHeader checks that ParseCookieHeader never panics and that
-// serialising its pairs and parsing again gives the same pairs. Seeds are
-// in testdata/fuzz/FuzzParseCookieHeader.
-func FuzzParseCookieHeader(f *testing.F) {
-	for _, tt := range cookieHeaderTests {
-		f.Add(tt.in)
-	}
-	f.Fuzz(func(t *testing.T, h string) {
-		pairs := ParseCookieHeader(h)
-		var s []string
-		for _, p := range pairs {
-			if strings.Contains(p.Name, ";") || strings.Contains(p.Value, ";") ||
-				trimWSP(p.Name) != p.Name || trimWSP(p.Value) != p.Value {
-				t.Fatalf("bad pair %+v from %q", p, h)
-			}
-			s = append(s, p.Name+"="+p.Value)
-		}
-		again := ParseCookieHeader(strings.Join(s, "; "))
-		if !slices.Equal(pairs, again) {
-			t.Fatalf("%q: %q, then %q", h, pairs, again)
-		}
-	})
-}
-
-// FuzzCookieString checks the server side round trip: whatever String
-// emits, ParseSetCookie reads back the same cookie and Problems finds
-// nothing, except that Max-Age=0 (which String emits for MaxAge<=0 so that
-// a server can delete a cookie) is outside max-age-av. It also round-trips
-// arbitrary values through EncodeValue and DecodeValue. Seeds are in
-// testdata/fuzz/FuzzCookieString.
-func FuzzCookieString(f *testing.F) {
-	f.Add("a", "1", "/", "example.test", int64(0), 60, uint8(0xff), "Lax")
-	f.Add("__Host-sid", `"x"`, "/", "", int64(1<<40), -1, uint8(0x07), "None")
-	f.Add("n", "hello, wörld; \"q\" \\", "/a b", ".Example.test", int64(-1), 0, uint8(0), "Strict")
-	f.Fuzz(func(t *testing.T, name, value, path, domain string, expires int64, maxAge int, flags uint8, sameSite string) {
-		if v, err := DecodeValue(EncodeValue(value)); err != nil || v != value || !isCookieValue(EncodeValue(value)) {
-			t.Fatalf("EncodeValue round trip of %q: %q, %v", value, v, err)
-		}
-		c := Cookie{
-			Name: name, Value: value, Path: path, Domain: domain,
-			MaxAge: maxAge, HasMaxAge: flags&0x08 != 0,
-			Secure: flags&0x01 != 0, HttpOnly: flags&0x02 != 0, Partitioned: flags&0x04 != 0,
-			SameSite: sameSite,
-		}
-		if flags&0x10 != 0 {
-			c.Expires = time.Unix(expires%(400*365*86400), 0)
-		}
-		line, err := c.String()
-		if err != nil {
-			if line != "" {
-				t.Fatalf("error %v with a line %q", err, line)
-			}
-			return
-		}
-		sc, ok := ParseSetCookie(line)
-		if !ok || sc.Name != c.Name || sc.Value != c.Value {
-			t.Fatalf("%q read back as %q=%q (ok=%v)", line, sc.Name, sc.Value, ok)
-		}
-		if sc.Secure != c.Secure || sc.HttpOnly != c.HttpOnly || sc.Partitioned != c.Partitioned || sc.SameSite != c.SameSite {
-			t.Fatalf("%q: flags read back as %+v", line, sc)
-		}
-		if (c.Path != "") != sc.HasPath || sc.Path != c.Path {
-			t.Fatalf("%q: Path read back as %q", line, sc.Path)
-		}
-		if wantDomain := asciiLower(strings.TrimPrefix(c.Domain, ".")); (c.Domain != "") != sc.HasDomain || sc.Domain != wantDomain {
-			t.Fatalf("%q: Domain read back as %q", line, sc.Domain)
-		}
-		if c.HasMaxAge != sc.HasMaxAge || (c.HasMaxAge && sc.MaxAge != min(max(c.MaxAge, 0), int(maxAgeLimit/time.Second))) {
-			t.Fatalf("%q: Max-Age read back as %d", line, sc.MaxAge)
-		}
-		if !c.Expires.IsZero() && (!sc.HasExpires || !sc.Expires.Equal(c.Expires.Truncate(time.Second))) {
-			t.Fatalf("%q: Expires read back as %v", line, sc.Expires)
-		}
-		ps := Problems(line)
-		if c.HasMaxAge && c.MaxAge <= 0 {
-			ps = slices.DeleteFunc(ps, func(p string) bool { return p == "Max-Age is not a positive integer" })
-		}
-		if len(ps) != 0 {
-			t.Fatalf("String emitted %q, which has problems %q", line, ps)
-		}
-	})
-}
-
-// FuzzParseDate checks the cookie-date algorithm of RFC 6265bis §5.1.1:
-// it never panics, a date it accepts is a whole second in UTC between the
-// years 1601 and 9999, and the same date written as an IMF-fixdate (as a
-// server would write Expires) parses back to the same instant. Seeds are
-// in testdata/fuzz/FuzzParseDate.
-func FuzzParseDate(f *testing.F) {
-	f.Fuzz(func(t *testing.T, s string) {
-		d, ok := ParseDate(s)
-		if !ok {
-			return
-		}
-		if d.Location() != time.UTC || d.Nanosecond() != 0 || d.Year() < 1601 || d.Year() > 9999 {
-			t.Fatalf("%q: %v is not a whole second in UTC from 1601 to 9999", s, d)
-		}
-		fixdate := d.Format("Mon, 02 Jan 2006 15:04:05 GMT")
-		if back, ok := ParseDate(fixdate); !ok || !back.Equal(d) {
-			t.Fatalf("%q: %v written as %q parses as %v, %v", s, d, fixdate, back, ok)
 		}
 	})
 }

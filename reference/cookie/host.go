@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"golang.org/x/net/idna"
+
+	"github.com/httpcheck/httpcheck/internal/httpsyntax"
 )
 
 // canonicalHost returns the canonicalized host name of u (RFC 6265bis
@@ -26,7 +28,7 @@ func canonicalHost(u *url.URL) (string, error) {
 		return "", errors.New("no host")
 	}
 	if isIP(host) {
-		return asciiLower(host), nil
+		return httpsyntax.LowerASCII(host), nil
 	}
 	labels := strings.Split(host, ".") // RFC 6265bis §5.1.2 step 1
 	for i, label := range labels {
@@ -34,7 +36,7 @@ func canonicalHost(u *url.URL) (string, error) {
 			return "", errors.New("empty label") // RFC 6265bis §5.1.2 step 2
 		}
 		if isASCII(label) {
-			labels[i] = asciiLower(label)
+			labels[i] = httpsyntax.LowerASCII(label)
 			continue
 		}
 		// RFC 6265bis §5.1.2 step 3: the A-label, "xn--" and the

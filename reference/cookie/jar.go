@@ -12,6 +12,7 @@ import (
 	"golang.org/x/net/publicsuffix"
 
 	"github.com/httpcheck/httpcheck/reference/clock"
+	"github.com/httpcheck/httpcheck/syntax/setcookie"
 )
 
 // PublicSuffixList provides the public suffix of a domain, as in
@@ -109,12 +110,12 @@ func (j *Jar) setCookie(u *url.URL, line string, now time.Time) Decision {
 	if !isHTTPScheme(u) {
 		return ignore("URL scheme %q does not carry cookies", u.Scheme)
 	}
-	sc, ok := ParseSetCookie(line)
+	sc, ok := setcookie.Parse(line)
 	if !ok {
-		if hasCTL(line) {
+		if setcookie.HasCTL(line) {
 			return ignore("line contains a control character") // RFC 6265bis §5.6 step 1
 		}
-		return ignore("name+value is over the %d-byte limit", maxNameValueBytes) // RFC 6265bis §5.6 step 5
+		return ignore("name+value is over the %d-byte limit", setcookie.MaxNameValueBytes) // RFC 6265bis §5.6 step 5
 	}
 	d.Name = sc.Name
 	// RFC 6265bis §5.7 step 1: we never ignore a cookie by policy (§5.3).
@@ -134,7 +135,7 @@ func (j *Jar) setCookie(u *url.URL, line string, now time.Time) Decision {
 	case sc.HasExpires: // RFC 6265bis §5.7 step 6
 		c.Persistent = true
 		c.Expiry = sc.Expires
-		if limit := now.Add(maxAgeLimit); c.Expiry.After(limit) {
+		if limit := now.Add(setcookie.AgeLimit); c.Expiry.After(limit) {
 			c.Expiry = limit // RFC 6265bis §5.6.1 step 4
 		}
 	default: // RFC 6265bis §5.7 step 6: not persistent; Expiry stays zero
@@ -199,10 +200,10 @@ func (j *Jar) setCookie(u *url.URL, line string, now time.Time) Decision {
 	if c.SameSite == "None" && !c.Secure {
 		return ignore("SameSite=None requires Secure") // RFC 6265bis §5.7 step 19
 	}
-	if hasPrefixFold(c.Name, "__Secure-") && !c.Secure {
+	if setcookie.HasSecurePrefix(c.Name) && !c.Secure {
 		return ignore("__Secure- prefix requires Secure") // RFC 6265bis §5.7 step 20
 	}
-	if hasPrefixFold(c.Name, "__Host-") { // RFC 6265bis §5.7 step 21
+	if setcookie.HasHostPrefix(c.Name) { // RFC 6265bis §5.7 step 21
 		switch {
 		case !c.Secure:
 			return ignore("__Host- prefix requires Secure") // RFC 6265bis §5.7 step 21.1
@@ -212,7 +213,7 @@ func (j *Jar) setCookie(u *url.URL, line string, now time.Time) Decision {
 			return ignore("__Host- prefix requires Path=/") // RFC 6265bis §5.7 step 21.3
 		}
 	}
-	if c.Name == "" && (hasPrefixFold(c.Value, "__Secure-") || hasPrefixFold(c.Value, "__Host-")) {
+	if c.Name == "" && (setcookie.HasSecurePrefix(c.Value) || setcookie.HasHostPrefix(c.Value)) {
 		return ignore("nameless cookie whose value begins with a cookie prefix") // RFC 6265bis §5.7 step 22
 	}
 
@@ -256,9 +257,9 @@ func isExpired(c Entry, now time.Time) bool {
 // Path attribute (RFC 6265bis §5.7 step 21.3): any Path cookie-av whose
 // value is at most 1024 bytes, since §5.6.4 appends the default-path for an
 // invalid one.
-func hasPathAttribute(sc SetCookie) bool {
+func hasPathAttribute(sc setcookie.Received) bool {
 	for _, a := range sc.Attributes {
-		if strings.EqualFold(a.Name, "Path") && len(a.Value) <= maxAttrValueBytes {
+		if strings.EqualFold(a.Name, "Path") && len(a.Value) <= setcookie.MaxAttributeValueBytes {
 			return true
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/reference/clock"
+	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
 // tNow is the synthetic time at which every jar test starts.
@@ -93,7 +94,7 @@ func (tt jarTest) run(t *testing.T, j *Jar, clk *clock.Manual) {
 
 var (
 	past   = "Thu, 01 Jan 1970 00:00:00 GMT"
-	future = tNow.Add(24 * time.Hour).Format(imfFixdate)
+	future = httpdate.Format(tNow.Add(24 * time.Hour))
 )
 
 // basicsTests are independent: each runs on a fresh jar at tNow.
@@ -418,7 +419,7 @@ var expiryTests = []jarTest{
 		"At tNow: lifetimes of 1, 2 and 3 seconds, and session cookies.",
 		0, "http://www.host.test/", []string{
 			"a=1; Max-Age=1",
-			"b=2; Expires=" + tNow.Add(2*time.Second).Format(imfFixdate),
+			"b=2; Expires=" + httpdate.Format(tNow.Add(2*time.Second)),
 			"c=3; Max-Age=3; Expires=" + past,
 			"d=4",
 			"e=5; Domain=host.test",

@@ -9,20 +9,20 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/httpcheck/httpcheck/reference/cookie"
+	"github.com/httpcheck/httpcheck/syntax/setcookie"
 )
 
 // cookieSet sets one cookie (contract: GET cookies/set). The value is
-// stored with cookie.EncodeValue, so any string round-trips and the header
+// stored with setcookie.EncodeValue, so any string round-trips and the header
 // stays within cookie-octets (RFC 6265bis §4.1.1).
 func (s *Server) cookieSet(w http.ResponseWriter, r *http.Request) {
 	q, name, ok := cookieQuery(w, r)
 	if !ok {
 		return
 	}
-	c := cookie.Cookie{
+	c := setcookie.Cookie{
 		Name:     name,
-		Value:    cookie.EncodeValue(q.Get("value")),
+		Value:    setcookie.EncodeValue(q.Get("value")),
 		Path:     q.Get("path"),
 		Domain:   q.Get("domain"),
 		Secure:   isTrue(q.Get("secure")),
@@ -82,8 +82,8 @@ func (s *Server) cookieDelete(w http.ResponseWriter, r *http.Request) {
 // not Max-Age=0: the server grammar only has max-age-av = non-zero-digit
 // *DIGIT (§4.1.1). Prefixed names keep what their prefix demands, or the
 // user agent would reject the deletion (§4.1.3).
-func deletion(name, path, domain string) cookie.Cookie {
-	c := cookie.Cookie{
+func deletion(name, path, domain string) setcookie.Cookie {
+	c := setcookie.Cookie{
 		Name:    name,
 		Path:    path,
 		Domain:  domain,
@@ -101,8 +101,8 @@ func deletion(name, path, domain string) cookie.Cookie {
 
 // writeSetCookie answers cookies/set or cookies/delete: c's Set-Cookie
 // line and {answer: name}, or 400 when c cannot be written
-// (cookie.Cookie.String says why; verb says what could not be done).
-func writeSetCookie(w http.ResponseWriter, c cookie.Cookie, verb, answer string) {
+// (setcookie.Cookie.String says why; verb says what could not be done).
+func writeSetCookie(w http.ResponseWriter, c setcookie.Cookie, verb, answer string) {
 	line, err := c.String()
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "cannot "+verb+" this cookie: "+err.Error())
@@ -119,11 +119,11 @@ func requestCookies(r *http.Request) (map[string]string, []string) {
 	values := map[string]string{}
 	var order []string
 	for _, h := range r.Header.Values("Cookie") {
-		for _, p := range cookie.ParseCookieHeader(h) {
+		for _, p := range setcookie.ParseCookieHeader(h) {
 			if _, seen := values[p.Name]; seen {
 				continue
 			}
-			v, err := cookie.DecodeValue(p.Value)
+			v, err := setcookie.DecodeValue(p.Value)
 			if err != nil {
 				v = p.Value // not ours to decode: show it as sent
 			}

@@ -22,8 +22,8 @@ import (
 
 	"github.com/httpcheck/httpcheck/reference/cache"
 	"github.com/httpcheck/httpcheck/reference/clock"
-	"github.com/httpcheck/httpcheck/reference/cookie"
 	"github.com/httpcheck/httpcheck/reference/session"
+	"github.com/httpcheck/httpcheck/syntax/setcookie"
 )
 
 // The hostile catalogue: malformed and hostile requests against the
@@ -189,7 +189,7 @@ func sessionNotFound(resp *http.Response, body []byte) error {
 		return fmt.Errorf("user = %v for a made-up session key", u)
 	}
 	for _, line := range resp.Header.Values("Set-Cookie") {
-		if sc, ok := cookie.ParseSetCookie(line); ok && sc.Name == "sessionid" && sc.Value != "" {
+		if sc, ok := setcookie.Parse(line); ok && sc.Name == "sessionid" && sc.Value != "" {
 			return fmt.Errorf("a made-up key got a session cookie %q", line)
 		}
 	}
@@ -201,7 +201,7 @@ func sessionNotFound(resp *http.Response, body []byte) error {
 func newSessionKey(sent string) func(*http.Response, []byte) error {
 	return func(resp *http.Response, body []byte) error {
 		for _, line := range resp.Header.Values("Set-Cookie") {
-			if sc, ok := cookie.ParseSetCookie(line); ok && sc.Name == "sessionid" && sc.Value != "" {
+			if sc, ok := setcookie.Parse(line); ok && sc.Name == "sessionid" && sc.Value != "" {
 				if sc.Value == sent {
 					return fmt.Errorf("the server adopted the key the client made up: %q", line)
 				}

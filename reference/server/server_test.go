@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/reference/clock"
-	"github.com/httpcheck/httpcheck/reference/cookie"
+	"github.com/httpcheck/httpcheck/syntax/setcookie"
 )
 
 func newTestServer(t *testing.T) (*httptest.Server, *clock.Virtual) {
@@ -85,7 +85,7 @@ func TestClockAdvanceMovesDateAndCookieExpiry(t *testing.T) {
 		t.Errorf("Date %q after advancing a day from %s", resp.Header.Get("Date"), start)
 	}
 	resp, _ = do(t, ts, "GET", "/cookies/set?name=n&value=v&max_age=60", "")
-	sc, _ := cookie.ParseSetCookie(resp.Header.Get("Set-Cookie"))
+	sc, _ := setcookie.Parse(resp.Header.Get("Set-Cookie"))
 	if d := sc.Expires.Sub(start); d < 24*time.Hour {
 		t.Errorf("cookie Expires %s is not on the advanced clock (started %s)", sc.Expires, start)
 	}

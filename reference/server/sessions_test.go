@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/reference/clock"
-	"github.com/httpcheck/httpcheck/reference/cookie"
 	"github.com/httpcheck/httpcheck/reference/session"
+	"github.com/httpcheck/httpcheck/syntax/setcookie"
 )
 
 // sessionClient talks to a session-enabled test server and keeps the
@@ -49,13 +49,13 @@ func (a answer) field(name string) string { return string(a.body[name]) }
 
 // sessionCookie returns the session cookie the answer sets: its line, and
 // whether there was one.
-func (a answer) sessionCookie() (string, cookie.SetCookie, bool) {
+func (a answer) sessionCookie() (string, setcookie.Received, bool) {
 	for _, line := range a.header.Values("Set-Cookie") {
-		if sc, ok := cookie.ParseSetCookie(line); ok && sc.Name == "sessionid" {
+		if sc, ok := setcookie.Parse(line); ok && sc.Name == "sessionid" {
 			return line, sc, true
 		}
 	}
-	return "", cookie.SetCookie{}, false
+	return "", setcookie.Received{}, false
 }
 
 // send sends a request with key as the session cookie ("" for none) and
@@ -242,7 +242,7 @@ func TestSessionAnswersAreNotStorable(t *testing.T) {
 	if !ok || sc.Value != "" || sc.HasMaxAge || !sc.HasExpires {
 		t.Errorf("an unknown session cookie was not deleted with an Expires in the past: %q", line)
 	}
-	if ps := cookie.Problems(line); len(ps) > 0 {
+	if ps := setcookie.Problems(line); len(ps) > 0 {
 		t.Errorf("deletion %q: %v", line, ps)
 	}
 }

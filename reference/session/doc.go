@@ -50,5 +50,5 @@
 // chapter V3 (session management), cited as "ASVS 4.0.3 §3.2.1". The one
 // rule taken from ASVS 5.0.0 (session keys of at least 128 bits, §7.2.3) is
 // cited with its version. Cookie attributes follow RFC 6265bis as pinned by
-// package reference/cookie.
+// package syntax/setcookie.
 package session

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/reference/clock"
-	"github.com/httpcheck/httpcheck/reference/cookie"
+	"github.com/httpcheck/httpcheck/syntax/setcookie"
 )
 
 // Settings are Django's SESSION_* settings, with Django's defaults in
@@ -74,8 +74,8 @@ func (s Settings) Validate() error {
 
 // cookie returns the session cookie carrying value, with the settings'
 // attributes and no lifetime.
-func (s Settings) cookie(value string) cookie.Cookie {
-	return cookie.Cookie{
+func (s Settings) cookie(value string) setcookie.Cookie {
+	return setcookie.Cookie{
 		Name:     s.CookieName,
 		Value:    value,
 		Path:     s.Path,

@@ -11,7 +11,7 @@
 // sentence into a failure.
 //
 // The rules that are really a parser's business live with the parser and
-// are only wrapped here: the Set-Cookie grammar in reference/cookie
-// (Diagnose), the Cache-Control grammar in reference/httpcache
+// are only wrapped here: the Set-Cookie grammar in syntax/setcookie
+// (Diagnose), the Cache-Control grammar in syntax/cachecontrol
 // (Directives.Problems).
 package rules

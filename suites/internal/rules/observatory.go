@@ -26,8 +26,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/httpcheck/httpcheck/reference/cookie"
 	"github.com/httpcheck/httpcheck/syntax/cachecontrol"
+	"github.com/httpcheck/httpcheck/syntax/setcookie"
 )
 
 // Observatory results and their score modifiers.
@@ -67,7 +67,7 @@ type ObservatoryCookie struct {
 // ReadObservatoryCookie reads one Set-Cookie line as the Observatory does;
 // ok is false for a line a user agent ignores entirely.
 func ReadObservatoryCookie(line string) (c ObservatoryCookie, ok bool) {
-	sc, ok := cookie.ParseSetCookie(line)
+	sc, ok := setcookie.Parse(line)
 	if !ok {
 		return ObservatoryCookie{}, false
 	}

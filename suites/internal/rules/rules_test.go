@@ -6,10 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/httpcheck/httpcheck/reference/cookie"
 	"github.com/httpcheck/httpcheck/reference/httpcache"
 	"github.com/httpcheck/httpcheck/syntax/etag"
 	"github.com/httpcheck/httpcheck/syntax/httpdate"
+	"github.com/httpcheck/httpcheck/syntax/setcookie"
 )
 
 // tNow is the fixed time of every case.
@@ -27,7 +27,7 @@ type lineCase struct {
 
 func TestSetCookieRules(t *testing.T) {
 	grammar := func(l string) string { return SetCookieGrammar(l) }
-	syntaxOnly := func(l string) string { return SetCookieGrammar(l, cookie.ProblemSyntax) }
+	syntaxOnly := func(l string) string { return SetCookieGrammar(l, setcookie.ProblemSyntax) }
 	lifetime := func(l string) string { return LifetimeLimit(l, tNow) }
 	agrees := func(l string) string { return CookieExpiresAgrees(l, tNow) }
 	long := strings.Repeat("v", 4100)

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/httpcheck/httpcheck/reference/cookie"
+	"github.com/httpcheck/httpcheck/syntax/setcookie"
 )
 
 // maxLifetime is the cookie-age-limit of RFC 6265bis §5.5: user agents cap
@@ -19,9 +19,9 @@ const maxLifetime = 400 * 24 * time.Hour
 
 // problemTexts returns the texts of line's problems of the given kinds, or
 // of every kind when none is given.
-func problemTexts(line string, kinds ...cookie.ProblemKind) []string {
+func problemTexts(line string, kinds ...setcookie.ProblemKind) []string {
 	var texts []string
-	for _, p := range cookie.Diagnose(line) {
+	for _, p := range setcookie.Diagnose(line) {
 		if len(kinds) == 0 || slices.Contains(kinds, p.Kind) {
 			texts = append(texts, p.Text)
 		}
@@ -29,10 +29,10 @@ func problemTexts(line string, kinds ...cookie.ProblemKind) []string {
 	return texts
 }
 
-// SetCookieGrammar grades one Set-Cookie line by cookie.Diagnose: the
+// SetCookieGrammar grades one Set-Cookie line by setcookie.Diagnose: the
 // problems of the given kinds, or of every kind when none is given
 // (RFC 6265bis §4.1.1: servers SHOULD NOT send lines outside the grammar).
-func SetCookieGrammar(line string, kinds ...cookie.ProblemKind) string {
+func SetCookieGrammar(line string, kinds ...setcookie.ProblemKind) string {
 	texts := problemTexts(line, kinds...)
 	if len(texts) == 0 {
 		return ""
@@ -43,7 +43,7 @@ func SetCookieGrammar(line string, kinds ...cookie.ProblemKind) string {
 // DuplicateAttributes grades one Set-Cookie line: each attribute at most
 // once (RFC 6265bis §4.1.1).
 func DuplicateAttributes(line string) string {
-	texts := problemTexts(line, cookie.ProblemDuplicateAttribute)
+	texts := problemTexts(line, setcookie.ProblemDuplicateAttribute)
 	if len(texts) == 0 {
 		return ""
 	}
@@ -56,7 +56,7 @@ func DuplicateAttributes(line string) string {
 func OneCookiePerName(lines []string, where string) string {
 	seen := map[string]bool{}
 	for _, line := range lines {
-		sc, ok := cookie.ParseSetCookie(line)
+		sc, ok := setcookie.Parse(line)
 		if !ok {
 			continue
 		}
@@ -71,7 +71,7 @@ func OneCookiePerName(lines []string, where string) string {
 // NameValueSize grades one Set-Cookie line: name and value within 4096
 // bytes, or user agents ignore the cookie (RFC 6265bis §4.1.2, §5.6 step 5).
 func NameValueSize(line string) string {
-	if texts := problemTexts(line, cookie.ProblemNameValueSize); len(texts) > 0 {
+	if texts := problemTexts(line, setcookie.ProblemNameValueSize); len(texts) > 0 {
 		return "expected no cookie over 4096 bytes of name and value, observed one where " + strings.Join(texts, "; ")
 	}
 	return ""
@@ -81,7 +81,7 @@ func NameValueSize(line string) string {
 // 1024 bytes, or user agents ignore the attribute (RFC 6265bis §5.6
 // attribute step 6).
 func AttributeSize(line string) string {
-	if texts := problemTexts(line, cookie.ProblemAttributeSize); len(texts) > 0 {
+	if texts := problemTexts(line, setcookie.ProblemAttributeSize); len(texts) > 0 {
 		return "expected no attribute value over 1024 bytes, observed one where " + strings.Join(texts, "; ")
 	}
 	return ""
@@ -91,7 +91,7 @@ func AttributeSize(line string) string {
 // what its prefix requires, or user agents ignore it (RFC 6265bis §4.1.3,
 // §5.7 steps 20-22).
 func Prefix(line string) string {
-	if texts := problemTexts(line, cookie.ProblemPrefix); len(texts) > 0 {
+	if texts := problemTexts(line, setcookie.ProblemPrefix); len(texts) > 0 {
 		return fmt.Sprintf("expected a prefixed cookie to meet its prefix's requirements, observed %q: %s", line, strings.Join(texts, "; "))
 	}
 	return ""
@@ -100,7 +100,7 @@ func Prefix(line string) string {
 // SameSiteNoneSecure grades one Set-Cookie line: SameSite=None only with
 // Secure, or user agents ignore the cookie (RFC 6265bis §5.7 step 19).
 func SameSiteNoneSecure(line string) string {
-	if texts := problemTexts(line, cookie.ProblemSameSiteNone); len(texts) > 0 {
+	if texts := problemTexts(line, setcookie.ProblemSameSiteNone); len(texts) > 0 {
 		return fmt.Sprintf("expected SameSite=None only with Secure, observed %q", line)
 	}
 	return ""
@@ -110,7 +110,7 @@ func SameSiteNoneSecure(line string) string {
 // sane-cookie-date, an IMF-fixdate (RFC 6265bis §4.1.1, RFC 9110 §5.6.7).
 func ExpiresFormat(line string) string {
 	for _, v := range attributeValues(line, "Expires") {
-		if !cookie.IsSaneCookieDate(v) {
+		if !setcookie.IsSaneCookieDate(v) {
 			return fmt.Sprintf("expected Expires as an IMF-fixdate like \"Sun, 06 Nov 1994 08:49:37 GMT\", observed %q in %q", v, line)
 		}
 	}
@@ -122,7 +122,7 @@ func ExpiresFormat(line string) string {
 // agents cap both there (RFC 6265bis §4.1.2.1, §4.1.2.2, §5.5). It reads
 // Max-Age as sent, before the user agent's cap.
 func LifetimeLimit(line string, now time.Time) string {
-	sc, ok := cookie.ParseSetCookie(line)
+	sc, ok := setcookie.Parse(line)
 	if !ok {
 		return ""
 	}
@@ -138,7 +138,7 @@ func LifetimeLimit(line string, now time.Time) string {
 // HasMaxAgeAndExpires reports whether a Set-Cookie line carries a valid
 // Max-Age and a valid Expires, the case CookieExpiresAgrees grades.
 func HasMaxAgeAndExpires(line string) bool {
-	sc, ok := cookie.ParseSetCookie(line)
+	sc, ok := setcookie.Parse(line)
 	_, hasMaxAge := maxAgeSent(sc)
 	return ok && hasMaxAge && sc.HasExpires
 }
@@ -150,7 +150,7 @@ func HasMaxAgeAndExpires(line string) bool {
 // agrees with any Expires not after date: both say "expire now". A line
 // with only one of them cannot disagree.
 func CookieExpiresAgrees(line string, date time.Time) string {
-	sc, ok := cookie.ParseSetCookie(line)
+	sc, ok := setcookie.Parse(line)
 	secs, hasMaxAge := maxAgeSent(sc)
 	if !ok || !hasMaxAge || !sc.HasExpires {
 		return ""
@@ -176,7 +176,7 @@ const httpDate = "Mon, 02 Jan 2006 15:04:05 GMT"
 // maxAgeSent returns the last Max-Age of sc as sent: an optional '-' and
 // digits (RFC 6265bis §5.6.2), not capped at 400 days. Values beyond int64
 // saturate.
-func maxAgeSent(sc cookie.SetCookie) (int64, bool) {
+func maxAgeSent(sc setcookie.Received) (int64, bool) {
 	var secs int64
 	found := false
 	for _, a := range sc.Attributes {
@@ -202,7 +202,7 @@ func maxAgeSent(sc cookie.SetCookie) (int64, bool) {
 // attributeValues returns the values of every attribute named name
 // (case-insensitively) in a Set-Cookie line, in order.
 func attributeValues(line, name string) []string {
-	sc, _ := cookie.ParseSetCookie(line)
+	sc, _ := setcookie.Parse(line)
 	var out []string
 	for _, a := range sc.Attributes {
 		if strings.EqualFold(a.Name, name) {

@@ -1,6 +1,10 @@
-package cookie
+package setcookie
 
-import "time"
+import (
+	"time"
+
+	"github.com/httpcheck/httpcheck/internal/httpsyntax"
+)
 
 // ParseDate parses a cookie-date with the lenient algorithm of RFC 6265bis
 // §5.1.1, the one user agents apply to the Expires attribute: the string is
@@ -136,18 +140,11 @@ func parseMonth(tok string) (time.Month, bool) {
 	if len(tok) < 3 {
 		return 0, false
 	}
-	p := string([]byte{lower(tok[0]), lower(tok[1]), lower(tok[2])})
+	p := httpsyntax.LowerASCII(tok[:3])
 	for i, m := range [...]string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"} {
 		if p == m {
 			return time.Month(i + 1), true
 		}
 	}
 	return 0, false
-}
-
-func lower(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
 }

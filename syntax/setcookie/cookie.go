@@ -1,4 +1,4 @@
-package cookie
+package setcookie
 
 import (
 	"errors"
@@ -11,11 +11,12 @@ import (
 )
 
 // Size limits of RFC 6265bis §4.1.2, which user agents enforce: name+value
-// over 4096 bytes ignores the cookie (§5.6 step 5, §5.7 step 4), an attribute
-// value over 1024 bytes ignores the attribute (§5.6 attribute step 6).
+// over MaxNameValueBytes ignores the cookie (§5.6 step 5, §5.7 step 4), an
+// attribute value over MaxAttributeValueBytes ignores the attribute (§5.6
+// attribute step 6).
 const (
-	maxNameValueBytes = 4096
-	maxAttrValueBytes = 1024
+	MaxNameValueBytes      = 4096
+	MaxAttributeValueBytes = 1024
 )
 
 // A Cookie is a cookie as a server writes it in a Set-Cookie header field,
@@ -63,8 +64,8 @@ func (c Cookie) String() (string, error) {
 	if !isCookieValue(c.Value) {
 		return "", fmt.Errorf("cookie: value of %s has a byte outside cookie-octet", c.Name) // RFC 6265bis §4.1.1 cookie-value
 	}
-	if n := len(c.Name) + len(c.Value); n > maxNameValueBytes {
-		return "", fmt.Errorf("cookie: name+value of %s is %d bytes, over the %d-byte limit", c.Name, n, maxNameValueBytes) // RFC 6265bis §4.1.2
+	if n := len(c.Name) + len(c.Value); n > MaxNameValueBytes {
+		return "", fmt.Errorf("cookie: name+value of %s is %d bytes, over the %d-byte limit", c.Name, n, MaxNameValueBytes) // RFC 6265bis §4.1.2
 	}
 	var b strings.Builder
 	b.Grow(len(c.Name) + len(c.Value) + 128)
@@ -148,22 +149,21 @@ func checkAttrValue(attr, v string) error {
 			return fmt.Errorf("cookie: %s contains %q which is not an av-octet", attr, v[i]) // RFC 6265bis §4.1.1 av-octet
 		}
 	}
-	if len(v) > maxAttrValueBytes {
-		return fmt.Errorf("cookie: %s is %d bytes, over the %d-byte limit", attr, len(v), maxAttrValueBytes) // RFC 6265bis §4.1.2
+	if len(v) > MaxAttributeValueBytes {
+		return fmt.Errorf("cookie: %s is %d bytes, over the %d-byte limit", attr, len(v), MaxAttributeValueBytes) // RFC 6265bis §4.1.2
 	}
 	return nil
 }
 
 // checkPrefix returns why a cookie named name breaks the requirements of its
-// name prefix, or "" when it has no prefix or meets them. Prefixes match
-// case-insensitively (RFC 6265bis §4.1.3).
+// name prefix, or "" when it has no prefix or meets them.
 func checkPrefix(name string, secure, hasDomain bool, path string) string {
 	switch {
-	case hasPrefixFold(name, "__Secure-"):
+	case HasSecurePrefix(name):
 		if !secure {
 			return "__Secure- prefix requires Secure" // RFC 6265bis §4.1.3.1
 		}
-	case hasPrefixFold(name, "__Host-"):
+	case HasHostPrefix(name):
 		switch {
 		case !secure:
 			return "__Host- prefix requires Secure" // RFC 6265bis §4.1.3.2
@@ -175,6 +175,15 @@ func checkPrefix(name string, secure, hasDomain bool, path string) string {
 	}
 	return ""
 }
+
+// HasSecurePrefix reports whether s begins with the __Secure- cookie name
+// prefix (RFC 6265bis §4.1.3.1). Prefixes match case-insensitively
+// (§4.1.3), as the storage model checks them (§5.7 steps 20 and 22).
+func HasSecurePrefix(s string) bool { return hasPrefixFold(s, "__Secure-") }
+
+// HasHostPrefix reports whether s begins with the __Host- cookie name
+// prefix (RFC 6265bis §4.1.3.2), in any case (§4.1.3, §5.7 steps 21-22).
+func HasHostPrefix(s string) bool { return hasPrefixFold(s, "__Host-") }
 
 // hasPrefixFold reports whether s begins with prefix, ignoring ASCII case.
 func hasPrefixFold(s, prefix string) bool {

@@ -1,16 +1,15 @@
-package cookie
+package setcookie
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
 )
 
-// summary renders a SetCookie compactly: name=value, then the resolved
+// summary renders a Received compactly: name=value, then the resolved
 // attributes that are set, then the number of raw attributes.
-func summary(sc SetCookie) string {
+func summary(sc Received) string {
 	s := []string{sc.Name + "=" + sc.Value}
 	if sc.HasExpires {
 		s = append(s, "Expires="+sc.Expires.Format(time.RFC3339))
@@ -39,9 +38,9 @@ func summary(sc SetCookie) string {
 	return strings.Join(s, " ")
 }
 
-// parseSetCookieTests are independent. want is summary(sc), or "ignored"
+// parseTests are independent. want is summary(sc), or "ignored"
 // when ok must be false.
-var parseSetCookieTests = []struct{ line, want string }{
+var parseTests = []struct{ line, want string }{
 	{"a=1", "a=1 attrs=0"},
 	{" a = 1 ", "a=1 attrs=0"},
 	{"\ta=1\t", "a=1 attrs=0"},
@@ -105,21 +104,21 @@ var parseSetCookieTests = []struct{ line, want string }{
 	{"a=1\r\n", "ignored"},
 }
 
-func TestParseSetCookie(t *testing.T) {
-	for _, tt := range parseSetCookieTests {
-		sc, ok := ParseSetCookie(tt.line)
+func TestParse(t *testing.T) {
+	for _, tt := range parseTests {
+		sc, ok := Parse(tt.line)
 		got := summary(sc)
 		if !ok {
 			got = "ignored"
 		}
 		if got != tt.want {
-			t.Errorf("ParseSetCookie(%.60q)\n got %.80q\nwant %.80q", tt.line, got, tt.want)
+			t.Errorf("Parse(%.60q)\n got %.80q\nwant %.80q", tt.line, got, tt.want)
 		}
 	}
 }
 
-func TestParseSetCookieAttributes(t *testing.T) {
-	sc, _ := ParseSetCookie("a=1; Path = /x ;foo; =bar; Secure=1;")
+func TestParseAttributes(t *testing.T) {
+	sc, _ := Parse("a=1; Path = /x ;foo; =bar; Secure=1;")
 	want := []Attribute{{"Path", "/x"}, {"foo", ""}, {"", "bar"}, {"Secure", "1"}, {"", ""}}
 	if fmt.Sprint(sc.Attributes) != fmt.Sprint(want) {
 		t.Errorf("Attributes = %q, want %q", sc.Attributes, want)
@@ -216,23 +215,6 @@ func TestParseCookieHeader(t *testing.T) {
 		}
 		if got := strings.Join(s, " | "); got != tt.want {
 			t.Errorf("ParseCookieHeader(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
-func TestCanonicalHostPunycode(t *testing.T) {
-	// Vectors from RFC 3492 §7.1 (lower-cased) and common names: each
-	// non-ASCII label becomes its A-label (RFC 6265bis §5.1.2 step 3).
-	for in, want := range map[string]string{
-		"bücher.example":        "xn--bcher-kva.example",
-		"MÜNCHEN.example":       "xn--mnchen-3ya.example",
-		"ü.test":                "xn--tda.test",
-		"他们为什么不说中文.example":     "xn--ihqwcrb4cv8a8dqg056pqjye.example",
-		"правительство.example": "xn--80aealotwbjpid2k.example",
-	} {
-		u := &url.URL{Scheme: "https", Host: in}
-		if got, err := canonicalHost(u); err != nil || got != want {
-			t.Errorf("canonicalHost(%q) = %q, %v, want %q", in, got, err, want)
 		}
 	}
 }

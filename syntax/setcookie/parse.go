@@ -1,9 +1,11 @@
-package cookie
+package setcookie
 
 import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/httpcheck/httpcheck/internal/httpsyntax"
 )
 
 // An Attribute is one cookie-av of a Set-Cookie line as the user agent splits
@@ -11,9 +13,10 @@ import (
 // empty when there was no '='.
 type Attribute struct{ Name, Value string }
 
-// A SetCookie is a Set-Cookie line parsed by the user agent algorithm of
-// RFC 6265bis §5.6.
-type SetCookie struct {
+// Received is a Set-Cookie line as a user agent receives it: parsed by the
+// algorithm of RFC 6265bis §5.6, before the storage model (§5.7) decides
+// whether to store it.
+type Received struct {
 	Name, Value string
 	// Attributes lists every cookie-av in order as split by §5.6 steps 1-5,
 	// recognised or not, duplicates and over-long values included.
@@ -25,7 +28,7 @@ type SetCookie struct {
 
 	// Expires is the last Expires that parses as a cookie-date (§5.6.1). It
 	// is not capped here: the 400-day limit counts from the time of storage,
-	// which the jar knows.
+	// which only a cookie store knows.
 	Expires    time.Time
 	HasExpires bool
 	// MaxAge is the last valid Max-Age in seconds (§5.6.2), capped at 400
@@ -45,24 +48,27 @@ type SetCookie struct {
 
 	Secure, HttpOnly bool
 	// Partitioned is set by a Partitioned attribute (CHIPS); RFC 6265bis
-	// does not define it and the jar ignores it.
+	// does not define it and the reference jar ignores it.
 	Partitioned bool
 	// SameSite is the enforcement of the last SameSite attribute (§5.6.7):
 	// "Strict", "Lax", "None", or "" for absent or unrecognised ("Default").
 	SameSite string
 }
 
-// maxAgeLimit is the cookie-age-limit of RFC 6265bis §5.5: 400 days.
-const maxAgeLimit = 400 * 24 * time.Hour
+// AgeLimit is the cookie-age-limit of RFC 6265bis §5.5: 400 days. Parse
+// caps Max-Age at it; a cookie store caps Expires at it from the time of
+// storage (§5.6.1 step 4).
+const AgeLimit = 400 * 24 * time.Hour
 
-// ParseSetCookie parses one Set-Cookie header field value with the algorithm
-// of RFC 6265bis §5.6. ok is false when that algorithm ignores the line
-// entirely: a control character other than HTAB, or a name and value longer
-// than 4096 bytes together. A parsed cookie can still be rejected by the
-// storage model (§5.7), which needs the request URL: see Jar.SetCookies.
-func ParseSetCookie(line string) (sc SetCookie, ok bool) {
-	if hasCTL(line) {
-		return SetCookie{}, false // RFC 6265bis §5.6 step 1
+// Parse parses one Set-Cookie header field value with the algorithm of
+// RFC 6265bis §5.6. ok is false when that algorithm ignores the line
+// entirely: a control character other than HTAB (HasCTL), or a name and
+// value longer than MaxNameValueBytes together. A parsed cookie can still be
+// rejected by the storage model (§5.7), which needs the request URL: see
+// the reference jar, reference/cookie.
+func Parse(line string) (sc Received, ok bool) {
+	if HasCTL(line) {
+		return Received{}, false // RFC 6265bis §5.6 step 1
 	}
 	nameValue, unparsed, more := strings.Cut(line, ";") // RFC 6265bis §5.6 step 2
 	name, value, found := strings.Cut(nameValue, "=")
@@ -70,8 +76,8 @@ func ParseSetCookie(line string) (sc SetCookie, ok bool) {
 		name, value = "", nameValue // RFC 6265bis §5.6 step 3
 	}
 	name, value = trimWSP(name), trimWSP(value) // RFC 6265bis §5.6 step 4
-	if len(name)+len(value) > maxNameValueBytes {
-		return SetCookie{}, false // RFC 6265bis §5.6 step 5
+	if len(name)+len(value) > MaxNameValueBytes {
+		return Received{}, false // RFC 6265bis §5.6 step 5
 	}
 	sc.Name, sc.Value = name, value // RFC 6265bis §5.6 step 6
 
@@ -84,7 +90,7 @@ func ParseSetCookie(line string) (sc SetCookie, ok bool) {
 		an, aval, _ := strings.Cut(av, "=")             // RFC 6265bis §5.6 attribute step 4
 		an, aval = trimWSP(an), trimWSP(aval)           // RFC 6265bis §5.6 attribute step 5
 		sc.Attributes = append(sc.Attributes, Attribute{an, aval})
-		if len(aval) > maxAttrValueBytes {
+		if len(aval) > MaxAttributeValueBytes {
 			continue // RFC 6265bis §5.6 attribute step 6
 		}
 		sc.apply(an, aval) // RFC 6265bis §5.6 attribute step 7
@@ -94,7 +100,7 @@ func ParseSetCookie(line string) (sc SetCookie, ok bool) {
 
 // apply processes one attribute per RFC 6265bis §5.6.1-§5.6.7; unknown
 // attribute names are ignored.
-func (sc *SetCookie) apply(name, value string) {
+func (sc *Received) apply(name, value string) {
 	switch {
 	case strings.EqualFold(name, "Expires"):
 		if t, ok := ParseDate(value); ok { // RFC 6265bis §5.6.1 steps 1-2
@@ -105,8 +111,8 @@ func (sc *SetCookie) apply(name, value string) {
 			sc.MaxAge, sc.HasMaxAge = n, true
 		}
 	case strings.EqualFold(name, "Domain"):
-		d := strings.TrimPrefix(value, ".")           // RFC 6265bis §5.6.3 step 2
-		sc.Domain, sc.HasDomain = asciiLower(d), true // RFC 6265bis §5.6.3 steps 3-4
+		d := strings.TrimPrefix(value, ".")                      // RFC 6265bis §5.6.3 step 2
+		sc.Domain, sc.HasDomain = httpsyntax.LowerASCII(d), true // RFC 6265bis §5.6.3 steps 3-4
 	case strings.EqualFold(name, "Path"):
 		if value == "" || value[0] != '/' {
 			sc.Path, sc.HasPath = "", false // RFC 6265bis §5.6.4 step 1: the default-path
@@ -145,7 +151,7 @@ func parseMaxAge(v string) (int, bool) {
 			return 0, false // RFC 6265bis §5.6.2 steps 2-3
 		}
 	}
-	limit := int(maxAgeLimit / time.Second)
+	limit := int(AgeLimit / time.Second)
 	n, err := strconv.Atoi(v) // RFC 6265bis §5.6.2 step 4
 	if err != nil {           // only a range error is possible here
 		if v[0] == '-' {
@@ -186,9 +192,10 @@ func ParseCookieHeader(h string) []Pair {
 	return pairs
 }
 
-// hasCTL reports whether s contains a control character other than HTAB:
-// %x00-08 / %x0A-1F / %x7F (RFC 6265bis §5.6 step 1, §5.7 step 3).
-func hasCTL(s string) bool {
+// HasCTL reports whether s contains a control character other than HTAB:
+// %x00-08 / %x0A-1F / %x7F (RFC 6265bis §5.6 step 1, §5.7 step 3). A
+// Set-Cookie line that has one is ignored whole.
+func HasCTL(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; (c < 0x20 && c != '\t') || c == 0x7F {
 			return true
@@ -200,18 +207,4 @@ func hasCTL(s string) bool {
 // trimWSP removes leading and trailing WSP (SP and HTAB).
 func trimWSP(s string) string {
 	return strings.Trim(s, " \t")
-}
-
-// asciiLower lower-cases the ASCII letters of s and leaves other bytes alone.
-func asciiLower(s string) string {
-	for i := 0; i < len(s); i++ {
-		if 'A' <= s[i] && s[i] <= 'Z' {
-			b := []byte(s)
-			for j := i; j < len(b); j++ {
-				b[j] = lower(b[j])
-			}
-			return string(b)
-		}
-	}
-	return s
 }

@@ -1,4 +1,4 @@
-package cookie
+package setcookie
 
 import (
 	"fmt"
@@ -102,8 +102,8 @@ func Diagnose(line string) []Problem {
 	for _, c := range badBytes(inner, isCookieOctet) {
 		add("value contains %s which is not a cookie-octet", showByte(c)) // RFC 6265bis §4.1.1 cookie-value
 	}
-	if n := len(name) + len(value); n > maxNameValueBytes {
-		as(ProblemNameValueSize, "name+value is %d bytes, over the %d-byte limit", n, maxNameValueBytes) // RFC 6265bis §4.1.2, §5.6 step 5
+	if n := len(name) + len(value); n > MaxNameValueBytes {
+		as(ProblemNameValueSize, "name+value is %d bytes, over the %d-byte limit", n, MaxNameValueBytes) // RFC 6265bis §4.1.2, §5.6 step 5
 	}
 
 	var (
@@ -136,8 +136,8 @@ func Diagnose(line string) []Problem {
 		for _, c := range badBytes(an+aval, isAVOctet) {
 			add("attribute %s contains %s which is not an av-octet", an, showByte(c)) // RFC 6265bis §4.1.1 av-octet
 		}
-		if len(aval) > maxAttrValueBytes {
-			as(ProblemAttributeSize, "%s is %d bytes, over the %d-byte limit", an, len(aval), maxAttrValueBytes) // RFC 6265bis §5.6 attribute step 6
+		if len(aval) > MaxAttributeValueBytes {
+			as(ProblemAttributeSize, "%s is %d bytes, over the %d-byte limit", an, len(aval), MaxAttributeValueBytes) // RFC 6265bis §5.6 attribute step 6
 		}
 		switch key {
 		case "expires":
