@@ -122,13 +122,13 @@ func judgeFields(e *harness.Env, p rules.Precondition, grader string) {
 // Conditional requests, sent as follow-ups (RFC 9110 §13, §15.4.5).
 var (
 	inmMatch = define("if-none-match/match-gets-304", must, "GET with If-None-Match naming the current ETag gets 304", "RFC9110 13.1.2").
-			Quoting(`"An origin server that evaluates an If-None-Match condition MUST NOT perform the requested method if the condition evaluates to false; instead, the origin server MUST respond with either a) the 304 (Not Modified) status code if the request method is GET or HEAD or b) the 412 (Precondition Failed) status code for all other request methods." (RFC 9110 §13.1.2)`)
+			Quoting(qINMFalse)
 	inmNoBody = define("if-none-match/304-no-body", must, "the 304 to If-None-Match has no content", "RFC9110 15.4.5").
 			Quoting(q304NoBody)
 	inmFields = define("if-none-match/304-headers", must, "the 304 to If-None-Match carries the ETag, Cache-Control, Expires, Vary, Content-Location and Date the 200 had", "RFC9110 15.4.5").
 			Quoting(q304Fields)
 	inmStar = define("if-none-match/star", must, "GET with If-None-Match: * gets 304 from a URL that has validators", "RFC9110 13.1.2").
-		Quoting(`"If the field value is "*", the condition is false if the origin server has a current representation for the target resource." (RFC 9110 §13.1.2) "An origin server that evaluates an If-None-Match condition MUST NOT perform the requested method if the condition evaluates to false; instead, the origin server MUST respond with either a) the 304 (Not Modified) status code if the request method is GET or HEAD or b) the 412 (Precondition Failed) status code for all other request methods." (RFC 9110 §13.1.2)`)
+		Quoting(`"If the field value is "*", the condition is false if the origin server has a current representation for the target resource." (RFC 9110 §13.1.2) ` + qINMFalse)
 	imsEqual = define("if-modified-since/equal-gets-304", should, "GET with If-Modified-Since equal to Last-Modified gets 304", "RFC9110 13.1.3").
 			Quoting(`"If the selected representation's last modification date is earlier or equal to the date provided in the field value, the condition is false." ... "An origin server that evaluates an If-Modified-Since condition SHOULD NOT perform the requested method if the condition evaluates to false; instead, the origin server SHOULD generate a 304 (Not Modified) response ..." (RFC 9110 §13.1.3)`)
 	imsNoBody = define("if-modified-since/304-no-body", must, "the 304 to If-Modified-Since has no content", "RFC9110 15.4.5").
@@ -147,8 +147,10 @@ var (
 			Quoting(`"The server SHOULD send the same header fields in response to a HEAD request as it would have sent if the request method had been GET." (RFC 9110 §9.3.2)`)
 )
 
-// Sentences quoted by the checks on the 304s to both preconditions.
+// Sentences quoted by several conditional checks: what an origin does when
+// If-None-Match is false, and what the 304s to both preconditions carry.
 const (
+	qINMFalse  = `"An origin server that evaluates an If-None-Match condition MUST NOT perform the requested method if the condition evaluates to false; instead, the origin server MUST respond with either a) the 304 (Not Modified) status code if the request method is GET or HEAD or b) the 412 (Precondition Failed) status code for all other request methods." (RFC 9110 §13.1.2)`
 	q304NoBody = `"A 304 response is terminated by the end of the header section; it cannot contain content or trailers." (RFC 9110 §15.4.5)`
 	q304Fields = `"The server generating a 304 response MUST generate any of the following header fields that would have been sent in a 200 (OK) response to the same request: Content-Location, Date, ETag, and Vary ... Cache-Control and Expires (see [CACHING])" (RFC 9110 §15.4.5)`
 )

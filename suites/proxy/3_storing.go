@@ -11,7 +11,8 @@ import (
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
-// Requirements the checks below quote.
+// The sentences the storing checks quote: what a shared cache may store
+// (RFC 9111 §3, §3.5) and private (§5.2.2.7).
 const (
 	reqPrivate      = `"The unqualified private response directive indicates that a shared cache MUST NOT store the response (i.e., the response is intended for a single user)." (RFC 9111 §5.2.2.7)`
 	reqNotHeuristic = `"A cache MUST NOT store a response to a request unless: ... the response contains at least one of the following: a public response directive (see Section 5.2.2.9); a private response directive, if the cache is not shared (see Section 5.2.2.7); an Expires header field (see Section 5.3); a max-age response directive (see Section 5.2.2.1); if the cache is shared: an s-maxage response directive (see Section 5.2.2.10); a cache extension that allows it to be cached (see Section 5.2.3); or a status code that is defined as heuristically cacheable (see Section 4.2.2)." (RFC 9111 §3)`

@@ -7,18 +7,21 @@ import (
 	"github.com/httpcheck/httpcheck/harness/check"
 )
 
-// Requirements the checks below quote.
+// The sentences the Vary checks quote: reqVary, RFC 9111 §4.1's rule on
+// matching the fields Vary nominates, which every one quotes, and
+// reqVaryAbsent, which the two checks on an absent field add to it.
 const (
-	reqVary = `"When a cache receives a request that can be satisfied by a stored response and that stored response contains a Vary header field (Section 12.5.5 of [HTTP]), the cache MUST NOT use that stored response without revalidation unless all the presented request header fields nominated by that Vary field value match those fields in the original request (i.e., the request that caused the cached response to be stored)." (RFC 9111 §4.1)`
+	reqVary       = `"When a cache receives a request that can be satisfied by a stored response and that stored response contains a Vary header field (Section 12.5.5 of [HTTP]), the cache MUST NOT use that stored response without revalidation unless all the presented request header fields nominated by that Vary field value match those fields in the original request (i.e., the request that caused the cached response to be stored)." (RFC 9111 §4.1)`
+	reqVaryAbsent = ` "If (after any normalization that might take place) a header field is absent from a request, it can only match another request if it is also absent there." (RFC 9111 §4.1)`
 )
 
 // Vary, RFC 9111 §4.1.
 var (
 	varyValue         = define("vary/different-value", must, "a response that varies on a field is not reused for another value of it", "RFC9111 4.1").Quoting(reqVary)
 	varyAbsentPresent = define("vary/absent-then-present", must, "a response to a request without the varying field is not reused for one with it", "RFC9111 4.1").
-				Quoting(reqVary + ` "If (after any normalization that might take place) a header field is absent from a request, it can only match another request if it is also absent there." (RFC 9111 §4.1)`)
+				Quoting(reqVary + reqVaryAbsent)
 	varyPresentAbsent = define("vary/present-then-absent", must, "a response to a request with the varying field is not reused for one without it", "RFC9111 4.1").
-				Quoting(reqVary + ` "If (after any normalization that might take place) a header field is absent from a request, it can only match another request if it is also absent there." (RFC 9111 §4.1)`)
+				Quoting(reqVary + reqVaryAbsent)
 	varyStar = define("vary/star", must, "a response with Vary: * is never reused", "RFC9111 4.1").
 			Quoting(`"A stored response with a Vary header field value containing a member "*" always fails to match." (RFC 9111 §4.1)`)
 	varyTwoFields = define("vary/every-field", must, "every field Vary names must match, not just the first", "RFC9111 4.1").Quoting(reqVary)

@@ -12,7 +12,9 @@ import (
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
-// Requirements the checks below quote.
+// The sentences the stale checks quote: when a stale response is
+// prohibited (RFC 9111 §4.2.4) and the directives that prohibit it
+// (§5.2.2.2, §5.2.2.8, §5.2.2.10).
 const (
 	reqProhibited                 = `"A cache MUST NOT generate a stale response if it is prohibited by an explicit in-protocol directive (e.g., by a no-cache response directive, a must-revalidate response directive, or an applicable s-maxage or proxy-revalidate response directive; see Section 5.2.2)." (RFC 9111 §4.2.4)`
 	reqSMaxAgeRevalidate          = `"The s-maxage directive incorporates the semantics of the proxy-revalidate response directive (Section 5.2.2.8) for a shared cache." (RFC 9111 §5.2.2.10)`

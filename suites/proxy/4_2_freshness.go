@@ -7,7 +7,8 @@ import (
 	"github.com/httpcheck/httpcheck/harness/check"
 )
 
-// Requirements the checks below quote.
+// The sentences the freshness checks quote: the lifetime directives
+// (RFC 9111 §5.2.2.1, §5.2.2.10), Expires (§5.3) and heuristics (§4.2.2).
 const (
 	reqMaxAgeStale    = `"The max-age response directive indicates that the response is to be considered stale after its age is greater than the specified number of seconds." (RFC 9111 §5.2.2.1)`
 	reqSMaxAge        = `"The s-maxage response directive indicates that, for a shared cache, the maximum age specified by this directive overrides the maximum age specified by either the max-age directive or the Expires header field." (RFC 9111 §5.2.2.10)`

@@ -12,7 +12,9 @@ import (
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
-// Requirements the checks below quote.
+// The sentences the checks on clients' conditional requests quote: when a
+// cache evaluates them (RFC 9111 §4.3.2) and in what order (RFC 9110
+// §13.2.2).
 const (
 	reqReceivedValidation = `"If a cache receives a request that can be satisfied by reusing a stored 200 (OK) or 206 (Partial Content) response, as per Section 4, the cache SHOULD evaluate any applicable conditional header field preconditions received in that request with respect to the corresponding validators contained within the stored response." (RFC 9111 §4.3.2)`
 	reqNotForCache        = `"A cache MUST NOT evaluate conditional header fields that only apply to an origin server, occur in a request with semantics that cannot be satisfied with a cached response, or occur in a request with a target resource for which it has no stored responses; such preconditions are likely intended for some other (inbound) server." (RFC 9111 §4.3.2)`

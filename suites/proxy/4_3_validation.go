@@ -12,10 +12,9 @@ import (
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
-// Requirements the checks below quote.
-const (
-	reqValidationSent = `"When generating a conditional request for validation, a cache: MUST send the relevant entity tags (using If-Match, If-None-Match, or If-Range) if the entity tags were provided in the stored response(s) being validated; SHOULD send the Last-Modified value (using If-Modified-Since) if the request is not for a subrange, a single stored response is being validated, and that response contains a Last-Modified value" (RFC 9111 §4.3.1)`
-)
+// reqValidationSent is what RFC 9111 §4.3.1 asks of a validation request,
+// quoted by the checks on both validators.
+const reqValidationSent = `"When generating a conditional request for validation, a cache: MUST send the relevant entity tags (using If-Match, If-None-Match, or If-Range) if the entity tags were provided in the stored response(s) being validated; SHOULD send the Last-Modified value (using If-Modified-Since) if the request is not for a subrange, a single stored response is being validated, and that response contains a Last-Modified value" (RFC 9111 §4.3.1)`
 
 // Validation, RFC 9111 §4.3.
 var (

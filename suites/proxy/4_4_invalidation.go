@@ -12,7 +12,8 @@ import (
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
-// Requirements the checks below quote.
+// The sentences the unsafe-method checks quote: write-through (RFC 9111
+// §4) and invalidation (§4.4).
 const (
 	reqWriteThrough = `"A cache MUST write through requests with methods that are unsafe (Section 9.2.1 of [HTTP]) to the origin server; i.e., a cache is not allowed to generate a reply to such a request before having forwarded the request and having received a corresponding response." (RFC 9111 §4)`
 	reqInvalidate   = `"A cache MUST invalidate the target URI (Section 7.1 of [HTTP]) when it receives a non-error status code in response to an unsafe request method (including methods whose safety is unknown)." (RFC 9111 §4.4)`

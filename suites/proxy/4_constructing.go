@@ -11,7 +11,8 @@ import (
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
-// Requirements the checks below quote.
+// The sentences the reuse and Age checks quote: when a stored response may
+// be reused (RFC 9111 §4), and the Age it then carries.
 const (
 	reqReuse = `"When presented with a request, a cache MUST NOT reuse a stored response unless: the presented target URI (Section 7.1 of [HTTP]) and that of the stored response match, and the request method associated with the stored response allows it to be used for the presented request, and request header fields nominated by the stored response (if any) match those presented (see Section 4.1), and the stored response does not contain the no-cache directive (Section 5.2.2.4), unless it is successfully validated (Section 4.3), and the stored response is one of the following: fresh (see Section 4.2), or allowed to be served stale (see Section 4.2.4), or successfully validated (see Section 4.3)." (RFC 9111 §4)`
 	reqAge   = `"When a stored response is used to satisfy a request without validation, a cache MUST generate an Age header field (Section 5.1), replacing any present in the response with a value equal to the stored response's current_age; see Section 4.2.3." (RFC 9111 §4)`

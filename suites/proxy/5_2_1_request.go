@@ -10,9 +10,13 @@ import (
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
-// Requirements the checks below quote.
+// The sentences the request-directive checks quote. reqAdvisory ends every
+// one of their requirements: it says why they are graded SHOULD whatever
+// keyword the directive's own text uses.
 const (
-	reqAdvisory = ` Request directives "are advisory; caches MAY implement them, but are not required to" (RFC 9111 §5.2.1), so this is graded as a recommendation.`
+	reqAdvisory      = ` Request directives "are advisory; caches MAY implement them, but are not required to" (RFC 9111 §5.2.1), so this is graded as a recommendation.`
+	reqMaxAgeRequest = `"The max-age request directive indicates that the client prefers a response whose age is less than or equal to the specified number of seconds." (RFC 9111 §5.2.1.1)`
+	reqOnlyIfCached  = `"Caches that honor this request directive SHOULD, upon receiving it, respond with either a stored response consistent with the other constraints of the request or a 504 (Gateway Timeout) status code." (RFC 9111 §5.2.1.7)`
 )
 
 // Request directives, RFC 9111 §5.2.1: advisory.
@@ -20,17 +24,17 @@ var (
 	reqNoCacheDir = define("request/no-cache", should, "a request with no-cache is not answered from storage without the origin", "RFC9111 5.2.1.4").
 			Quoting(`"The no-cache request directive indicates that the client prefers a stored response not be used to satisfy the request without successful validation on the origin server." (RFC 9111 §5.2.1.4)` + reqAdvisory)
 	reqMaxAgeZero = define("request/max-age-zero", should, "a request with max-age=0 is not answered from storage without the origin", "RFC9111 5.2.1.1").
-			Quoting(`"The max-age request directive indicates that the client prefers a response whose age is less than or equal to the specified number of seconds." (RFC 9111 §5.2.1.1)` + reqAdvisory)
+			Quoting(reqMaxAgeRequest + reqAdvisory)
 	reqMaxAgeOld = define("request/max-age-exceeded", should, "a request with max-age=1 does not get a stored response three seconds old", "RFC9111 5.2.1.1").
-			Quoting(`"The max-age request directive indicates that the client prefers a response whose age is less than or equal to the specified number of seconds." (RFC 9111 §5.2.1.1)` + reqAdvisory)
+			Quoting(reqMaxAgeRequest + reqAdvisory)
 	reqMinFresh = define("request/min-fresh", should, "a request with min-fresh beyond the remaining lifetime is not answered from storage", "RFC9111 5.2.1.3").
 			Quoting(`"The min-fresh request directive indicates that the client prefers a response whose freshness lifetime is no less than its current age plus the specified time in seconds." (RFC 9111 §5.2.1.3)` + reqAdvisory)
 	reqNoStoreDir = define("request/no-store", should, "the response to a request with no-store is not stored", "RFC9111 5.2.1.5").
 			Quoting(`"The no-store request directive indicates that a cache MUST NOT store any part of either this request or any response to it." (RFC 9111 §5.2.1.5)` + reqAdvisory)
 	reqOnlyIfCachedMiss = define("request/only-if-cached-miss", should, "only-if-cached with nothing stored gets a 504 without the origin", "RFC9111 5.2.1.7").
-				Quoting(`"Caches that honor this request directive SHOULD, upon receiving it, respond with either a stored response consistent with the other constraints of the request or a 504 (Gateway Timeout) status code." (RFC 9111 §5.2.1.7)` + reqAdvisory)
+				Quoting(reqOnlyIfCached + reqAdvisory)
 	reqOnlyIfCachedHit = define("request/only-if-cached-hit", should, "only-if-cached with a fresh stored response gets it without the origin", "RFC9111 5.2.1.7").
-				Quoting(`"Caches that honor this request directive SHOULD, upon receiving it, respond with either a stored response consistent with the other constraints of the request or a 504 (Gateway Timeout) status code." (RFC 9111 §5.2.1.7)` + reqAdvisory)
+				Quoting(reqOnlyIfCached + reqAdvisory)
 )
 
 // toOriginCase is a request directive that asks for the origin although a

@@ -11,10 +11,9 @@ import (
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
-// Requirements the checks below quote.
-const (
-	reqConnection = `"Intermediaries MUST parse a received Connection header field before a message is forwarded and, for each connection-option in this field, remove any header or trailer field(s) from the message with the same name as the connection-option, and then remove the Connection header field itself (or replace it with the intermediary's own control options for the forwarded message)." (RFC 9110 §7.6.1)`
-)
+// reqConnection is RFC 9110 §7.6.1's rule on Connection, quoted by the
+// checks on both directions.
+const reqConnection = `"Intermediaries MUST parse a received Connection header field before a message is forwarded and, for each connection-option in this field, remove any header or trailer field(s) from the message with the same name as the connection-option, and then remove the Connection header field itself (or replace it with the intermediary's own control options for the forwarded message)." (RFC 9110 §7.6.1)`
 
 // Forwarding, RFC 9110 §6.6.1 and §7.6.
 var (
