@@ -11,9 +11,10 @@ import (
 	"time"
 )
 
-// Clock is the harness's time, kept in step with the target's. The jar and
+// TargetClock is the target's time as the harness follows it (not
+// reference/clock, which is a server's own time source). The jar and
 // every comparison read Now; checks that need time to pass call Advance.
-type Clock interface {
+type TargetClock interface {
 	Now() time.Time
 	// Virtual reports whether Advance moves a virtual clock instead of
 	// waiting for real.

@@ -43,7 +43,7 @@ func NewEnv(ctx context.Context, t *Target, v Verdicts) *Env {
 }
 
 // Clock is the target's clock.
-func (e *Env) Clock() Clock { return e.Target.Clock }
+func (e *Env) Clock() TargetClock { return e.Target.Clock }
 
 // NewBrowser opens a fresh browser: an empty jar, no history.
 func (e *Env) NewBrowser() *Browser {

@@ -107,7 +107,7 @@ type Target struct {
 	Name     string
 	Base     *url.URL // as given on the command line
 	Manifest *Manifest
-	Clock    Clock
+	Clock    TargetClock
 	Timeout  time.Duration
 	MaxWait  time.Duration
 
