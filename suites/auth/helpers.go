@@ -4,14 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
-	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/reference/cookie"
 	"github.com/httpcheck/httpcheck/suites/internal/rules"
+	"github.com/httpcheck/httpcheck/suites/internal/sessionflow"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
@@ -90,26 +89,19 @@ func whoami(b *harness.Browser) (user string, null bool) {
 	return userOf(r)
 }
 
-// replay sends a request with the session cookie set to key by hand, from
-// a fresh browser that keeps nothing: what anyone holding a copy of the
-// cookie can do.
-func replay(e *harness.Env, key, path string, query ...string) *harness.Response {
-	GinkgoHelper()
-	header := settings(e).CookieName + "=" + key
-	r := newBrowser(e).Do(harness.Request{Method: http.MethodGet, Path: path, Query: harness.Query(query...),
-		Cookie: &header, NoStore: true, Note: "replaying an old session cookie by hand"})
-	verify.Status(r, path+" with a replayed cookie", http.StatusOK)
-	return r
-}
-
+// replayWhoami asks who key is logged in as, with the session cookie set
+// to key by hand from a fresh browser: what anyone holding a copy of the
+// cookie would be.
 func replayWhoami(e *harness.Env, key string) (user string, null bool) {
 	GinkgoHelper()
-	return userOf(replay(e, key, "session/whoami"))
+	return userOf(sessionflow.Replay(e, settings(e).CookieName, key, "session/whoami"))
 }
 
+// replayFound reports whether key, replayed by hand the same way, still
+// reads dataKey.
 func replayFound(e *harness.Env, key, dataKey string) bool {
 	GinkgoHelper()
-	r := replay(e, key, "session/get", "key", dataKey)
+	r := sessionflow.Replay(e, settings(e).CookieName, key, "session/get", "key", dataKey)
 	var a struct {
 		Found bool `json:"found"`
 	}
@@ -119,12 +111,7 @@ func replayFound(e *harness.Env, key, dataKey string) bool {
 
 // sessionCookie returns the last Set-Cookie of r for the session cookie.
 func sessionCookie(e *harness.Env, r *harness.Response) (string, cookie.SetCookie, bool) {
-	lines := r.SetCookie(settings(e).CookieName)
-	if len(lines) == 0 {
-		return "", cookie.SetCookie{}, false
-	}
-	sc, _ := cookie.ParseSetCookie(lines[len(lines)-1])
-	return lines[len(lines)-1], sc, true
+	return sessionflow.SetCookie(r, settings(e).CookieName)
 }
 
 // loggedInCookie logs a fresh browser in and returns the session cookie the
@@ -134,24 +121,13 @@ func loggedInCookie(e *harness.Env) (string, cookie.SetCookie) {
 	b := newBrowser(e)
 	r := login(b, unique("user"))
 	line, sc, ok := sessionCookie(e, r)
-	verify.That(ok, "expected session/login to set the session cookie %s, observed Set-Cookie %s", settings(e).CookieName, describeLines(r.SetCookies))
+	verify.That(ok, "expected session/login to set the session cookie %s, observed Set-Cookie %s", settings(e).CookieName, sessionflow.DescribeLines(r.SetCookies))
 	return line, sc
 }
 
 // signedNote explains, for a target that keeps sessions in signed
 // cookies, why an old cookie still works; "" for other targets.
 func signedNote(e *harness.Env) string { return rules.SignedSessionNote(e.Target.Manifest.Session) }
-
-func describeLines(lines []string) string {
-	if len(lines) == 0 {
-		return "none"
-	}
-	q := make([]string, len(lines))
-	for i, l := range lines {
-		q[i] = strconv.Quote(l)
-	}
-	return strings.Join(q, ", ")
-}
 
 func describeUser(user string, null bool) string {
 	if null {

@@ -13,6 +13,7 @@ import (
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/reference/cookie"
 	"github.com/httpcheck/httpcheck/suites/internal/rules"
+	"github.com/httpcheck/httpcheck/suites/internal/sessionflow"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
@@ -95,11 +96,7 @@ func describeHeld(c cookie.Entry, ok bool) string {
 // do, whatever the original browser did with it since.
 func replayGet(e *harness.Env, value, key string) getAnswer {
 	GinkgoHelper()
-	header := settings(e).CookieName + "=" + value
-	r := e.SessionBrowser().Do(harness.Request{Method: http.MethodGet, Path: "session/get", Query: harness.Query("key", key),
-		Cookie: &header, NoStore: true, Note: "replaying a session cookie by hand"})
-	verify.Status(r, "session/get with a replayed cookie", http.StatusOK)
-	return decodeGet(r)
+	return decodeGet(sessionflow.Replay(e, settings(e).CookieName, value, "session/get", "key", key))
 }
 
 // signedNote explains, for a target that keeps sessions in signed
@@ -109,13 +106,7 @@ func signedNote(e *harness.Env) string { return rules.SignedSessionNote(e.Target
 // sessionCookie returns the last Set-Cookie line of r for the session
 // cookie, parsed.
 func sessionCookie(e *harness.Env, r *harness.Response) (line string, sc cookie.SetCookie, ok bool) {
-	lines := r.SetCookie(settings(e).CookieName)
-	if len(lines) == 0 {
-		return "", sc, false
-	}
-	line = lines[len(lines)-1]
-	sc, _ = cookie.ParseSetCookie(line)
-	return line, sc, true
+	return sessionflow.SetCookie(r, settings(e).CookieName)
 }
 
 // theSessionCookie is sessionCookie for a response that must set it.
@@ -168,19 +159,10 @@ func lifetime(r *harness.Response, sc cookie.SetCookie, now time.Time) (secs int
 	return 0, "no Max-Age or Expires", false
 }
 
-func describeLines(lines []string) string {
-	if len(lines) == 0 {
-		return "none"
-	}
-	q := make([]string, len(lines))
-	for i, l := range lines {
-		q[i] = strconv.Quote(l)
-	}
-	return strings.Join(q, ", ")
-}
-
-// sameJSON and canonical are rules.SameJSON and rules.CanonicalJSON.
+// sameJSON and canonical are rules.SameJSON and rules.CanonicalJSON;
+// describeLines is sessionflow.DescribeLines.
 var (
-	sameJSON  = rules.SameJSON
-	canonical = rules.CanonicalJSON
+	sameJSON      = rules.SameJSON
+	canonical     = rules.CanonicalJSON
+	describeLines = sessionflow.DescribeLines
 )
