@@ -47,12 +47,6 @@ func (s immortalStore) Create(ctx context.Context, data map[string]json.RawMessa
 	return s.Store.Create(ctx, data, farFuture())
 }
 
-// keepOnDelete never deletes: a flush only makes the browser drop its
-// cookie, and the old key lives on.
-type keepOnDelete struct{ session.Store }
-
-func (keepOnDelete) Delete(context.Context, string) error { return nil }
-
 // sharedStore gives every new session the same key: one record, shared by
 // every client, holding whatever the last one saved.
 type sharedStore struct {
@@ -301,7 +295,7 @@ func TestFaults(t *testing.T) {
 		{
 			Name:         "flush only deletes the cookie (the store never deletes)",
 			Breaks:       ids("data/flush"),
-			WrapSessions: func(s session.Store) session.Store { return keepOnDelete{s} },
+			WrapSessions: ft.KeepOnDelete,
 		},
 		{
 			Name:   "flush keeps the cookie (no Set-Cookie)",
