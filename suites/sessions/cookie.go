@@ -111,8 +111,7 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 		cookieHTTPOnly.It(func(e *harness.Env) {
 			s := settings(e)
 			line, sc, _ := newSessionCookie(e)
-			verify.That(sc.HttpOnly == s.CookieHTTPOnly, "expected HttpOnly %s on the session cookie (manifest cookie_httponly %v), observed %q",
-				presence(s.CookieHTTPOnly), s.CookieHTTPOnly, line)
+			expectFlag(line, "HttpOnly", sc.HttpOnly, "cookie_httponly", s.CookieHTTPOnly)
 		})
 
 		cookieSameSite.It(func(e *harness.Env) {
@@ -130,8 +129,7 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 		cookieSecure.It(func(e *harness.Env) {
 			s := settings(e)
 			line, sc, _ := newSessionCookie(e)
-			verify.That(sc.Secure == s.CookieSecure, "expected Secure %s on the session cookie (manifest cookie_secure %v), observed %q",
-				presence(s.CookieSecure), s.CookieSecure, line)
+			expectFlag(line, "Secure", sc.Secure, "cookie_secure", s.CookieSecure)
 		})
 
 		cookiePath.It(func(e *harness.Env) {
@@ -163,6 +161,14 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 		})
 	})
 })
+
+// expectFlag grades a flag attribute (HttpOnly, Secure) of the session
+// cookie line: present exactly when the manifest's setting says so.
+func expectFlag(line, attr string, present bool, setting string, want bool) {
+	GinkgoHelper()
+	verify.That(present == want, "expected %s %s on the session cookie (manifest %s %v), observed %q",
+		attr, presence(want), setting, want, line)
+}
 
 func presence(want bool) string {
 	if want {
