@@ -11,6 +11,18 @@ import (
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
+// notStoredCase is a response a shared cache must not reuse: the check
+// sends it twice, and the second GET must reach the origin, which answers
+// "v2" then.
+type notStoredCase struct {
+	check *check.Check
+	first origin.Response
+}
+
+// lastYear is a Last-Modified a year back: a cache that applied a
+// heuristic to such a response would find it fresh for weeks.
+const lastYear = "Last-Modified: {date-31536000}"
+
 // The sentences the storing checks quote: what a shared cache may store
 // (RFC 9111 §3, §3.5) and private (§5.2.2.7).
 const (
@@ -39,18 +51,6 @@ var (
 	authOthers = define("authorization/not-reused-for-others", must, "a response to a request with Authorization (max-age only) is not reused for a request without it", "RFC9111 3.5").Quoting(reqAuth)
 	authSame   = define("authorization/not-reused-for-same", must, "a response to a request with Authorization (max-age only) is not reused even for the same credentials", "RFC9111 3.5").Quoting(reqAuth)
 )
-
-// notStoredCase is a response a shared cache must not reuse: the check
-// sends it twice, and the second GET must reach the origin, which answers
-// "v2" then.
-type notStoredCase struct {
-	check *check.Check
-	first origin.Response
-}
-
-// lastYear is a Last-Modified a year back: a cache that applied a
-// heuristic to such a response would find it fresh for weeks.
-const lastYear = "Last-Modified: {date-31536000}"
 
 var notStoredCases = []notStoredCase{
 	{noStore, respond("v1", "Cache-Control: no-store, max-age=600", `ETag: "v1"`)},

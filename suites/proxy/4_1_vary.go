@@ -7,6 +7,14 @@ import (
 	"github.com/httpcheck/httpcheck/harness/check"
 )
 
+// varyCase is a response that varies, the request that stored it and a
+// request it must not be reused for. Fields are name, value pairs.
+type varyCase struct {
+	check         *check.Check
+	vary          []string // the response's Vary field lines
+	first, second []string
+}
+
 // The sentences the Vary checks quote: reqVary, RFC 9111 §4.1's rule on
 // matching the fields Vary nominates, which every one quotes, and
 // reqVaryAbsent, which the two checks on an absent field add to it.
@@ -27,14 +35,6 @@ var (
 	varyTwoFields = define("vary/every-field", must, "every field Vary names must match, not just the first", "RFC9111 4.1").Quoting(reqVary)
 	varyTwoLines  = define("vary/several-lines", must, "Vary on two field lines nominates the fields of both", "RFC9111 4.1", "RFC9110 5.3").Quoting(reqVary)
 )
-
-// varyCase is a response that varies, the request that stored it and a
-// request it must not be reused for. Fields are name, value pairs.
-type varyCase struct {
-	check         *check.Check
-	vary          []string // the response's Vary field lines
-	first, second []string
-}
 
 var varyCases = []varyCase{
 	{varyValue, []string{"HC-Lang"}, []string{"HC-Lang", "en"}, []string{"HC-Lang", "fr"}},

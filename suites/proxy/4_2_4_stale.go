@@ -12,6 +12,36 @@ import (
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
+// expectNotStale fails when the cache answered with the stored "v1" (or
+// not at all, when an error response is owed): the response was stale and
+// a directive forbade serving it so.
+func expectNotStale(r *resource, resp *harness.Response, err error, what string, wantError bool) {
+	GinkgoHelper()
+	if err != nil {
+		verify.That(!wantError, "expected an error response for %s (RFC 9111 §5.2.2.2), observed the connection closed without one: %v", what, err)
+		return
+	}
+	verify.That(string(resp.Body) != "v1", "expected %s not to be the stale stored response, observed it served (%s; the origin was asked %s)", what, served(resp), times(len(r.hits())))
+	if wantError {
+		verify.That(resp.Status >= 400, "expected an error response for %s, observed %s", what, served(resp))
+	}
+}
+
+// originFails are the ways the origin fails after the shared wait.
+var (
+	originDown  = []origin.Response{reset}
+	originError = []origin.Response{status(http.StatusInternalServerError, "the origin failed")}
+)
+
+// prohibitedCase is a stale response a directive forbids serving stale,
+// and how the origin fails when the cache asks it.
+type prohibitedCase struct {
+	check     *check.Check
+	cc        string
+	then      []origin.Response
+	wantError bool // an error response is owed (must-revalidate)
+}
+
 // The sentences the stale checks quote: when a stale response is
 // prohibited (RFC 9111 §4.2.4) and the directives that prohibit it
 // (§5.2.2.2, §5.2.2.8, §5.2.2.10).
@@ -47,36 +77,6 @@ var (
 	sieBeyond = define("rfc5861/stale-if-error-window", should, "past the stale-if-error window, a stale response is not served for an origin's 500", "RFC5861 4").
 			Quoting(`"Its value indicates the upper limit to staleness; when the cached response is more stale than the indicated amount, the cached response SHOULD NOT be used to satisfy the request, absent other information." (RFC 5861 §4)`)
 )
-
-// expectNotStale fails when the cache answered with the stored "v1" (or
-// not at all, when an error response is owed): the response was stale and
-// a directive forbade serving it so.
-func expectNotStale(r *resource, resp *harness.Response, err error, what string, wantError bool) {
-	GinkgoHelper()
-	if err != nil {
-		verify.That(!wantError, "expected an error response for %s (RFC 9111 §5.2.2.2), observed the connection closed without one: %v", what, err)
-		return
-	}
-	verify.That(string(resp.Body) != "v1", "expected %s not to be the stale stored response, observed it served (%s; the origin was asked %s)", what, served(resp), times(len(r.hits())))
-	if wantError {
-		verify.That(resp.Status >= 400, "expected an error response for %s, observed %s", what, served(resp))
-	}
-}
-
-// originFails are the ways the origin fails after the shared wait.
-var (
-	originDown  = []origin.Response{reset}
-	originError = []origin.Response{status(http.StatusInternalServerError, "the origin failed")}
-)
-
-// prohibitedCase is a stale response a directive forbids serving stale,
-// and how the origin fails when the cache asks it.
-type prohibitedCase struct {
-	check     *check.Check
-	cc        string
-	then      []origin.Response
-	wantError bool // an error response is owed (must-revalidate)
-}
 
 var prohibitedCases = []prohibitedCase{
 	{mustRevalidateDown, "max-age=1, must-revalidate", originDown, true},

@@ -7,6 +7,18 @@ import (
 	"github.com/httpcheck/httpcheck/harness/check"
 )
 
+// staleCase is a response that is stale, at once or after the shared wait:
+// the GET that follows must reach the origin, which answers "v2" with
+// another entity-tag (so a validating cache gets it in full too).
+type staleCase struct {
+	check *check.Check
+	first []string // the first response's header lines (its ETag is "v1")
+	// lifetime says the case grades how the lifetime is computed, not
+	// whether stale responses are served: a cache that serves the stale
+	// response while revalidating it in the background passes.
+	lifetime bool
+}
+
 // The sentences the freshness checks quote: the lifetime directives
 // (RFC 9111 §5.2.2.1, §5.2.2.10), Expires (§5.3) and heuristics (§4.2.2).
 const (
@@ -47,18 +59,6 @@ var (
 	extensionIgnored = define("directives/extension-ignored", must, "an unknown directive beside max-age changes nothing: the response is reused as without it", "RFC9111 5.2.3").
 		Quoting(`"A cache MUST ignore unrecognized cache directives." (RFC 9111 §5.2.3)`)
 )
-
-// staleCase is a response that is stale, at once or after the shared wait:
-// the GET that follows must reach the origin, which answers "v2" with
-// another entity-tag (so a validating cache gets it in full too).
-type staleCase struct {
-	check *check.Check
-	first []string // the first response's header lines (its ETag is "v1")
-	// lifetime says the case grades how the lifetime is computed, not
-	// whether stale responses are served: a cache that serves the stale
-	// response while revalidating it in the background passes.
-	lifetime bool
-}
 
 // goneStale go stale within a second: they are checked after the shared wait.
 var goneStale = []staleCase{

@@ -12,6 +12,27 @@ import (
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
+// current is a fresh response with both validators; the origin answers
+// the same again, evaluating preconditions as an origin does.
+func current(e *harness.Env) (*resource, *harness.Response) {
+	r := newResource(e, respond("v1", "Cache-Control: max-age=600", `ETag: "v1"`, "Last-Modified: {date-3600}"))
+	return r, r.get("a fresh response with ETag \"v1\" and Last-Modified")
+}
+
+// reused GETs r once more and skips unless the cache served it from
+// storage: the cache's own evaluation is only visible then.
+func reused(e *harness.Env, r *resource) {
+	r.get("the same again, to see whether the cache reuses it")
+	skipUnlessReused(e, r, 1)
+}
+
+// forOrigin is a precondition only the origin evaluates; the origin
+// answers 412 to it.
+type forOrigin struct {
+	check  *check.Check
+	header func(first *harness.Response) (name, value string)
+}
+
 // The sentences the checks on clients' conditional requests quote: when a
 // cache evaluates them (RFC 9111 §4.3.2) and in what order (RFC 9110
 // §13.2.2).
@@ -38,27 +59,6 @@ var (
 	cond304Fields = define("conditional/304-fields", must, "a 304 for the client carries the ETag, Cache-Control and Date the 200 would", "RFC9110 15.4.5").
 			Quoting(`"The server generating a 304 response MUST generate any of the following header fields that would have been sent in a 200 (OK) response to the same request: Content-Location, Date, ETag, and Vary; Cache-Control and Expires (see [CACHING])" (RFC 9110 §15.4.5)`)
 )
-
-// current is a fresh response with both validators; the origin answers
-// the same again, evaluating preconditions as an origin does.
-func current(e *harness.Env) (*resource, *harness.Response) {
-	r := newResource(e, respond("v1", "Cache-Control: max-age=600", `ETag: "v1"`, "Last-Modified: {date-3600}"))
-	return r, r.get("a fresh response with ETag \"v1\" and Last-Modified")
-}
-
-// reused GETs r once more and skips unless the cache served it from
-// storage: the cache's own evaluation is only visible then.
-func reused(e *harness.Env, r *resource) {
-	r.get("the same again, to see whether the cache reuses it")
-	skipUnlessReused(e, r, 1)
-}
-
-// forOrigin is a precondition only the origin evaluates; the origin
-// answers 412 to it.
-type forOrigin struct {
-	check  *check.Check
-	header func(first *harness.Response) (name, value string)
-}
 
 var forOriginCases = []forOrigin{
 	{condIfMatch, func(*harness.Response) (string, string) { return "If-Match", `"v0"` }},

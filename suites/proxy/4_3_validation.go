@@ -12,24 +12,6 @@ import (
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
-// reqValidationSent is what RFC 9111 §4.3.1 asks of a validation request,
-// quoted by the checks on both validators.
-const reqValidationSent = `"When generating a conditional request for validation, a cache: MUST send the relevant entity tags (using If-Match, If-None-Match, or If-Range) if the entity tags were provided in the stored response(s) being validated; SHOULD send the Last-Modified value (using If-Modified-Since) if the request is not for a subrange, a single stored response is being validated, and that response contains a Last-Modified value" (RFC 9111 §4.3.1)`
-
-// Validation, RFC 9111 §4.3.
-var (
-	inmSent       = define("validation/if-none-match-sent", must, "a stale response with an ETag is validated with If-None-Match naming it", "RFC9111 4.3.1").Quoting(reqValidationSent)
-	imsSent       = define("validation/if-modified-since-sent", should, "a stale response with Last-Modified is validated with If-Modified-Since carrying it", "RFC9111 4.3.1").Quoting(reqValidationSent)
-	notModUpdates = define("validation/304-updates-stored", must, "after a 304, the stored response is served as a 200 with the 304's header fields", "RFC9111 4.3.4", "RFC9111 3.2").
-			Quoting(`"For each stored response identified, the cache MUST update its header fields with the header fields provided in the 304 (Not Modified) response, as per Section 3.2." (RFC 9111 §4.3.4)`)
-	notModMismatch = define("validation/304-other-etag-not-used", must, "a 304 with another strong ETag neither updates nor revalidates the stored response", "RFC9111 4.3.4").
-			Quoting(`"If none of the initial set contains at least one of the same strong validators, then the cache MUST NOT use the new response to update any stored responses." (RFC 9111 §4.3.4)`)
-	fullResponseUsed = define("validation/full-response-used", must, "a 200 to a validation request is what the client gets", "RFC9111 4.3.3").
-				Quoting(`"A full response (i.e., one containing content) indicates that none of the stored responses nominated in the conditional request are suitable. Instead, the cache MUST use the full response to satisfy the request." (RFC 9111 §4.3.3)`)
-	clientTag = define("validation/other-client-tag-gets-200", must, "a client validating another tag gets the stored response as a 200, never the cache's 304", "RFC9111 4.3.2").
-			Quoting(`"If the response to the forwarded request is 304 (Not Modified) and has an ETag field value with an entity tag that is not in the client's list, the cache MUST generate a 200 (OK) response for the client by reusing its corresponding stored response, as updated by the 304 response metadata (Section 4.3.4)." (RFC 9111 §4.3.2)`)
-)
-
 // validatable is the stored response of the validation checks: fresh for a
 // second, with both validators.
 func validatable() origin.Response {
@@ -49,6 +31,24 @@ func validation(e *harness.Env, r *resource) origin.Hit {
 	}
 	return hits[1]
 }
+
+// reqValidationSent is what RFC 9111 §4.3.1 asks of a validation request,
+// quoted by the checks on both validators.
+const reqValidationSent = `"When generating a conditional request for validation, a cache: MUST send the relevant entity tags (using If-Match, If-None-Match, or If-Range) if the entity tags were provided in the stored response(s) being validated; SHOULD send the Last-Modified value (using If-Modified-Since) if the request is not for a subrange, a single stored response is being validated, and that response contains a Last-Modified value" (RFC 9111 §4.3.1)`
+
+// Validation, RFC 9111 §4.3.
+var (
+	inmSent       = define("validation/if-none-match-sent", must, "a stale response with an ETag is validated with If-None-Match naming it", "RFC9111 4.3.1").Quoting(reqValidationSent)
+	imsSent       = define("validation/if-modified-since-sent", should, "a stale response with Last-Modified is validated with If-Modified-Since carrying it", "RFC9111 4.3.1").Quoting(reqValidationSent)
+	notModUpdates = define("validation/304-updates-stored", must, "after a 304, the stored response is served as a 200 with the 304's header fields", "RFC9111 4.3.4", "RFC9111 3.2").
+			Quoting(`"For each stored response identified, the cache MUST update its header fields with the header fields provided in the 304 (Not Modified) response, as per Section 3.2." (RFC 9111 §4.3.4)`)
+	notModMismatch = define("validation/304-other-etag-not-used", must, "a 304 with another strong ETag neither updates nor revalidates the stored response", "RFC9111 4.3.4").
+			Quoting(`"If none of the initial set contains at least one of the same strong validators, then the cache MUST NOT use the new response to update any stored responses." (RFC 9111 §4.3.4)`)
+	fullResponseUsed = define("validation/full-response-used", must, "a 200 to a validation request is what the client gets", "RFC9111 4.3.3").
+				Quoting(`"A full response (i.e., one containing content) indicates that none of the stored responses nominated in the conditional request are suitable. Instead, the cache MUST use the full response to satisfy the request." (RFC 9111 §4.3.3)`)
+	clientTag = define("validation/other-client-tag-gets-200", must, "a client validating another tag gets the stored response as a 200, never the cache's 304", "RFC9111 4.3.2").
+			Quoting(`"If the response to the forwarded request is 304 (Not Modified) and has an ETag field value with an entity tag that is not in the client's list, the cache MUST generate a 200 (OK) response for the client by reusing its corresponding stored response, as updated by the 304 response metadata (Section 4.3.4)." (RFC 9111 §4.3.2)`)
+)
 
 // validationWaiting: validating stale responses, RFC 9111 §4.3.
 func validationWaiting(w *check.WaitGroup) {

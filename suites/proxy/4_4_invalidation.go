@@ -12,6 +12,20 @@ import (
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
+// unknownMethod is a method no cache knows: its safety is unknown, so it
+// counts as unsafe (RFC 9111 §4.4).
+const unknownMethod = "HCFROB"
+
+// unsafeCase is an unsafe request and the non-error status the origin
+// answers it with. writeThrough is nil when the case only grades
+// invalidation.
+type unsafeCase struct {
+	method       string
+	status       int
+	writeThrough *check.Check
+	invalidates  *check.Check
+}
+
 // The sentences the unsafe-method checks quote: write-through (RFC 9111
 // §4) and invalidation (§4.4).
 const (
@@ -33,20 +47,6 @@ var (
 	invPatch   = define("invalidation/patch-200", must, "a 200 to PATCH invalidates the stored response", "RFC9111 4.4").Quoting(reqInvalidate)
 	invUnknown = define("invalidation/unknown-method-200", must, "a 200 to a method of unknown safety invalidates the stored response", "RFC9111 4.4").Quoting(reqInvalidate)
 )
-
-// unknownMethod is a method no cache knows: its safety is unknown, so it
-// counts as unsafe (RFC 9111 §4.4).
-const unknownMethod = "HCFROB"
-
-// unsafeCase is an unsafe request and the non-error status the origin
-// answers it with. writeThrough is nil when the case only grades
-// invalidation.
-type unsafeCase struct {
-	method       string
-	status       int
-	writeThrough *check.Check
-	invalidates  *check.Check
-}
 
 var unsafeCases = []unsafeCase{
 	{http.MethodPost, http.StatusOK, wtPost, invPost},

@@ -10,6 +10,13 @@ import (
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
+// toOriginCase is a request directive that asks for the origin although a
+// fresh response is stored.
+type toOriginCase struct {
+	check     *check.Check
+	directive string
+}
+
 // The sentences the request-directive checks quote. reqAdvisory ends every
 // one of their requirements: it says why they are graded SHOULD whatever
 // keyword the directive's own text uses.
@@ -36,13 +43,6 @@ var (
 	reqOnlyIfCachedHit = define("request/only-if-cached-hit", should, "only-if-cached with a fresh stored response gets it without the origin", "RFC9111 5.2.1.7").
 				Quoting(reqOnlyIfCached + reqAdvisory)
 )
-
-// toOriginCase is a request directive that asks for the origin although a
-// fresh response is stored.
-type toOriginCase struct {
-	check     *check.Check
-	directive string
-}
 
 var toOriginCases = []toOriginCase{
 	{reqNoCacheDir, "no-cache"},

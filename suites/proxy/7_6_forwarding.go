@@ -11,6 +11,11 @@ import (
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
 
+// viaMember is the start of a Via field value: received-protocol (a
+// version, optionally after a protocol name) and received-by (RFC 9110
+// §7.6.3).
+var viaMember = regexp.MustCompile(`^\s*([A-Za-z][A-Za-z0-9+.-]*/)?[0-9]+(\.[0-9]+)?[ \t]+[^ \t,]+`)
+
 // reqConnection is RFC 9110 §7.6.1's rule on Connection, quoted by the
 // checks on both directions.
 const reqConnection = `"Intermediaries MUST parse a received Connection header field before a message is forwarded and, for each connection-option in this field, remove any header or trailer field(s) from the message with the same name as the connection-option, and then remove the Connection header field itself (or replace it with the intermediary's own control options for the forwarded message)." (RFC 9110 §7.6.1)`
@@ -24,11 +29,6 @@ var (
 	viaRequest = define("forwarding/via-request", must, "requests reach the origin with a Via naming the cache", "RFC9110 7.6.3").
 			Quoting(`"A proxy MUST send an appropriate Via header field, as described below, in each message that it forwards. An HTTP-to-HTTP gateway MUST send an appropriate Via header field in each inbound request message and MAY send a Via header field in forwarded response messages." (RFC 9110 §7.6.3)`)
 )
-
-// viaMember is the start of a Via field value: received-protocol (a
-// version, optionally after a protocol name) and received-by (RFC 9110
-// §7.6.3).
-var viaMember = regexp.MustCompile(`^\s*([A-Za-z][A-Za-z0-9+.-]*/)?[0-9]+(\.[0-9]+)?[ \t]+[^ \t,]+`)
 
 // forwardingSpecs: what an intermediary owes the messages it forwards,
 // RFC 9110 §6.6.1 and §7.6.
