@@ -127,10 +127,6 @@ func (verdicts) Skip(reason string) { ginkgo.Skip(reason, 2) }
 
 // NewEnv returns an Env against the run's target for the running spec.
 // A BeforeEach uses it to Require what its checks need.
-func NewEnv(ctx ginkgo.SpecContext) *harness.Env { return NewEnvOn(ctx, Target()) }
-
-// NewEnvOn returns an Env against t, one of the run's targets (a probe run
-// declares its checks once per URL).
-func NewEnvOn(ctx ginkgo.SpecContext, t *harness.Target) *harness.Env {
-	return harness.NewEnv(ctx, t, verdicts{Current()})
+func NewEnv(ctx ginkgo.SpecContext) *harness.Env {
+	return harness.NewEnv(ctx, Target(), verdicts{Current()})
 }

@@ -2,6 +2,7 @@ package auth
 
 import (
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/suites/internal/rules"
@@ -21,7 +22,7 @@ func freshKeys(e *harness.Env) []string {
 		b := newBrowser(e)
 		login(b, unique("entropy"))
 		k := b.SessionKey()
-		verify.That(k != "", "expected session/login to give a fresh browser a session cookie, observed none")
+		Expect(k != "").To(verify.Hold(), "expected session/login to give a fresh browser a session cookie, observed none")
 		keys = append(keys, k)
 	}
 	return keys
@@ -31,14 +32,14 @@ func expectBits(e *harness.Env, want float64) {
 	GinkgoHelper()
 	est := rules.EstimateEntropy(freshKeys(e))
 	By("estimated " + est.String())
-	verify.Rule(est.AtLeast(want))
+	Expect(est.AtLeast(want)).To(verify.Pass())
 }
 
 // Session key entropy, OWASP ASVS 4.0.3 §3.2.2: a key an attacker could
 // guess is no better than no key.
 var (
-	entropy64  = define("entropy/64-bits", should, "session keys carry at least 64 bits of entropy, estimated from 20 fresh keys", "OWASP ASVS 3.2.2")
-	entropy128 = define("entropy/128-bits", advisory, "session keys carry at least 128 bits of entropy, estimated from 20 fresh keys", "OWASP ASVS 3.2.2")
+	entropy64  = suite.Should("entropy/64-bits", "session keys carry at least 64 bits of entropy, estimated from 20 fresh keys", "OWASP ASVS 3.2.2")
+	entropy128 = suite.Advisory("entropy/128-bits", "session keys carry at least 128 bits of entropy, estimated from 20 fresh keys", "OWASP ASVS 3.2.2")
 )
 
 var _ = Describe("auth", Label("suite:auth"), func() {

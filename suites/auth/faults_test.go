@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/harness/check"
-	"github.com/httpcheck/httpcheck/reference/cookie"
 	"github.com/httpcheck/httpcheck/reference/session"
 	ft "github.com/httpcheck/httpcheck/suites/internal/faulttest"
+	"github.com/httpcheck/httpcheck/syntax/setcookie"
 )
 
 // The broken session stores below are faults inside the reference server
@@ -52,19 +52,6 @@ func (s dropDataOnLogin) Create(ctx context.Context, data map[string]json.RawMes
 	return s.Store.Create(ctx, data, expiry)
 }
 
-// immortalStore ignores the expiry it is given.
-type immortalStore struct{ session.Store }
-
-func farFuture() time.Time { return time.Now().AddDate(50, 0, 0) }
-
-func (s immortalStore) Save(ctx context.Context, key string, data map[string]json.RawMessage, _ time.Time) error {
-	return s.Store.Save(ctx, key, data, farFuture())
-}
-
-func (s immortalStore) Create(ctx context.Context, data map[string]json.RawMessage, _ time.Time) (string, error) {
-	return s.Store.Create(ctx, data, farFuture())
-}
-
 // randomBase32 returns keys of n random base32 characters: 5n bits.
 func randomBase32(n int) func() string {
 	return func() string { return strings.ToLower(rand.Text() + rand.Text())[:n] }
@@ -73,7 +60,7 @@ func randomBase32(n int) func() string {
 // loginCookie rewrites the session cookie set by session/login.
 func loginCookie(f func(line string) string) func(http.Handler) http.Handler {
 	return ft.RewriteSetCookie("/session/login", func(_ *http.Request, line string) []string {
-		if sc, ok := cookie.ParseSetCookie(line); ok && sc.Name == "sessionid" {
+		if sc, ok := setcookie.Parse(line); ok && sc.Name == "sessionid" {
 			return []string{f(line)}
 		}
 		return []string{line}
@@ -136,7 +123,7 @@ func TestFaults(t *testing.T) {
 		{
 			Name:         "expiry is enforced only by the cookie",
 			Breaks:       ids("expiry/ends-login"),
-			WrapSessions: func(s session.Store) session.Store { return immortalStore{s} },
+			WrapSessions: ft.Immortal,
 		},
 		{
 			Name:         "keys count up",
@@ -164,5 +151,5 @@ func TestFaults(t *testing.T) {
 			Wrap:   loginCookie(func(line string) string { return ft.SetAttribute(line, "SameSite", "None") }),
 		},
 	}
-	ft.Run(t, "auth", faults)
+	ft.Suite{Name: "auth", Faults: faults}.EveryCheckBreaks(t)
 }

@@ -6,12 +6,13 @@ import (
 	"net/http"
 
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
-	"github.com/httpcheck/httpcheck/reference/cookie"
 	"github.com/httpcheck/httpcheck/suites/internal/rules"
 	"github.com/httpcheck/httpcheck/suites/internal/sessionflow"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
+	"github.com/httpcheck/httpcheck/syntax/setcookie"
 )
 
 // settings returns the manifest's session settings, skipping the check
@@ -32,14 +33,14 @@ var unique = harness.Unique
 func store(b *harness.Browser, key string) {
 	GinkgoHelper()
 	r := b.PostJSON("session/set", map[string]string{"key": key, "value": "stored before"})
-	verify.Status(r, "session/set of "+key, http.StatusOK)
+	Expect(r).To(verify.HaveStatus("session/set of "+key, http.StatusOK))
 }
 
 // found reports whether the session b holds has key.
 func found(b *harness.Browser, key string) bool {
 	GinkgoHelper()
 	r := b.Get("session/get", "key", key)
-	verify.Status(r, "session/get of "+key, http.StatusOK)
+	Expect(r).To(verify.HaveStatus("session/get of "+key, http.StatusOK))
 	var a struct {
 		Found bool `json:"found"`
 	}
@@ -51,7 +52,7 @@ func found(b *harness.Browser, key string) bool {
 func login(b *harness.Browser, user string) *harness.Response {
 	GinkgoHelper()
 	r := tryLogin(b, user)
-	verify.Status(r, "session/login", http.StatusOK)
+	Expect(r).To(verify.HaveStatus("session/login", http.StatusOK))
 	return r
 }
 
@@ -62,7 +63,7 @@ func tryLogin(b *harness.Browser, user string) *harness.Response {
 func logout(b *harness.Browser) {
 	GinkgoHelper()
 	r := b.PostJSON("session/logout", map[string]any{})
-	verify.Status(r, "session/logout", http.StatusOK)
+	Expect(r).To(verify.HaveStatus("session/logout", http.StatusOK))
 }
 
 // userOf decodes a whoami answer: the user, or "" for null.
@@ -85,7 +86,7 @@ func userOf(r *harness.Response) (user string, null bool) {
 func whoami(b *harness.Browser) (user string, null bool) {
 	GinkgoHelper()
 	r := b.Get("session/whoami")
-	verify.Status(r, "session/whoami", http.StatusOK)
+	Expect(r).To(verify.HaveStatus("session/whoami", http.StatusOK))
 	return userOf(r)
 }
 
@@ -110,18 +111,18 @@ func replayFound(e *harness.Env, key, dataKey string) bool {
 }
 
 // sessionCookie returns the last Set-Cookie of r for the session cookie.
-func sessionCookie(e *harness.Env, r *harness.Response) (string, cookie.SetCookie, bool) {
+func sessionCookie(e *harness.Env, r *harness.Response) (string, setcookie.Received, bool) {
 	return sessionflow.SetCookie(r, settings(e).CookieName)
 }
 
 // loggedInCookie logs a fresh browser in and returns the session cookie the
 // login answer set.
-func loggedInCookie(e *harness.Env) (string, cookie.SetCookie) {
+func loggedInCookie(e *harness.Env) (string, setcookie.Received) {
 	GinkgoHelper()
 	b := newBrowser(e)
 	r := login(b, unique("user"))
 	line, sc, ok := sessionCookie(e, r)
-	verify.That(ok, "expected session/login to set the session cookie %s, observed Set-Cookie %s", settings(e).CookieName, sessionflow.DescribeLines(r.SetCookies))
+	Expect(ok).To(verify.Hold(), "expected session/login to set the session cookie %s, observed Set-Cookie %s", settings(e).CookieName, sessionflow.DescribeLines(r.SetCookies))
 	return line, sc
 }
 

@@ -19,13 +19,6 @@ package auth
 
 import (
 	"github.com/httpcheck/httpcheck/harness/check"
-	"github.com/httpcheck/httpcheck/reports"
 )
 
-var define = check.Definer("auth")
-
-const (
-	must     = reports.Must
-	should   = reports.Should
-	advisory = reports.Advisory
-)
+var suite = check.NewSuite("auth")

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/harness/check"
-	"github.com/httpcheck/httpcheck/reference/httpcache"
 	ft "github.com/httpcheck/httpcheck/suites/internal/faulttest"
+	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
 // byID returns the conditional checks with these ids (without the suite
@@ -235,8 +235,8 @@ func TestFaults(t *testing.T) {
 			Name:   "Last-Modified is in the future",
 			Breaks: byID(t, "validators/last-modified-not-future"),
 			Wrap: ft.OnHeaders(func(r *http.Request, h http.Header) {
-				if lm, ok := httpcache.ParseHTTPDate(h.Get("Last-Modified")); ok {
-					h.Set("Last-Modified", httpcache.FormatHTTPDate(lm.Add(time.Hour)))
+				if lm, ok := httpdate.Parse(h.Get("Last-Modified")); ok {
+					h.Set("Last-Modified", httpdate.Format(lm.Add(time.Hour)))
 				}
 			}),
 		},

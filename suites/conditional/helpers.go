@@ -8,9 +8,9 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
-	"github.com/httpcheck/httpcheck/reference/httpcache"
 	"github.com/httpcheck/httpcheck/suites/internal/rules"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
+	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
 // resource is a representation a check created on the target, with the
@@ -78,7 +78,7 @@ func (r *resource) etag() string {
 func (r *resource) lastModified() time.Time {
 	GinkgoHelper()
 	v := r.first.Header.Get("Last-Modified")
-	t, ok := httpcache.ParseHTTPDate(v)
+	t, ok := httpdate.Parse(v)
 	Expect(ok).To(verify.Hold(), "expected a Last-Modified HTTP-date on the GET of a resource put with validators=both, observed %q", v)
 	return t
 }
@@ -91,7 +91,7 @@ func (r *resource) body() string {
 	return string(g.Body)
 }
 
-func httpDate(t time.Time) string { return httpcache.FormatHTTPDate(t) }
+func httpDate(t time.Time) string { return httpdate.Format(t) }
 
 // conditional sends the conditional GET p, built from the validators of
 // the first GET, and grades the status it gets.

@@ -5,11 +5,12 @@ import (
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/check"
-	"github.com/httpcheck/httpcheck/reference/cookie"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
+	"github.com/httpcheck/httpcheck/syntax/setcookie"
 )
 
 // awkwardValues need encoding to travel as cookie-octets (RFC 6265bis
@@ -22,14 +23,14 @@ var awkwardValues = []string{
 
 // The contract's four operations (docs/contract.md, Cookies).
 var (
-	setGet        = define("basics/set-get", must, "a cookie set by cookies/set is sent back and read by cookies/get", "contract cookies", "RFC6265bis 5.7")
-	modify        = define("basics/modify", must, "setting a cookie again replaces its value", "contract cookies", "RFC6265bis 5.7")
-	deleteCookie  = define("basics/delete", must, "cookies/delete removes the cookie from the browser", "contract cookies", "RFC6265bis 3.1")
-	getDefault    = define("basics/get-default", must, "cookies/get of an absent cookie answers found false with the default", "contract cookies")
-	deleteAbsent  = define("basics/delete-absent", must, "deleting a cookie the browser does not have is not an error", "contract cookies")
-	allCookies    = define("basics/all", must, "cookies/all lists every cookie the request carried", "contract cookies")
-	encodingTrip  = define("encoding/round-trip", must, "values with spaces, commas, semicolons, quotes, backslashes, non-ASCII, or a look of a framework's own encoding (j:[1]) round-trip exactly", "contract cookies", "RFC6265bis 4.1.1")
-	encodingOctet = define("encoding/cookie-octets", should, "values that need encoding are sent as cookie-octets, not raw", "RFC6265bis 4.1.1").
+	setGet        = suite.Must("basics/set-get", "a cookie set by cookies/set is sent back and read by cookies/get", "contract cookies", "RFC6265bis 5.7")
+	modify        = suite.Must("basics/modify", "setting a cookie again replaces its value", "contract cookies", "RFC6265bis 5.7")
+	deleteCookie  = suite.Must("basics/delete", "cookies/delete removes the cookie from the browser", "contract cookies", "RFC6265bis 3.1")
+	getDefault    = suite.Must("basics/get-default", "cookies/get of an absent cookie answers found false with the default", "contract cookies")
+	deleteAbsent  = suite.Must("basics/delete-absent", "deleting a cookie the browser does not have is not an error", "contract cookies")
+	allCookies    = suite.Must("basics/all", "cookies/all lists every cookie the request carried", "contract cookies")
+	encodingTrip  = suite.Must("encoding/round-trip", "values with spaces, commas, semicolons, quotes, backslashes, non-ASCII, or a look of a framework's own encoding (j:[1]) round-trip exactly", "contract cookies", "RFC6265bis 4.1.1")
+	encodingOctet = suite.Should("encoding/cookie-octets", "values that need encoding are sent as cookie-octets, not raw", "RFC6265bis 4.1.1").
 			Quoting(`"To maximize compatibility with user agents, servers that wish to store arbitrary data in a cookie-value SHOULD encode that data ..." (RFC 6265bis §4.1.1)`)
 )
 
@@ -41,7 +42,7 @@ var _ = Describe("cookies", Label("suite:cookies"), func() {
 			b := e.NewBrowser()
 			n := uniqueName("set")
 			set(b, n, "value", "v1")
-			verify.That(len(stored(b, n)) == 1, "expected the browser to store %s after cookies/set, observed no cookie stored", n)
+			Expect(len(stored(b, n)) == 1).To(verify.Hold(), "expected the browser to store %s after cookies/set, observed no cookie stored", n)
 			expectSent(b, n, "v1", "after cookies/set")
 		})
 
@@ -50,7 +51,7 @@ var _ = Describe("cookies", Label("suite:cookies"), func() {
 			n := uniqueName("modify")
 			set(b, n, "value", "before")
 			set(b, n, "value", "after")
-			verify.That(len(stored(b, n)) == 1, "expected one cookie %s after setting it twice, observed %d", n, len(stored(b, n)))
+			Expect(len(stored(b, n)) == 1).To(verify.Hold(), "expected one cookie %s after setting it twice, observed %d", n, len(stored(b, n)))
 			expectSent(b, n, "after", "after setting it again")
 		})
 
@@ -59,8 +60,8 @@ var _ = Describe("cookies", Label("suite:cookies"), func() {
 			n := uniqueName("delete")
 			set(b, n, "value", "v")
 			r := b.Get("cookies/delete", "name", n)
-			verify.Status(r, "cookies/delete", http.StatusOK)
-			verify.That(len(stored(b, n)) == 0, "expected the browser to drop %s after cookies/delete, but it still holds it", n)
+			Expect(r).To(verify.HaveStatus("cookies/delete", http.StatusOK))
+			Expect(len(stored(b, n)) == 0).To(verify.Hold(), "expected the browser to drop %s after cookies/delete, but it still holds it", n)
 			expectNotSent(b, n, "after cookies/delete")
 		})
 
@@ -68,20 +69,20 @@ var _ = Describe("cookies", Label("suite:cookies"), func() {
 			b := e.NewBrowser()
 			n := uniqueName("absent")
 			r := b.Get("cookies/get", "name", n, "default", "fallback")
-			verify.Status(r, "cookies/get", http.StatusOK)
+			Expect(r).To(verify.HaveStatus("cookies/get", http.StatusOK))
 			var answer struct {
 				Found bool `json:"found"`
 				Value any  `json:"value"`
 			}
 			r.Decode(&answer)
-			verify.That(!answer.Found, "expected found false for a cookie never set, observed true")
-			verify.That(answer.Value == "fallback", "expected the default \"fallback\" as the value of an absent cookie, observed %v", answer.Value)
+			Expect(!answer.Found).To(verify.Hold(), "expected found false for a cookie never set, observed true")
+			Expect(answer.Value == "fallback").To(verify.Hold(), "expected the default \"fallback\" as the value of an absent cookie, observed %v", answer.Value)
 		})
 
 		deleteAbsent.It(func(e *harness.Env) {
 			b := e.NewBrowser()
 			r := b.Get("cookies/delete", "name", uniqueName("never"))
-			verify.Status(r, "cookies/delete of a cookie the browser does not have", http.StatusOK)
+			Expect(r).To(verify.HaveStatus("cookies/delete of a cookie the browser does not have", http.StatusOK))
 		})
 
 		allCookies.It(func(e *harness.Env) {
@@ -90,13 +91,12 @@ var _ = Describe("cookies", Label("suite:cookies"), func() {
 			set(b, n1, "value", "one")
 			set(b, n2, "value", "two")
 			r := b.Get("cookies/all")
-			verify.Status(r, "cookies/all", http.StatusOK)
+			Expect(r).To(verify.HaveStatus("cookies/all", http.StatusOK))
 			var answer struct {
 				Cookies map[string]any `json:"cookies"`
 			}
 			r.Decode(&answer)
-			verify.That(answer.Cookies[n1] == "one" && answer.Cookies[n2] == "two",
-				"expected cookies/all to list %s=one and %s=two, observed %v", n1, n2, answer.Cookies)
+			Expect(answer.Cookies[n1] == "one" && answer.Cookies[n2] == "two").To(verify.Hold(), "expected cookies/all to list %s=one and %s=two, observed %v", n1, n2, answer.Cookies)
 		})
 	})
 
@@ -115,8 +115,8 @@ var _ = Describe("cookies", Label("suite:cookies"), func() {
 			for _, v := range awkwardValues {
 				n := uniqueName("enc")
 				line, sc := theSetCookie(set(b, n, "value", v), n)
-				_, err := cookie.Cookie{Name: sc.Name, Value: rawValue(line)}.String()
-				verify.That(err == nil, "expected the value %q to be sent as cookie-octets, observed Set-Cookie %s", v, describeLine(line))
+				_, err := setcookie.Cookie{Name: sc.Name, Value: rawValue(line)}.String()
+				Expect(err == nil).To(verify.Hold(), "expected the value %q to be sent as cookie-octets, observed Set-Cookie %s", v, describeLine(line))
 			}
 		})
 	})

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/harness/check"
-	"github.com/httpcheck/httpcheck/reference/cookie"
 	ft "github.com/httpcheck/httpcheck/suites/internal/faulttest"
+	"github.com/httpcheck/httpcheck/syntax/setcookie"
 )
 
 func byID(t *testing.T, ids ...string) []*check.Check { return ft.Checks(t, "cookies", ids...) }
@@ -106,7 +106,7 @@ func TestFaults(t *testing.T) {
 			Wrap: ft.RewriteSetCookie("/cookies/set", func(_ *http.Request, line string) []string {
 				pair, attrs := ft.Attributes(line)
 				name, value, _ := strings.Cut(pair, "=")
-				raw, _ := cookie.DecodeValue(value)
+				raw, _ := setcookie.DecodeValue(value)
 				return []string{ft.Join(name+"="+raw, attrs)}
 			}),
 		},
@@ -283,5 +283,5 @@ func TestFaults(t *testing.T) {
 			}),
 		},
 	}
-	ft.Run(t, "cookies", faults)
+	ft.Suite{Name: "cookies", Faults: faults}.EveryCheckBreaks(t)
 }

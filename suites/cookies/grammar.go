@@ -5,12 +5,13 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/check"
-	"github.com/httpcheck/httpcheck/reference/cookie"
 	"github.com/httpcheck/httpcheck/suites/internal/rules"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
+	"github.com/httpcheck/httpcheck/syntax/setcookie"
 )
 
 // exercise makes the target emit the Set-Cookie headers a real application
@@ -33,13 +34,13 @@ func exercise(e *harness.Env) []*harness.Response {
 
 // Set-Cookie grammar, RFC 6265bis §4.1.1: servers SHOULD stay within it.
 var (
-	grammarValid = define("grammar/valid-syntax", should, "every Set-Cookie the target sends follows the set-cookie-string grammar", "RFC6265bis 4.1.1").
+	grammarValid = suite.Should("grammar/valid-syntax", "every Set-Cookie the target sends follows the set-cookie-string grammar", "RFC6265bis 4.1.1").
 			Quoting(`"Servers conforming to this profile MUST NOT send Set-Cookie header fields that deviate from the following grammar" (RFC 6265bis §4.1.1)`)
-	grammarDupAttrs = define("grammar/no-duplicate-attributes", should, "no Set-Cookie carries the same attribute twice", "RFC6265bis 4.1.1").
+	grammarDupAttrs = suite.Should("grammar/no-duplicate-attributes", "no Set-Cookie carries the same attribute twice", "RFC6265bis 4.1.1").
 			Quoting(`"To maximize compatibility with user agents, servers MUST NOT produce two attributes with the same name in the same set-cookie-string." (RFC 6265bis §4.1.1)`)
-	grammarOnePerRes = define("grammar/one-cookie-per-name", should, "no response carries two Set-Cookie fields for one cookie name", "RFC6265bis 4.1.1").
+	grammarOnePerRes = suite.Should("grammar/one-cookie-per-name", "no response carries two Set-Cookie fields for one cookie name", "RFC6265bis 4.1.1").
 				Quoting(`"Servers MUST NOT include more than one Set-Cookie header field in the same response with the same cookie-name." (RFC 6265bis §4.1.1)`)
-	grammarDate = define("grammar/expires-imf-fixdate", should, "Expires is written as an IMF-fixdate (sane-cookie-date)", "RFC6265bis 4.1.1")
+	grammarDate = suite.Should("grammar/expires-imf-fixdate", "Expires is written as an IMF-fixdate (sane-cookie-date)", "RFC6265bis 4.1.1")
 )
 
 var _ = Describe("cookies", Label("suite:cookies"), func() {
@@ -51,7 +52,7 @@ var _ = Describe("cookies", Label("suite:cookies"), func() {
 				for _, line := range r.SetCookies {
 					// Syntax only: duplicates, sizes and prefixes are
 					// checks of their own, at their own levels.
-					verify.Rule(rules.SetCookieGrammar(line, cookie.ProblemSyntax))
+					Expect(rules.SetCookieGrammar(line, setcookie.ProblemSyntax)).To(verify.Pass())
 				}
 			}
 		})
@@ -59,14 +60,14 @@ var _ = Describe("cookies", Label("suite:cookies"), func() {
 		grammarDupAttrs.It(func(e *harness.Env) {
 			for _, r := range exercise(e) {
 				for _, line := range r.SetCookies {
-					verify.Rule(rules.DuplicateAttributes(line))
+					Expect(rules.DuplicateAttributes(line)).To(verify.Pass())
 				}
 			}
 		})
 
 		grammarOnePerRes.It(func(e *harness.Env) {
 			for _, r := range exercise(e) {
-				verify.Rule(rules.OneCookiePerName(r.SetCookies, "the answer to "+r.URL.Path))
+				Expect(rules.OneCookiePerName(r.SetCookies, "the answer to "+r.URL.Path)).To(verify.Pass())
 			}
 		})
 
@@ -74,14 +75,14 @@ var _ = Describe("cookies", Label("suite:cookies"), func() {
 			dated := 0
 			for _, r := range exercise(e) {
 				for _, line := range r.SetCookies {
-					sc, _ := cookie.ParseSetCookie(line)
+					sc, _ := setcookie.Parse(line)
 					if hasAttribute(sc, "Expires") {
 						dated++
 					}
-					verify.Rule(rules.ExpiresFormat(line))
+					Expect(rules.ExpiresFormat(line)).To(verify.Pass())
 				}
 			}
-			verify.That(dated > 0, "expected at least one Expires attribute (a cookie set with expires, a deletion), observed none")
+			Expect(dated > 0).To(verify.Hold(), "expected at least one Expires attribute (a cookie set with expires, a deletion), observed none")
 		})
 	})
 })

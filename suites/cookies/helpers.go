@@ -6,10 +6,12 @@ import (
 	"strings"
 
 	"github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/reference/cookie"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
+	"github.com/httpcheck/httpcheck/syntax/setcookie"
 )
 
 // uniqueName returns a cookie name no other check uses.
@@ -19,7 +21,7 @@ var uniqueName = harness.Unique
 func set(b *harness.Browser, name string, params ...string) *harness.Response {
 	ginkgo.GinkgoHelper()
 	r := b.Get("cookies/set", append([]string{"name", name}, params...)...)
-	verify.Status(r, "cookies/set for "+name, http.StatusOK)
+	Expect(r).To(verify.HaveStatus("cookies/set for "+name, http.StatusOK))
 	return r
 }
 
@@ -34,15 +36,14 @@ func trySet(b *harness.Browser, name string, params ...string) *harness.Response
 // anything else is a contract failure.
 func refusedOrSent(r *harness.Response, what string) {
 	ginkgo.GinkgoHelper()
-	verify.That(r.Status == http.StatusOK || (r.Status >= 400 && r.Status < 500),
-		"expected %s to answer 200 or refuse with a 4xx, observed %d", what, r.Status)
+	Expect(r.Status == http.StatusOK || (r.Status >= 400 && r.Status < 500)).To(verify.Hold(), "expected %s to answer 200 or refuse with a 4xx, observed %d", what, r.Status)
 }
 
 // lookup asks the target which value it received for name.
 func lookup(b *harness.Browser, name string) (found bool, value string) {
 	ginkgo.GinkgoHelper()
 	r := b.Get("cookies/get", "name", name)
-	verify.Status(r, "cookies/get", http.StatusOK)
+	Expect(r).To(verify.HaveStatus("cookies/get", http.StatusOK))
 	var answer struct {
 		Found bool `json:"found"`
 		Value any  `json:"value"`
@@ -58,15 +59,15 @@ func lookup(b *harness.Browser, name string) (found bool, value string) {
 func expectSent(b *harness.Browser, name, value, where string) {
 	ginkgo.GinkgoHelper()
 	found, got := lookup(b, name)
-	verify.That(found, "expected the browser to send %s %s, but the target did not receive it", name, where)
-	verify.That(got == value, "expected the target to read %s = %q %s, observed %q", name, value, where, got)
+	Expect(found).To(verify.Hold(), "expected the browser to send %s %s, but the target did not receive it", name, where)
+	Expect(got == value).To(verify.Hold(), "expected the target to read %s = %q %s, observed %q", name, value, where, got)
 }
 
 // expectNotSent fails if the target reads name through b.
 func expectNotSent(b *harness.Browser, name, where string) {
 	ginkgo.GinkgoHelper()
 	found, got := lookup(b, name)
-	verify.That(!found, "expected %s not to be sent %s, but the target received it (value %q)", name, where, got)
+	Expect(!found).To(verify.Hold(), "expected %s not to be sent %s, but the target received it (value %q)", name, where, got)
 }
 
 // stored returns the jar's entries named name.
@@ -81,16 +82,16 @@ func stored(b *harness.Browser, name string) []cookie.Entry {
 }
 
 // theSetCookie returns the one Set-Cookie line r carries for name, parsed.
-func theSetCookie(r *harness.Response, name string) (string, cookie.SetCookie) {
+func theSetCookie(r *harness.Response, name string) (string, setcookie.Received) {
 	ginkgo.GinkgoHelper()
 	lines := r.SetCookie(name)
-	verify.That(len(lines) > 0, "expected a Set-Cookie for %s in the answer to %s, observed none", name, r.URL.Path)
-	sc, _ := cookie.ParseSetCookie(lines[len(lines)-1])
+	Expect(len(lines) > 0).To(verify.Hold(), "expected a Set-Cookie for %s in the answer to %s, observed none", name, r.URL.Path)
+	sc, _ := setcookie.Parse(lines[len(lines)-1])
 	return lines[len(lines)-1], sc
 }
 
 // hasAttribute reports whether a parsed Set-Cookie names attribute attr.
-func hasAttribute(sc cookie.SetCookie, attr string) bool {
+func hasAttribute(sc setcookie.Received, attr string) bool {
 	for _, a := range sc.Attributes {
 		if strings.EqualFold(a.Name, attr) {
 			return true

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/check"
@@ -49,27 +50,27 @@ func setAndProbe(e *harness.Env, topic string, params ...string) *expiry {
 
 func (x *expiry) expectSetAtFirst() {
 	GinkgoHelper()
-	verify.That(x.sentAtFirst, "expected %s to be sent back right after cookies/set, but it was not (see the first exchanges)", x.name)
+	Expect(x.sentAtFirst).To(verify.Hold(), "expected %s to be sent back right after cookies/set, but it was not (see the first exchanges)", x.name)
 }
 
 // Lifetime: Max-Age, Expires, session cookies (RFC 6265bis §4.1.2.1,
 // §4.1.2.2, §5.6.1, §5.6.2, §5.7). The expiry checks share one wait.
 var (
-	maxAgeExpires = define("lifetime/max-age-expires", must, "a cookie set with max_age is gone once that many seconds pass", "RFC6265bis 5.6.2", "contract cookies").
+	maxAgeExpires = suite.Must("lifetime/max-age-expires", "a cookie set with max_age is gone once that many seconds pass", "RFC6265bis 5.6.2", "contract cookies").
 			Quoting(`"If delta-seconds is less than or equal to zero (0), let expiry-time be the earliest representable date and time. Otherwise, let the expiry-time be the current date and time plus delta-seconds seconds." (RFC 6265bis §5.6.2) "A cookie is "expired" if the cookie has an expiry date in the past." "The user agent MUST evict all expired cookies from the cookie store if, at any time, an expired cookie exists in the cookie store." (RFC 6265bis §5.7)`)
-	expiresDate = define("lifetime/expires-date", must, "a cookie set with expires is gone once that date passes", "RFC6265bis 5.6.1", "contract cookies").
+	expiresDate = suite.Must("lifetime/expires-date", "a cookie set with expires is gone once that date passes", "RFC6265bis 5.6.1", "contract cookies").
 			Quoting(`"A cookie is "expired" if the cookie has an expiry date in the past." "The user agent MUST evict all expired cookies from the cookie store if, at any time, an expired cookie exists in the cookie store." (RFC 6265bis §5.7)`)
-	maxAgeWins = define("lifetime/max-age-over-expires", must, "with both, Max-Age decides the lifetime, not Expires", "RFC6265bis 5.7", "contract cookies").
+	maxAgeWins = suite.Must("lifetime/max-age-over-expires", "with both, Max-Age decides the lifetime, not Expires", "RFC6265bis 5.7", "contract cookies").
 			Quoting(`"If the cookie-attribute-list contains an attribute with an attribute-name of "Max-Age": ... Set the cookie's expiry-time to attribute-value of the last attribute in the cookie-attribute-list with an attribute-name of "Max-Age". Otherwise, if the cookie-attribute-list contains an attribute with an attribute-name of "Expires" (and does not contain an attribute with an attribute-name of "Max-Age"): ..." (RFC 6265bis §5.7)`)
-	livesUntilMaxAge = define("lifetime/lives-until-max-age", must, "a cookie outlives a wait shorter than its max_age", "RFC6265bis 5.6.2", "contract cookies").
+	livesUntilMaxAge = suite.Must("lifetime/lives-until-max-age", "a cookie outlives a wait shorter than its max_age", "RFC6265bis 5.6.2", "contract cookies").
 				Quoting(`"If delta-seconds is less than or equal to zero (0), let expiry-time be the earliest representable date and time. Otherwise, let the expiry-time be the current date and time plus delta-seconds seconds." (RFC 6265bis §5.6.2)`)
-	modifyLifetime = define("lifetime/modify-replaces-lifetime", must, "setting a cookie again replaces its lifetime", "RFC6265bis 5.7", "contract cookies").
+	modifyLifetime = suite.Must("lifetime/modify-replaces-lifetime", "setting a cookie again replaces its lifetime", "RFC6265bis 5.7", "contract cookies").
 			Quoting(`"If the cookie store contains a cookie with the same name, domain, host-only-flag, and path as the newly-created cookie: ... Remove the old-cookie from the cookie store." "Insert the newly-created cookie into the cookie store." (RFC 6265bis §5.7)`)
-	sessionCookie = define("lifetime/session-cookie", must, "a cookie set without a lifetime is a session cookie, gone when the browser closes", "RFC6265bis 5.7", "contract cookies").
+	sessionCookie = suite.Must("lifetime/session-cookie", "a cookie set without a lifetime is a session cookie, gone when the browser closes", "RFC6265bis 5.7", "contract cookies").
 			Quoting(qSessionOver)
-	persistentSurvive = define("lifetime/persistent-survives-end-session", must, "a cookie with a lifetime survives the browser closing", "RFC6265bis 5.7", "contract cookies").
+	persistentSurvive = suite.Must("lifetime/persistent-survives-end-session", "a cookie with a lifetime survives the browser closing", "RFC6265bis 5.7", "contract cookies").
 				Quoting(qSessionOver)
-	expiresAgrees = define("lifetime/expires-agrees-with-max-age", advisory, "when both are sent, Expires is Date plus Max-Age, so old and new browsers agree", "RFC6265bis 4.1.2.1")
+	expiresAgrees = suite.Advisory("lifetime/expires-agrees-with-max-age", "when both are sent, Expires is Date plus Max-Age, so old and new browsers agree", "RFC6265bis 4.1.2.1")
 )
 
 // qSessionOver is the sentence both session-cookie checks quote, in the RFC's words.
@@ -130,7 +131,7 @@ var _ = Describe("cookies", Label("suite:cookies"), func() {
 			b := e.NewBrowser()
 			n := uniqueName("session")
 			_, sc := theSetCookie(set(b, n, "value", "v"), n)
-			verify.That(!sc.HasMaxAge && !sc.HasExpires, "expected no Max-Age or Expires on a cookie set without a lifetime, observed Max-Age=%v Expires=%v", sc.HasMaxAge, sc.HasExpires)
+			Expect(!sc.HasMaxAge && !sc.HasExpires).To(verify.Hold(), "expected no Max-Age or Expires on a cookie set without a lifetime, observed Max-Age=%v Expires=%v", sc.HasMaxAge, sc.HasExpires)
 			expectSent(b, n, "v", "before the browser closes")
 			b.EndSession()
 			expectNotSent(b, n, "after the browser closed")
@@ -156,7 +157,7 @@ var _ = Describe("cookies", Label("suite:cookies"), func() {
 			if err != nil {
 				date = e.Clock().Now()
 			}
-			verify.Rule(rules.CookieExpiresAgrees(line, date))
+			Expect(rules.CookieExpiresAgrees(line, date)).To(verify.Pass())
 		})
 	})
 })

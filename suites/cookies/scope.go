@@ -6,6 +6,7 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/check"
@@ -27,7 +28,7 @@ const (
 func expectNeverStored(b *harness.Browser, r *harness.Response, name string, hosts ...string) {
 	GinkgoHelper()
 	refusedOrSent(r, "cookies/set")
-	verify.That(len(stored(b, name)) == 0, "expected the browser to reject %s (Set-Cookie %s), but it stored it", name, strings.Join(r.SetCookie(name), " | "))
+	Expect(len(stored(b, name)) == 0).To(verify.Hold(), "expected the browser to reject %s (Set-Cookie %s), but it stored it", name, strings.Join(r.SetCookie(name), " | "))
 	for _, h := range hosts {
 		expectNotSent(b.On(h), name, "to "+h)
 	}
@@ -53,87 +54,87 @@ func expectWithinLimit(r *harness.Response, what string, rule func(line string) 
 	GinkgoHelper()
 	refusedOrSent(r, what)
 	for _, line := range r.SetCookies {
-		verify.Rule(rule(line))
+		Expect(rule(line)).To(verify.Pass())
 	}
 }
 
 // Deletion, RFC 6265bis §3.1: a server deletes a cookie by sending it
 // again, expired, with the same Path and Domain.
 var (
-	deleteExpired = define("delete/expired", must, "the deletion is a Set-Cookie with Max-Age=0 or an Expires in the past", "contract cookies", "RFC6265bis 3.1").
+	deleteExpired = suite.Must("delete/expired", "the deletion is a Set-Cookie with Max-Age=0 or an Expires in the past", "contract cookies", "RFC6265bis 3.1").
 			Quoting(`"Finally, to remove a cookie, the server returns a Set-Cookie header field with an expiration date in the past." (RFC 6265bis §3.1)`)
-	deleteSamePath = define("delete/same-path", must, "deleting a cookie set with a Path carries that Path and removes it", "RFC6265bis 3.1", "RFC6265bis 5.7").
+	deleteSamePath = suite.Must("delete/same-path", "deleting a cookie set with a Path carries that Path and removes it", "RFC6265bis 3.1", "RFC6265bis 5.7").
 			Quoting(qDeleteMatch)
-	deleteSameDomain = define("delete/same-domain", must, "deleting a cookie set with a Domain carries that Domain and removes it", "RFC6265bis 3.1", "RFC6265bis 5.7").
+	deleteSameDomain = suite.Must("delete/same-domain", "deleting a cookie set with a Domain carries that Domain and removes it", "RFC6265bis 3.1", "RFC6265bis 5.7").
 				Quoting(qDeleteMatch)
 )
 
 // Domain scoping, RFC 6265bis §4.1.2.3 and §5.7.
 var (
-	hostOnlyNoDomain = define("domain/host-only-has-no-domain", must, "a cookie set without domain carries no Domain attribute", "contract cookies", "RFC6265bis 4.1.2.3")
-	hostOnlySibling  = define("domain/host-only-not-sibling", must, "a host-only cookie set on a.example.test is not sent to b.example.test", "RFC6265bis 5.7").
+	hostOnlyNoDomain = suite.Must("domain/host-only-has-no-domain", "a cookie set without domain carries no Domain attribute", "contract cookies", "RFC6265bis 4.1.2.3")
+	hostOnlySibling  = suite.Must("domain/host-only-not-sibling", "a host-only cookie set on a.example.test is not sent to b.example.test", "RFC6265bis 5.7").
 				Quoting(qHostOnly)
-	hostOnlyParent = define("domain/host-only-not-parent", must, "a host-only cookie set on a.example.test is not sent to example.test", "RFC6265bis 5.7").
+	hostOnlyParent = suite.Must("domain/host-only-not-parent", "a host-only cookie set on a.example.test is not sent to example.test", "RFC6265bis 5.7").
 			Quoting(qHostOnly)
-	hostOnlySubdomain = define("domain/host-only-not-subdomain", must, "a host-only cookie set on a.example.test is not sent to sub.a.example.test", "RFC6265bis 5.7").
+	hostOnlySubdomain = suite.Must("domain/host-only-not-subdomain", "a host-only cookie set on a.example.test is not sent to sub.a.example.test", "RFC6265bis 5.7").
 				Quoting(qHostOnly)
-	domainSubdomains = define("domain/domain-cookie-to-subdomains", must, "a cookie with Domain=example.test is sent to example.test and every host under it", "RFC6265bis 5.7", "RFC6265bis 5.8.3").
+	domainSubdomains = suite.Must("domain/domain-cookie-to-subdomains", "a cookie with Domain=example.test is sent to example.test and every host under it", "RFC6265bis 5.7", "RFC6265bis 5.8.3").
 				Quoting(`"Let cookie-list be the set of cookies from the cookie store that meets all of the following requirements: ... The cookie's host-only-flag is false and retrieval-host-canonical domain-matches ... the cookie's domain." (RFC 6265bis §5.8.3)`)
-	foreignDomain = define("domain/foreign-domain-rejected", must, "a Domain that does not cover the request host is never stored: the target refuses it or sends it as asked, and browsers reject it", "contract cookies", "RFC6265bis 5.7").
+	foreignDomain = suite.Must("domain/foreign-domain-rejected", "a Domain that does not cover the request host is never stored: the target refuses it or sends it as asked, and browsers reject it", "contract cookies", "RFC6265bis 5.7").
 			Quoting(`"If the domain-attribute is non-empty: If request-host-canonical does not domain-match ... the domain-attribute: Abort this algorithm and ignore the cookie entirely." (RFC 6265bis §5.7)`)
-	suffixCoUK = define("domain/public-suffix-co-uk", must, "Domain=co.uk set from shop.example.co.uk is never stored: the target refuses it or sends it as asked, and browsers reject it", "contract cookies", "RFC6265bis 5.7").
+	suffixCoUK = suite.Must("domain/public-suffix-co-uk", "Domain=co.uk set from shop.example.co.uk is never stored: the target refuses it or sends it as asked, and browsers reject it", "contract cookies", "RFC6265bis 5.7").
 			Quoting(qPublicSuffix)
-	suffixGithubIO = define("domain/public-suffix-github-io", must, "Domain=github.io set from x.github.io is never stored: the target refuses it or sends it as asked, and browsers reject it", "contract cookies", "RFC6265bis 5.7").
+	suffixGithubIO = suite.Must("domain/public-suffix-github-io", "Domain=github.io set from x.github.io is never stored: the target refuses it or sends it as asked, and browsers reject it", "contract cookies", "RFC6265bis 5.7").
 			Quoting(qPublicSuffix)
-	suffixTest = define("domain/public-suffix-test", must, "Domain=test set from a.example.test is never stored: the target refuses it or sends it as asked, and browsers reject it", "contract cookies", "RFC6265bis 5.7").
+	suffixTest = suite.Must("domain/public-suffix-test", "Domain=test set from a.example.test is never stored: the target refuses it or sends it as asked, and browsers reject it", "contract cookies", "RFC6265bis 5.7").
 			Quoting(qPublicSuffix)
-	serverIsolation = define("domain/server-isolation", must, "cookies/all on b.example.test never shows a host-only cookie set on a.example.test", "RFC6265bis 5.7", "contract cookies").
+	serverIsolation = suite.Must("domain/server-isolation", "cookies/all on b.example.test never shows a host-only cookie set on a.example.test", "RFC6265bis 5.7", "contract cookies").
 			Quoting(qHostOnly)
 )
 
 // Path scoping, RFC 6265bis §5.1.4 and §5.8.3.
 var (
-	pathInside = define("path/sent-inside", must, "a cookie with Path=/cookies is sent to /cookies/get", "RFC6265bis 5.1.4").
+	pathInside = suite.Must("path/sent-inside", "a cookie with Path=/cookies is sent to /cookies/get", "RFC6265bis 5.1.4").
 			Quoting(qPathMatch)
-	pathOutside = define("path/not-sent-outside", must, "a cookie with Path=/elsewhere is not sent to /cookies/get", "RFC6265bis 5.1.4").
+	pathOutside = suite.Must("path/not-sent-outside", "a cookie with Path=/elsewhere is not sent to /cookies/get", "RFC6265bis 5.1.4").
 			Quoting(qPathMatch + ` A cookie is sent only when "The retrieval's URI's path path-matches the cookie's path." (RFC 6265bis §5.8.3)`)
 )
 
 // Secure, RFC 6265bis §4.1.2.5, §5.7 and §5.8.3.
 var (
-	secureNotHTTP = define("secure/not-sent-over-http", must, "a Secure cookie is not sent over http", "RFC6265bis 5.8.3").
+	secureNotHTTP = suite.Must("secure/not-sent-over-http", "a Secure cookie is not sent over http", "RFC6265bis 5.8.3").
 			Quoting(qSecureOnly)
-	secureHTTPS = define("secure/sent-over-https", must, "a Secure cookie is sent over https", "RFC6265bis 5.8.3").
+	secureHTTPS = suite.Must("secure/sent-over-https", "a Secure cookie is sent over https", "RFC6265bis 5.8.3").
 			Quoting(qSecureOnly)
-	secureFromHTTP = define("secure/not-set-from-http", must, "a Secure cookie set over http is never stored: the target refuses it or sends it as asked, and browsers reject it", "contract cookies", "RFC6265bis 5.7").
+	secureFromHTTP = suite.Must("secure/not-set-from-http", "a Secure cookie set over http is never stored: the target refuses it or sends it as asked, and browsers reject it", "contract cookies", "RFC6265bis 5.7").
 			Quoting(`"If the request-uri does not denote a "secure" connection (as defined by the user agent), and the cookie's secure-only-flag is true, then abort these steps and ignore the cookie entirely." (RFC 6265bis §5.7)`)
 )
 
 // Cookie prefixes, RFC 6265bis §4.1.3.
 var (
-	hostPrefixOK = define("prefix/host-accepted", must, "__Host- with Secure, Path=/ and no Domain over https is stored and read back", "RFC6265bis 4.1.3.2").
+	hostPrefixOK = suite.Must("prefix/host-accepted", "__Host- with Secure, Path=/ and no Domain over https is stored and read back", "RFC6265bis 4.1.3.2").
 			Quoting(qHostPrefix)
-	hostPrefixDomain = define("prefix/host-with-domain-rejected", must, "__Host- with a Domain attribute is never stored: the target refuses it or sends it as asked, and browsers reject it", "contract cookies", "RFC6265bis 4.1.3.2").
+	hostPrefixDomain = suite.Must("prefix/host-with-domain-rejected", "__Host- with a Domain attribute is never stored: the target refuses it or sends it as asked, and browsers reject it", "contract cookies", "RFC6265bis 4.1.3.2").
 				Quoting(qHostPrefix + ` "If the cookie-name begins with a case-insensitive match for the string "__Host-", abort this algorithm and ignore the cookie entirely unless the cookie meets all the following criteria: ... The cookie's host-only-flag is true." (RFC 6265bis §5.7)`)
-	securePrefixOK = define("prefix/secure-accepted", must, "__Secure- with Secure over https is stored and read back", "RFC6265bis 4.1.3.1").
+	securePrefixOK = suite.Must("prefix/secure-accepted", "__Secure- with Secure over https is stored and read back", "RFC6265bis 4.1.3.1").
 			Quoting(qSecurePrefix)
-	securePrefixNoSec = define("prefix/secure-without-secure-rejected", must, "__Secure- without Secure is never stored: the target refuses it or sends it as asked, and browsers reject it", "contract cookies", "RFC6265bis 4.1.3.1").
+	securePrefixNoSec = suite.Must("prefix/secure-without-secure-rejected", "__Secure- without Secure is never stored: the target refuses it or sends it as asked, and browsers reject it", "contract cookies", "RFC6265bis 4.1.3.1").
 				Quoting(qSecurePrefix + ` "If the cookie-name begins with a case-insensitive match for the string "__Secure-", abort this algorithm and ignore the cookie entirely unless the cookie's secure-only-flag is true." (RFC 6265bis §5.7)`)
-	hostPrefixDeletion = define("prefix/host-delete", must, "deleting a __Host- cookie works (the deletion keeps Secure and Path=/)", "RFC6265bis 4.1.3.2", "contract cookies").
+	hostPrefixDeletion = suite.Must("prefix/host-delete", "deleting a __Host- cookie works (the deletion keeps Secure and Path=/)", "RFC6265bis 4.1.3.2", "contract cookies").
 				Quoting(qHostPrefix)
 )
 
 // Attributes as asked, RFC 6265bis §4.1.2.6 and §4.1.2.7.
 var (
-	httpOnlyAsSet = define("attributes/httponly", must, "HttpOnly is present exactly when httponly=1 was asked", "RFC6265bis 4.1.2.6", "contract cookies")
-	sameSiteAsSet = define("attributes/samesite", must, "SameSite carries the value asked (Strict, Lax, None)", "RFC6265bis 4.1.2.7", "contract cookies")
+	httpOnlyAsSet = suite.Must("attributes/httponly", "HttpOnly is present exactly when httponly=1 was asked", "RFC6265bis 4.1.2.6", "contract cookies")
+	sameSiteAsSet = suite.Must("attributes/samesite", "SameSite carries the value asked (Strict, Lax, None)", "RFC6265bis 4.1.2.7", "contract cookies")
 )
 
 // Browser limits: cookies over them are silently dropped or capped.
 var (
-	limitNameValue = define("limits/name-value-4096", advisory, "no cookie whose name and value exceed 4096 bytes is sent (browsers drop it)", "RFC6265bis 5.6")
-	limitAttribute = define("limits/attribute-1024", advisory, "no attribute value over 1024 bytes is sent (browsers ignore it)", "RFC6265bis 5.6")
-	limit400Days   = define("limits/lifetime-400-days", advisory, "no lifetime beyond 400 days is promised (browsers cap it)", "RFC6265bis 4.1.2.1", "RFC6265bis 4.1.2.2")
+	limitNameValue = suite.Advisory("limits/name-value-4096", "no cookie whose name and value exceed 4096 bytes is sent (browsers drop it)", "RFC6265bis 5.6")
+	limitAttribute = suite.Advisory("limits/attribute-1024", "no attribute value over 1024 bytes is sent (browsers ignore it)", "RFC6265bis 5.6")
+	limit400Days   = suite.Advisory("limits/lifetime-400-days", "no lifetime beyond 400 days is promised (browsers cap it)", "RFC6265bis 4.1.2.1", "RFC6265bis 4.1.2.2")
 )
 
 // Sentences quoted by several checks, in the RFCs' words.
@@ -156,14 +157,14 @@ var _ = Describe("cookies", Label("suite:cookies"), func() {
 			n := uniqueName("del")
 			set(b, n, "value", "v", "max_age", seconds(longLifetime))
 			r := b.Get("cookies/delete", "name", n)
-			verify.Status(r, "cookies/delete", http.StatusOK)
+			Expect(r).To(verify.HaveStatus("cookies/delete", http.StatusOK))
 			line, sc := theSetCookie(r, n)
 			now := e.Clock().Now()
 			if d, err := http.ParseTime(r.Header.Get("Date")); err == nil {
 				now = d
 			}
 			expired := (sc.HasMaxAge && sc.MaxAge <= 0) || (!sc.HasMaxAge && sc.HasExpires && !sc.Expires.After(now))
-			verify.That(expired, "expected the deletion to carry Max-Age=0 or an Expires in the past, observed %s", describeLine(line))
+			Expect(expired).To(verify.Hold(), "expected the deletion to carry Max-Age=0 or an Expires in the past, observed %s", describeLine(line))
 		})
 
 		deleteSamePath.It(func(e *harness.Env) {
@@ -172,9 +173,9 @@ var _ = Describe("cookies", Label("suite:cookies"), func() {
 			p := contractPath(b, "cookies")
 			set(b, n, "value", "v", "path", p)
 			r := b.Get("cookies/delete", "name", n, "path", p)
-			verify.Status(r, "cookies/delete", http.StatusOK)
+			Expect(r).To(verify.HaveStatus("cookies/delete", http.StatusOK))
 			line, sc := theSetCookie(r, n)
-			verify.That(sc.HasPath && sc.Path == p, "expected the deletion to carry Path=%s, observed %s", p, describeLine(line))
+			Expect(sc.HasPath && sc.Path == p).To(verify.Hold(), "expected the deletion to carry Path=%s, observed %s", p, describeLine(line))
 			expectNotSent(b, n, "after deleting it with its Path")
 		})
 
@@ -184,9 +185,9 @@ var _ = Describe("cookies", Label("suite:cookies"), func() {
 			n := uniqueName("deldom")
 			set(b, n, "value", "v", "domain", parentHost)
 			r := b.Get("cookies/delete", "name", n, "domain", parentHost)
-			verify.Status(r, "cookies/delete", http.StatusOK)
+			Expect(r).To(verify.HaveStatus("cookies/delete", http.StatusOK))
 			line, sc := theSetCookie(r, n)
-			verify.That(sc.HasDomain && sc.Domain == parentHost, "expected the deletion to carry Domain=%s, observed %s", parentHost, describeLine(line))
+			Expect(sc.HasDomain && sc.Domain == parentHost).To(verify.Hold(), "expected the deletion to carry Domain=%s, observed %s", parentHost, describeLine(line))
 			expectNotSent(b, n, "after deleting it with its Domain")
 			expectNotSent(b.On(hostB), n, "to "+hostB+" after deleting it with its Domain")
 		})
@@ -197,7 +198,7 @@ var _ = Describe("cookies", Label("suite:cookies"), func() {
 			b := e.NewBrowser()
 			n := uniqueName("hostonly")
 			line, sc := theSetCookie(set(b, n, "value", "v"), n)
-			verify.That(!hasAttribute(sc, "Domain"), "expected no Domain attribute on a cookie set without domain, observed %s", describeLine(line))
+			Expect(!hasAttribute(sc, "Domain")).To(verify.Hold(), "expected no Domain attribute on a cookie set without domain, observed %s", describeLine(line))
 		})
 
 		hostOnlySibling.It(func(e *harness.Env) {
@@ -255,13 +256,13 @@ var _ = Describe("cookies", Label("suite:cookies"), func() {
 			n := uniqueName("isolate")
 			set(b.On(hostA), n, "value", "secret")
 			r := b.On(hostB).Get("cookies/all")
-			verify.Status(r, "cookies/all", http.StatusOK)
+			Expect(r).To(verify.HaveStatus("cookies/all", http.StatusOK))
 			var answer struct {
 				Cookies map[string]any `json:"cookies"`
 			}
 			r.Decode(&answer)
 			_, leaked := answer.Cookies[n]
-			verify.That(!leaked, "expected cookies/all on %s not to show %s, set host-only on %s; observed it", hostB, n, hostA)
+			Expect(!leaked).To(verify.Hold(), "expected cookies/all on %s not to show %s, set host-only on %s; observed it", hostB, n, hostA)
 		})
 	})
 
@@ -278,7 +279,7 @@ var _ = Describe("cookies", Label("suite:cookies"), func() {
 			n := uniqueName("pathout")
 			p := contractPath(b, "elsewhere")
 			set(b, n, "value", "v", "path", p)
-			verify.That(len(stored(b, n)) == 1, "expected the browser to store %s with Path=%s, observed no cookie stored", n, p)
+			Expect(len(stored(b, n)) == 1).To(verify.Hold(), "expected the browser to store %s with Path=%s, observed no cookie stored", n, p)
 			expectNotSent(b, n, "to "+contractPath(b, "cookies/get")+" with Path="+p)
 		})
 	})
@@ -297,7 +298,7 @@ var _ = Describe("cookies", Label("suite:cookies"), func() {
 			b := e.NewBrowser()
 			n := uniqueName("secure")
 			set(b.Over("https"), n, "value", "v", "secure", "1")
-			verify.That(len(stored(b, n)) == 1, "expected the browser to store the Secure cookie %s set over https, observed none", n)
+			Expect(len(stored(b, n)) == 1).To(verify.Hold(), "expected the browser to store the Secure cookie %s set over https, observed none", n)
 			expectNotSent(b.Over("http"), n, "over http")
 		})
 
@@ -307,7 +308,7 @@ var _ = Describe("cookies", Label("suite:cookies"), func() {
 			n := uniqueName("secure")
 			r := trySet(b.Over("http"), n, "value", "v", "secure", "1")
 			refusedOrSent(r, "cookies/set")
-			verify.That(len(stored(b, n)) == 0, "expected the browser to reject a Secure cookie set over http, but it stored %s", n)
+			Expect(len(stored(b, n)) == 0).To(verify.Hold(), "expected the browser to reject a Secure cookie set over http, but it stored %s", n)
 			expectNotSent(b.Over("http"), n, "over http")
 			expectNotSent(b.Over("https"), n, "over https")
 		})
@@ -353,8 +354,8 @@ var _ = Describe("cookies", Label("suite:cookies"), func() {
 			n := "__Host-" + uniqueName("hp")
 			set(b, n, "value", "v", "secure", "1", "path", "/")
 			r := b.Get("cookies/delete", "name", n)
-			verify.Status(r, "cookies/delete", http.StatusOK)
-			verify.That(len(stored(b, n)) == 0, "expected the deletion of %s to remove it, but the browser rejected it (Set-Cookie %s)", n, strings.Join(r.SetCookie(n), " | "))
+			Expect(r).To(verify.HaveStatus("cookies/delete", http.StatusOK))
+			Expect(len(stored(b, n)) == 0).To(verify.Hold(), "expected the deletion of %s to remove it, but the browser rejected it (Set-Cookie %s)", n, strings.Join(r.SetCookie(n), " | "))
 		})
 	})
 
@@ -363,9 +364,9 @@ var _ = Describe("cookies", Label("suite:cookies"), func() {
 			b := e.NewBrowser()
 			n1, n2 := uniqueName("httponly"), uniqueName("plain")
 			line, sc := theSetCookie(set(b, n1, "value", "v", "httponly", "1"), n1)
-			verify.That(sc.HttpOnly, "expected HttpOnly on a cookie set with httponly=1, observed %s", describeLine(line))
+			Expect(sc.HttpOnly).To(verify.Hold(), "expected HttpOnly on a cookie set with httponly=1, observed %s", describeLine(line))
 			line, sc = theSetCookie(set(b, n2, "value", "v"), n2)
-			verify.That(!sc.HttpOnly, "expected no HttpOnly on a cookie set without it, observed %s", describeLine(line))
+			Expect(!sc.HttpOnly).To(verify.Hold(), "expected no HttpOnly on a cookie set without it, observed %s", describeLine(line))
 		})
 
 		sameSiteAsSet.It(func(e *harness.Env) {
@@ -373,13 +374,13 @@ var _ = Describe("cookies", Label("suite:cookies"), func() {
 			for _, v := range []string{"Strict", "Lax"} {
 				n := uniqueName("samesite")
 				line, sc := theSetCookie(set(b, n, "value", "v", "samesite", v), n)
-				verify.That(sc.SameSite == v, "expected SameSite=%s, observed %s", v, describeLine(line))
+				Expect(sc.SameSite == v).To(verify.Hold(), "expected SameSite=%s, observed %s", v, describeLine(line))
 			}
 			if e.Target.HasScheme("https") {
 				// SameSite=None needs Secure, or browsers reject it.
 				n := uniqueName("samesite")
 				line, sc := theSetCookie(set(b.Over("https"), n, "value", "v", "samesite", "None", "secure", "1"), n)
-				verify.That(sc.SameSite == "None", "expected SameSite=None, observed %s", describeLine(line))
+				Expect(sc.SameSite == "None").To(verify.Hold(), "expected SameSite=None, observed %s", describeLine(line))
 			}
 		})
 	})
@@ -408,7 +409,7 @@ var _ = Describe("cookies", Label("suite:cookies"), func() {
 				return
 			}
 			line, _ := theSetCookie(r, n)
-			verify.Rule(rules.LifetimeLimit(line, e.Clock().Now()))
+			Expect(rules.LifetimeLimit(line, e.Clock().Now())).To(verify.Pass())
 		})
 	})
 })

@@ -10,13 +10,6 @@ package cookies
 
 import (
 	"github.com/httpcheck/httpcheck/harness/check"
-	"github.com/httpcheck/httpcheck/reports"
 )
 
-var define = check.Definer("cookies")
-
-const (
-	must     = reports.Must
-	should   = reports.Should
-	advisory = reports.Advisory
-)
+var suite = check.NewSuite("cookies")

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/harness/check"
-	"github.com/httpcheck/httpcheck/reference/httpcache"
 	ft "github.com/httpcheck/httpcheck/suites/internal/faulttest"
+	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
 // byID returns the freshness checks with these ids (without the suite
@@ -55,7 +55,7 @@ func TestFaults(t *testing.T) {
 			Name:   "Date in the RFC 850 format",
 			Breaks: byID(t, "date/imf-fixdate"),
 			Wrap: onResources(func(_ *http.Request, h http.Header) {
-				if d, ok := httpcache.ParseHTTPDate(h.Get("Date")); ok {
+				if d, ok := httpdate.Parse(h.Get("Date")); ok {
 					h.Set("Date", d.UTC().Format("Monday, 02-Jan-06 15:04:05 GMT"))
 				}
 			}),
@@ -64,8 +64,8 @@ func TestFaults(t *testing.T) {
 			Name:   "the clock is an hour fast",
 			Breaks: byID(t, "date/accurate", "expires/agrees-with-max-age"),
 			Wrap: onResources(func(_ *http.Request, h http.Header) {
-				if d, ok := httpcache.ParseHTTPDate(h.Get("Date")); ok {
-					h.Set("Date", httpcache.FormatHTTPDate(d.Add(time.Hour)))
+				if d, ok := httpdate.Parse(h.Get("Date")); ok {
+					h.Set("Date", httpdate.Format(d.Add(time.Hour)))
 				}
 			}),
 		},
@@ -73,7 +73,7 @@ func TestFaults(t *testing.T) {
 			Name:   "Expires in the asctime format",
 			Breaks: byID(t, "expires/imf-fixdate"),
 			Wrap: onResources(func(_ *http.Request, h http.Header) {
-				if d, ok := httpcache.ParseHTTPDate(h.Get("Expires")); ok {
+				if d, ok := httpdate.Parse(h.Get("Expires")); ok {
 					h.Set("Expires", d.UTC().Format(time.ANSIC))
 				}
 			}),
@@ -82,8 +82,8 @@ func TestFaults(t *testing.T) {
 			Name:   "Expires disagrees with max-age",
 			Breaks: byID(t, "expires/agrees-with-max-age"),
 			Wrap: onResources(func(_ *http.Request, h http.Header) {
-				if d, ok := httpcache.ParseHTTPDate(h.Get("Expires")); ok {
-					h.Set("Expires", httpcache.FormatHTTPDate(d.Add(-time.Hour)))
+				if d, ok := httpdate.Parse(h.Get("Expires")); ok {
+					h.Set("Expires", httpdate.Format(d.Add(-time.Hour)))
 				}
 			}),
 		},

@@ -10,9 +10,9 @@ import (
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/check"
-	"github.com/httpcheck/httpcheck/reference/httpcache"
 	"github.com/httpcheck/httpcheck/suites/internal/rules"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
+	"github.com/httpcheck/httpcheck/syntax/cachecontrol"
 )
 
 const (
@@ -163,7 +163,7 @@ var _ = Describe("HTTP caching", Label("suite:freshness"), func() {
 		maxAgeAsAsked.It(func(e *harness.Env) {
 			r, p := put(e, "max_age", "123")
 			expectCreated(p)
-			d := httpcache.ParseCacheControl(r.fetch("").Header.Values("Cache-Control"))
+			d := cachecontrol.Parse(r.fetch("").Header.Values("Cache-Control"))
 			got, ok := d.MaxAge()
 			Expect(ok && got == 123*time.Second).To(verify.Hold(), "expected Cache-Control max-age=123, observed %q", d.String())
 		})

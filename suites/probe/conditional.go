@@ -7,11 +7,12 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
-	"github.com/httpcheck/httpcheck/reference/httpcache"
 	"github.com/httpcheck/httpcheck/suites/internal/rules"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
+	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
 // validated is the 200 a conditional check starts from: a fresh browser's
@@ -34,7 +35,7 @@ func start(e *harness.Env) *validated {
 		e.Skipf("the URL answered %d, not 200: conditional requests are graded on a 200", r.Status)
 	}
 	v := &validated{b: b, resp: r, etag: r.Header.Get("ETag")}
-	v.lm, v.hasLM = httpcache.ParseHTTPDate(r.Header.Get("Last-Modified"))
+	v.lm, v.hasLM = httpdate.Parse(r.Header.Get("Last-Modified"))
 	return v
 }
 
@@ -84,7 +85,7 @@ func judgeStatus(e *harness.Env, p rules.Precondition) {
 	GinkgoHelper()
 	v := start(e)
 	v.needs(e, p)
-	verify.Rule(p.Judge(v.send(p).Status))
+	Expect(p.Judge(v.send(p).Status)).To(verify.Pass())
 }
 
 // judgeNoBody sends p on a raw connection and grades what follows the
@@ -97,7 +98,7 @@ func judgeNoBody(e *harness.Env, p rules.Precondition, grader string) {
 	if raw.Status != http.StatusNotModified {
 		e.Skipf("the URL answered %q, not 304, to %s (%s grades that)", raw.StatusLine, p.What, grader)
 	}
-	verify.Rule(rules.NotModifiedNoContent(raw.After))
+	Expect(rules.NotModifiedNoContent(raw.After)).To(verify.Pass())
 }
 
 // judgeFields sends p and grades the fields of the 304 against the 200.
@@ -116,34 +117,34 @@ func judgeFields(e *harness.Env, p rules.Precondition, grader string) {
 			problems = append(problems, s)
 		}
 	}
-	verify.Rule(strings.Join(problems, "; "))
+	Expect(strings.Join(problems, "; ")).To(verify.Pass())
 }
 
 // Conditional requests, sent as follow-ups (RFC 9110 §13, §15.4.5).
 var (
-	inmMatch = define("if-none-match/match-gets-304", must, "GET with If-None-Match naming the current ETag gets 304", "RFC9110 13.1.2").
+	inmMatch = suite.Must("if-none-match/match-gets-304", "GET with If-None-Match naming the current ETag gets 304", "RFC9110 13.1.2").
 			Quoting(qINMFalse)
-	inmNoBody = define("if-none-match/304-no-body", must, "the 304 to If-None-Match has no content", "RFC9110 15.4.5").
+	inmNoBody = suite.Must("if-none-match/304-no-body", "the 304 to If-None-Match has no content", "RFC9110 15.4.5").
 			Quoting(q304NoBody)
-	inmFields = define("if-none-match/304-headers", must, "the 304 to If-None-Match carries the ETag, Cache-Control, Expires, Vary, Content-Location and Date the 200 had", "RFC9110 15.4.5").
+	inmFields = suite.Must("if-none-match/304-headers", "the 304 to If-None-Match carries the ETag, Cache-Control, Expires, Vary, Content-Location and Date the 200 had", "RFC9110 15.4.5").
 			Quoting(q304Fields)
-	inmStar = define("if-none-match/star", must, "GET with If-None-Match: * gets 304 from a URL that has validators", "RFC9110 13.1.2").
+	inmStar = suite.Must("if-none-match/star", "GET with If-None-Match: * gets 304 from a URL that has validators", "RFC9110 13.1.2").
 		Quoting(`"If the field value is "*", the condition is false if the origin server has a current representation for the target resource." (RFC 9110 §13.1.2) ` + qINMFalse)
-	imsEqual = define("if-modified-since/equal-gets-304", should, "GET with If-Modified-Since equal to Last-Modified gets 304", "RFC9110 13.1.3").
+	imsEqual = suite.Should("if-modified-since/equal-gets-304", "GET with If-Modified-Since equal to Last-Modified gets 304", "RFC9110 13.1.3").
 			Quoting(`"If the selected representation's last modification date is earlier or equal to the date provided in the field value, the condition is false." ... "An origin server that evaluates an If-Modified-Since condition SHOULD NOT perform the requested method if the condition evaluates to false; instead, the origin server SHOULD generate a 304 (Not Modified) response ..." (RFC 9110 §13.1.3)`)
-	imsNoBody = define("if-modified-since/304-no-body", must, "the 304 to If-Modified-Since has no content", "RFC9110 15.4.5").
+	imsNoBody = suite.Must("if-modified-since/304-no-body", "the 304 to If-Modified-Since has no content", "RFC9110 15.4.5").
 			Quoting(q304NoBody)
-	imsFields = define("if-modified-since/304-headers", must, "the 304 to If-Modified-Since carries the ETag, Cache-Control, Expires, Vary, Content-Location and Date the 200 had", "RFC9110 15.4.5").
+	imsFields = suite.Must("if-modified-since/304-headers", "the 304 to If-Modified-Since carries the ETag, Cache-Control, Expires, Vary, Content-Location and Date the 200 had", "RFC9110 15.4.5").
 			Quoting(q304Fields)
-	inmOverIMS = define("precedence/inm-mismatch-beats-current-ims", must, "a non-matching If-None-Match with a current If-Modified-Since gets 200: If-Modified-Since is ignored", "RFC9110 13.2.2", "RFC9110 13.1.3").
+	inmOverIMS = suite.Must("precedence/inm-mismatch-beats-current-ims", "a non-matching If-None-Match with a current If-Modified-Since gets 200: If-Modified-Since is ignored", "RFC9110 13.2.2", "RFC9110 13.1.3").
 			Quoting(`"A recipient MUST ignore If-Modified-Since if the request contains an If-None-Match header field; the condition in If-None-Match is considered to be a more accurate replacement for the condition in If-Modified-Since ..." (RFC 9110 §13.1.3)`)
-	inmMatchOld = define("precedence/inm-match-beats-old-ims", must, "a matching If-None-Match with an old If-Modified-Since gets 304", "RFC9110 13.2.2").
+	inmMatchOld = suite.Must("precedence/inm-match-beats-old-ims", "a matching If-None-Match with an old If-Modified-Since gets 304", "RFC9110 13.2.2").
 			Quoting(`"A recipient cache or origin server MUST evaluate the request preconditions defined by this specification in the following order: ... When If-None-Match is present, evaluate the If-None-Match precondition: ... if false for GET/HEAD, respond 304 (Not Modified)" (RFC 9110 §13.2.2)`)
-	etagStable = define("validators/etag-stable", should, "two fetches of the same body get the same ETag", "RFC9110 8.8.3").
+	etagStable = suite.Should("validators/etag-stable", "two fetches of the same body get the same ETag", "RFC9110 8.8.3").
 			Quoting(`"... it is in the best interests of the origin server to only change the value when it is necessary to invalidate the stored responses held by remote caches and authoring tools." (RFC 9110 §8.8.1)`)
-	etagChanges = define("validators/etag-changes-with-content", must, "two fetches of different bodies get different strong ETags", "RFC9110 8.8.3").
+	etagChanges = suite.Must("validators/etag-changes-with-content", "two fetches of different bodies get different strong ETags", "RFC9110 8.8.3").
 			Quoting(`"A strong validator is representation metadata that changes value whenever a change occurs to the representation data that would be observable in the content of a 200 (OK) response to GET." (RFC 9110 §8.8.1)`)
-	headMatches = define("validators/head-matches-get", should, "HEAD carries the ETag and Last-Modified GET does", "RFC9110 9.3.2").
+	headMatches = suite.Should("validators/head-matches-get", "HEAD carries the ETag and Last-Modified GET does", "RFC9110 9.3.2").
 			Quoting(`"The server SHOULD send the same header fields in response to a HEAD request as it would have sent if the request method had been GET." (RFC 9110 §9.3.2)`)
 )
 
@@ -168,7 +169,7 @@ func describeConditional(t *harness.Target) {
 			if v.etag == "" && v.resp.Header.Get("Last-Modified") == "" {
 				e.Skipf("the URL gave neither an ETag nor a Last-Modified, so it evidently does not answer conditional requests")
 			}
-			verify.Rule(rules.IfNoneMatchStar.Judge(v.send(rules.IfNoneMatchStar).Status))
+			Expect(rules.IfNoneMatchStar.Judge(v.send(rules.IfNoneMatchStar).Status)).To(verify.Pass())
 		})
 		imsEqual.ItOn(t, func(e *harness.Env) { judgeStatus(e, rules.IfModifiedSinceEqual) })
 		imsNoBody.ItOn(t, func(e *harness.Env) { judgeNoBody(e, rules.IfModifiedSinceEqual, imsEqual.ID) })
@@ -185,7 +186,7 @@ func describeConditional(t *harness.Target) {
 			if !bytes.Equal(again.Body, v.resp.Body) {
 				e.Skipf("the body changed between two fetches (%s grades that)", etagChanges.ID)
 			}
-			verify.Rule(rules.ETagStable(v.etag, again.Header.Get("ETag")))
+			Expect(rules.ETagStable(v.etag, again.Header.Get("ETag"))).To(verify.Pass())
 		})
 		etagChanges.ItOn(t, func(e *harness.Env) {
 			v := start(e)
@@ -197,7 +198,7 @@ func describeConditional(t *harness.Target) {
 			if strings.HasPrefix(v.etag, "W/") || strings.HasPrefix(again.Header.Get("ETag"), "W/") {
 				e.Skipf("the ETag is weak, and a weak ETag may stay the same across changes that keep the meaning (RFC 9110 §8.8.3)")
 			}
-			verify.Rule(rules.ETagChanged(v.etag, again.Header.Get("ETag")))
+			Expect(rules.ETagChanged(v.etag, again.Header.Get("ETag"))).To(verify.Pass())
 		})
 		headMatches.ItOn(t, func(e *harness.Env) {
 			v := start(e)
@@ -205,8 +206,8 @@ func describeConditional(t *harness.Target) {
 				e.Skipf("the URL gave neither an ETag nor a Last-Modified to compare")
 			}
 			h := v.b.Do(harness.Request{Method: http.MethodHead, Note: "HEAD, for its validators"})
-			verify.That(h.Status == http.StatusOK, "expected 200 for HEAD, as GET got, observed %d", h.Status)
-			verify.Rule(rules.HeadCarriesValidators(v.resp.Header, h.Header))
+			Expect(h.Status == http.StatusOK).To(verify.Hold(), "expected 200 for HEAD, as GET got, observed %d", h.Status)
+			Expect(rules.HeadCarriesValidators(v.resp.Header, h.Header)).To(verify.Pass())
 		})
 	})
 }

@@ -10,10 +10,10 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/harness/check"
-	"github.com/httpcheck/httpcheck/reference/cookie"
 	"github.com/httpcheck/httpcheck/reference/embedded"
-	"github.com/httpcheck/httpcheck/reference/httpcache"
 	ft "github.com/httpcheck/httpcheck/suites/internal/faulttest"
+	"github.com/httpcheck/httpcheck/syntax/httpdate"
+	"github.com/httpcheck/httpcheck/syntax/setcookie"
 )
 
 // onCookie rewrites the Set-Cookie lines of cookies/set.
@@ -152,7 +152,7 @@ func TestFaults(t *testing.T) {
 			Name:   "Date in the RFC 850 format",
 			Breaks: ids("date/imf-fixdate"),
 			Wrap: ft.OnHeaders(func(_ *http.Request, h http.Header) {
-				if d, ok := httpcache.ParseHTTPDate(h.Get("Date")); ok {
+				if d, ok := httpdate.Parse(h.Get("Date")); ok {
 					h.Set("Date", d.UTC().Format("Monday, 02-Jan-06 15:04:05 GMT"))
 				}
 			}),
@@ -161,8 +161,8 @@ func TestFaults(t *testing.T) {
 			Name:   "the clock is an hour fast",
 			Breaks: ids("date/accurate", "expires/agrees-with-max-age", "set-cookie/expires-agrees-with-max-age"),
 			Wrap: ft.OnHeaders(func(_ *http.Request, h http.Header) {
-				if d, ok := httpcache.ParseHTTPDate(h.Get("Date")); ok {
-					h.Set("Date", httpcache.FormatHTTPDate(d.Add(time.Hour)))
+				if d, ok := httpdate.Parse(h.Get("Date")); ok {
+					h.Set("Date", httpdate.Format(d.Add(time.Hour)))
 				}
 			}),
 		},
@@ -179,7 +179,7 @@ func TestFaults(t *testing.T) {
 			Name:   "Expires in the asctime format",
 			Breaks: ids("expires/imf-fixdate"),
 			Wrap: onResources(func(_ *http.Request, h http.Header) {
-				if d, ok := httpcache.ParseHTTPDate(h.Get("Expires")); ok {
+				if d, ok := httpdate.Parse(h.Get("Expires")); ok {
 					h.Set("Expires", d.UTC().Format(time.ANSIC))
 				}
 			}),
@@ -188,8 +188,8 @@ func TestFaults(t *testing.T) {
 			Name:   "Expires disagrees with max-age",
 			Breaks: ids("expires/agrees-with-max-age"),
 			Wrap: onResources(func(_ *http.Request, h http.Header) {
-				if d, ok := httpcache.ParseHTTPDate(h.Get("Expires")); ok {
-					h.Set("Expires", httpcache.FormatHTTPDate(d.Add(-time.Hour)))
+				if d, ok := httpdate.Parse(h.Get("Expires")); ok {
+					h.Set("Expires", httpdate.Format(d.Add(-time.Hour)))
 				}
 			}),
 		},
@@ -310,8 +310,8 @@ func TestFaults(t *testing.T) {
 			Name:   "Last-Modified is in the future",
 			Breaks: ids("validators/last-modified-not-future"),
 			Wrap: ft.OnHeaders(func(_ *http.Request, h http.Header) {
-				if lm, ok := httpcache.ParseHTTPDate(h.Get("Last-Modified")); ok {
-					h.Set("Last-Modified", httpcache.FormatHTTPDate(lm.Add(time.Hour)))
+				if lm, ok := httpdate.Parse(h.Get("Last-Modified")); ok {
+					h.Set("Last-Modified", httpdate.Format(lm.Add(time.Hour)))
 				}
 			}),
 		},
@@ -337,7 +337,7 @@ func TestFaults(t *testing.T) {
 			Name:   "the login cookie drops HttpOnly",
 			Breaks: ids("session/cookie-attributes"),
 			Wrap: ft.RewriteSetCookie("/session/login", func(_ *http.Request, line string) []string {
-				if sc, ok := cookie.ParseSetCookie(line); ok && sc.Name == "sessionid" {
+				if sc, ok := setcookie.Parse(line); ok && sc.Name == "sessionid" {
 					return []string{ft.DropAttributes(line, "HttpOnly")}
 				}
 				return []string{line}

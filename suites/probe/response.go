@@ -7,12 +7,13 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/check"
-	"github.com/httpcheck/httpcheck/reference/cookie"
 	"github.com/httpcheck/httpcheck/suites/internal/rules"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
+	"github.com/httpcheck/httpcheck/syntax/setcookie"
 )
 
 // fetched is the answer to the probe's plain GET of a URL, which every
@@ -73,59 +74,59 @@ func (f *fetched) lines(e *harness.Env, name, why string) []string {
 func eachLine(lines []string, rule func(string) string) {
 	GinkgoHelper()
 	for _, line := range lines {
-		verify.Rule(rule(line))
+		Expect(rule(line)).To(verify.Pass())
 	}
 }
 
 // The Set-Cookie lines of the response (RFC 6265bis §4.1, and the limits
 // user agents enforce).
 var (
-	cookieSyntax = define("set-cookie/valid-syntax", should, "every Set-Cookie follows the set-cookie-string grammar", "RFC6265bis 4.1.1").
+	cookieSyntax = suite.Should("set-cookie/valid-syntax", "every Set-Cookie follows the set-cookie-string grammar", "RFC6265bis 4.1.1").
 			Quoting(`"Servers conforming to this profile MUST NOT send Set-Cookie header fields that deviate from the following grammar" (RFC 6265bis §4.1.1)`)
-	cookieDupAttrs = define("set-cookie/no-duplicate-attributes", should, "no Set-Cookie carries the same attribute twice", "RFC6265bis 4.1.1").
+	cookieDupAttrs = suite.Should("set-cookie/no-duplicate-attributes", "no Set-Cookie carries the same attribute twice", "RFC6265bis 4.1.1").
 			Quoting(`"To maximize compatibility with user agents, servers MUST NOT produce two attributes with the same name in the same set-cookie-string." (RFC 6265bis §4.1.1)`)
-	cookieOnePerRes = define("set-cookie/one-cookie-per-name", should, "no response carries two Set-Cookie fields for one cookie name", "RFC6265bis 4.1.1").
+	cookieOnePerRes = suite.Should("set-cookie/one-cookie-per-name", "no response carries two Set-Cookie fields for one cookie name", "RFC6265bis 4.1.1").
 			Quoting(`"Servers MUST NOT include more than one Set-Cookie header field in the same response with the same cookie-name." (RFC 6265bis §4.1.1)`)
-	cookieSizes    = define("set-cookie/size-limits", advisory, "no cookie has over 4096 bytes of name and value, nor an attribute value over 1024 (browsers drop them)", "RFC6265bis 4.1.2", "RFC6265bis 5.6")
-	cookieLifetime = define("set-cookie/lifetime-400-days", advisory, "no Max-Age or Expires promises more than 400 days (browsers cap it)", "RFC6265bis 4.1.2.1", "RFC6265bis 4.1.2.2")
-	cookiePrefixes = define("set-cookie/prefixes", advisory, "a __Secure- or __Host- cookie carries what its prefix requires (browsers drop it otherwise)", "RFC6265bis 4.1.3")
-	cookieSameSite = define("set-cookie/samesite-none-secure", advisory, "SameSite=None comes with Secure (browsers drop the cookie otherwise)", "RFC6265bis 5.7")
-	cookieAgrees   = define("set-cookie/expires-agrees-with-max-age", advisory, "when both are sent, Expires is Date plus Max-Age, so old and new browsers agree", "RFC6265bis 4.1.2.1")
+	cookieSizes    = suite.Advisory("set-cookie/size-limits", "no cookie has over 4096 bytes of name and value, nor an attribute value over 1024 (browsers drop them)", "RFC6265bis 4.1.2", "RFC6265bis 5.6")
+	cookieLifetime = suite.Advisory("set-cookie/lifetime-400-days", "no Max-Age or Expires promises more than 400 days (browsers cap it)", "RFC6265bis 4.1.2.1", "RFC6265bis 4.1.2.2")
+	cookiePrefixes = suite.Advisory("set-cookie/prefixes", "a __Secure- or __Host- cookie carries what its prefix requires (browsers drop it otherwise)", "RFC6265bis 4.1.3")
+	cookieSameSite = suite.Advisory("set-cookie/samesite-none-secure", "SameSite=None comes with Secure (browsers drop the cookie otherwise)", "RFC6265bis 5.7")
+	cookieAgrees   = suite.Advisory("set-cookie/expires-agrees-with-max-age", "when both are sent, Expires is Date plus Max-Age, so old and new browsers agree", "RFC6265bis 4.1.2.1")
 )
 
 // Cookies that look like sessions, graded as the Mozilla HTTP Observatory
 // grades them (suites/internal/rules, observatory.go).
 var (
-	sessionSecure   = define("cookie-security/session-secure", advisory, "cookies that look like sessions carry Secure (scored as the Mozilla Observatory does)", "OWASP ASVS 3.4.1", "OWASP WSTG SESS-02")
-	sessionHTTPOnly = define("cookie-security/session-httponly", advisory, "cookies that look like sessions carry HttpOnly (scored as the Mozilla Observatory does)", "OWASP ASVS 3.4.2", "OWASP WSTG SESS-02")
-	sessionSameSite = define("cookie-security/session-samesite", advisory, "cookies that look like sessions or anti-CSRF tokens carry SameSite=Strict or Lax (scored as the Mozilla Observatory does)", "OWASP ASVS 3.4.3", "OWASP WSTG SESS-02")
+	sessionSecure   = suite.Advisory("cookie-security/session-secure", "cookies that look like sessions carry Secure (scored as the Mozilla Observatory does)", "OWASP ASVS 3.4.1", "OWASP WSTG SESS-02")
+	sessionHTTPOnly = suite.Advisory("cookie-security/session-httponly", "cookies that look like sessions carry HttpOnly (scored as the Mozilla Observatory does)", "OWASP ASVS 3.4.2", "OWASP WSTG SESS-02")
+	sessionSameSite = suite.Advisory("cookie-security/session-samesite", "cookies that look like sessions or anti-CSRF tokens carry SameSite=Strict or Lax (scored as the Mozilla Observatory does)", "OWASP ASVS 3.4.3", "OWASP WSTG SESS-02")
 )
 
 // Date, Cache-Control, Expires, Age and Vary (RFC 9110, RFC 9111).
 var (
-	datePresent = define("date/present", must, "the response carries a Date", "RFC9110 6.6.1").
+	datePresent = suite.Must("date/present", "the response carries a Date", "RFC9110 6.6.1").
 			Quoting(`"An origin server with a clock (as defined in Section 5.6.7) MUST generate a Date header field in all 2xx (Successful), 3xx (Redirection), and 4xx (Client Error) responses ..." (RFC 9110 §6.6.1)`)
-	dateFormat = define("date/imf-fixdate", must, "Date is an IMF-fixdate", "RFC9110 5.6.7").
+	dateFormat = suite.Must("date/imf-fixdate", "Date is an IMF-fixdate", "RFC9110 5.6.7").
 			Quoting(qIMFFixdate)
-	dateSingle = define("date/single", must, "the response carries one Date field line, never two", "RFC9110 5.3", "RFC9110 6.6.1").
+	dateSingle = suite.Must("date/single", "the response carries one Date field line, never two", "RFC9110 5.3", "RFC9110 6.6.1").
 			Quoting(`"... a sender MUST NOT generate multiple field lines with the same name in a message ... unless that field's definition allows multiple field line values to be recombined as a comma-separated list" (RFC 9110 §5.3)`)
-	dateAccurate    = define("date/accurate", advisory, "Date is within 30 seconds of the harness's clock", "RFC9110 6.6.1")
-	ccSyntax        = define("cache-control/valid-syntax", should, "Cache-Control follows the directive grammar, without duplicates or conflicts (public with private, no-store with max-age)", "RFC9111 5.2")
-	cookieNotShared = define("cache-control/cookie-response-not-shared", advisory, "a response that sets a cookie is marked private or no-store, so no shared cache serves it to another user", "RFC9111 5.2.2.7", "OWASP WSTG SESS-02")
-	expiresFormat   = define("expires/imf-fixdate", must, "Expires is an IMF-fixdate", "RFC9110 5.6.7", "RFC9111 5.3").
+	dateAccurate    = suite.Advisory("date/accurate", "Date is within 30 seconds of the harness's clock", "RFC9110 6.6.1")
+	ccSyntax        = suite.Should("cache-control/valid-syntax", "Cache-Control follows the directive grammar, without duplicates or conflicts (public with private, no-store with max-age)", "RFC9111 5.2")
+	cookieNotShared = suite.Advisory("cache-control/cookie-response-not-shared", "a response that sets a cookie is marked private or no-store, so no shared cache serves it to another user", "RFC9111 5.2.2.7", "OWASP WSTG SESS-02")
+	expiresFormat   = suite.Must("expires/imf-fixdate", "Expires is an IMF-fixdate", "RFC9110 5.6.7", "RFC9111 5.3").
 			Quoting(qIMFFixdate)
-	expiresAgrees = define("expires/agrees-with-max-age", advisory, "when both are sent, Expires is Date plus max-age, so HTTP/1.0 caches agree", "RFC9111 5.3")
-	ageValid      = define("age/delta-seconds", must, "Age, when sent, is one non-negative integer", "RFC9111 5.1").
+	expiresAgrees = suite.Advisory("expires/agrees-with-max-age", "when both are sent, Expires is Date plus max-age, so HTTP/1.0 caches agree", "RFC9111 5.3")
+	ageValid      = suite.Must("age/delta-seconds", "Age, when sent, is one non-negative integer", "RFC9111 5.1").
 			Quoting(`"The Age field value is a non-negative integer, representing time in seconds (see Section 1.2.2)." (RFC 9111 §5.1)`)
-	varyNoStar = define("vary/no-star", advisory, "Vary is not *, which makes the response unusable by any cache", "RFC9110 12.5.5", "RFC9111 4.1")
-	varyNarrow = define("vary/narrow", advisory, "Vary names at most four request fields", "RFC9111 4.1")
-	varyNoUA   = define("vary/no-user-agent", advisory, "Vary does not name User-Agent, which keeps a variant per browser version", "RFC9111 4.1")
+	varyNoStar = suite.Advisory("vary/no-star", "Vary is not *, which makes the response unusable by any cache", "RFC9110 12.5.5", "RFC9111 4.1")
+	varyNarrow = suite.Advisory("vary/narrow", "Vary names at most four request fields", "RFC9111 4.1")
+	varyNoUA   = suite.Advisory("vary/no-user-agent", "Vary does not name User-Agent, which keeps a variant per browser version", "RFC9111 4.1")
 )
 
 // A validator the one response shows (RFC 9110 §8.8.2.1), graded against
 // the Date beside it.
 var (
-	lastModFuture = define("validators/last-modified-not-future", must, "Last-Modified is not later than Date", "RFC9110 8.8.2.1").
+	lastModFuture = suite.Must("validators/last-modified-not-future", "Last-Modified is not later than Date", "RFC9110 8.8.2.1").
 		Quoting(`"An origin server with a clock (as defined in Section 5.6.7) MUST NOT generate a Last-Modified date that is later than the server's time of message origination (Date, Section 6.6.1)." (RFC 9110 §8.8.2.1)`)
 )
 
@@ -138,25 +139,27 @@ const qIMFFixdate = `"When a sender generates a field that contains one or more 
 func describeResponse(t *harness.Target) {
 	Describe("what the response says", Ordered, ContinueOnFailure, func() {
 		var f *fetched
+		var setup *check.Setup
 		BeforeAll(func(ctx SpecContext) {
-			e := check.NewEnvOn(ctx, t)
-			b := e.NewBrowser()
-			resp := b.Do(harness.Request{Note: "the probe's GET: the checks on what the response says grade this answer"})
-			f = &fetched{b: b, resp: resp, at: e.Clock().Now()}
+			setup = check.Prepare(ctx, t, func(e *harness.Env) {
+				b := e.NewBrowser()
+				resp := b.Do(harness.Request{Note: "the probe's GET: the checks on what the response says grade this answer"})
+				f = &fetched{b: b, resp: resp, at: e.Clock().Now()}
+			})
 		})
 		on := func(c *check.Check, body func(e *harness.Env)) {
 			c.ItOn(t, func(e *harness.Env) {
-				e.Adopt(f.b)
+				setup.Adopt(e) // the GET's exchange, or its error
 				body(e)
 			})
 		}
 
 		on(cookieSyntax, func(e *harness.Env) {
-			eachLine(f.cookies(e), func(l string) string { return rules.SetCookieGrammar(l, cookie.ProblemSyntax) })
+			eachLine(f.cookies(e), func(l string) string { return rules.SetCookieGrammar(l, setcookie.ProblemSyntax) })
 		})
 		on(cookieDupAttrs, func(e *harness.Env) { eachLine(f.cookies(e), rules.DuplicateAttributes) })
 		on(cookieOnePerRes, func(e *harness.Env) {
-			verify.Rule(rules.OneCookiePerName(f.cookies(e), "the answer to GET "+f.resp.URL.String()))
+			Expect(rules.OneCookiePerName(f.cookies(e), "the answer to GET "+f.resp.URL.String())).To(verify.Pass())
 		})
 		on(cookieSizes, func(e *harness.Env) {
 			lines := f.cookies(e)
@@ -192,7 +195,7 @@ func describeResponse(t *harness.Target) {
 		on(sessionSameSite, func(e *harness.Env) {
 			cs := observatoryCookies(e, f, func(c rules.ObservatoryCookie) bool { return c.Session || c.AntiCSRF })
 			for _, c := range cs {
-				verify.Rule(sameSiteVerdict(c, lineOf(f.resp.SetCookies, c.Name)))
+				Expect(sameSiteVerdict(c, lineOf(f.resp.SetCookies, c.Name))).To(verify.Pass())
 			}
 		})
 
@@ -200,62 +203,62 @@ func describeResponse(t *harness.Target) {
 			if f.resp.Status >= 500 {
 				e.Skipf("the response is a %d: a Date is optional on a 5xx (RFC 9110 §6.6.1)", f.resp.Status)
 			}
-			verify.Rule(rules.DatePresent(f.header(), fmt.Sprintf("the %d", f.resp.Status)))
+			Expect(rules.DatePresent(f.header(), fmt.Sprintf("the %d", f.resp.Status))).To(verify.Pass())
 		})
 		on(dateFormat, func(e *harness.Env) {
-			verify.Rule(rules.IMFFixdate("Date", f.field(e, "Date", " (date/present grades that)")))
+			Expect(rules.IMFFixdate("Date", f.field(e, "Date", " (date/present grades that)"))).To(verify.Pass())
 		})
 		on(dateSingle, func(e *harness.Env) {
-			verify.Rule(rules.SingleField(f.header(), "Date", fmt.Sprintf("the %d", f.resp.Status)))
+			Expect(rules.SingleField(f.header(), "Date", fmt.Sprintf("the %d", f.resp.Status))).To(verify.Pass())
 		})
 		on(dateAccurate, func(e *harness.Env) {
-			verify.Rule(rules.DateAccurate(f.field(e, "Date", " (date/present grades that)"), f.at))
+			Expect(rules.DateAccurate(f.field(e, "Date", " (date/present grades that)"), f.at)).To(verify.Pass())
 		})
 		on(ccSyntax, func(e *harness.Env) {
-			verify.Rule(rules.CacheControlSyntax(f.lines(e, "Cache-Control", "")))
+			Expect(rules.CacheControlSyntax(f.lines(e, "Cache-Control", ""))).To(verify.Pass())
 		})
 		on(cookieNotShared, func(e *harness.Env) {
 			f.cookies(e)
-			verify.Rule(rules.CookieResponseNotShared(f.header()))
+			Expect(rules.CookieResponseNotShared(f.header())).To(verify.Pass())
 		})
 		on(expiresFormat, func(e *harness.Env) {
-			verify.Rule(rules.IMFFixdate("Expires", f.field(e, "Expires", "")))
+			Expect(rules.IMFFixdate("Expires", f.field(e, "Expires", ""))).To(verify.Pass())
 		})
 		on(expiresAgrees, func(e *harness.Env) {
 			f.field(e, "Expires", "")
 			if !strings.Contains(strings.ToLower(strings.Join(f.header().Values("Cache-Control"), ",")), "max-age") {
 				e.Skipf("the response carries Expires but no Cache-Control max-age to agree with")
 			}
-			verify.Rule(rules.ExpiresAgreesWithMaxAge(f.header()))
+			Expect(rules.ExpiresAgreesWithMaxAge(f.header())).To(verify.Pass())
 		})
 		on(ageValid, func(e *harness.Env) {
-			verify.Rule(rules.AgeDeltaSeconds(f.lines(e, "Age", " (caches add one to what they serve from storage)")))
+			Expect(rules.AgeDeltaSeconds(f.lines(e, "Age", " (caches add one to what they serve from storage)"))).To(verify.Pass())
 		})
 		on(varyNoStar, func(e *harness.Env) {
-			verify.Rule(rules.VaryNoStar(f.lines(e, "Vary", "")))
+			Expect(rules.VaryNoStar(f.lines(e, "Vary", ""))).To(verify.Pass())
 		})
 		on(varyNarrow, func(e *harness.Env) {
-			verify.Rule(rules.VaryNarrow(f.lines(e, "Vary", "")))
+			Expect(rules.VaryNarrow(f.lines(e, "Vary", ""))).To(verify.Pass())
 		})
 		on(varyNoUA, func(e *harness.Env) {
-			verify.Rule(rules.VaryNoUserAgent(f.lines(e, "Vary", "")))
+			Expect(rules.VaryNoUserAgent(f.lines(e, "Vary", ""))).To(verify.Pass())
 		})
 		on(lastModFuture, func(e *harness.Env) {
 			f.field(e, "Last-Modified", "")
 			f.field(e, "Date", " to compare Last-Modified with")
-			verify.Rule(rules.LastModifiedNotFuture(f.header()))
+			Expect(rules.LastModifiedNotFuture(f.header())).To(verify.Pass())
 		})
 	})
 }
 
 func isPrefixed(line string) bool {
-	sc, ok := cookie.ParseSetCookie(line)
+	sc, ok := setcookie.Parse(line)
 	n := strings.ToLower(sc.Name)
 	return ok && (strings.HasPrefix(n, "__secure-") || strings.HasPrefix(n, "__host-"))
 }
 
 func isSameSiteNone(line string) bool {
-	sc, ok := cookie.ParseSetCookie(line)
+	sc, ok := setcookie.Parse(line)
 	return ok && sc.SameSite == "None"
 }
 
@@ -268,7 +271,7 @@ func dateOf(r *harness.Response) (time.Time, bool) {
 func lineOf(lines []string, name string) string {
 	var out string
 	for _, l := range lines {
-		if sc, ok := cookie.ParseSetCookie(l); ok && sc.Name == name {
+		if sc, ok := setcookie.Parse(l); ok && sc.Name == name {
 			out = l
 		}
 	}

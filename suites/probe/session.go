@@ -8,12 +8,13 @@ import (
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/check"
-	"github.com/httpcheck/httpcheck/reference/cookie"
 	"github.com/httpcheck/httpcheck/suites/internal/rules"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
+	"github.com/httpcheck/httpcheck/syntax/setcookie"
 )
 
 // sessionProbe is the session probe a run was given.
@@ -53,12 +54,12 @@ type sessionRun struct {
 
 // The session probe, driven by a recipe (--session FILE).
 var (
-	sessRotates    = define("session/rotates-on-login", advisory, "the session cookie changes on login (no session fixation)", "OWASP WSTG SESS-03", "OWASP ASVS 3.2.1")
-	sessPreLogin   = define("session/pre-login-cookie-rejected", advisory, "the cookies from before login, replayed by hand after it, are not logged in", "OWASP WSTG SESS-03", "OWASP ASVS 3.2.1")
-	sessLogout     = define("session/logout-invalidates", advisory, "the session cookie from before logout, replayed by hand, is not logged in: logout ends the session on the server", "OWASP WSTG SESS-06", "OWASP ASVS 3.3.1")
-	sessEntropy    = define("session/id-entropy", advisory, "session ids from separate logins carry at least 128 bits of entropy", "OWASP ASVS 3.2.2", "OWASP WSTG SESS-01")
-	sessAttributes = define("session/cookie-attributes", advisory, "the session cookie set at login carries Secure, HttpOnly and SameSite=Strict or Lax (scored as the Mozilla Observatory does)", "OWASP ASVS 3.4.1", "OWASP ASVS 3.4.2", "OWASP ASVS 3.4.3", "OWASP WSTG SESS-02")
-	sessNotStored  = define("session/protected-page-not-stored", advisory, "the logged-in page carries Cache-Control no-store or private", "OWASP WSTG SESS-04", "RFC9111 5.2.2.7")
+	sessRotates    = suite.Advisory("session/rotates-on-login", "the session cookie changes on login (no session fixation)", "OWASP WSTG SESS-03", "OWASP ASVS 3.2.1")
+	sessPreLogin   = suite.Advisory("session/pre-login-cookie-rejected", "the cookies from before login, replayed by hand after it, are not logged in", "OWASP WSTG SESS-03", "OWASP ASVS 3.2.1")
+	sessLogout     = suite.Advisory("session/logout-invalidates", "the session cookie from before logout, replayed by hand, is not logged in: logout ends the session on the server", "OWASP WSTG SESS-06", "OWASP ASVS 3.3.1")
+	sessEntropy    = suite.Advisory("session/id-entropy", "session ids from separate logins carry at least 128 bits of entropy", "OWASP ASVS 3.2.2", "OWASP WSTG SESS-01")
+	sessAttributes = suite.Advisory("session/cookie-attributes", "the session cookie set at login carries Secure, HttpOnly and SameSite=Strict or Lax (scored as the Mozilla Observatory does)", "OWASP ASVS 3.4.1", "OWASP ASVS 3.4.2", "OWASP ASVS 3.4.3", "OWASP WSTG SESS-02")
+	sessNotStored  = suite.Advisory("session/protected-page-not-stored", "the logged-in page carries Cache-Control no-store or private", "OWASP WSTG SESS-04", "RFC9111 5.2.2.7")
 )
 
 // describeSession declares the session checks. One setup logs in and out
@@ -67,12 +68,13 @@ var (
 func describeSession(s *sessionProbe) {
 	Describe("the session recipe", Ordered, ContinueOnFailure, func() {
 		var run *sessionRun
+		var setup *check.Setup
 		BeforeAll(func(ctx SpecContext) {
-			run = s.run(check.NewEnvOn(ctx, s.target))
+			setup = check.Prepare(ctx, s.target, func(e *harness.Env) { run = s.run(e) })
 		})
 		on := func(c *check.Check, body func(e *harness.Env)) {
 			c.ItOn(s.target, func(e *harness.Env) {
-				e.Adopt(run.b)
+				setup.Adopt(e) // the recipe's exchanges, or what stopped it
 				body(e)
 			})
 		}
@@ -87,23 +89,20 @@ func describeSession(s *sessionProbe) {
 			if run.before == "" {
 				e.Skipf("there was no %s cookie before login, and the probe could not plant one", run.name)
 			}
-			verify.That(run.after != run.before, "expected the session cookie %s to change on login, observed the value %s before it (%s) kept after it",
-				run.name, run.before, run.origin())
+			Expect(run.after != run.before).To(verify.Hold(), "expected the session cookie %s to change on login, observed the value %s before it (%s) kept after it", run.name, run.before, run.origin())
 		})
 		on(sessPreLogin, func(e *harness.Env) {
 			noLogin(e)
 			if run.preReplay == nil {
 				e.Skipf("there was no %s cookie before login, and the probe could not plant one", run.name)
 			}
-			verify.That(!s.loggedIn(run.preReplay), "expected the cookies from before login (%s), replayed by hand after it, not to be logged in; %s answered as logged in (status %d)",
-				run.beforeHeader, s.recipe.ProtectedURL(), run.preReplay.Status)
+			Expect(!s.loggedIn(run.preReplay)).To(verify.Hold(), "expected the cookies from before login (%s), replayed by hand after it, not to be logged in; %s answered as logged in (status %d)", run.beforeHeader, s.recipe.ProtectedURL(), run.preReplay.Status)
 		})
 		on(sessLogout, func(e *harness.Env) {
 			if run.logoutReplay == nil {
 				e.Skipf("the recipe has no logout")
 			}
-			verify.That(!s.loggedIn(run.logoutReplay), "expected the session cookie from before logout, replayed by hand, not to be logged in, since logout must end the session on the server; %s answered as logged in (status %d)",
-				s.recipe.ProtectedURL(), run.logoutReplay.Status)
+			Expect(!s.loggedIn(run.logoutReplay)).To(verify.Hold(), "expected the session cookie from before logout, replayed by hand, not to be logged in, since logout must end the session on the server; %s answered as logged in (status %d)", s.recipe.ProtectedURL(), run.logoutReplay.Status)
 		})
 		on(sessAttributes, func(e *harness.Env) {
 			noLogin(e)
@@ -112,12 +111,12 @@ func describeSession(s *sessionProbe) {
 				e.Skipf("the login response did not set the session cookie %s", run.name)
 			}
 			line := lines[len(lines)-1]
-			verify.Rule(sessionCookieVerdict(line, rules.ProtectedByHSTS(run.login.URL.Scheme, run.login.Header)))
+			Expect(sessionCookieVerdict(line, rules.ProtectedByHSTS(run.login.URL.Scheme, run.login.Header))).To(verify.Pass())
 		})
 		on(sessNotStored, func(e *harness.Env) {
-			verify.Rule(rules.PrivateOrNoStore(run.protected.Header, "the logged-in page"))
+			Expect(rules.PrivateOrNoStore(run.protected.Header, "the logged-in page")).To(verify.Pass())
 		})
-		sessEntropy.ItOn(s.target, func(e *harness.Env) {
+		on(sessEntropy, func(e *harness.Env) {
 			if run.login == nil {
 				e.Skipf("the recipe logs in with a pre-issued cookie, which gives one id")
 			}
@@ -127,12 +126,12 @@ func describeSession(s *sessionProbe) {
 				s.before(b)
 				b.Do(s.recipe.Login.request(fmt.Sprintf("login %d of %d, for the entropy estimate", i+1, s.recipe.Logins)))
 				id := sentValue(b, s.recipe.Protected.url, run.name)
-				verify.That(id != "", "expected login %d to set the session cookie %s, observed none", i+1, run.name)
+				Expect(id != "").To(verify.Hold(), "expected login %d to set the session cookie %s, observed none", i+1, run.name)
 				ids = append(ids, id)
 			}
 			est := rules.EstimateEntropy(ids)
 			By("estimated " + est.String())
-			verify.Rule(est.AtLeast(minEntropyBits))
+			Expect(est.AtLeast(minEntropyBits)).To(verify.Pass())
 		})
 	})
 }
@@ -220,7 +219,7 @@ func sentValue(b *harness.Browser, u *url.URL, name string) string {
 
 // valueIn is the value of cookie name in a Cookie header value, or "".
 func valueIn(header, name string) string {
-	for _, p := range cookie.ParseCookieHeader(header) {
+	for _, p := range setcookie.ParseCookieHeader(header) {
 		if p.Name == name {
 			return p.Value
 		}
@@ -250,7 +249,7 @@ func plant(b *harness.Browser, u *url.URL, name string) string {
 // plantHeader stores each name=value pair of a Cookie header value.
 func plantHeader(b *harness.Browser, u *url.URL, header string) {
 	var lines []string
-	for _, p := range cookie.ParseCookieHeader(header) {
+	for _, p := range setcookie.ParseCookieHeader(header) {
 		line := p.Name + "=" + p.Value + "; Path=/"
 		if u.Scheme == "https" {
 			line += "; Secure"
@@ -264,14 +263,14 @@ func plantHeader(b *harness.Browser, u *url.URL, header string) {
 // whose name looks like a session if there are several, else the first.
 func inferSessionCookie(before, after string, login *harness.Response) string {
 	var changed []string
-	for _, p := range cookie.ParseCookieHeader(after) {
+	for _, p := range setcookie.ParseCookieHeader(after) {
 		if valueIn(before, p.Name) != p.Value {
 			changed = append(changed, p.Name)
 		}
 	}
 	if len(changed) == 0 && login != nil {
 		for _, l := range login.SetCookies {
-			if sc, ok := cookie.ParseSetCookie(l); ok && valueIn(after, sc.Name) != "" {
+			if sc, ok := setcookie.Parse(l); ok && valueIn(after, sc.Name) != "" {
 				changed = append(changed, sc.Name)
 			}
 		}

@@ -18,16 +18,9 @@ package probe
 import (
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/check"
-	"github.com/httpcheck/httpcheck/reports"
 )
 
-var define = check.Definer("probe")
-
-const (
-	must     = reports.Must
-	should   = reports.Should
-	advisory = reports.Advisory
-)
+var suite = check.NewSuite("probe")
 
 // The probe suite grades URLs without a contract: `httpcheck probe` runs
 // it, `httpcheck run` never does.

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/check"
@@ -33,23 +34,23 @@ const (
 
 // Storing responses, RFC 9111 §3.
 var (
-	noStore = define("storing/no-store", must, "a response with no-store is never reused", "RFC9111 3", "RFC9111 5.2.2.5").
+	noStore = suite.Must("storing/no-store", "a response with no-store is never reused", "RFC9111 3", "RFC9111 5.2.2.5").
 		Quoting(`"The no-store response directive indicates that a cache MUST NOT store any part of either the immediate request or the response and MUST NOT use the response to satisfy any other request." (RFC 9111 §5.2.2.5)`)
-	private          = define("storing/private", must, "a response with private is not stored by the shared cache", "RFC9111 3", "RFC9111 5.2.2.7").Quoting(reqPrivate)
-	privateSMaxAge   = define("storing/private-with-s-maxage", must, "private wins over s-maxage: the response is not stored", "RFC9111 3", "RFC9111 5.2.2.7").Quoting(reqPrivate)
-	privateQualified = define("storing/private-qualified", must, `private="Field": the field is never served from storage`, "RFC9111 5.2.2.7").
+	private          = suite.Must("storing/private", "a response with private is not stored by the shared cache", "RFC9111 3", "RFC9111 5.2.2.7").Quoting(reqPrivate)
+	privateSMaxAge   = suite.Must("storing/private-with-s-maxage", "private wins over s-maxage: the response is not stored", "RFC9111 3", "RFC9111 5.2.2.7").Quoting(reqPrivate)
+	privateQualified = suite.Must("storing/private-qualified", `private="Field": the field is never served from storage`, "RFC9111 5.2.2.7").
 				Quoting(`"If a qualified private response directive is present, with one or more field names, then only the listed header fields are limited to a single user: a shared cache MUST NOT store the listed header fields if they are present in the original response but MAY store the remainder of the response message without those fields." (RFC 9111 §5.2.2.7)`)
-	mustUnderstand = define("storing/must-understand-unknown-status", must, "a response with must-understand and a status code the cache cannot understand (299) is not stored", "RFC9111 3", "RFC9111 5.2.2.3").
+	mustUnderstand = suite.Must("storing/must-understand-unknown-status", "a response with must-understand and a status code the cache cannot understand (299) is not stored", "RFC9111 3", "RFC9111 5.2.2.3").
 			Quoting(`"A cache MUST NOT store a response to a request unless: ... if the response status code is 206 or 304, or the must-understand cache directive (see Section 5.2.2.3) is present: the cache understands the response status code" (RFC 9111 §3)`)
-	notHeuristic302 = define("storing/not-heuristic-302", must, "a 302 without explicit freshness is not stored: 302 is not heuristically cacheable", "RFC9111 3", "RFC9110 15.1").Quoting(reqNotHeuristic)
-	notHeuristic307 = define("storing/not-heuristic-307", must, "a 307 without explicit freshness is not stored: 307 is not heuristically cacheable", "RFC9111 3", "RFC9110 15.1").Quoting(reqNotHeuristic)
-	notHeuristic403 = define("storing/not-heuristic-403", must, "a 403 without explicit freshness is not stored: 403 is not heuristically cacheable", "RFC9111 3", "RFC9110 15.1").Quoting(reqNotHeuristic)
-	incomplete      = define("storing/incomplete", must, "a response cut short is not used to answer a later request", "RFC9111 3.3").
+	notHeuristic302 = suite.Must("storing/not-heuristic-302", "a 302 without explicit freshness is not stored: 302 is not heuristically cacheable", "RFC9111 3", "RFC9110 15.1").Quoting(reqNotHeuristic)
+	notHeuristic307 = suite.Must("storing/not-heuristic-307", "a 307 without explicit freshness is not stored: 307 is not heuristically cacheable", "RFC9111 3", "RFC9110 15.1").Quoting(reqNotHeuristic)
+	notHeuristic403 = suite.Must("storing/not-heuristic-403", "a 403 without explicit freshness is not stored: 403 is not heuristically cacheable", "RFC9111 3", "RFC9110 15.1").Quoting(reqNotHeuristic)
+	incomplete      = suite.Must("storing/incomplete", "a response cut short is not used to answer a later request", "RFC9111 3.3").
 			Quoting(`"A cache MUST NOT use an incomplete response to answer requests unless the response has been made complete, or the request is partial and specifies a range wholly within the incomplete response." (RFC 9111 §3.3)`)
-	unrecognizedFields = define("storing/unrecognized-fields", must, "a response served from storage keeps the header fields the cache does not know", "RFC9111 3.1").
+	unrecognizedFields = suite.Must("storing/unrecognized-fields", "a response served from storage keeps the header fields the cache does not know", "RFC9111 3.1").
 				Quoting(`"Caches MUST include all received response header fields -- including unrecognized ones -- when storing a response; this assures that new HTTP header fields can be successfully deployed." (RFC 9111 §3.1)`)
-	authOthers = define("authorization/not-reused-for-others", must, "a response to a request with Authorization (max-age only) is not reused for a request without it", "RFC9111 3.5").Quoting(reqAuth)
-	authSame   = define("authorization/not-reused-for-same", must, "a response to a request with Authorization (max-age only) is not reused even for the same credentials", "RFC9111 3.5").Quoting(reqAuth)
+	authOthers = suite.Must("authorization/not-reused-for-others", "a response to a request with Authorization (max-age only) is not reused for a request without it", "RFC9111 3.5").Quoting(reqAuth)
+	authSame   = suite.Must("authorization/not-reused-for-same", "a response to a request with Authorization (max-age only) is not reused even for the same credentials", "RFC9111 3.5").Quoting(reqAuth)
 )
 
 var notStoredCases = []notStoredCase{
@@ -79,7 +80,7 @@ func storingSpecs() {
 			if len(r.hits()) > 1 {
 				return // the origin answered again: its fields are its own
 			}
-			verify.That(second.Header.Get("HC-Secret") == "", "expected the stored response without HC-Secret (private=\"HC-Secret\"), observed HC-Secret: %q served from storage", second.Header.Get("HC-Secret"))
+			Expect(second.Header.Get("HC-Secret") == "").To(verify.Hold(), "expected the stored response without HC-Secret (private=\"HC-Secret\"), observed HC-Secret: %q served from storage", second.Header.Get("HC-Secret"))
 		})
 
 		incomplete.It(func(e *harness.Env) {
@@ -92,9 +93,9 @@ func storingSpecs() {
 			if n := len(r.hits()); n == 1 {
 				switch {
 				case err != nil:
-					verify.That(false, "expected the second GET to reach the origin for the complete response; observed the cache answer it without the origin, cut short again (%v)", err)
+					Expect(false).To(verify.Hold(), "expected the second GET to reach the origin for the complete response; observed the cache answer it without the origin, cut short again (%v)", err)
 				case second.Status < 300:
-					verify.That(false, "expected the second GET to reach the origin for the complete response; observed %s served without the origin", served(second))
+					Expect(false).To(verify.Hold(), "expected the second GET to reach the origin for the complete response; observed %s served without the origin", served(second))
 				}
 			}
 		})
@@ -104,7 +105,7 @@ func storingSpecs() {
 			r.get("a response with a field no cache knows")
 			second := r.get("the same again")
 			skipUnlessReused(e, r, 1)
-			verify.That(second.Header.Get("HC-Extension-Field") == "kept", "expected the stored response with HC-Extension-Field: kept, observed %q", second.Header.Get("HC-Extension-Field"))
+			Expect(second.Header.Get("HC-Extension-Field") == "kept").To(verify.Hold(), "expected the stored response with HC-Extension-Field: kept, observed %q", second.Header.Get("HC-Extension-Field"))
 		})
 	})
 

@@ -25,15 +25,15 @@ const (
 
 // Vary, RFC 9111 §4.1.
 var (
-	varyValue         = define("vary/different-value", must, "a response that varies on a field is not reused for another value of it", "RFC9111 4.1").Quoting(reqVary)
-	varyAbsentPresent = define("vary/absent-then-present", must, "a response to a request without the varying field is not reused for one with it", "RFC9111 4.1").
+	varyValue         = suite.Must("vary/different-value", "a response that varies on a field is not reused for another value of it", "RFC9111 4.1").Quoting(reqVary)
+	varyAbsentPresent = suite.Must("vary/absent-then-present", "a response to a request without the varying field is not reused for one with it", "RFC9111 4.1").
 				Quoting(reqVary + reqVaryAbsent)
-	varyPresentAbsent = define("vary/present-then-absent", must, "a response to a request with the varying field is not reused for one without it", "RFC9111 4.1").
+	varyPresentAbsent = suite.Must("vary/present-then-absent", "a response to a request with the varying field is not reused for one without it", "RFC9111 4.1").
 				Quoting(reqVary + reqVaryAbsent)
-	varyStar = define("vary/star", must, "a response with Vary: * is never reused", "RFC9111 4.1").
+	varyStar = suite.Must("vary/star", "a response with Vary: * is never reused", "RFC9111 4.1").
 			Quoting(`"A stored response with a Vary header field value containing a member "*" always fails to match." (RFC 9111 §4.1)`)
-	varyTwoFields = define("vary/every-field", must, "every field Vary names must match, not just the first", "RFC9111 4.1").Quoting(reqVary)
-	varyTwoLines  = define("vary/several-lines", must, "Vary on two field lines nominates the fields of both", "RFC9111 4.1", "RFC9110 5.3").Quoting(reqVary)
+	varyTwoFields = suite.Must("vary/every-field", "every field Vary names must match, not just the first", "RFC9111 4.1").Quoting(reqVary)
+	varyTwoLines  = suite.Must("vary/several-lines", "Vary on two field lines nominates the fields of both", "RFC9111 4.1", "RFC9110 5.3").Quoting(reqVary)
 )
 
 var varyCases = []varyCase{

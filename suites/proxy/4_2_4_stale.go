@@ -5,6 +5,7 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/check"
@@ -18,12 +19,12 @@ import (
 func expectNotStale(r *resource, resp *harness.Response, err error, what string, wantError bool) {
 	GinkgoHelper()
 	if err != nil {
-		verify.That(!wantError, "expected an error response for %s (RFC 9111 §5.2.2.2), observed the connection closed without one: %v", what, err)
+		Expect(!wantError).To(verify.Hold(), "expected an error response for %s (RFC 9111 §5.2.2.2), observed the connection closed without one: %v", what, err)
 		return
 	}
-	verify.That(string(resp.Body) != "v1", "expected %s not to be the stale stored response, observed it served (%s; the origin was asked %s)", what, served(resp), times(len(r.hits())))
+	Expect(string(resp.Body) != "v1").To(verify.Hold(), "expected %s not to be the stale stored response, observed it served (%s; the origin was asked %s)", what, served(resp), times(len(r.hits())))
 	if wantError {
-		verify.That(resp.Status >= 400, "expected an error response for %s, observed %s", what, served(resp))
+		Expect(resp.Status >= 400).To(verify.Hold(), "expected an error response for %s, observed %s", what, served(resp))
 	}
 }
 
@@ -59,22 +60,22 @@ const reqStale = `"A cache MUST NOT generate a stale response unless it is disco
 
 // Serving stale responses, RFC 9111 §4.2.4 and §5.2.2, and RFC 5861.
 var (
-	mustRevalidateDown  = define("stale/must-revalidate-origin-down", must, "with must-revalidate, a stale response is not served when the origin cannot be reached", "RFC9111 5.2.2.2", "RFC9111 4.2.4").Quoting(reqMustRevalidateDisconnected)
-	mustRevalidate504   = define("stale/must-revalidate-504", should, "with must-revalidate and the origin unreachable, the error is 504 (Gateway Timeout), or 502", "RFC9111 5.2.2.2").Quoting(reqMustRevalidateDisconnected)
-	mustRevalidateError = define("stale/must-revalidate-origin-error", must, "with must-revalidate, a stale response is not served when the origin answers 500", "RFC9111 5.2.2.2").Quoting(reqMustRevalidate)
-	proxyRevalidateDown = define("stale/proxy-revalidate-origin-down", must, "with proxy-revalidate, a stale response is not served when the origin cannot be reached", "RFC9111 5.2.2.8", "RFC9111 4.2.4").
+	mustRevalidateDown  = suite.Must("stale/must-revalidate-origin-down", "with must-revalidate, a stale response is not served when the origin cannot be reached", "RFC9111 5.2.2.2", "RFC9111 4.2.4").Quoting(reqMustRevalidateDisconnected)
+	mustRevalidate504   = suite.Should("stale/must-revalidate-504", "with must-revalidate and the origin unreachable, the error is 504 (Gateway Timeout), or 502", "RFC9111 5.2.2.2").Quoting(reqMustRevalidateDisconnected)
+	mustRevalidateError = suite.Must("stale/must-revalidate-origin-error", "with must-revalidate, a stale response is not served when the origin answers 500", "RFC9111 5.2.2.2").Quoting(reqMustRevalidate)
+	proxyRevalidateDown = suite.Must("stale/proxy-revalidate-origin-down", "with proxy-revalidate, a stale response is not served when the origin cannot be reached", "RFC9111 5.2.2.8", "RFC9111 4.2.4").
 				Quoting(reqProhibited + " " + reqProxyRevalidate)
-	sMaxAgeDown = define("stale/s-maxage-origin-down", must, "with s-maxage, a stale response is not served when the origin cannot be reached", "RFC9111 5.2.2.10", "RFC9111 4.2.4").
+	sMaxAgeDown = suite.Must("stale/s-maxage-origin-down", "with s-maxage, a stale response is not served when the origin cannot be reached", "RFC9111 5.2.2.10", "RFC9111 4.2.4").
 			Quoting(reqProhibited + " " + reqSMaxAgeRevalidate)
-	noCacheDown             = define("stale/no-cache-origin-down", must, "a no-cache response is not served when the origin cannot be reached to validate it", "RFC9111 5.2.2.4", "RFC9111 4.2.4").Quoting(reqNoCache)
-	maxStaleMustRevalidate  = define("stale/max-stale-vs-must-revalidate", must, "a request's max-stale does not get a stale must-revalidate response", "RFC9111 5.2.2.2", "RFC9111 5.2.1.2").Quoting(reqMustRevalidate)
-	maxStaleProxyRevalidate = define("stale/max-stale-vs-proxy-revalidate", must, "a request's max-stale does not get a stale proxy-revalidate response", "RFC9111 5.2.2.8", "RFC9111 5.2.1.2").Quoting(reqProxyRevalidate)
-	maxStaleSMaxAge         = define("stale/max-stale-vs-s-maxage", must, "a request's max-stale does not get a stale s-maxage response", "RFC9111 5.2.2.10", "RFC9111 5.2.1.2").
+	noCacheDown             = suite.Must("stale/no-cache-origin-down", "a no-cache response is not served when the origin cannot be reached to validate it", "RFC9111 5.2.2.4", "RFC9111 4.2.4").Quoting(reqNoCache)
+	maxStaleMustRevalidate  = suite.Must("stale/max-stale-vs-must-revalidate", "a request's max-stale does not get a stale must-revalidate response", "RFC9111 5.2.2.2", "RFC9111 5.2.1.2").Quoting(reqMustRevalidate)
+	maxStaleProxyRevalidate = suite.Must("stale/max-stale-vs-proxy-revalidate", "a request's max-stale does not get a stale proxy-revalidate response", "RFC9111 5.2.2.8", "RFC9111 5.2.1.2").Quoting(reqProxyRevalidate)
+	maxStaleSMaxAge         = suite.Must("stale/max-stale-vs-s-maxage", "a request's max-stale does not get a stale s-maxage response", "RFC9111 5.2.2.10", "RFC9111 5.2.1.2").
 				Quoting(reqProhibited + " " + reqSMaxAgeRevalidate)
-	swrBeyond     = define("rfc5861/stale-while-revalidate-window", must, "past the stale-while-revalidate window, the stale response is not served", "RFC5861 3", "RFC9111 4.2.4").Quoting(reqStale)
-	swrBackground = define("rfc5861/stale-while-revalidate-revalidates", should, "a response served stale under stale-while-revalidate is revalidated in the background", "RFC5861 3").
+	swrBeyond     = suite.Must("rfc5861/stale-while-revalidate-window", "past the stale-while-revalidate window, the stale response is not served", "RFC5861 3", "RFC9111 4.2.4").Quoting(reqStale)
+	swrBackground = suite.Should("rfc5861/stale-while-revalidate-revalidates", "a response served stale under stale-while-revalidate is revalidated in the background", "RFC5861 3").
 			Quoting(`"If a cached response is served stale due to the presence of this extension, the cache SHOULD attempt to revalidate it while still serving stale responses (i.e., without blocking)." (RFC 5861 §3)`)
-	sieBeyond = define("rfc5861/stale-if-error-window", should, "past the stale-if-error window, a stale response is not served for an origin's 500", "RFC5861 4").
+	sieBeyond = suite.Should("rfc5861/stale-if-error-window", "past the stale-if-error window, a stale response is not served for an origin's 500", "RFC5861 4").
 			Quoting(`"Its value indicates the upper limit to staleness; when the cached response is more stale than the indicated amount, the cached response SHOULD NOT be used to satisfy the request, absent other information." (RFC 5861 §4)`)
 )
 
@@ -129,8 +130,7 @@ func staleWaiting(w *check.WaitGroup) {
 		return func(e *harness.Env) {
 			resp, err := r.try("after the wait, with the origin down")
 			expectNotStale(r, resp, err, "the GET after the wait", true)
-			verify.That(resp.Status == http.StatusGatewayTimeout || resp.Status == http.StatusBadGateway,
-				"expected 504 (Gateway Timeout), or 502 for an origin that dropped the connection, observed %s", served(resp))
+			Expect(resp.Status == http.StatusGatewayTimeout || resp.Status == http.StatusBadGateway).To(verify.Hold(), "expected 504 (Gateway Timeout), or 502 for an origin that dropped the connection, observed %s", served(resp))
 		}
 	})
 	for _, c := range maxStaleCases {
@@ -158,7 +158,7 @@ func staleWaiting(w *check.WaitGroup) {
 				e.Skipf("the cache asked the origin before answering (%s) instead of serving the stale response, which RFC 5861 allows", served(resp))
 			}
 			hits := r.waitHits(2, 3*time.Second)
-			verify.That(len(hits) >= 2, "expected the stale response to be revalidated in the background, observed no request at the origin within 3 s of serving it")
+			Expect(len(hits) >= 2).To(verify.Hold(), "expected the stale response to be revalidated in the background, observed no request at the origin within 3 s of serving it")
 		}
 	})
 }

@@ -36,27 +36,27 @@ const reqDelta = `"If a cache receives a delta-seconds value greater than the gr
 
 // Freshness, RFC 9111 §4.2, §4.2.2 and §5.3.
 var (
-	maxAgeStale = define("freshness/max-age", must, "once max-age has passed, the response is not served without contacting the origin", "RFC9111 4.2.4", "RFC9111 5.2.2.1").
+	maxAgeStale = suite.Must("freshness/max-age", "once max-age has passed, the response is not served without contacting the origin", "RFC9111 4.2.4", "RFC9111 5.2.2.1").
 			Quoting(reqStale + " " + reqMaxAgeStale)
-	sMaxAgeStale = define("freshness/s-maxage-over-max-age", must, "s-maxage, not a longer max-age, sets the shared cache's lifetime", "RFC9111 4.2.1", "RFC9111 5.2.2.10").
+	sMaxAgeStale = suite.Must("freshness/s-maxage-over-max-age", "s-maxage, not a longer max-age, sets the shared cache's lifetime", "RFC9111 4.2.1", "RFC9111 5.2.2.10").
 			Quoting(reqStale + " " + reqSMaxAge)
-	expiresStale = define("freshness/expires", must, "once Expires has passed, the response is not served without contacting the origin", "RFC9111 4.2.1", "RFC9111 5.3").
+	expiresStale = suite.Must("freshness/expires", "once Expires has passed, the response is not served without contacting the origin", "RFC9111 4.2.1", "RFC9111 5.3").
 			Quoting(reqStale + ` "The Expires header field gives the date/time after which the response is considered stale." (RFC 9111 §5.3)`)
-	deltaOverflow     = define("freshness/delta-seconds-overflow", must, "a max-age beyond any integer the cache holds counts as 2^31 seconds: the response is fresh", "RFC9111 1.2.2").Quoting(reqDelta)
-	expiresMaxAge     = define("expires/ignored-with-max-age", must, "a max-age shorter than Expires decides: the response goes stale", "RFC9111 5.3").Quoting(reqExpiresMaxAge)
-	expiresSMaxAge    = define("expires/ignored-with-s-maxage", must, "an s-maxage shorter than Expires decides: the response goes stale", "RFC9111 5.3").Quoting(reqExpiresSMaxAge)
-	expiresPast       = define("expires/in-the-past", must, "a response whose Expires is in the past is stale on arrival", "RFC9111 5.3", "RFC9111 4.2.1").Quoting(reqStale)
-	expiresZero       = define("expires/zero", must, "Expires: 0 means already expired", "RFC9111 5.3").Quoting(reqExpiresInvalid)
-	expiresInvalid    = define("expires/invalid", must, "an Expires that is not a date means already expired", "RFC9111 5.3").Quoting(reqExpiresInvalid)
-	expiresPastMaxAge = define("expires/past-ignored-with-max-age", must, "a past Expires does not shorten max-age: the response is reused as one without Expires is", "RFC9111 5.3").Quoting(reqExpiresMaxAge)
-	heuristicMaxAge   = define("heuristic/not-with-max-age", must, "a response with max-age goes stale on time, however old its Last-Modified", "RFC9111 4.2.2").Quoting(reqHeuristic)
-	heuristicExpires  = define("heuristic/not-with-expires", must, "a response with Expires goes stale on time, however old its Last-Modified", "RFC9111 4.2.2").Quoting(reqHeuristic)
+	deltaOverflow     = suite.Must("freshness/delta-seconds-overflow", "a max-age beyond any integer the cache holds counts as 2^31 seconds: the response is fresh", "RFC9111 1.2.2").Quoting(reqDelta)
+	expiresMaxAge     = suite.Must("expires/ignored-with-max-age", "a max-age shorter than Expires decides: the response goes stale", "RFC9111 5.3").Quoting(reqExpiresMaxAge)
+	expiresSMaxAge    = suite.Must("expires/ignored-with-s-maxage", "an s-maxage shorter than Expires decides: the response goes stale", "RFC9111 5.3").Quoting(reqExpiresSMaxAge)
+	expiresPast       = suite.Must("expires/in-the-past", "a response whose Expires is in the past is stale on arrival", "RFC9111 5.3", "RFC9111 4.2.1").Quoting(reqStale)
+	expiresZero       = suite.Must("expires/zero", "Expires: 0 means already expired", "RFC9111 5.3").Quoting(reqExpiresInvalid)
+	expiresInvalid    = suite.Must("expires/invalid", "an Expires that is not a date means already expired", "RFC9111 5.3").Quoting(reqExpiresInvalid)
+	expiresPastMaxAge = suite.Must("expires/past-ignored-with-max-age", "a past Expires does not shorten max-age: the response is reused as one without Expires is", "RFC9111 5.3").Quoting(reqExpiresMaxAge)
+	heuristicMaxAge   = suite.Must("heuristic/not-with-max-age", "a response with max-age goes stale on time, however old its Last-Modified", "RFC9111 4.2.2").Quoting(reqHeuristic)
+	heuristicExpires  = suite.Must("heuristic/not-with-expires", "a response with Expires goes stale on time, however old its Last-Modified", "RFC9111 4.2.2").Quoting(reqHeuristic)
 )
 
 // Response directives, RFC 9111 §5.2.3: an unknown one is ignored, so the
 // response is reused as a plain max-age one (a reusedCase below).
 var (
-	extensionIgnored = define("directives/extension-ignored", must, "an unknown directive beside max-age changes nothing: the response is reused as without it", "RFC9111 5.2.3").
+	extensionIgnored = suite.Must("directives/extension-ignored", "an unknown directive beside max-age changes nothing: the response is reused as without it", "RFC9111 5.2.3").
 		Quoting(`"A cache MUST ignore unrecognized cache directives." (RFC 9111 §5.2.3)`)
 )
 

@@ -5,11 +5,12 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/check"
-	"github.com/httpcheck/httpcheck/reference/httpcache"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
+	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
 // current is a fresh response with both validators; the origin answers
@@ -44,27 +45,27 @@ const (
 
 // Handling a received validation request, RFC 9111 §4.3.2 and RFC 9110 §13.
 var (
-	condINM      = define("conditional/if-none-match-304", should, "If-None-Match with the stored ETag is answered 304 from storage", "RFC9111 4.3.2").Quoting(reqReceivedValidation)
-	condINMOther = define("conditional/if-none-match-other-200", must, "If-None-Match with another ETag gets the full 200", "RFC9110 13.1.2", "RFC9110 13.2.2").Quoting(reqPreconditionOrder)
-	condINMWeak  = define("conditional/if-none-match-weak", must, `If-None-Match compares weakly: W/"x" matches a stored "x"`, "RFC9110 13.1.2").
+	condINM      = suite.Should("conditional/if-none-match-304", "If-None-Match with the stored ETag is answered 304 from storage", "RFC9111 4.3.2").Quoting(reqReceivedValidation)
+	condINMOther = suite.Must("conditional/if-none-match-other-200", "If-None-Match with another ETag gets the full 200", "RFC9110 13.1.2", "RFC9110 13.2.2").Quoting(reqPreconditionOrder)
+	condINMWeak  = suite.Must("conditional/if-none-match-weak", `If-None-Match compares weakly: W/"x" matches a stored "x"`, "RFC9110 13.1.2").
 			Quoting(`"A recipient MUST use the weak comparison function when comparing entity tags for If-None-Match (Section 8.8.3.2), since weak entity tags can be used for cache validation even if there have been changes to the representation data." (RFC 9110 §13.1.2)`)
-	condIMS     = define("conditional/if-modified-since-304", should, "If-Modified-Since at the stored Last-Modified is answered 304 from storage", "RFC9111 4.3.2").Quoting(reqReceivedValidation)
-	condIMSDate = define("conditional/if-modified-since-date", should, "without Last-Modified, If-Modified-Since is compared with the stored Date", "RFC9111 4.3.2").
+	condIMS     = suite.Should("conditional/if-modified-since-304", "If-Modified-Since at the stored Last-Modified is answered 304 from storage", "RFC9111 4.3.2").Quoting(reqReceivedValidation)
+	condIMSDate = suite.Should("conditional/if-modified-since-date", "without Last-Modified, If-Modified-Since is compared with the stored Date", "RFC9111 4.3.2").
 			Quoting(`"If a request contains an If-Modified-Since header field and the Last-Modified header field is not present in a stored response, a cache SHOULD use the stored response's Date field value (or, if no Date field is present, the time that the stored response was received) to evaluate the conditional." (RFC 9111 §4.3.2)`)
-	condPrecedence = define("conditional/if-none-match-precedence", must, "a non-matching If-None-Match gets the 200 even with a matching If-Modified-Since", "RFC9110 13.1.3").
+	condPrecedence = suite.Must("conditional/if-none-match-precedence", "a non-matching If-None-Match gets the 200 even with a matching If-Modified-Since", "RFC9110 13.1.3").
 			Quoting(`"A recipient MUST ignore If-Modified-Since if the request contains an If-None-Match header field; the condition in If-None-Match is considered to be a more accurate replacement for the condition in If-Modified-Since, and the two are only combined for the sake of interoperating with older intermediaries that might not implement If-None-Match." (RFC 9110 §13.1.3)`)
-	condIfMatch   = define("conditional/if-match-for-origin", must, "If-Match is the origin's to evaluate: the cache does not answer 412 itself", "RFC9111 4.3.2").Quoting(reqNotForCache)
-	condIUS       = define("conditional/if-unmodified-since-for-origin", must, "If-Unmodified-Since is the origin's to evaluate: the cache does not answer 412 itself", "RFC9111 4.3.2").Quoting(reqNotForCache)
-	condUnstored  = define("conditional/unstored-forwarded", must, "a conditional request for something not stored is forwarded to the origin", "RFC9111 4.3.2").Quoting(reqNotForCache)
-	cond304Fields = define("conditional/304-fields", must, "a 304 for the client carries the ETag, Cache-Control and Date the 200 would", "RFC9110 15.4.5").
+	condIfMatch   = suite.Must("conditional/if-match-for-origin", "If-Match is the origin's to evaluate: the cache does not answer 412 itself", "RFC9111 4.3.2").Quoting(reqNotForCache)
+	condIUS       = suite.Must("conditional/if-unmodified-since-for-origin", "If-Unmodified-Since is the origin's to evaluate: the cache does not answer 412 itself", "RFC9111 4.3.2").Quoting(reqNotForCache)
+	condUnstored  = suite.Must("conditional/unstored-forwarded", "a conditional request for something not stored is forwarded to the origin", "RFC9111 4.3.2").Quoting(reqNotForCache)
+	cond304Fields = suite.Must("conditional/304-fields", "a 304 for the client carries the ETag, Cache-Control and Date the 200 would", "RFC9110 15.4.5").
 			Quoting(`"The server generating a 304 response MUST generate any of the following header fields that would have been sent in a 200 (OK) response to the same request: Content-Location, Date, ETag, and Vary; Cache-Control and Expires (see [CACHING])" (RFC 9110 §15.4.5)`)
 )
 
 var forOriginCases = []forOrigin{
 	{condIfMatch, func(*harness.Response) (string, string) { return "If-Match", `"v0"` }},
 	{condIUS, func(first *harness.Response) (string, string) {
-		lm, _ := httpcache.ParseHTTPDate(first.Header.Get("Last-Modified"))
-		return "If-Unmodified-Since", httpcache.FormatHTTPDate(lm.Add(-time.Hour))
+		lm, _ := httpdate.Parse(first.Header.Get("Last-Modified"))
+		return "If-Unmodified-Since", httpdate.Format(lm.Add(-time.Hour))
 	}},
 }
 
@@ -76,35 +77,35 @@ func conditionalSpecs() {
 			r, _ := current(e)
 			reused(e, r)
 			resp := r.get(`If-None-Match: "v1"`, "If-None-Match", `"v1"`)
-			verify.That(resp.Status == http.StatusNotModified && len(r.hits()) == 1, "expected a 304 from storage, observed %s with the origin asked %s", served(resp), times(len(r.hits())))
+			Expect(resp.Status == http.StatusNotModified && len(r.hits()) == 1).To(verify.Hold(), "expected a 304 from storage, observed %s with the origin asked %s", served(resp), times(len(r.hits())))
 		})
 		condINMOther.It(func(e *harness.Env) {
 			r, _ := current(e)
 			resp := r.get(`If-None-Match: "v0"`, "If-None-Match", `"v0"`)
-			verify.That(resp.Status == http.StatusOK && string(resp.Body) == "v1", "expected the full 200 \"v1\" for If-None-Match: \"v0\", observed %s", served(resp))
+			Expect(resp.Status == http.StatusOK && string(resp.Body) == "v1").To(verify.Hold(), "expected the full 200 \"v1\" for If-None-Match: \"v0\", observed %s", served(resp))
 		})
 		condINMWeak.It(func(e *harness.Env) {
 			r, _ := current(e)
 			resp := r.get(`If-None-Match: W/"v1"`, "If-None-Match", `W/"v1"`)
-			verify.That(resp.Status == http.StatusNotModified, "expected 304 for If-None-Match: W/\"v1\" against ETag \"v1\" (weak comparison), observed %s", served(resp))
+			Expect(resp.Status == http.StatusNotModified).To(verify.Hold(), "expected 304 for If-None-Match: W/\"v1\" against ETag \"v1\" (weak comparison), observed %s", served(resp))
 		})
 		condIMS.It(func(e *harness.Env) {
 			r, first := current(e)
 			reused(e, r)
 			resp := r.get("If-Modified-Since: the stored Last-Modified", "If-Modified-Since", first.Header.Get("Last-Modified"))
-			verify.That(resp.Status == http.StatusNotModified && len(r.hits()) == 1, "expected a 304 from storage, observed %s with the origin asked %s", served(resp), times(len(r.hits())))
+			Expect(resp.Status == http.StatusNotModified && len(r.hits()) == 1).To(verify.Hold(), "expected a 304 from storage, observed %s with the origin asked %s", served(resp), times(len(r.hits())))
 		})
 		condIMSDate.It(func(e *harness.Env) {
 			r := newResource(e, respond("v1", "Cache-Control: max-age=600"))
 			first := r.get("a fresh response without validators")
 			reused(e, r)
 			resp := r.get("If-Modified-Since: the stored Date", "If-Modified-Since", first.Header.Get("Date"))
-			verify.That(resp.Status == http.StatusNotModified && len(r.hits()) == 1, "expected a 304 from storage for If-Modified-Since equal to the stored Date, observed %s with the origin asked %s", served(resp), times(len(r.hits())))
+			Expect(resp.Status == http.StatusNotModified && len(r.hits()) == 1).To(verify.Hold(), "expected a 304 from storage for If-Modified-Since equal to the stored Date, observed %s with the origin asked %s", served(resp), times(len(r.hits())))
 		})
 		condPrecedence.It(func(e *harness.Env) {
 			r, first := current(e)
 			resp := r.get(`If-None-Match: "v0" with a matching If-Modified-Since`, "If-None-Match", `"v0"`, "If-Modified-Since", first.Header.Get("Last-Modified"))
-			verify.That(resp.Status == http.StatusOK && string(resp.Body) == "v1", "expected the full 200: If-None-Match \"v0\" does not match, and If-Modified-Since is then ignored; observed %s", served(resp))
+			Expect(resp.Status == http.StatusOK && string(resp.Body) == "v1").To(verify.Hold(), "expected the full 200: If-None-Match \"v0\" does not match, and If-Modified-Since is then ignored; observed %s", served(resp))
 		})
 		for _, c := range forOriginCases {
 			c.check.It(func(e *harness.Env) {
@@ -112,14 +113,14 @@ func conditionalSpecs() {
 				name, value := c.header(first)
 				resp := r.get(name+": "+value, name, value)
 				if resp.Status == http.StatusPreconditionFailed {
-					verify.That(len(r.hits()) == 2, "expected %s to be evaluated by the origin, observed a 412 the cache generated without asking it", name)
+					Expect(len(r.hits()) == 2).To(verify.Hold(), "expected %s to be evaluated by the origin, observed a 412 the cache generated without asking it", name)
 				}
 			})
 		}
 		condUnstored.It(func(e *harness.Env) {
 			r := newResource(e, respond("v1", "Cache-Control: max-age=600", `ETag: "v1"`))
 			resp := r.get(`If-None-Match: "v1" for something the cache has not stored`, "If-None-Match", `"v1"`)
-			verify.That(len(r.hits()) == 1, "expected the conditional request forwarded to the origin, observed %s answered with the origin asked %s", served(resp), times(len(r.hits())))
+			Expect(len(r.hits()) == 1).To(verify.Hold(), "expected the conditional request forwarded to the origin, observed %s answered with the origin asked %s", served(resp), times(len(r.hits())))
 		})
 		cond304Fields.It(func(e *harness.Env) {
 			r, _ := current(e)
@@ -127,10 +128,8 @@ func conditionalSpecs() {
 			if resp.Status != http.StatusNotModified {
 				e.Skipf("no 304 to look at (%s)", served(resp))
 			}
-			_, dateOK := httpcache.ParseHTTPDate(resp.Header.Get("Date"))
-			verify.That(resp.Header.Get("ETag") == `"v1"` && resp.Header.Get("Cache-Control") != "" && dateOK,
-				"expected the 304 to carry ETag \"v1\", Cache-Control and Date, observed ETag %q, Cache-Control %q, Date %q",
-				resp.Header.Get("ETag"), resp.Header.Get("Cache-Control"), resp.Header.Get("Date"))
+			_, dateOK := httpdate.Parse(resp.Header.Get("Date"))
+			Expect(resp.Header.Get("ETag") == `"v1"` && resp.Header.Get("Cache-Control") != "" && dateOK).To(verify.Hold(), "expected the 304 to carry ETag \"v1\", Cache-Control and Date, observed ETag %q, Cache-Control %q, Date %q", resp.Header.Get("ETag"), resp.Header.Get("Cache-Control"), resp.Header.Get("Date"))
 		})
 	})
 }

@@ -8,8 +8,9 @@ import (
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/check"
 	"github.com/httpcheck/httpcheck/harness/origin"
-	"github.com/httpcheck/httpcheck/reference/httpcache"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
+	"github.com/httpcheck/httpcheck/syntax/httpdate"
+	. "github.com/onsi/gomega"
 )
 
 // validatable is the stored response of the validation checks: fresh for a
@@ -38,15 +39,15 @@ const reqValidationSent = `"When generating a conditional request for validation
 
 // Validation, RFC 9111 §4.3.
 var (
-	inmSent       = define("validation/if-none-match-sent", must, "a stale response with an ETag is validated with If-None-Match naming it", "RFC9111 4.3.1").Quoting(reqValidationSent)
-	imsSent       = define("validation/if-modified-since-sent", should, "a stale response with Last-Modified is validated with If-Modified-Since carrying it", "RFC9111 4.3.1").Quoting(reqValidationSent)
-	notModUpdates = define("validation/304-updates-stored", must, "after a 304, the stored response is served as a 200 with the 304's header fields", "RFC9111 4.3.4", "RFC9111 3.2").
+	inmSent       = suite.Must("validation/if-none-match-sent", "a stale response with an ETag is validated with If-None-Match naming it", "RFC9111 4.3.1").Quoting(reqValidationSent)
+	imsSent       = suite.Should("validation/if-modified-since-sent", "a stale response with Last-Modified is validated with If-Modified-Since carrying it", "RFC9111 4.3.1").Quoting(reqValidationSent)
+	notModUpdates = suite.Must("validation/304-updates-stored", "after a 304, the stored response is served as a 200 with the 304's header fields", "RFC9111 4.3.4", "RFC9111 3.2").
 			Quoting(`"For each stored response identified, the cache MUST update its header fields with the header fields provided in the 304 (Not Modified) response, as per Section 3.2." (RFC 9111 §4.3.4)`)
-	notModMismatch = define("validation/304-other-etag-not-used", must, "a 304 with another strong ETag neither updates nor revalidates the stored response", "RFC9111 4.3.4").
+	notModMismatch = suite.Must("validation/304-other-etag-not-used", "a 304 with another strong ETag neither updates nor revalidates the stored response", "RFC9111 4.3.4").
 			Quoting(`"If none of the initial set contains at least one of the same strong validators, then the cache MUST NOT use the new response to update any stored responses." (RFC 9111 §4.3.4)`)
-	fullResponseUsed = define("validation/full-response-used", must, "a 200 to a validation request is what the client gets", "RFC9111 4.3.3").
+	fullResponseUsed = suite.Must("validation/full-response-used", "a 200 to a validation request is what the client gets", "RFC9111 4.3.3").
 				Quoting(`"A full response (i.e., one containing content) indicates that none of the stored responses nominated in the conditional request are suitable. Instead, the cache MUST use the full response to satisfy the request." (RFC 9111 §4.3.3)`)
-	clientTag = define("validation/other-client-tag-gets-200", must, "a client validating another tag gets the stored response as a 200, never the cache's 304", "RFC9111 4.3.2").
+	clientTag = suite.Must("validation/other-client-tag-gets-200", "a client validating another tag gets the stored response as a 200, never the cache's 304", "RFC9111 4.3.2").
 			Quoting(`"If the response to the forwarded request is 304 (Not Modified) and has an ETag field value with an entity tag that is not in the client's list, the cache MUST generate a 200 (OK) response for the client by reusing its corresponding stored response, as updated by the 304 response metadata (Section 4.3.4)." (RFC 9111 §4.3.2)`)
 )
 
@@ -59,7 +60,7 @@ func validationWaiting(w *check.WaitGroup) {
 			r.get("after the wait")
 			h := validation(e, r)
 			inm, ok := h.Value("If-None-Match")
-			verify.That(ok && strings.Contains(inm, `"v1"`), "expected the validation request to carry If-None-Match: \"v1\", observed %q", inm)
+			Expect(ok && strings.Contains(inm, `"v1"`)).To(verify.Hold(), "expected the validation request to carry If-None-Match: \"v1\", observed %q", inm)
 		}
 	})
 	w.It(imsSent, func(e *harness.Env) func(*harness.Env) {
@@ -69,9 +70,9 @@ func validationWaiting(w *check.WaitGroup) {
 			r.get("after the wait")
 			h := validation(e, r)
 			ims, _ := h.Value("If-Modified-Since")
-			got, ok1 := httpcache.ParseHTTPDate(ims)
-			want, ok2 := httpcache.ParseHTTPDate(first.Header.Get("Last-Modified"))
-			verify.That(ok1 && ok2 && got.Equal(want), "expected the validation request to carry If-Modified-Since: %s (the stored Last-Modified), observed %q", first.Header.Get("Last-Modified"), ims)
+			got, ok1 := httpdate.Parse(ims)
+			want, ok2 := httpdate.Parse(first.Header.Get("Last-Modified"))
+			Expect(ok1 && ok2 && got.Equal(want)).To(verify.Hold(), "expected the validation request to carry If-Modified-Since: %s (the stored Last-Modified), observed %q", first.Header.Get("Last-Modified"), ims)
 		}
 	})
 	w.It(notModUpdates, func(e *harness.Env) func(*harness.Env) {
@@ -84,8 +85,8 @@ func validationWaiting(w *check.WaitGroup) {
 				e.Skipf("the origin answered no validation request with 304")
 			}
 			after := r.get("once the 304 has been received")
-			verify.That(after.Status == http.StatusOK && string(after.Body) == "v1", "expected the stored response (200 \"v1\") after the 304, observed %s", served(after))
-			verify.That(after.Header.Get("HC-Updated") == "by-the-304", "expected the stored response updated with the 304's HC-Updated: by-the-304, observed %q", after.Header.Get("HC-Updated"))
+			Expect(after.Status == http.StatusOK && string(after.Body) == "v1").To(verify.Hold(), "expected the stored response (200 \"v1\") after the 304, observed %s", served(after))
+			Expect(after.Header.Get("HC-Updated") == "by-the-304").To(verify.Hold(), "expected the stored response updated with the 304's HC-Updated: by-the-304, observed %q", after.Header.Get("HC-Updated"))
 		}
 	})
 	w.It(notModMismatch, func(e *harness.Env) func(*harness.Env) {
@@ -96,8 +97,8 @@ func validationWaiting(w *check.WaitGroup) {
 			r.get("after the wait: the origin answers the validation with a 304 for ETag \"v2\"")
 			validation(e, r)
 			after := r.get("once that 304 has been received")
-			verify.That(after.Header.Get("HC-Updated") == "", "expected the stored response not updated by a 304 for another entity-tag, observed HC-Updated: %q", after.Header.Get("HC-Updated"))
-			verify.That(!(after.Status == http.StatusOK && string(after.Body) == "v1"), "expected the stored \"v1\" not treated as validated by a 304 for \"v2\", observed it served")
+			Expect(after.Header.Get("HC-Updated") == "").To(verify.Hold(), "expected the stored response not updated by a 304 for another entity-tag, observed HC-Updated: %q", after.Header.Get("HC-Updated"))
+			Expect(!(after.Status == http.StatusOK && string(after.Body) == "v1")).To(verify.Hold(), "expected the stored \"v1\" not treated as validated by a 304 for \"v2\", observed it served")
 		}
 	})
 	w.It(fullResponseUsed, func(e *harness.Env) func(*harness.Env) {
@@ -109,16 +110,18 @@ func validationWaiting(w *check.WaitGroup) {
 			// A cache that served the stale "v1" while validating in the
 			// background is graded by freshness/max-age; here what counts
 			// is that the 200 is what it serves from then on.
-			verify.That(string(resp.Body) == "v2" || string(resp.Body) == "v1", "expected the 200 the origin sent to the validation request (\"v2\"), observed %s", served(resp))
+			Expect(string(resp.Body) == "v2" || string(resp.Body) == "v1").To(verify.Hold(), "expected the 200 the origin sent to the validation request (\"v2\"), observed %s", served(resp))
 			// The origin has answered; a cache validating in the background
 			// may take a moment more to store the answer, so ask again for
 			// up to a second before judging.
-			after := r.get("once the validation has been answered")
-			for deadline := time.Now().Add(time.Second); string(after.Body) != "v2" && time.Now().Before(deadline); {
-				time.Sleep(100 * time.Millisecond)
-				after = r.get("again, while the cache may still be storing the answer")
-			}
-			verify.That(string(after.Body) == "v2", "expected the 200 the origin sent to the validation request (\"v2\") to be used, observed %s a second after it", served(after))
+			var after *harness.Response
+			note := "once the validation has been answered"
+			verify.Within(time.Second, 100*time.Millisecond, func() bool {
+				after = r.get(note)
+				note = "again, while the cache may still be storing the answer"
+				return string(after.Body) == "v2"
+			})
+			Expect(string(after.Body) == "v2").To(verify.Hold(), "expected the 200 the origin sent to the validation request (\"v2\") to be used, observed %s a second after it", served(after))
 		}
 	})
 	w.It(clientTag, func(e *harness.Env) func(*harness.Env) {
@@ -126,7 +129,7 @@ func validationWaiting(w *check.WaitGroup) {
 		r.get("before the wait")
 		return func(e *harness.Env) {
 			resp := r.get(`after the wait, a client validating its own "v0"`, "If-None-Match", `"v0"`)
-			verify.That(resp.Status == http.StatusOK && string(resp.Body) == "v1", "expected the stored response as a 200 for a client holding \"v0\", observed %s", served(resp))
+			Expect(resp.Status == http.StatusOK && string(resp.Body) == "v1").To(verify.Hold(), "expected the stored response as a 200 for a client holding \"v0\", observed %s", served(resp))
 		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/check"
@@ -35,17 +36,17 @@ const (
 
 // Unsafe methods: write-through, RFC 9111 §4, and invalidation, §4.4.
 var (
-	wtPost     = define("write-through/post", must, "POST reaches the origin although a response to GET is stored", "RFC9111 4").Quoting(reqWriteThrough)
-	wtPut      = define("write-through/put", must, "PUT reaches the origin although a response to GET is stored", "RFC9111 4").Quoting(reqWriteThrough)
-	wtDelete   = define("write-through/delete", must, "DELETE reaches the origin although a response to GET is stored", "RFC9111 4").Quoting(reqWriteThrough)
-	wtPatch    = define("write-through/patch", must, "PATCH reaches the origin although a response to GET is stored", "RFC9111 4").Quoting(reqWriteThrough)
-	wtUnknown  = define("write-through/unknown-method", must, "a method the cache does not know reaches the origin", "RFC9111 4", "RFC9111 4.4").Quoting(reqWriteThrough)
-	invPost    = define("invalidation/post-200", must, "a 200 to POST invalidates the stored response", "RFC9111 4.4").Quoting(reqInvalidate)
-	invPost303 = define("invalidation/post-303", must, "a 303 to POST (a non-error status) invalidates the stored response", "RFC9111 4.4").Quoting(reqInvalidate)
-	invPut     = define("invalidation/put-201", must, "a 201 to PUT invalidates the stored response", "RFC9111 4.4").Quoting(reqInvalidate)
-	invDelete  = define("invalidation/delete-204", must, "a 204 to DELETE invalidates the stored response", "RFC9111 4.4").Quoting(reqInvalidate)
-	invPatch   = define("invalidation/patch-200", must, "a 200 to PATCH invalidates the stored response", "RFC9111 4.4").Quoting(reqInvalidate)
-	invUnknown = define("invalidation/unknown-method-200", must, "a 200 to a method of unknown safety invalidates the stored response", "RFC9111 4.4").Quoting(reqInvalidate)
+	wtPost     = suite.Must("write-through/post", "POST reaches the origin although a response to GET is stored", "RFC9111 4").Quoting(reqWriteThrough)
+	wtPut      = suite.Must("write-through/put", "PUT reaches the origin although a response to GET is stored", "RFC9111 4").Quoting(reqWriteThrough)
+	wtDelete   = suite.Must("write-through/delete", "DELETE reaches the origin although a response to GET is stored", "RFC9111 4").Quoting(reqWriteThrough)
+	wtPatch    = suite.Must("write-through/patch", "PATCH reaches the origin although a response to GET is stored", "RFC9111 4").Quoting(reqWriteThrough)
+	wtUnknown  = suite.Must("write-through/unknown-method", "a method the cache does not know reaches the origin", "RFC9111 4", "RFC9111 4.4").Quoting(reqWriteThrough)
+	invPost    = suite.Must("invalidation/post-200", "a 200 to POST invalidates the stored response", "RFC9111 4.4").Quoting(reqInvalidate)
+	invPost303 = suite.Must("invalidation/post-303", "a 303 to POST (a non-error status) invalidates the stored response", "RFC9111 4.4").Quoting(reqInvalidate)
+	invPut     = suite.Must("invalidation/put-201", "a 201 to PUT invalidates the stored response", "RFC9111 4.4").Quoting(reqInvalidate)
+	invDelete  = suite.Must("invalidation/delete-204", "a 204 to DELETE invalidates the stored response", "RFC9111 4.4").Quoting(reqInvalidate)
+	invPatch   = suite.Must("invalidation/patch-200", "a 200 to PATCH invalidates the stored response", "RFC9111 4.4").Quoting(reqInvalidate)
+	invUnknown = suite.Must("invalidation/unknown-method-200", "a 200 to a method of unknown safety invalidates the stored response", "RFC9111 4.4").Quoting(reqInvalidate)
 )
 
 var unsafeCases = []unsafeCase{
@@ -69,7 +70,7 @@ func unsafeSpecs() {
 					r.get("GET, which stores the response")
 					r.do(c.method, c.method+" to the same URI")
 					hits := r.hits()
-					verify.That(len(hits) == 2 && hits[1].Method == c.method, "expected the %s to reach the origin, observed %s requests there (%s)", c.method, times(len(hits)), methods(hits))
+					Expect(len(hits) == 2 && hits[1].Method == c.method).To(verify.Hold(), "expected the %s to reach the origin, observed %s requests there (%s)", c.method, times(len(hits)), methods(hits))
 				})
 			}
 			c.invalidates.It(func(e *harness.Env) {

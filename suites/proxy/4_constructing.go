@@ -5,6 +5,7 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/check"
@@ -20,28 +21,28 @@ const (
 
 // Constructing responses from caches, RFC 9111 §4.
 var (
-	queryInKey    = define("reuse/query-in-key", must, "a stored response is not reused for a URI with another query", "RFC9111 4", "RFC9111 2").Quoting(reqReuse)
-	hostInKey     = define("reuse/host-in-key", must, "a stored response is not reused for the same path on another host", "RFC9111 4", "RFC9110 7.1").Quoting(reqReuse)
-	headNotForGet = define("head/not-reused-for-get", must, "a GET after a HEAD gets the content, not a stored HEAD response", "RFC9111 4", "RFC9110 9.3.2").Quoting(reqReuse)
-	headNoContent = define("head/no-content", must, "a HEAD answered from a stored GET response has no content", "RFC9110 9.3.2", "RFC9111 4.3.5").
+	queryInKey    = suite.Must("reuse/query-in-key", "a stored response is not reused for a URI with another query", "RFC9111 4", "RFC9111 2").Quoting(reqReuse)
+	hostInKey     = suite.Must("reuse/host-in-key", "a stored response is not reused for the same path on another host", "RFC9111 4", "RFC9110 7.1").Quoting(reqReuse)
+	headNotForGet = suite.Must("head/not-reused-for-get", "a GET after a HEAD gets the content, not a stored HEAD response", "RFC9111 4", "RFC9110 9.3.2").Quoting(reqReuse)
+	headNoContent = suite.Must("head/no-content", "a HEAD answered from a stored GET response has no content", "RFC9110 9.3.2", "RFC9111 4.3.5").
 			Quoting(`"The HEAD method is identical to GET except that the server MUST NOT send content in the response." (RFC 9110 §9.3.2)`)
-	headSameFields = define("head/same-fields", should, "a HEAD answered from a stored GET response carries its header fields", "RFC9110 9.3.2").
+	headSameFields = suite.Should("head/same-fields", "a HEAD answered from a stored GET response carries its header fields", "RFC9110 9.3.2").
 			Quoting(`"The server SHOULD send the same header fields in response to a HEAD request as it would have sent if the request method had been GET." (RFC 9110 §9.3.2)`)
 )
 
 // Age, RFC 9111 §4, §4.2.3 and §5.1.
 var (
-	agePresent = define("age/present", must, "a response served from storage carries Age", "RFC9111 4", "RFC9111 5.1").Quoting(reqAge)
-	ageSyntax  = define("age/delta-seconds", must, "Age is one non-negative integer", "RFC9111 5.1").
+	agePresent = suite.Must("age/present", "a response served from storage carries Age", "RFC9111 4", "RFC9111 5.1").Quoting(reqAge)
+	ageSyntax  = suite.Must("age/delta-seconds", "Age is one non-negative integer", "RFC9111 5.1").
 			Quoting(`"Age = delta-seconds"; "The Age field value is a non-negative integer, representing time in seconds (see Section 1.2.2)." (RFC 9111 §5.1)`)
-	ageGrows    = define("age/resident-time", must, "Age counts the time the response spent in storage", "RFC9111 4", "RFC9111 4.2.3").Quoting(reqAge)
-	ageUpstream = define("age/replaces-upstream", must, "Age adds the time in storage to the Age the origin sent, instead of passing it on", "RFC9111 4", "RFC9111 4.2.3").Quoting(reqAge)
-	ageCounted  = define("age/counts-against-lifetime", must, "a response that arrived older (Age) than its max-age is stale, not reused", "RFC9111 4.2.3", "RFC9111 4").
+	ageGrows    = suite.Must("age/resident-time", "Age counts the time the response spent in storage", "RFC9111 4", "RFC9111 4.2.3").Quoting(reqAge)
+	ageUpstream = suite.Must("age/replaces-upstream", "Age adds the time in storage to the Age the origin sent, instead of passing it on", "RFC9111 4", "RFC9111 4.2.3").Quoting(reqAge)
+	ageCounted  = suite.Must("age/counts-against-lifetime", "a response that arrived older (Age) than its max-age is stale, not reused", "RFC9111 4.2.3", "RFC9111 4").
 			Quoting(reqReuse + ` "corrected_age_value = age_value + response_delay"; "current_age = corrected_initial_age + resident_time" (RFC 9111 §4.2.3)`)
-	ageOverflow    = define("age/overflow", must, "an Age beyond any integer the cache holds counts as 2^31 seconds: the response is stale", "RFC9111 1.2.2", "RFC9111 5.1").Quoting(reqDelta)
-	ageFirstMember = define("age/list-first-member", should, "of a list-based Age, the first member is used", "RFC9111 5.1").
+	ageOverflow    = suite.Must("age/overflow", "an Age beyond any integer the cache holds counts as 2^31 seconds: the response is stale", "RFC9111 1.2.2", "RFC9111 5.1").Quoting(reqDelta)
+	ageFirstMember = suite.Should("age/list-first-member", "of a list-based Age, the first member is used", "RFC9111 5.1").
 			Quoting(`"Although it is defined as a singleton header field, a cache encountering a message with a list-based Age field value SHOULD use the first member of the field value, discarding subsequent ones." (RFC 9111 §5.1)`)
-	ageInvalid = define("age/invalid-ignored", should, "an Age that is not an integer is ignored: the response stays fresh", "RFC9111 5.1").
+	ageInvalid = suite.Should("age/invalid-ignored", "an Age that is not an integer is ignored: the response stays fresh", "RFC9111 5.1").
 			Quoting(`"If the field value (after discarding additional members, as per above) is invalid (e.g., it contains something other than a non-negative integer), a cache SHOULD ignore the field." (RFC 9111 §5.1)`)
 )
 
@@ -68,20 +69,19 @@ func reuseSpecs() {
 			r := newResource(e, respond(content, "Cache-Control: max-age=600", `ETag: "v1"`))
 			r.do(http.MethodHead, "HEAD first")
 			g := r.get("then GET")
-			verify.That(g.Status == http.StatusOK && string(g.Body) == content, "expected the GET after a HEAD to get the content %q, observed %s", content, served(g))
+			Expect(g.Status == http.StatusOK && string(g.Body) == content).To(verify.Hold(), "expected the GET after a HEAD to get the content %q, observed %s", content, served(g))
 		})
 		headNoContent.It(func(e *harness.Env) {
 			r := newResource(e, respond(content, "Cache-Control: max-age=600", `ETag: "v1"`))
 			r.get("GET, to store the response")
 			raw := r.b.Raw(http.MethodHead, r.s.Path("r"), nil)
-			verify.That(len(raw.After) == 0, "expected no content after the header section of the response to HEAD, observed %d bytes: %.80q", len(raw.After), raw.After)
+			Expect(len(raw.After) == 0).To(verify.Hold(), "expected no content after the header section of the response to HEAD, observed %d bytes: %.80q", len(raw.After), raw.After)
 		})
 		headSameFields.It(func(e *harness.Env) {
 			r := newResource(e, respond(content, "Cache-Control: max-age=600", `ETag: "v1"`, "HC-Field: x"))
 			r.get("GET, to store the response")
 			h := r.do(http.MethodHead, "HEAD")
-			verify.That(h.Header.Get("ETag") == `"v1"` && h.Header.Get("HC-Field") == "x",
-				"expected the HEAD response to carry the GET response's ETag \"v1\" and HC-Field: x, observed ETag %q and HC-Field %q", h.Header.Get("ETag"), h.Header.Get("HC-Field"))
+			Expect(h.Header.Get("ETag") == `"v1"` && h.Header.Get("HC-Field") == "x").To(verify.Hold(), "expected the HEAD response to carry the GET response's ETag \"v1\" and HC-Field: x, observed ETag %q and HC-Field %q", h.Header.Get("ETag"), h.Header.Get("HC-Field"))
 		})
 	})
 
@@ -91,7 +91,7 @@ func reuseSpecs() {
 			r.get("a response with max-age=600")
 			second := r.get("the same again")
 			skipUnlessReused(e, r, 1)
-			verify.That(len(second.Header.Values("Age")) > 0, "expected Age on a response served from storage, observed none")
+			Expect(len(second.Header.Values("Age")) > 0).To(verify.Hold(), "expected Age on a response served from storage, observed none")
 		})
 		ageSyntax.It(func(e *harness.Env) {
 			r := newResource(e, respond("v1", "Cache-Control: max-age=600"))
@@ -102,7 +102,7 @@ func reuseSpecs() {
 				e.Skipf("the response served from storage has no Age (see proxy/age/present)")
 			}
 			_, ok := ageOf(second)
-			verify.That(ok, "expected Age to be one non-negative integer, observed %q", second.Header.Values("Age"))
+			Expect(ok).To(verify.Hold(), "expected Age to be one non-negative integer, observed %q", second.Header.Values("Age"))
 		})
 
 		// Stale on arrival: an Age beyond max-age. The second GET must go
@@ -127,7 +127,7 @@ func reuseSpecs() {
 			second := r.get("the same again")
 			skipUnlessReused(e, r, 1)
 			age, ok := ageOf(second)
-			verify.That(ok && age >= 100*time.Second, "expected Age of at least 100 (the first member of \"100, 5\"), observed %q", second.Header.Values("Age"))
+			Expect(ok && age >= 100*time.Second).To(verify.Hold(), "expected Age of at least 100 (the first member of \"100, 5\"), observed %q", second.Header.Values("Age"))
 		})
 		ageInvalid.It(func(e *harness.Env) {
 			requireReuse(e)
@@ -136,7 +136,7 @@ func reuseSpecs() {
 			second := r.get("the same again")
 			expectReusedAsControl(r, second, "v1", "a response with max-age=600 and an Age that is not an integer")
 			_, ok := ageOf(second)
-			verify.That(ok, "expected the invalid Age replaced by the cache's own, observed %q", second.Header.Values("Age"))
+			Expect(ok).To(verify.Hold(), "expected the invalid Age replaced by the cache's own, observed %q", second.Header.Values("Age"))
 		})
 	})
 }
@@ -159,8 +159,7 @@ func ageWaiting(w *check.WaitGroup) {
 		age, ok := ageOf(second)
 		elapsed := e.Clock().Now().Sub(at)
 		lo, hi := base+elapsed-1500*time.Millisecond, base+elapsed+2500*time.Millisecond
-		verify.That(ok && age >= lo && age <= hi, "expected Age between %d and %d (%s Age from the origin, %s in storage), observed %q",
-			int(lo.Seconds()), int(hi.Seconds()), base, elapsed.Round(100*time.Millisecond), second.Header.Values("Age"))
+		Expect(ok && age >= lo && age <= hi).To(verify.Hold(), "expected Age between %d and %d (%s Age from the origin, %s in storage), observed %q", int(lo.Seconds()), int(hi.Seconds()), base, elapsed.Round(100*time.Millisecond), second.Header.Values("Age"))
 	}
 	w.It(ageGrows, func(e *harness.Env) func(*harness.Env) {
 		r, at := stored(e, "Cache-Control: max-age=600")

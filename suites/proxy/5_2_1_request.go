@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/check"
@@ -28,19 +29,19 @@ const (
 
 // Request directives, RFC 9111 §5.2.1: advisory.
 var (
-	reqNoCacheDir = define("request/no-cache", should, "a request with no-cache is not answered from storage without the origin", "RFC9111 5.2.1.4").
+	reqNoCacheDir = suite.Should("request/no-cache", "a request with no-cache is not answered from storage without the origin", "RFC9111 5.2.1.4").
 			Quoting(`"The no-cache request directive indicates that the client prefers a stored response not be used to satisfy the request without successful validation on the origin server." (RFC 9111 §5.2.1.4)` + reqAdvisory)
-	reqMaxAgeZero = define("request/max-age-zero", should, "a request with max-age=0 is not answered from storage without the origin", "RFC9111 5.2.1.1").
+	reqMaxAgeZero = suite.Should("request/max-age-zero", "a request with max-age=0 is not answered from storage without the origin", "RFC9111 5.2.1.1").
 			Quoting(reqMaxAgeRequest + reqAdvisory)
-	reqMaxAgeOld = define("request/max-age-exceeded", should, "a request with max-age=1 does not get a stored response three seconds old", "RFC9111 5.2.1.1").
+	reqMaxAgeOld = suite.Should("request/max-age-exceeded", "a request with max-age=1 does not get a stored response three seconds old", "RFC9111 5.2.1.1").
 			Quoting(reqMaxAgeRequest + reqAdvisory)
-	reqMinFresh = define("request/min-fresh", should, "a request with min-fresh beyond the remaining lifetime is not answered from storage", "RFC9111 5.2.1.3").
+	reqMinFresh = suite.Should("request/min-fresh", "a request with min-fresh beyond the remaining lifetime is not answered from storage", "RFC9111 5.2.1.3").
 			Quoting(`"The min-fresh request directive indicates that the client prefers a response whose freshness lifetime is no less than its current age plus the specified time in seconds." (RFC 9111 §5.2.1.3)` + reqAdvisory)
-	reqNoStoreDir = define("request/no-store", should, "the response to a request with no-store is not stored", "RFC9111 5.2.1.5").
+	reqNoStoreDir = suite.Should("request/no-store", "the response to a request with no-store is not stored", "RFC9111 5.2.1.5").
 			Quoting(`"The no-store request directive indicates that a cache MUST NOT store any part of either this request or any response to it." (RFC 9111 §5.2.1.5)` + reqAdvisory)
-	reqOnlyIfCachedMiss = define("request/only-if-cached-miss", should, "only-if-cached with nothing stored gets a 504 without the origin", "RFC9111 5.2.1.7").
+	reqOnlyIfCachedMiss = suite.Should("request/only-if-cached-miss", "only-if-cached with nothing stored gets a 504 without the origin", "RFC9111 5.2.1.7").
 				Quoting(reqOnlyIfCached + reqAdvisory)
-	reqOnlyIfCachedHit = define("request/only-if-cached-hit", should, "only-if-cached with a fresh stored response gets it without the origin", "RFC9111 5.2.1.7").
+	reqOnlyIfCachedHit = suite.Should("request/only-if-cached-hit", "only-if-cached with a fresh stored response gets it without the origin", "RFC9111 5.2.1.7").
 				Quoting(reqOnlyIfCached + reqAdvisory)
 )
 
@@ -53,7 +54,7 @@ var toOriginCases = []toOriginCase{
 // expectOriginAsked fails unless the origin saw n requests.
 func expectOriginAsked(r *resource, n int, what string, resp *harness.Response) {
 	GinkgoHelper()
-	verify.That(len(r.hits()) == n, "expected %s to reach the origin, observed %s served with the origin asked %s", what, served(resp), times(len(r.hits())))
+	Expect(len(r.hits()) == n).To(verify.Hold(), "expected %s to reach the origin, observed %s served with the origin asked %s", what, served(resp), times(len(r.hits())))
 }
 
 // requestSpecs: request directives, RFC 9111 §5.2.1. They are advisory:
@@ -76,13 +77,13 @@ func requestSpecs() {
 		reqOnlyIfCachedMiss.It(func(e *harness.Env) {
 			r := newResource(e, respond("v1", "Cache-Control: max-age=600"))
 			resp := r.get("only-if-cached with nothing stored", "Cache-Control", "only-if-cached")
-			verify.That(len(r.hits()) == 0 && resp.Status == http.StatusGatewayTimeout, "expected 504 without the origin, observed %s with the origin asked %s", served(resp), times(len(r.hits())))
+			Expect(len(r.hits()) == 0 && resp.Status == http.StatusGatewayTimeout).To(verify.Hold(), "expected 504 without the origin, observed %s with the origin asked %s", served(resp), times(len(r.hits())))
 		})
 		reqOnlyIfCachedHit.It(func(e *harness.Env) {
 			r := newResource(e, respond("v1", "Cache-Control: max-age=600"))
 			r.get("a fresh response")
 			resp := r.get("only-if-cached", "Cache-Control", "only-if-cached")
-			verify.That(len(r.hits()) == 1 && resp.Status == http.StatusOK && string(resp.Body) == "v1", "expected the stored 200 \"v1\" without the origin, observed %s with the origin asked %s", served(resp), times(len(r.hits())))
+			Expect(len(r.hits()) == 1 && resp.Status == http.StatusOK && string(resp.Body) == "v1").To(verify.Hold(), "expected the stored 200 \"v1\" without the origin, observed %s with the origin asked %s", served(resp), times(len(r.hits())))
 		})
 	})
 }

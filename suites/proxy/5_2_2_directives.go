@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/origin"
@@ -17,10 +18,10 @@ const reqNoCache = `"The no-cache response directive, in its unqualified form (w
 
 // Response directives, RFC 9111 §5.2.2.
 var (
-	noCache          = define("directives/no-cache", must, "a no-cache response is validated before every reuse", "RFC9111 5.2.2.4").Quoting(reqNoCache)
-	noCacheQualified = define("directives/no-cache-qualified", must, `no-cache="Field": the field is not served from storage without validation`, "RFC9111 5.2.2.4").
+	noCache          = suite.Must("directives/no-cache", "a no-cache response is validated before every reuse", "RFC9111 5.2.2.4").Quoting(reqNoCache)
+	noCacheQualified = suite.Must("directives/no-cache-qualified", `no-cache="Field": the field is not served from storage without validation`, "RFC9111 5.2.2.4").
 				Quoting(`"If the no-cache response directive specifies one or more field names, then a cache MAY use the response to satisfy a subsequent request, subject to any other restrictions on caching. However, any header fields in the response that have the field name(s) listed MUST NOT be sent in the response to a subsequent request without successful revalidation with the origin server." (RFC 9111 §5.2.2.4)`)
-	noTransform = define("directives/no-transform", must, "a no-transform response reaches a gzip-accepting client with its content unchanged", "RFC9111 5.2.2.6", "RFC9110 7.7").
+	noTransform = suite.Must("directives/no-transform", "a no-transform response reaches a gzip-accepting client with its content unchanged", "RFC9111 5.2.2.6", "RFC9110 7.7").
 			Quoting(`"The no-transform response directive indicates that an intermediary (regardless of whether it implements a cache) MUST NOT transform the content (Section 7.7 of [HTTP])." (RFC 9111 §5.2.2.6)`)
 )
 
@@ -39,7 +40,7 @@ func directiveSpecs() {
 			if len(r.hits()) > 1 {
 				return // validated or fetched again: the fields are the origin's
 			}
-			verify.That(second.Header.Get("HC-Secret") == "", "expected HC-Secret left out of a response served without validation, observed HC-Secret: %q", second.Header.Get("HC-Secret"))
+			Expect(second.Header.Get("HC-Secret") == "").To(verify.Hold(), "expected HC-Secret left out of a response served without validation, observed HC-Secret: %q", second.Header.Get("HC-Secret"))
 		})
 		noTransform.It(func(e *harness.Env) {
 			content := strings.Repeat("no-transform: these bytes must reach the client as the origin sent them.\n", 64)
@@ -49,8 +50,7 @@ func directiveSpecs() {
 				r.get("the same again", "Accept-Encoding", "gzip"),
 			} {
 				enc := resp.Header.Get("Content-Encoding")
-				verify.That((enc == "" || enc == "identity") && bytes.Equal(resp.Body, []byte(content)),
-					"expected the content unchanged (%d bytes, no Content-Encoding), observed Content-Encoding %q and %d bytes", len(content), enc, len(resp.Body))
+				Expect((enc == "" || enc == "identity") && bytes.Equal(resp.Body, []byte(content))).To(verify.Hold(), "expected the content unchanged (%d bytes, no Content-Encoding), observed Content-Encoding %q and %d bytes", len(content), enc, len(resp.Body))
 			}
 		})
 	})

@@ -12,9 +12,9 @@ import (
 	"testing"
 
 	"github.com/httpcheck/httpcheck/harness/check"
-	"github.com/httpcheck/httpcheck/reference/httpcache"
 	"github.com/httpcheck/httpcheck/reference/proxy"
 	ft "github.com/httpcheck/httpcheck/suites/internal/faulttest"
+	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
 // The broken caches below are the reference proxy, misconfigured
@@ -163,7 +163,7 @@ func TestFaults(t *testing.T) {
 		t.Skip("runs the suite in child processes")
 	}
 	c := func(ids ...string) []*check.Check { return ft.Checks(t, "proxy", ids...) }
-	faults := []ft.CacheFault{
+	faults := []ft.Fault{
 		{
 			// A cache deployed as a proxy but configured as a browser's.
 			Name: "a private cache in the middle",
@@ -557,8 +557,8 @@ func TestFaults(t *testing.T) {
 				if v == "" {
 					return
 				}
-				exp, ok := httpcache.ParseHTTPDate(v)
-				date, _ := httpcache.ParseHTTPDate(h.Get("Date"))
+				exp, ok := httpdate.Parse(v)
+				date, _ := httpdate.Parse(h.Get("Date"))
 				if !ok || exp.Before(date) {
 					h.Del("Expires")
 					if h.Get("Cache-Control") == "" {
@@ -577,5 +577,5 @@ func TestFaults(t *testing.T) {
 			}),
 		},
 	}
-	ft.RunCache(t, "proxy", faults)
+	ft.Suite{Name: "proxy", Against: ft.AgainstProxy, Faults: faults}.EveryCheckBreaks(t)
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/origin"
@@ -146,8 +147,7 @@ func expectFromOrigin(r *resource, resp *harness.Response, want, what string) {
 	if string(resp.Body) == want {
 		return
 	}
-	verify.That(false, "expected %s to reach the origin and get %q; observed %s served while the origin was asked %s",
-		what, want, served(resp), times(len(r.hits())))
+	Expect(false).To(verify.Hold(), "expected %s to reach the origin and get %q; observed %s served while the origin was asked %s", what, want, served(resp), times(len(r.hits())))
 }
 
 // expectKnownStale fails unless the cache treated the stored response as
@@ -161,8 +161,7 @@ func expectKnownStale(r *resource, resp *harness.Response, what string) {
 	if string(resp.Body) == "v2" || len(r.waitHits(2, time.Second)) >= 2 {
 		return
 	}
-	verify.That(false, "expected %s to treat the stored response as stale and ask the origin; observed %s served from storage, and the origin not asked again",
-		what, served(resp))
+	Expect(false).To(verify.Hold(), "expected %s to treat the stored response as stale and ask the origin; observed %s served from storage, and the origin not asked again", what, served(resp))
 }
 
 // skipUnlessReused skips the check when the cache asked the origin more
@@ -198,8 +197,7 @@ func requireReuse(e *harness.Env) {
 func expectReusedAsControl(r *resource, second *harness.Response, body, what string) {
 	GinkgoHelper()
 	n := len(r.hits())
-	verify.That(n == 1 && string(second.Body) == body,
-		"expected the cache to reuse %s as it reuses a plain response with max-age=600; observed the origin asked %s (served %s)", what, times(n), served(second))
+	Expect(n == 1 && string(second.Body) == body).To(verify.Hold(), "expected the cache to reuse %s as it reuses a plain response with max-age=600; observed the origin asked %s (served %s)", what, times(n), served(second))
 }
 
 // ageOf parses an Age field value as delta-seconds; ok is false when it is

@@ -106,7 +106,7 @@ func testRealProxy(t *testing.T, p realProxy) {
 	}
 
 	start := time.Now()
-	res := ft.RunAgainstCache(t, "proxy", cacheURL, o.URL)
+	res := ft.RunOn(t, ft.Cache{URL: cacheURL, Origin: o.URL}, "proxy")
 	s := res.Summary.ByState
 	t.Logf("%s: %d checks in %s: %d passed, %d failed, %d skipped, %d errors", p.name, res.Summary.Total,
 		time.Since(start).Round(10*time.Millisecond), s[reports.Passed], s[reports.Failed], s[reports.Skipped], s[reports.Error])
@@ -121,7 +121,7 @@ func testRealProxy(t *testing.T, p realProxy) {
 		// a loaded machine a verdict can come out of one run differently.
 		// A verdict only counts as changed when a second run agrees.
 		t.Logf("%s: verdicts differ from the golden file; running the suite again to tell a change from timing:\n%s", p.name, strings.Join(diff, "\n"))
-		again := ft.RunAgainstCache(t, "proxy", cacheURL, o.URL)
+		again := ft.RunOn(t, ft.Cache{URL: cacheURL, Origin: o.URL}, "proxy")
 		if diff := compareGolden(t, p.name, again); len(diff) > 0 {
 			t.Errorf("%s's verdicts changed from testdata/golden/%s.json in two runs:\n%s\nLook at why; if the new verdicts are right, accept them with: go test ./suites/proxy -run Test%s -update",
 				p.name, p.name, strings.Join(diff, "\n"), strings.ToUpper(p.name[:1])+p.name[1:])

@@ -26,17 +26,11 @@ import (
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/check"
-	"github.com/httpcheck/httpcheck/reports"
 )
 
 var _ = check.ForMode("proxy", harness.ModeProxy)
 
-var define = check.Definer("proxy")
-
-const (
-	must   = reports.Must
-	should = reports.Should
-)
+var suite = check.NewSuite("proxy")
 
 // The suite's tree: one container per RFC section, then one group of the
 // checks whose responses must go stale, sharing one wait.

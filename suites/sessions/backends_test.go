@@ -64,7 +64,7 @@ func TestBackends(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res := ft.RunAgainstReference(t, embedded.Options{Sessions: tc.sessions, SessionSettings: tc.settings}, "sessions", "auth")
+			res := ft.RunOn(t, ft.Reference{Sessions: tc.sessions, SessionSettings: tc.settings}, "sessions", "auth")
 			ran := map[string]bool{}
 			for _, c := range res.Checks {
 				ran[c.ID] = true

@@ -5,11 +5,12 @@ import (
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
-	"github.com/httpcheck/httpcheck/reference/cookie"
 	"github.com/httpcheck/httpcheck/suites/internal/rules"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
+	"github.com/httpcheck/httpcheck/syntax/setcookie"
 )
 
 // exerciseCookie makes the target send the session cookie every way it
@@ -39,23 +40,23 @@ func exerciseCookie(e *harness.Env) []string {
 // The session cookie as the manifest describes it, one attribute per
 // check (RFC 6265bis §4.1.2).
 var (
-	cookieName = define("cookie/name", must, "the session cookie is named as the manifest's cookie_name says", "contract sessions").
+	cookieName = suite.Must("cookie/name", "the session cookie is named as the manifest's cookie_name says", "contract sessions").
 			Quoting(`"The session cookie is what the manifest says: its name, ..." (docs/contract.md, What the sessions checks expect)`)
-	cookieAge = define("cookie/max-age", must, "the session cookie lives cookie_age seconds: Max-Age, or Expires at Date plus cookie_age", "contract sessions", "RFC6265bis 4.1.2.2").
+	cookieAge = suite.Must("cookie/max-age", "the session cookie lives cookie_age seconds: Max-Age, or Expires at Date plus cookie_age", "contract sessions", "RFC6265bis 4.1.2.2").
 			Quoting(`"The session cookie is what the manifest says: ... Max-Age (or Expires at Date + cookie_age) ..." (docs/contract.md, What the sessions checks expect)`)
-	cookieClose = define("cookie/expire-at-browser-close", must, "the session cookie lasts until the browser closes exactly when expire_at_browser_close is true", "contract sessions", "RFC6265bis 5.7").
+	cookieClose = suite.Must("cookie/expire-at-browser-close", "the session cookie lasts until the browser closes exactly when expire_at_browser_close is true", "contract sessions", "RFC6265bis 5.7").
 			Quoting(`"The session cookie is what the manifest says: ... no lifetime exactly when expire_at_browser_close is true ..." (docs/contract.md, What the sessions checks expect)`)
-	cookieHTTPOnly = define("cookie/httponly", must, "the session cookie carries HttpOnly exactly when cookie_httponly is true", "contract sessions", "RFC6265bis 4.1.2.6").
+	cookieHTTPOnly = suite.Must("cookie/httponly", "the session cookie carries HttpOnly exactly when cookie_httponly is true", "contract sessions", "RFC6265bis 4.1.2.6").
 			Quoting(`"The session cookie is what the manifest says: ... HttpOnly, SameSite, Secure, Path and Domain as stated." (docs/contract.md, What the sessions checks expect)`)
-	cookieSameSite = define("cookie/samesite", must, "the session cookie's SameSite is the manifest's cookie_samesite", "contract sessions", "RFC6265bis 4.1.2.7").
+	cookieSameSite = suite.Must("cookie/samesite", "the session cookie's SameSite is the manifest's cookie_samesite", "contract sessions", "RFC6265bis 4.1.2.7").
 			Quoting(`"The session cookie is what the manifest says: ... HttpOnly, SameSite, Secure, Path and Domain as stated." (docs/contract.md, What the sessions checks expect)`)
-	cookieSecure = define("cookie/secure", must, "the session cookie carries Secure exactly when cookie_secure is true", "contract sessions", "RFC6265bis 4.1.2.5").
+	cookieSecure = suite.Must("cookie/secure", "the session cookie carries Secure exactly when cookie_secure is true", "contract sessions", "RFC6265bis 4.1.2.5").
 			Quoting(`"The session cookie is what the manifest says: ... HttpOnly, SameSite, Secure, Path and Domain as stated." (docs/contract.md, What the sessions checks expect)`)
-	cookiePath = define("cookie/path", must, "the session cookie's Path is the manifest's cookie_path", "contract sessions", "RFC6265bis 4.1.2.4").
+	cookiePath = suite.Must("cookie/path", "the session cookie's Path is the manifest's cookie_path", "contract sessions", "RFC6265bis 4.1.2.4").
 			Quoting(`"The session cookie is what the manifest says: ... HttpOnly, SameSite, Secure, Path and Domain as stated." (docs/contract.md, What the sessions checks expect)`)
-	cookieDomain = define("cookie/domain", must, "the session cookie's Domain is the manifest's cookie_domain, and absent when that is null", "contract sessions", "RFC6265bis 4.1.2.3").
+	cookieDomain = suite.Must("cookie/domain", "the session cookie's Domain is the manifest's cookie_domain, and absent when that is null", "contract sessions", "RFC6265bis 4.1.2.3").
 			Quoting(`"The session cookie is what the manifest says: ... HttpOnly, SameSite, Secure, Path and Domain as stated." (docs/contract.md, What the sessions checks expect)`)
-	cookieGrammar = define("cookie/grammar", should, "every session Set-Cookie (new, updated, deleted) follows the set-cookie-string grammar", "RFC6265bis 4.1.1")
+	cookieGrammar = suite.Should("cookie/grammar", "every session Set-Cookie (new, updated, deleted) follows the set-cookie-string grammar", "RFC6265bis 4.1.1")
 )
 
 var _ = Describe("sessions", Label("suite:sessions"), func() {
@@ -64,8 +65,7 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 			s := settings(e)
 			r := set(e.SessionBrowser(), uniqueKey("name"), `"v"`)
 			_, _, ok := sessionCookie(e, r)
-			verify.That(ok, "expected the first session/set of a new browser to set a cookie named %s (manifest cookie_name), observed Set-Cookie %s",
-				s.CookieName, describeLines(r.SetCookies))
+			Expect(ok).To(verify.Hold(), "expected the first session/set of a new browser to set a cookie named %s (manifest cookie_name), observed Set-Cookie %s", s.CookieName, describeLines(r.SetCookies))
 		})
 
 		cookieAge.It(func(e *harness.Env) {
@@ -79,14 +79,13 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 			age := *s.CookieAge
 			line, sc, r := newSessionCookie(e)
 			secs, how, ok := lifetime(r, sc, e.Clock().Now())
-			verify.That(ok, "expected the session cookie to live cookie_age = %d seconds, observed no Max-Age or Expires in %q", age, line)
+			Expect(ok).To(verify.Hold(), "expected the session cookie to live cookie_age = %d seconds, observed no Max-Age or Expires in %q", age, line)
 			_, hasMaxAge := attribute(sc, "Max-Age")
 			slack := 2 // Expires has one-second granularity, and Date is rounded down
 			if hasMaxAge {
 				slack = 0
 			}
-			verify.That(secs >= age-slack && secs <= age+slack,
-				"expected the session cookie to live cookie_age = %d seconds, observed %s in %q", age, how, line)
+			Expect(secs >= age-slack && secs <= age+slack).To(verify.Hold(), "expected the session cookie to live cookie_age = %d seconds, observed %s in %q", age, how, line)
 		})
 
 		cookieClose.It(func(e *harness.Env) {
@@ -100,12 +99,12 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 			b.EndSession()
 			after := get(b, k)
 			if s.ExpireAtBrowserClose {
-				verify.That(!persistent, "expected a session cookie without Max-Age or Expires (manifest expire_at_browser_close true), observed %s in %q", how, line)
-				verify.That(!after.Found, "expected no session after the browser closed (manifest expire_at_browser_close true), observed %s still readable", k)
+				Expect(!persistent).To(verify.Hold(), "expected a session cookie without Max-Age or Expires (manifest expire_at_browser_close true), observed %s in %q", how, line)
+				Expect(!after.Found).To(verify.Hold(), "expected no session after the browser closed (manifest expire_at_browser_close true), observed %s still readable", k)
 				return
 			}
-			verify.That(persistent, "expected the session cookie to outlive the browser (manifest expire_at_browser_close false), observed no Max-Age or Expires in %q", line)
-			verify.That(after.Found, "expected the session to survive the browser closing (manifest expire_at_browser_close false), observed %s gone", k)
+			Expect(persistent).To(verify.Hold(), "expected the session cookie to outlive the browser (manifest expire_at_browser_close false), observed no Max-Age or Expires in %q", line)
+			Expect(after.Found).To(verify.Hold(), "expected the session to survive the browser closing (manifest expire_at_browser_close false), observed %s gone", k)
 		})
 
 		cookieHTTPOnly.It(func(e *harness.Env) {
@@ -119,11 +118,10 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 			line, sc, _ := newSessionCookie(e)
 			got, has := attribute(sc, "SameSite")
 			if s.CookieSameSite == "" {
-				verify.That(!has, "expected no SameSite on the session cookie (manifest cookie_samesite empty), observed %q", line)
+				Expect(!has).To(verify.Hold(), "expected no SameSite on the session cookie (manifest cookie_samesite empty), observed %q", line)
 				return
 			}
-			verify.That(has && strings.EqualFold(got, s.CookieSameSite),
-				"expected SameSite=%s on the session cookie (manifest cookie_samesite), observed %q", s.CookieSameSite, line)
+			Expect(has && strings.EqualFold(got, s.CookieSameSite)).To(verify.Hold(), "expected SameSite=%s on the session cookie (manifest cookie_samesite), observed %q", s.CookieSameSite, line)
 		})
 
 		cookieSecure.It(func(e *harness.Env) {
@@ -136,7 +134,7 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 			s := settings(e)
 			line, sc, _ := newSessionCookie(e)
 			got, has := attribute(sc, "Path")
-			verify.That(has && got == s.CookiePath, "expected Path=%s on the session cookie (manifest cookie_path), observed %q", s.CookiePath, line)
+			Expect(has && got == s.CookiePath).To(verify.Hold(), "expected Path=%s on the session cookie (manifest cookie_path), observed %q", s.CookiePath, line)
 		})
 
 		cookieDomain.It(func(e *harness.Env) {
@@ -144,19 +142,18 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 			line, sc, _ := newSessionCookie(e)
 			got, has := attribute(sc, "Domain")
 			if s.CookieDomain == nil {
-				verify.That(!has, "expected no Domain on the session cookie (manifest cookie_domain null: a host-only cookie), observed %q", line)
+				Expect(!has).To(verify.Hold(), "expected no Domain on the session cookie (manifest cookie_domain null: a host-only cookie), observed %q", line)
 				return
 			}
 			want := strings.TrimPrefix(*s.CookieDomain, ".")
-			verify.That(has && strings.EqualFold(strings.TrimPrefix(got, "."), want),
-				"expected Domain=%s on the session cookie (manifest cookie_domain), observed %q", want, line)
+			Expect(has && strings.EqualFold(strings.TrimPrefix(got, "."), want)).To(verify.Hold(), "expected Domain=%s on the session cookie (manifest cookie_domain), observed %q", want, line)
 		})
 
 		cookieGrammar.It(func(e *harness.Env) {
 			lines := exerciseCookie(e)
-			verify.That(len(lines) > 0, "expected the session endpoints to set the session cookie at least once, observed no Set-Cookie for it")
+			Expect(len(lines) > 0).To(verify.Hold(), "expected the session endpoints to set the session cookie at least once, observed no Set-Cookie for it")
 			for _, line := range lines {
-				verify.Rule(rules.SetCookieGrammar(line, cookie.ProblemSyntax))
+				Expect(rules.SetCookieGrammar(line, setcookie.ProblemSyntax)).To(verify.Pass())
 			}
 		})
 	})
@@ -166,8 +163,7 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 // cookie line: present exactly when the manifest's setting says so.
 func expectFlag(line, attr string, present bool, setting string, want bool) {
 	GinkgoHelper()
-	verify.That(present == want, "expected %s %s on the session cookie (manifest %s %v), observed %q",
-		attr, presence(want), setting, want, line)
+	Expect(present == want).To(verify.Hold(), "expected %s %s on the session cookie (manifest %s %v), observed %q", attr, presence(want), setting, want, line)
 }
 
 func presence(want bool) string {

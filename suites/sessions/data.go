@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
@@ -79,44 +80,43 @@ func roundTrip(e *harness.Env, cases []jsonCase) {
 	}
 	for i, c := range cases {
 		got := get(b, keys[i])
-		verify.That(got.Found, "expected session/get to find %s stored under %s, observed found false", c.what, keys[i])
-		verify.That(sameJSON([]byte(c.value), []byte(got.value())),
-			"expected %s to read back as %s, observed %s", c.what, canonical([]byte(c.value)), canonical([]byte(got.value())))
+		Expect(got.Found).To(verify.Hold(), "expected session/get to find %s stored under %s, observed found false", c.what, keys[i])
+		Expect(sameJSON([]byte(c.value), []byte(got.value()))).To(verify.Hold(), "expected %s to read back as %s, observed %s", c.what, canonical([]byte(c.value)), canonical([]byte(got.value())))
 	}
 }
 
 // The contract's data operations (docs/contract.md, Sessions).
 var (
-	setGet = define("data/set-get", must, "a value stored with session/set is read back by session/get in the next request", "contract sessions").
+	setGet = suite.Must("data/set-get", "a value stored with session/set is read back by session/get in the next request", "contract sessions").
 		Quoting(`"Values are any JSON: strings, numbers, booleans, null, arrays, objects. They come back exactly as stored." (docs/contract.md, Sessions)`)
-	overwrite    = define("data/overwrite", must, "session/set of a key already stored replaces its value", "contract sessions")
-	getAbsent    = define("data/get-absent", must, "session/get of a key never stored answers found false and value null", "contract sessions")
-	deleteKey    = define("data/delete", must, "session/delete of a stored key answers deleted true, and the key is gone", "contract sessions")
-	deleteAbsent = define("data/delete-absent", must, "session/delete of a key never stored answers 200 with deleted false", "contract sessions")
-	allData      = define("data/all", must, "session/all lists exactly the keys and values this client stored", "contract sessions")
-	isolation    = define("data/isolation", must, "two browsers never see each other's data, even under the same key", "contract sessions").
+	overwrite    = suite.Must("data/overwrite", "session/set of a key already stored replaces its value", "contract sessions")
+	getAbsent    = suite.Must("data/get-absent", "session/get of a key never stored answers found false and value null", "contract sessions")
+	deleteKey    = suite.Must("data/delete", "session/delete of a stored key answers deleted true, and the key is gone", "contract sessions")
+	deleteAbsent = suite.Must("data/delete-absent", "session/delete of a key never stored answers 200 with deleted false", "contract sessions")
+	allData      = suite.Must("data/all", "session/all lists exactly the keys and values this client stored", "contract sessions")
+	isolation    = suite.Must("data/isolation", "two browsers never see each other's data, even under the same key", "contract sessions").
 			Quoting(`"Two browsers never see each other's data, even under the same key." (docs/contract.md, What the sessions checks expect)`)
-	flushEmpties = define("data/flush", must, "after session/flush the session is empty, and the old key, replayed by hand, names nothing", "contract sessions", "OWASP ASVS 3.3.1").
+	flushEmpties = suite.Must("data/flush", "after session/flush the session is empty, and the old key, replayed by hand, names nothing", "contract sessions", "OWASP ASVS 3.3.1").
 			Quoting(`"session/flush wipes the session on the server, data and key alike. Replaying the old cookie afterwards must find an empty session." (docs/contract.md, Sessions)`)
 	// Whether the browser lets go of a flushed key is hygiene, not the
 	// contract's rule (the server forgetting it is): express-session's
 	// destroy() sends no Set-Cookie, and the dead cookie names nothing.
-	flushCookie = define("data/flush-drops-cookie", advisory, "session/flush deletes or replaces the session cookie, so the browser stops sending a key that names nothing", "OWASP WSTG SESS-06")
+	flushCookie = suite.Advisory("data/flush-drops-cookie", "session/flush deletes or replaces the session cookie, so the browser stops sending a key that names nothing", "OWASP WSTG SESS-06")
 )
 
 // JSON values of every kind round-trip exactly: compared as JSON values
 // (objects without regard to key order, numbers by their value), never as
 // text.
 var (
-	jsonNested = define("json/nested", must, "nested objects and lists, empty ones included, round-trip exactly", "contract sessions").
+	jsonNested = suite.Must("json/nested", "nested objects and lists, empty ones included, round-trip exactly", "contract sessions").
 			Quoting(`"JSON values round-trip exactly, compared as values: nested and empty objects and lists, ..." (docs/contract.md, What the sessions checks expect)`)
-	jsonUnicode = define("json/unicode", must, "strings with non-ASCII and astral-plane characters, escapes and control characters round-trip exactly", "contract sessions").
+	jsonUnicode = suite.Must("json/unicode", "strings with non-ASCII and astral-plane characters, escapes and control characters round-trip exactly", "contract sessions").
 			Quoting(`"JSON values round-trip exactly, compared as values: ... non-ASCII and astral-plane characters, control characters, ..." (docs/contract.md, What the sessions checks expect)`)
-	jsonLargeInt = define("json/large-integer", must, "integers beyond 2^53 (9007199254740993) round-trip exactly, not rounded to a double", "contract sessions").
+	jsonLargeInt = suite.Must("json/large-integer", "integers beyond 2^53 (9007199254740993) round-trip exactly, not rounded to a double", "contract sessions").
 			Quoting(`"JSON values round-trip exactly, compared as values: ... integers beyond 2^53 (9007199254740993 must not come back rounded) ..." (docs/contract.md, What the sessions checks expect)`)
-	jsonFloat = define("json/float", must, "floating-point numbers (0.1, 1e300, 5e-324) round-trip to the same value", "contract sessions").
+	jsonFloat = suite.Must("json/float", "floating-point numbers (0.1, 1e300, 5e-324) round-trip to the same value", "contract sessions").
 			Quoting(`"JSON values round-trip exactly, compared as values: ... floats such as 0.1, 1e300 and 5e-324 ..." (docs/contract.md, What the sessions checks expect)`)
-	jsonLiterals = define("json/null-and-booleans", must, "null, true and false round-trip, and a stored null is found, not absent", "contract sessions").
+	jsonLiterals = suite.Must("json/null-and-booleans", "null, true and false round-trip, and a stored null is found, not absent", "contract sessions").
 			Quoting(`"JSON values round-trip exactly, compared as values: ... and null, true and false. A stored null is found." (docs/contract.md, What the sessions checks expect)`)
 )
 
@@ -127,8 +127,7 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 			k := uniqueKey("setget")
 			set(b, k, `"hello"`)
 			got := get(b, k)
-			verify.That(got.Found && sameJSON([]byte(`"hello"`), got.Value),
-				"expected session/get of %s to answer found true with \"hello\", observed found %v with %s", k, got.Found, got.value())
+			Expect(got.Found && sameJSON([]byte(`"hello"`), got.Value)).To(verify.Hold(), "expected session/get of %s to answer found true with \"hello\", observed found %v with %s", k, got.Found, got.value())
 		})
 
 		overwrite.It(func(e *harness.Env) {
@@ -137,8 +136,7 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 			set(b, k, `"first"`)
 			set(b, k, `"second"`)
 			got := get(b, k)
-			verify.That(got.Found && sameJSON([]byte(`"second"`), got.Value),
-				"expected the second session/set of %s to replace the first, observed found %v with %s", k, got.Found, got.value())
+			Expect(got.Found && sameJSON([]byte(`"second"`), got.Value)).To(verify.Hold(), "expected the second session/set of %s to replace the first, observed found %v with %s", k, got.Found, got.value())
 		})
 
 		getAbsent.It(func(e *harness.Env) {
@@ -146,8 +144,7 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 			set(b, uniqueKey("other"), `1`) // a session exists, without this key
 			k := uniqueKey("absent")
 			got := get(b, k)
-			verify.That(!got.Found && got.value() == "null",
-				"expected session/get of a key never stored to answer found false and value null, observed found %v with %s", got.Found, got.value())
+			Expect(!got.Found && got.value() == "null").To(verify.Hold(), "expected session/get of a key never stored to answer found false and value null, observed found %v with %s", got.Found, got.value())
 		})
 
 		deleteKey.It(func(e *harness.Env) {
@@ -156,29 +153,28 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 			set(b, k, `"v"`)
 			set(b, keep, `"kept"`)
 			r := b.PostJSON("session/delete", map[string]string{"key": k})
-			verify.Status(r, "session/delete of a stored key", http.StatusOK)
+			Expect(r).To(verify.HaveStatus("session/delete of a stored key", http.StatusOK))
 			var answer struct {
 				Deleted bool `json:"deleted"`
 			}
 			r.Decode(&answer)
-			verify.That(answer.Deleted, "expected session/delete of a stored key to answer deleted true, observed %s", strings.TrimSpace(string(r.Body)))
+			Expect(answer.Deleted).To(verify.Hold(), "expected session/delete of a stored key to answer deleted true, observed %s", strings.TrimSpace(string(r.Body)))
 			got := get(b, k)
-			verify.That(!got.Found, "expected %s to be gone after session/delete, observed found true with %s", k, got.value())
+			Expect(!got.Found).To(verify.Hold(), "expected %s to be gone after session/delete, observed found true with %s", k, got.value())
 			other := get(b, keep)
-			verify.That(other.Found, "expected session/delete of %s to leave %s alone, observed it gone", k, keep)
+			Expect(other.Found).To(verify.Hold(), "expected session/delete of %s to leave %s alone, observed it gone", k, keep)
 		})
 
 		deleteAbsent.It(func(e *harness.Env) {
 			b := e.SessionBrowser()
 			set(b, uniqueKey("other"), `1`)
 			r := b.PostJSON("session/delete", map[string]string{"key": uniqueKey("absent")})
-			verify.Status(r, "session/delete of a key never stored", http.StatusOK)
+			Expect(r).To(verify.HaveStatus("session/delete of a key never stored", http.StatusOK))
 			var answer struct {
 				Deleted *bool `json:"deleted"`
 			}
 			r.Decode(&answer)
-			verify.That(answer.Deleted != nil && !*answer.Deleted,
-				"expected session/delete of a key never stored to answer deleted false, observed %s", strings.TrimSpace(string(r.Body)))
+			Expect(answer.Deleted != nil && !*answer.Deleted).To(verify.Hold(), "expected session/delete of a key never stored to answer deleted false, observed %s", strings.TrimSpace(string(r.Body)))
 		})
 
 		allData.It(func(e *harness.Env) {
@@ -192,17 +188,17 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 				set(b, k, v)
 			}
 			r := b.Get("session/all")
-			verify.Status(r, "session/all", http.StatusOK)
+			Expect(r).To(verify.HaveStatus("session/all", http.StatusOK))
 			var answer struct {
 				Data map[string]json.RawMessage `json:"data"`
 			}
 			r.Decode(&answer)
 			for k, v := range want {
 				got, ok := answer.Data[k]
-				verify.That(ok, "expected session/all to list %s, observed keys %s", k, keysOf(answer.Data))
-				verify.That(sameJSON([]byte(v), got), "expected session/all to show %s = %s, observed %s", k, v, canonical(got))
+				Expect(ok).To(verify.Hold(), "expected session/all to list %s, observed keys %s", k, keysOf(answer.Data))
+				Expect(sameJSON([]byte(v), got)).To(verify.Hold(), "expected session/all to show %s = %s, observed %s", k, v, canonical(got))
 			}
-			verify.That(len(answer.Data) == len(want), "expected session/all to list exactly the %d keys stored, observed %s", len(want), keysOf(answer.Data))
+			Expect(len(answer.Data) == len(want)).To(verify.Hold(), "expected session/all to list exactly the %d keys stored, observed %s", len(want), keysOf(answer.Data))
 		})
 
 		isolation.It(func(e *harness.Env) {
@@ -212,12 +208,12 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 			set(alice, onlyAlice, `"secret"`)
 			set(bob, shared, `"bob's"`)
 			a, b := get(alice, shared), get(bob, shared)
-			verify.That(sameJSON([]byte(`"alice's"`), a.Value), "expected the first browser to read its own %s = \"alice's\", observed %s", shared, a.value())
-			verify.That(sameJSON([]byte(`"bob's"`), b.Value), "expected the second browser to read its own %s = \"bob's\", observed %s", shared, b.value())
+			Expect(sameJSON([]byte(`"alice's"`), a.Value)).To(verify.Hold(), "expected the first browser to read its own %s = \"alice's\", observed %s", shared, a.value())
+			Expect(sameJSON([]byte(`"bob's"`), b.Value)).To(verify.Hold(), "expected the second browser to read its own %s = \"bob's\", observed %s", shared, b.value())
 			leak := get(bob, onlyAlice)
-			verify.That(!leak.Found, "expected the second browser not to see the first browser's %s, observed it (%s)", onlyAlice, leak.value())
+			Expect(!leak.Found).To(verify.Hold(), "expected the second browser not to see the first browser's %s, observed it (%s)", onlyAlice, leak.value())
 			ka, kb := alice.SessionKey(), bob.SessionKey()
-			verify.That(ka != kb, "expected two browsers to hold different session keys, observed %q in both", ka)
+			Expect(ka != kb).To(verify.Hold(), "expected two browsers to hold different session keys, observed %q in both", ka)
 		})
 
 		flushEmpties.It(func(e *harness.Env) {
@@ -226,12 +222,12 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 			set(b, k, `"before"`)
 			old := b.SessionKey()
 			r := b.PostJSON("session/flush", map[string]any{})
-			verify.Status(r, "session/flush", http.StatusOK)
+			Expect(r).To(verify.HaveStatus("session/flush", http.StatusOK))
 			got := get(b, k)
-			verify.That(!got.Found, "expected the session to be empty after session/flush, observed %s = %s", k, got.value())
+			Expect(!got.Found).To(verify.Hold(), "expected the session to be empty after session/flush, observed %s = %s", k, got.value())
 			if old != "" {
 				replayed := replayGet(e, old, k)
-				verify.That(!replayed.Found, "expected the pre-flush key, replayed by hand, to name an empty session (docs/contract.md: \"Replaying the old cookie afterwards must find an empty session\"), observed %s = %s%s", k, replayed.value(), signedNote(e))
+				Expect(!replayed.Found).To(verify.Hold(), "expected the pre-flush key, replayed by hand, to name an empty session (docs/contract.md: \"Replaying the old cookie afterwards must find an empty session\"), observed %s = %s%s", k, replayed.value(), signedNote(e))
 			}
 		})
 
@@ -239,11 +235,11 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 			b := e.SessionBrowser()
 			set(b, uniqueKey("flush"), `"before"`)
 			old := b.SessionKey()
-			verify.That(old != "", "expected session/set to give the browser a session cookie, observed none")
+			Expect(old != "").To(verify.Hold(), "expected session/set to give the browser a session cookie, observed none")
 			r := b.PostJSON("session/flush", map[string]any{})
-			verify.Status(r, "session/flush", http.StatusOK)
+			Expect(r).To(verify.HaveStatus("session/flush", http.StatusOK))
 			now := b.SessionKey()
-			verify.That(now != old, "expected the answer to session/flush to delete or replace the session cookie, observed the browser still holding the flushed key %q (Set-Cookie %s)", old, describeLines(r.SetCookies))
+			Expect(now != old).To(verify.Hold(), "expected the answer to session/flush to delete or replace the session cookie, observed the browser still holding the flushed key %q (Set-Cookie %s)", old, describeLines(r.SetCookies))
 		})
 	})
 

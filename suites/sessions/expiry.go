@@ -5,6 +5,7 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/check"
@@ -35,20 +36,20 @@ func trySetExpiry(b *harness.Browser, d time.Duration) *harness.Response {
 func setExpiry(b *harness.Browser, d time.Duration) *harness.Response {
 	GinkgoHelper()
 	r := trySetExpiry(b, d)
-	verify.Status(r, "session/expiry", http.StatusOK)
+	Expect(r).To(verify.HaveStatus("session/expiry", http.StatusOK))
 	return r
 }
 
 func readExpiry(b *harness.Browser) expiryAnswer {
 	GinkgoHelper()
 	r := b.Get("session/expiry")
-	verify.Status(r, "GET session/expiry", http.StatusOK)
+	Expect(r).To(verify.HaveStatus("GET session/expiry", http.StatusOK))
 	var a expiryAnswer
 	r.Decode(&a)
 	// seconds_left may be null: a server that keeps a browser-session
 	// cookie's session without limit (express-session's MemoryStore with
 	// cookie.maxAge null) has no number to give.
-	verify.That(a.AtBrowserClose != nil, "expected GET session/expiry to answer at_browser_close, observed %s", r.Body)
+	Expect(a.AtBrowserClose != nil).To(verify.Hold(), "expected GET session/expiry to answer at_browser_close, observed %s", r.Body)
 	return a
 }
 
@@ -74,22 +75,22 @@ func startTimed(e *harness.Env, d time.Duration) *timed {
 
 func (x *timed) expectReadableAtFirst(what string) {
 	GinkgoHelper()
-	verify.That(x.readable && x.key != "", "expected %s to hold its data and a session cookie right after it was set up, observed neither (see the first exchanges)", what)
+	Expect(x.readable && x.key != "").To(verify.Hold(), "expected %s to hold its data and a session cookie right after it was set up, observed neither (see the first exchanges)", what)
 }
 
 // Lifetimes: set_expiry, cookie_age and browser close, enforced by the
 // server as well as by the cookie (OWASP ASVS 4.0.3 §3.3.1). The checks
 // that need time to pass share one wait, or move a virtual clock.
 var (
-	expiryCookie = define("expiry/set-expiry-cookie", must, "session/expiry with N seconds sends the cookie with Max-Age N, and GET session/expiry reports N seconds left", "contract sessions", "RFC6265bis 4.1.2.2").
+	expiryCookie = suite.Must("expiry/set-expiry-cookie", "session/expiry with N seconds sends the cookie with Max-Age N, and GET session/expiry reports N seconds left", "contract sessions", "RFC6265bis 4.1.2.2").
 			Quoting(`"session/expiry with seconds N > 0 makes this session end N seconds from now ... The cookie gets the matching lifetime ... seconds_left is how long the server will keep the session from now ..." (docs/contract.md, Sessions)`)
-	expiryServer = define("expiry/set-expiry-server", must, "a session given N seconds holds no data once they pass, even when its old cookie is replayed by hand", "contract sessions", "OWASP ASVS 3.3.1").
+	expiryServer = suite.Must("expiry/set-expiry-server", "a session given N seconds holds no data once they pass, even when its old cookie is replayed by hand", "contract sessions", "OWASP ASVS 3.3.1").
 			Quoting(`"After session/expiry N seconds ... the session holds no data even when the old cookie is replayed by hand." (docs/contract.md, What the sessions checks expect)`)
-	expiryLives = define("expiry/lives-until-expiry", must, "a session given N seconds still holds its data while they run", "contract sessions").
+	expiryLives = suite.Must("expiry/lives-until-expiry", "a session given N seconds still holds its data while they run", "contract sessions").
 			Quoting(`"session/expiry with seconds N > 0 makes this session end N seconds from now ..." (docs/contract.md, Sessions)`)
-	expiryAge = define("expiry/cookie-age-server", must, "a session left alone for cookie_age seconds holds no data, even when its old cookie is replayed by hand", "contract sessions", "OWASP ASVS 3.3.1").
+	expiryAge = suite.Must("expiry/cookie-age-server", "a session left alone for cookie_age seconds holds no data, even when its old cookie is replayed by hand", "contract sessions", "OWASP ASVS 3.3.1").
 			Quoting(`"After session/expiry N seconds, or cookie_age seconds without use, the session holds no data even when the old cookie is replayed by hand." (docs/contract.md, What the sessions checks expect)`)
-	expiryAtClose = define("expiry/zero-at-browser-close", must, "session/expiry with 0 makes the cookie last until the browser closes: no Max-Age or Expires, no session after a restart", "contract sessions", "RFC6265bis 5.7").
+	expiryAtClose = suite.Must("expiry/zero-at-browser-close", "session/expiry with 0 makes the cookie last until the browser closes: no Max-Age or Expires, no session after a restart", "contract sessions", "RFC6265bis 5.7").
 			Quoting(`"N = 0 makes the cookie last until the browser closes (no Max-Age or Expires)." (docs/contract.md, Sessions)`)
 )
 
@@ -102,8 +103,7 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 			return func(e *harness.Env) {
 				x.expectReadableAtFirst("a session given " + shortLifetime.String())
 				got := replayGet(e, x.key, x.dataKey)
-				verify.That(!got.Found, "expected no data once the session's %s passed, observed %s = %s when its old cookie was replayed by hand",
-					shortLifetime, x.dataKey, got.value())
+				Expect(!got.Found).To(verify.Hold(), "expected no data once the session's %s passed, observed %s = %s when its old cookie was replayed by hand", shortLifetime, x.dataKey, got.value())
 			}
 		})
 
@@ -112,7 +112,7 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 			return func(e *harness.Env) {
 				x.expectReadableAtFirst("a session given " + longLifetime.String())
 				got := get(x.b, x.dataKey)
-				verify.That(got.Found, "expected the session to hold %s while its %s run, observed it gone after %s", x.dataKey, longLifetime, sharedWait)
+				Expect(got.Found).To(verify.Hold(), "expected the session to hold %s while its %s run, observed it gone after %s", x.dataKey, longLifetime, sharedWait)
 			}
 		})
 	})
@@ -125,11 +125,10 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 			r := setExpiry(b, n*time.Second)
 			line, sc := theSessionCookie(e, r, "session/expiry")
 			secs, how, ok := lifetime(r, sc, e.Clock().Now())
-			verify.That(ok && secs >= n-2 && secs <= n, "expected the session cookie to get a lifetime of %d seconds after session/expiry %d, observed %s in %q", n, n, how, line)
+			Expect(ok && secs >= n-2 && secs <= n).To(verify.Hold(), "expected the session cookie to get a lifetime of %d seconds after session/expiry %d, observed %s in %q", n, n, how, line)
 			a := readExpiry(b)
-			verify.That(a.SecondsLeft != nil, "expected GET session/expiry to report about %d seconds left after session/expiry %d, observed seconds_left null", n, n)
-			verify.That(*a.SecondsLeft >= n-3 && *a.SecondsLeft <= n && !*a.AtBrowserClose,
-				"expected GET session/expiry to report about %d seconds left, not at browser close, observed %v seconds, at_browser_close %v", n, *a.SecondsLeft, *a.AtBrowserClose)
+			Expect(a.SecondsLeft != nil).To(verify.Hold(), "expected GET session/expiry to report about %d seconds left after session/expiry %d, observed seconds_left null", n, n)
+			Expect(*a.SecondsLeft >= n-3 && *a.SecondsLeft <= n && !*a.AtBrowserClose).To(verify.Hold(), "expected GET session/expiry to report about %d seconds left, not at browser close, observed %v seconds, at_browser_close %v", n, *a.SecondsLeft, *a.AtBrowserClose)
 		})
 
 		expiryAtClose.It(func(e *harness.Env) {
@@ -139,22 +138,22 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 			r := setExpiry(b, 0)
 			if line, sc, sent := sessionCookie(e, r); sent {
 				_, how, persistent := lifetime(r, sc, e.Clock().Now())
-				verify.That(!persistent, "expected session/expiry 0 to send the cookie without Max-Age or Expires, observed %s in %q", how, line)
+				Expect(!persistent).To(verify.Hold(), "expected session/expiry 0 to send the cookie without Max-Age or Expires, observed %s in %q", how, line)
 			} else {
 				// No new Set-Cookie is fine when the browser's cookie
 				// already has no lifetime (express-session's default
 				// cookie): what the contract asks of is the cookie the
 				// browser holds.
 				held, ok := b.SessionCookie()
-				verify.That(ok && !held.Persistent, "expected session/expiry 0 to leave the browser a session cookie without Max-Age or Expires, observed no Set-Cookie and the browser holding %s", describeHeld(held, ok))
+				Expect(ok && !held.Persistent).To(verify.Hold(), "expected session/expiry 0 to leave the browser a session cookie without Max-Age or Expires, observed no Set-Cookie and the browser holding %s", describeHeld(held, ok))
 			}
 			a := readExpiry(b)
-			verify.That(*a.AtBrowserClose, "expected GET session/expiry to report at_browser_close true after session/expiry 0, observed false")
-			verify.That(get(b, k).Found, "expected the session to keep %s until the browser closes, observed it gone at once", k)
+			Expect(*a.AtBrowserClose).To(verify.Hold(), "expected GET session/expiry to report at_browser_close true after session/expiry 0, observed false")
+			Expect(get(b, k).Found).To(verify.Hold(), "expected the session to keep %s until the browser closes, observed it gone at once", k)
 			By("closing the browser")
 			b.EndSession()
 			after := get(b, k)
-			verify.That(!after.Found, "expected no session after the browser closed, observed %s = %s", k, after.value())
+			Expect(!after.Found).To(verify.Hold(), "expected no session after the browser closed, observed %s = %s", k, after.value())
 		})
 
 		expiryAge.It(func(e *harness.Env) {
@@ -169,12 +168,11 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 			k := uniqueKey("age")
 			set(b, k, `"v"`)
 			key := b.SessionKey()
-			verify.That(key != "", "expected the first session/set to give the browser a session cookie, observed none")
+			Expect(key != "").To(verify.Hold(), "expected the first session/set to give the browser a session cookie, observed none")
 			By("letting cookie_age pass: " + wait.String())
 			e.Advance(wait)
 			got := replayGet(e, key, k)
-			verify.That(!got.Found, "expected no data once cookie_age (%d s) passed without a save, observed %s = %s when the old cookie was replayed by hand",
-				*s.CookieAge, k, got.value())
+			Expect(!got.Found).To(verify.Hold(), "expected no data once cookie_age (%d s) passed without a save, observed %s = %s when the old cookie was replayed by hand", *s.CookieAge, k, got.value())
 		})
 	})
 })

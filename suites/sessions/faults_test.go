@@ -15,9 +15,9 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/harness/check"
-	"github.com/httpcheck/httpcheck/reference/cookie"
 	"github.com/httpcheck/httpcheck/reference/session"
 	ft "github.com/httpcheck/httpcheck/suites/internal/faulttest"
+	"github.com/httpcheck/httpcheck/syntax/setcookie"
 )
 
 // The broken session stores below are faults inside the reference server
@@ -31,21 +31,6 @@ var dropFlushSetCookie = ft.OnHeaders(func(r *http.Request, h http.Header) {
 		h.Del("Set-Cookie")
 	}
 })
-
-// farFuture is an expiry no check outlives.
-func farFuture() time.Time { return time.Now().AddDate(50, 0, 0) }
-
-// immortalStore ignores the expiry it is given: sessions expire only when
-// the browser drops the cookie, and a replayed cookie works forever.
-type immortalStore struct{ session.Store }
-
-func (s immortalStore) Save(ctx context.Context, key string, data map[string]json.RawMessage, _ time.Time) error {
-	return s.Store.Save(ctx, key, data, farFuture())
-}
-
-func (s immortalStore) Create(ctx context.Context, data map[string]json.RawMessage, _ time.Time) (string, error) {
-	return s.Store.Create(ctx, data, farFuture())
-}
 
 // sharedStore gives every new session the same key: one record, shared by
 // every client, holding whatever the last one saved.
@@ -91,7 +76,7 @@ func (s *adoptingStore) Load(ctx context.Context, key string) (map[string]json.R
 	for k, v := range s.adopted[key] {
 		out[k] = v
 	}
-	return out, farFuture(), true, nil
+	return out, ft.FarFuture(), true, nil
 }
 
 func (s *adoptingStore) Save(ctx context.Context, key string, data map[string]json.RawMessage, expiry time.Time) error {
@@ -200,7 +185,7 @@ func rewriteRequestJSON(suffix string, f func(body map[string]any)) func(http.Ha
 // sessionLines rewrites the session cookie's Set-Cookie lines.
 func sessionLines(f func(line string) string) func(http.Handler) http.Handler {
 	return ft.RewriteSetCookie("", func(_ *http.Request, line string) []string {
-		if sc, ok := cookie.ParseSetCookie(line); ok && sc.Name == "sessionid" {
+		if sc, ok := setcookie.Parse(line); ok && sc.Name == "sessionid" {
 			return []string{f(line)}
 		}
 		return []string{line}
@@ -459,7 +444,7 @@ func TestFaults(t *testing.T) {
 		{
 			Name:         "expiry is enforced only by the cookie",
 			Breaks:       ids("expiry/set-expiry-server", "expiry/cookie-age-server"),
-			WrapSessions: func(s session.Store) session.Store { return immortalStore{s} },
+			WrapSessions: ft.Immortal,
 		},
 		{
 			Name:         "an invented key is adopted",
@@ -477,14 +462,14 @@ func TestFaults(t *testing.T) {
 			Wrap:   onSession(func(h http.Header) { h.Set("Cache-Control", "public, max-age=60") }),
 		},
 	}
-	ft.Run(t, "sessions", faults)
+	ft.Suite{Name: "sessions", Faults: faults}.EveryCheckBreaks(t)
 }
 
 // TestAllowed runs the suite against what real frameworks do and the
 // contract allows: none of it may fail at MUST.
 func TestAllowed(t *testing.T) {
 	ids := func(ids ...string) []*check.Check { return ft.Checks(t, "sessions", ids...) }
-	ft.RunAllowed(t, "sessions", []ft.Allowed{
+	ft.Suite{Name: "sessions", Allowed: []ft.Allowed{
 		{
 			// express-session's req.session.destroy() removes the session
 			// from the store and sends no Set-Cookie.
@@ -533,5 +518,5 @@ func TestAllowed(t *testing.T) {
 			Pass: ids("expiry/zero-at-browser-close", "cookie/expire-at-browser-close"),
 			Skip: ids("cookie/max-age"),
 		},
-	})
+	}}.NoFalseMust(t)
 }

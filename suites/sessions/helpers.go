@@ -9,12 +9,14 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/reference/cookie"
 	"github.com/httpcheck/httpcheck/suites/internal/rules"
 	"github.com/httpcheck/httpcheck/suites/internal/sessionflow"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
+	"github.com/httpcheck/httpcheck/syntax/setcookie"
 )
 
 // settings returns the manifest's session settings, skipping the check
@@ -38,7 +40,7 @@ func trySet(b *harness.Browser, key string, value string) *harness.Response {
 func set(b *harness.Browser, key string, value string) *harness.Response {
 	GinkgoHelper()
 	r := trySet(b, key, value)
-	verify.Status(r, "session/set of "+key, http.StatusOK)
+	Expect(r).To(verify.HaveStatus("session/set of "+key, http.StatusOK))
 	return r
 }
 
@@ -66,7 +68,7 @@ func decodeGet(r *harness.Response) getAnswer {
 func get(b *harness.Browser, key string) getAnswer {
 	GinkgoHelper()
 	r := b.Get("session/get", "key", key)
-	verify.Status(r, "session/get of "+key, http.StatusOK)
+	Expect(r).To(verify.HaveStatus("session/get of "+key, http.StatusOK))
 	return decodeGet(r)
 }
 
@@ -105,21 +107,21 @@ func signedNote(e *harness.Env) string { return rules.SignedSessionNote(e.Target
 
 // sessionCookie returns the last Set-Cookie line of r for the session
 // cookie, parsed.
-func sessionCookie(e *harness.Env, r *harness.Response) (line string, sc cookie.SetCookie, ok bool) {
+func sessionCookie(e *harness.Env, r *harness.Response) (line string, sc setcookie.Received, ok bool) {
 	return sessionflow.SetCookie(r, settings(e).CookieName)
 }
 
 // theSessionCookie is sessionCookie for a response that must set it.
-func theSessionCookie(e *harness.Env, r *harness.Response, what string) (string, cookie.SetCookie) {
+func theSessionCookie(e *harness.Env, r *harness.Response, what string) (string, setcookie.Received) {
 	GinkgoHelper()
 	line, sc, ok := sessionCookie(e, r)
-	verify.That(ok, "expected %s to set the session cookie %s, observed Set-Cookie %s", what, settings(e).CookieName, describeLines(r.SetCookies))
+	Expect(ok).To(verify.Hold(), "expected %s to set the session cookie %s, observed Set-Cookie %s", what, settings(e).CookieName, describeLines(r.SetCookies))
 	return line, sc
 }
 
 // newSessionCookie starts a session in a fresh browser and returns the
 // Set-Cookie that created it.
-func newSessionCookie(e *harness.Env) (string, cookie.SetCookie, *harness.Response) {
+func newSessionCookie(e *harness.Env) (string, setcookie.Received, *harness.Response) {
 	GinkgoHelper()
 	b := e.SessionBrowser()
 	r := set(b, uniqueKey("cookie"), `"v"`)
@@ -128,7 +130,7 @@ func newSessionCookie(e *harness.Env) (string, cookie.SetCookie, *harness.Respon
 }
 
 // attribute returns the raw value of the last attribute called name.
-func attribute(sc cookie.SetCookie, name string) (string, bool) {
+func attribute(sc setcookie.Received, name string) (string, bool) {
 	for i := len(sc.Attributes) - 1; i >= 0; i-- {
 		if strings.EqualFold(sc.Attributes[i].Name, name) {
 			return sc.Attributes[i].Value, true
@@ -140,7 +142,7 @@ func attribute(sc cookie.SetCookie, name string) (string, bool) {
 // lifetime returns how long the Set-Cookie says the cookie lives: its
 // Max-Age, or else its Expires less the response's Date. ok is false for a
 // cookie without either (it lasts until the browser closes).
-func lifetime(r *harness.Response, sc cookie.SetCookie, now time.Time) (secs int, how string, ok bool) {
+func lifetime(r *harness.Response, sc setcookie.Received, now time.Time) (secs int, how string, ok bool) {
 	if v, has := attribute(sc, "Max-Age"); has {
 		n, err := strconv.Atoi(v)
 		if err != nil {

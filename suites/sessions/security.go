@@ -7,10 +7,11 @@ import (
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
-	"github.com/httpcheck/httpcheck/reference/httpcache"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
+	"github.com/httpcheck/httpcheck/syntax/cachecontrol"
 )
 
 // inventKey returns a key shaped like real, one the target issued: the
@@ -48,7 +49,7 @@ func isAlnum(c rune) bool {
 // sharedCacheProblem says why a shared cache may keep r: "" when r
 // carries no-store or an unqualified private.
 func sharedCacheProblem(r *harness.Response) string {
-	d := httpcache.ParseCacheControl(r.Header.Values("Cache-Control"))
+	d := cachecontrol.Parse(r.Header.Values("Cache-Control"))
 	private, fields := d.Private()
 	switch {
 	case d.NoStore():
@@ -79,13 +80,13 @@ func varies(r *harness.Response) bool {
 // Fixation, OWASP WSTG SESS-03 and ASVS 4.0.3 §3.2.1: the server, not the
 // client, names a session.
 var (
-	fixationInvent = define("fixation/invented-key", advisory, "a session key the client invents is never adopted: the server names the session with a key of its own", "OWASP WSTG SESS-03", "OWASP ASVS 3.2.1")
+	fixationInvent = suite.Advisory("fixation/invented-key", "a session key the client invents is never adopted: the server names the session with a key of its own", "OWASP WSTG SESS-03", "OWASP ASVS 3.2.1")
 )
 
 // Caches: a session answer is one user's.
 var (
-	varyCookie = define("caching/vary-cookie", should, "answers that read the session carry Vary: Cookie", "RFC9110 12.5.5")
-	notShared  = define("caching/not-shared", advisory, "answers that set the session cookie carry Cache-Control private or no-store, so no shared cache serves them to another user", "RFC9111 5.2.2.5", "RFC9111 5.2.2.7", "OWASP WSTG SESS-02")
+	varyCookie = suite.Should("caching/vary-cookie", "answers that read the session carry Vary: Cookie", "RFC9110 12.5.5")
+	notShared  = suite.Advisory("caching/not-shared", "answers that set the session cookie carry Cache-Control private or no-store, so no shared cache serves them to another user", "RFC9111 5.2.2.5", "RFC9111 5.2.2.7", "OWASP WSTG SESS-02")
 )
 
 var _ = Describe("sessions", Label("suite:sessions"), func() {
@@ -98,12 +99,12 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 			By("sending session/set with an invented key " + invented)
 			r := e.SessionBrowser().Do(harness.Request{Method: http.MethodPost, Path: "session/set",
 				JSON: map[string]any{"key": k, "value": "planted"}, Cookie: &header, Note: "a session cookie the client invented"})
-			verify.Status(r, "session/set with an invented session cookie", http.StatusOK)
+			Expect(r).To(verify.HaveStatus("session/set with an invented session cookie", http.StatusOK))
 			if _, sc, ok := sessionCookie(e, r); ok {
-				verify.That(sc.Value != invented, "expected the server to name the new session with a key of its own, observed it adopt the invented key %q", invented)
+				Expect(sc.Value != invented).To(verify.Hold(), "expected the server to name the new session with a key of its own, observed it adopt the invented key %q", invented)
 			}
 			got := replayGet(e, invented, k)
-			verify.That(!got.Found, "expected the invented key %q to name no session, observed it holding %s = %s", invented, k, got.value())
+			Expect(!got.Found).To(verify.Hold(), "expected the invented key %q to name no session, observed it holding %s = %s", invented, k, got.value())
 		})
 	})
 
@@ -117,8 +118,8 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 				b.Get("session/all"),
 				b.Get("session/expiry"),
 			} {
-				verify.Status(r, "GET "+r.URL.Path, http.StatusOK)
-				verify.That(varies(r), "expected Vary: Cookie on GET %s, which reads the session, observed Vary %q", r.URL.Path, strings.Join(r.Header.Values("Vary"), ", "))
+				Expect(r).To(verify.HaveStatus("GET "+r.URL.Path, http.StatusOK))
+				Expect(varies(r)).To(verify.Hold(), "expected Vary: Cookie on GET %s, which reads the session, observed Vary %q", r.URL.Path, strings.Join(r.Header.Values("Vary"), ", "))
 			}
 		})
 
@@ -136,10 +137,9 @@ var _ = Describe("sessions", Label("suite:sessions"), func() {
 				}
 				setting++
 				problem := sharedCacheProblem(r)
-				verify.That(problem == "", "expected the answer to %s, which sets the session cookie, to carry Cache-Control private or no-store, observed %s",
-					r.URL.Path, problem)
+				Expect(problem == "").To(verify.Hold(), "expected the answer to %s, which sets the session cookie, to carry Cache-Control private or no-store, observed %s", r.URL.Path, problem)
 			}
-			verify.That(setting > 0, "expected at least one session answer to set the session cookie, observed none")
+			Expect(setting > 0).To(verify.Hold(), "expected at least one session answer to set the session cookie, observed none")
 		})
 	})
 })
@@ -150,6 +150,6 @@ func heldKeyAfterSet(e *harness.Env) string {
 	b := e.SessionBrowser()
 	set(b, uniqueKey("real"), `"v"`)
 	k := b.SessionKey()
-	verify.That(k != "", "expected session/set to give a new browser a session cookie, observed none")
+	Expect(k != "").To(verify.Hold(), "expected session/set to give a new browser a session cookie, observed none")
 	return k
 }

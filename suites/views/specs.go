@@ -14,9 +14,10 @@ import (
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/check"
-	"github.com/httpcheck/httpcheck/reference/httpcache"
 	"github.com/httpcheck/httpcheck/suites/internal/aliases"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
+	"github.com/httpcheck/httpcheck/syntax/cachecontrol"
+	"github.com/httpcheck/httpcheck/syntax/httpdate"
 )
 
 // TTLs in the shared wait: short ones expire within it, long ones outlive
@@ -99,7 +100,7 @@ var _ = Describe("cached views", Label("suite:views"), func() {
 			requireViews(e)
 			ttl := 600
 			_, r := getRender(e.NewBrowser(), "views/cached", cachedQuery(ttl, harness.Unique("view")), "")
-			d := httpcache.ParseCacheControl(r.Header.Values("Cache-Control"))
+			d := cachecontrol.Parse(r.Header.Values("Cache-Control"))
 			got, ok := d.MaxAge()
 			Expect(ok && got == time.Duration(ttl)*time.Second).To(verify.Hold(), "expected Cache-Control max-age=%d on views/cached?ttl=%d, observed %q", ttl, ttl, strings.Join(r.Header.Values("Cache-Control"), ", "))
 		})
@@ -108,13 +109,13 @@ var _ = Describe("cached views", Label("suite:views"), func() {
 			requireViews(e)
 			ttl := 600
 			_, r := getRender(e.NewBrowser(), "views/cached", cachedQuery(ttl, harness.Unique("view")), "")
-			date, ok1 := httpcache.ParseHTTPDate(r.Header.Get("Date"))
-			exp, ok2 := httpcache.ParseHTTPDate(r.Header.Get("Expires"))
+			date, ok1 := httpdate.Parse(r.Header.Get("Date"))
+			exp, ok2 := httpdate.Parse(r.Header.Get("Expires"))
 			Expect(ok1).To(verify.Hold(), "expected a Date on views/cached, observed %q", r.Header.Get("Date"))
 			Expect(ok2).To(verify.Hold(), "expected an Expires HTTP-date on views/cached?ttl=%d, observed %q", ttl, r.Header.Get("Expires"))
 			want := date.Add(time.Duration(ttl) * time.Second)
 			diff := exp.Sub(want)
-			Expect(diff >= -time.Second && diff <= time.Second).To(verify.Hold(), "expected Expires to be Date + ttl (%s), observed %s (%s off)", httpcache.FormatHTTPDate(want), r.Header.Get("Expires"), diff)
+			Expect(diff >= -time.Second && diff <= time.Second).To(verify.Hold(), "expected Expires to be Date + ttl (%s), observed %s (%s off)", httpdate.Format(want), r.Header.Get("Expires"), diff)
 		})
 
 		cachedBadTTL.It(func(e *harness.Env) {

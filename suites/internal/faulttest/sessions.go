@@ -150,3 +150,20 @@ func (s *aliasStore) Exists(ctx context.Context, alias string) (bool, error) {
 	}
 	return s.Store.Exists(ctx, k)
 }
+
+// FarFuture is an expiry no check outlives.
+func FarFuture() time.Time { return time.Now().AddDate(50, 0, 0) }
+
+// Immortal is a store that ignores the expiry it is given: its sessions
+// expire only when deleted, as a server that never enforces a lifetime.
+func Immortal(s session.Store) session.Store { return immortalStore{s} }
+
+type immortalStore struct{ session.Store }
+
+func (s immortalStore) Save(ctx context.Context, key string, data map[string]json.RawMessage, _ time.Time) error {
+	return s.Store.Save(ctx, key, data, FarFuture())
+}
+
+func (s immortalStore) Create(ctx context.Context, data map[string]json.RawMessage, _ time.Time) (string, error) {
+	return s.Store.Create(ctx, data, FarFuture())
+}

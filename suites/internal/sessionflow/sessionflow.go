@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
@@ -57,6 +58,6 @@ func Replay(e *harness.Env, name, value, path string, query ...string) *harness.
 	header := name + "=" + value
 	r := e.SessionBrowser().Do(harness.Request{Method: http.MethodGet, Path: path, Query: harness.Query(query...),
 		Cookie: &header, NoStore: true, Note: "replaying a session cookie by hand"})
-	verify.Status(r, path+" with a replayed cookie", http.StatusOK)
+	Expect(r).To(verify.HaveStatus(path+" with a replayed cookie", http.StatusOK))
 	return r
 }

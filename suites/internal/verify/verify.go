@@ -11,7 +11,7 @@
 //	Expect(rules.Date(h)).To(verify.Pass())
 //	Expect(r).To(verify.HaveJSONError("cache/set", http.StatusBadRequest))
 //
-// Polling checks use Gomega's Eventually and Consistently.
+// A check that polls uses Within (Gomega's Eventually), then asserts.
 package verify
 
 import (
@@ -19,7 +19,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
+	"github.com/onsi/gomega"
 	"github.com/onsi/gomega/types"
 
 	"github.com/httpcheck/httpcheck/harness"
@@ -149,4 +151,13 @@ func errorText(r *harness.Response) string {
 	}
 	_ = json.Unmarshal(r.Body, &answer)
 	return strings.TrimSpace(answer.Error)
+}
+
+// Within polls f every interval, for up to d, until it returns true, and
+// reports whether it did. It is Gomega's Eventually without Eventually's
+// own failure ("Timed out after ..."): the check asserts what it observed
+// last, afterwards, in its own sentence.
+func Within(d, interval time.Duration, f func() bool) bool {
+	g := gomega.NewGomega(func(string, ...int) {})
+	return g.Eventually(f).WithTimeout(d).WithPolling(interval).Should(gomega.BeTrue())
 }
