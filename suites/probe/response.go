@@ -301,10 +301,8 @@ func judgeObservatory(f *fetched, cs []rules.ObservatoryCookie, attribute string
 	hsts := rules.ProtectedByHSTS(f.resp.URL.Scheme, f.header())
 	for _, finding := range rules.ObservatoryFindings(cs, hsts) {
 		for _, r := range results {
-			if finding.Result == r {
-				Fail(fmt.Sprintf("expected %s on %s, which looks like a session cookie, observed %q: the Mozilla Observatory scores this %s (%d)%s",
-					attribute, finding.Cookie, lineOf(f.resp.SetCookies, finding.Cookie), finding.Result, finding.Modifier, overall(f, hsts, finding.Result)))
-			}
+			Expect(finding.Result != r).To(verify.Hold(), "expected %s on %s, which looks like a session cookie, observed %q: the Mozilla Observatory scores this %s (%d)%s",
+				attribute, finding.Cookie, lineOf(f.resp.SetCookies, finding.Cookie), finding.Result, finding.Modifier, overall(f, hsts, finding.Result))
 		}
 	}
 }
