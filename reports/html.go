@@ -73,6 +73,11 @@ type (
 		Start      string
 		Duration   string
 		Targets    []htmlTarget
+		// Verdict is the run's outcome (Results.Verdict), with the class
+		// of its banner; Baseline says what a --baseline found, or "".
+		Verdict      string
+		VerdictClass string
+		Baseline     string
 	}
 	htmlTarget struct {
 		Name, URL, Server string
@@ -113,6 +118,10 @@ type (
 		Message     string
 		Duration    string
 		Exchanges   []htmlExchange
+		// Baseline marks a check of a run with --baseline: "known
+		// failure", "new failure" or "fixed"; Class is its badge's class.
+		Baseline      string
+		BaselineClass string
 	}
 	htmlRef struct {
 		Text string
@@ -161,7 +170,17 @@ func newHTMLPage(rs []*Results) (*htmlPage, error) {
 	page := &htmlPage{Multi: len(cols) > 1}
 	var labels []string
 	for i, r := range rs {
-		run := htmlRun{Num: i + 1, Tool: line(r.Tool), Duration: formatDuration(r.Duration)}
+		run := htmlRun{Num: i + 1, Tool: line(r.Tool), Duration: formatDuration(r.Duration), Verdict: r.Verdict()}
+		run.VerdictClass = "v-failed"
+		switch run.Verdict {
+		case "passed":
+			run.VerdictClass = "v-passed"
+		case "errors":
+			run.VerdictClass = "v-error"
+		}
+		if bl := r.Baseline; bl != nil {
+			run.Baseline = line(fmt.Sprintf("Baseline %s: %d known, %d new, %d fixed, %d expired", bl.File, bl.Known, bl.New, bl.Fixed, len(bl.Expired)))
+		}
 		if r.Redaction == RedactionOff {
 			run.Unredacted = Unredacted
 		}
@@ -270,6 +289,14 @@ func newHTMLCheck(c *Check, anchor string) htmlCheck {
 		Message:     para(c.Message),
 		Duration:    formatDuration(c.Duration),
 		Requirement: para(c.Requirement),
+	}
+	switch c.Baseline {
+	case BaselineKnown:
+		v.Baseline, v.BaselineClass = "known failure", "b-known"
+	case BaselineNew:
+		v.Baseline, v.BaselineClass = "new failure", "b-new"
+	case BaselineFixed:
+		v.Baseline, v.BaselineClass = "fixed", "b-fixed"
 	}
 	for _, ref := range c.Refs {
 		v.Refs = append(v.Refs, htmlRef{Text: line(ref), URL: refURL(ref)})

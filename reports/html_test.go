@@ -39,7 +39,7 @@ var templateElements = []string{
 }
 
 // templateAttributes is every attribute the template writes.
-var templateAttributes = []string{"lang", "charset", "name", "content", "http-equiv", "class", "id", "href", "rel", "scope", "title"}
+var templateAttributes = []string{"lang", "charset", "name", "content", "http-equiv", "class", "id", "href", "rel", "scope", "title", "role"}
 
 func TestHTMLHostileStringsStayText(t *testing.T) {
 	// Two runs, so the matrix (whose cells carry the messages as titles)

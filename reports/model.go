@@ -62,7 +62,10 @@ type Results struct {
 	Redaction string        `json:"redaction,omitempty"`
 	Duration  time.Duration `json:"duration_ns"`
 	Summary   Summary       `json:"summary"`
-	Checks    []Check       `json:"checks"`
+	// Baseline is what --baseline found: known, new and fixed failures,
+	// and entries past their date. Nil without a baseline.
+	Baseline *BaselineReport `json:"baseline,omitempty"`
+	Checks   []Check         `json:"checks"`
 }
 
 // Target is what a run was pointed at.
@@ -89,11 +92,14 @@ type Check struct {
 	// Requirement is the sentence of the RFC or contract the check grades,
 	// in its source's words, when the check quotes one (as h2spec prints
 	// with a failure).
-	Requirement string        `json:"requirement,omitempty"`
-	State       State         `json:"state"`
-	Message     string        `json:"message,omitempty"` // expected vs observed, or why skipped
-	Target      string        `json:"target,omitempty"`  // Target.Name, when a run has several
-	Duration    time.Duration `json:"duration_ns"`
+	Requirement string `json:"requirement,omitempty"`
+	State       State  `json:"state"`
+	Message     string `json:"message,omitempty"` // expected vs observed, or why skipped
+	Target      string `json:"target,omitempty"`  // Target.Name, when a run has several
+	// Baseline says how a run with --baseline counts this check:
+	// BaselineKnown, BaselineNew or BaselineFixed; empty otherwise.
+	Baseline string        `json:"baseline,omitempty"`
+	Duration time.Duration `json:"duration_ns"`
 	// Exchanges is the evidence: every HTTP exchange the check made.
 	Exchanges []Exchange `json:"exchanges,omitempty"`
 }

@@ -9,9 +9,9 @@ import (
 	"path/filepath"
 )
 
-// WriteAll writes the three outputs of a run into dir (created if need
-// be): results.json, junit.xml and index.html, in that order, so the model
-// everything else is rendered from is on disk first.
+// WriteAll writes the four outputs of a run into dir (created if need
+// be): results.json, junit.xml, index.html and summary.md, in that order,
+// so the model everything else is rendered from is on disk first.
 //
 // Each file is written to a temporary file in dir, synced, and renamed
 // over its final name, so a crash or a full disk leaves the previous file
@@ -30,6 +30,7 @@ func WriteAll(dir string, r *Results) error {
 		{"results.json", func(w io.Writer) error { return WriteJSON(w, r) }},
 		{"junit.xml", func(w io.Writer) error { return WriteJUnit(w, r) }},
 		{"index.html", func(w io.Writer) error { return WriteHTML(w, r) }},
+		{"summary.md", func(w io.Writer) error { return WriteSummary(w, r) }},
 	}
 	for _, o := range outputs {
 		if err := writeFileAtomic(filepath.Join(dir, o.name), o.write); err != nil {

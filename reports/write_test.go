@@ -37,7 +37,7 @@ func TestWriteAll(t *testing.T) {
 			t.Errorf("%s mode = %v, want readable by all like any artifact", e.Name(), info.Mode())
 		}
 	}
-	if want := []string{"index.html", "junit.xml", "results.json"}; !slices.Equal(names, want) {
+	if want := []string{"index.html", "junit.xml", "results.json", "summary.md"}; !slices.Equal(names, want) {
 		t.Errorf("files = %q, want %q and no temporary files", names, want)
 	}
 	f, err := os.Open(filepath.Join(dir, "results.json"))

@@ -29,6 +29,11 @@ type checkFlags struct {
 	// noRedact and redact say what the reports may show (reports/redact).
 	noRedact bool
 	redact   listFlag
+	// baselineFile lists known failures (reports.Baseline); baseline is
+	// what check read from it.
+	baselineFile string
+	baseline     *reports.Baseline
+	failOnFixed  bool
 }
 
 func (c *checkFlags) register(fs *flag.FlagSet) {
@@ -40,6 +45,8 @@ func (c *checkFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&c.timeout, "timeout", 10*time.Second, "deadline of every request")
 	fs.BoolVar(&c.noRedact, "no-redact", false, "write credentials and session values into the reports in full, for local debugging (every report says so)")
 	fs.Var(&c.redact, "redact", "also redact the header or body field of this name (repeatable); Authorization, Proxy-Authorization, --header names, cookie values and fields named like secrets always are")
+	fs.StringVar(&c.baselineFile, "baseline", "", "known failures: a baseline file (httpcheck baseline) or an earlier results.json; they are reported and do not fail the build")
+	fs.BoolVar(&c.failOnFixed, "fail-on-fixed", false, "with --baseline, exit 1 when a known failure now passes, so that the baseline gets trimmed")
 }
 
 // check validates the flags and returns the --fail-on level and the
@@ -67,6 +74,21 @@ func (c *checkFlags) check() (reports.Level, harness.Config, error) {
 	}
 	if err := checkWritable(c.out); err != nil {
 		return "", harness.Config{}, err
+	}
+	if c.failOnFixed && c.baselineFile == "" {
+		return "", harness.Config{}, usagef("--fail-on-fixed needs --baseline")
+	}
+	if c.baselineFile != "" {
+		f, err := os.Open(c.baselineFile)
+		if err != nil {
+			return "", harness.Config{}, usagef("--baseline: %v", err)
+		}
+		b, err := reports.ReadBaseline(f)
+		f.Close()
+		if err != nil {
+			return "", harness.Config{}, usagef("--baseline %s: %v", c.baselineFile, err)
+		}
+		c.baseline = b
 	}
 	return minLevel, harness.Config{CAFile: c.ca, Insecure: c.insecure, HostMap: hostMap, Timeout: c.timeout}, nil
 }
@@ -146,23 +168,38 @@ func expandEnv(v, where string) (string, []string, error) {
 	return out, secrets, nil
 }
 
-// finish writes the reports of a run into out, says what they hold on
-// stderr, and returns the exit code: 3 when some check ended in error
-// (the target broke at the transport level), 1 when a check at minLevel
-// or stronger failed, 0 otherwise.
-func finish(res *reports.Results, out string, minLevel reports.Level, stderr io.Writer) (int, error) {
-	if err := reports.WriteAll(out, res); err != nil {
+// finish applies the baseline, writes the reports of a run into --out,
+// says what they hold on stderr, and returns the exit code: 3 when some
+// check ended in error (the target misbehaved), 1 when a check at the
+// --fail-on level or stronger failed and the baseline does not list it, or
+// when --fail-on-fixed and a known failure now passes, 0 otherwise.
+func (c *checkFlags) finish(res *reports.Results, minLevel reports.Level, stderr io.Writer) (int, error) {
+	if c.baseline != nil {
+		c.baseline.Apply(res, c.baselineFile, time.Now())
+	}
+	if err := reports.WriteAll(c.out, res); err != nil {
 		return 0, exitError{exitUnreachable, fmt.Errorf("writing the reports: %w", err)}
 	}
 	s := res.Summary.ByState
-	index, _ := filepath.Abs(filepath.Join(out, "index.html"))
-	fmt.Fprintf(stderr, "httpcheck: %d checks: %d passed, %d failed, %d errors, %d skipped in %s\nhttpcheck: report: %s\n",
+	index, _ := filepath.Abs(filepath.Join(c.out, "index.html"))
+	fmt.Fprintf(stderr, "httpcheck: %d checks: %d passed, %d failed, %d errors, %d skipped in %s\n",
 		res.Summary.Total, s[reports.Passed], s[reports.Failed], s[reports.Error], s[reports.Skipped],
-		res.Duration.Round(10*time.Millisecond), index)
+		res.Duration.Round(10*time.Millisecond))
+	if bl := res.Baseline; bl != nil {
+		fmt.Fprintf(stderr, "httpcheck: baseline %s: %d known, %d new, %d fixed", bl.File, bl.Known, bl.New, bl.Fixed)
+		if len(bl.Expired) > 0 {
+			fmt.Fprintf(stderr, ", %d expired (they count no more)", len(bl.Expired))
+		}
+		fmt.Fprintln(stderr)
+	}
+	fmt.Fprintf(stderr, "httpcheck: report: %s\n", index)
 	switch {
 	case s[reports.Error] > 0:
 		return exitUnreachable, nil
-	case res.FailedAtOrAbove(minLevel):
+	case res.NewFailuresAtOrAbove(minLevel):
+		return exitFailures, nil
+	case c.failOnFixed && res.Baseline != nil && res.Baseline.Fixed > 0:
+		fmt.Fprintf(stderr, "httpcheck: %d known failures now pass: trim them from %s (--fail-on-fixed)\n", res.Baseline.Fixed, c.baselineFile)
 		return exitFailures, nil
 	}
 	return exitOK, nil

@@ -7,7 +7,8 @@
 //	httpcheck proxy    run the reference shared cache, a reverse proxy
 //	httpcheck origin   serve the harness origin, for a cache on another machine
 //	httpcheck list     list the checks
-//	httpcheck report   re-render results files, several as one matrix
+//	httpcheck report   re-render results files, several as one matrix, or diff two runs
+//	httpcheck baseline write a baseline of known failures from a run
 //	httpcheck clearsessions  delete expired sessions from a session store
 //	httpcheck version  print the version
 //
@@ -56,7 +57,7 @@ Usage:
   httpcheck run     [--target URL]... [--name NAME] [--suite NAME]... [--label-filter EXPR] [--out DIR]
                     [--fail-on must|should|advisory|none] [--host-map HOST=ADDR]... [--ca FILE]
                     [--insecure] [--timeout DURATION] [--real-clock] [--max-wait DURATION]
-                    [--redact NAME]... [--no-redact]
+                    [--redact NAME]... [--no-redact] [--baseline FILE [--fail-on-fixed]]
   httpcheck run     --proxy URL (--origin-listen HOST:PORT | --origin URL [--origin-token TOKEN]) [...]
   httpcheck probe   URL [URL...] [--header 'Name: value']... [--session FILE] [--out DIR]
                     [--fail-on must|should|advisory|none] [--host-map HOST=ADDR]... [--ca FILE]
@@ -67,6 +68,8 @@ Usage:
   httpcheck origin  --addr HOST:PORT [--token TOKEN]
   httpcheck list    [--suite NAME]... [--label-filter EXPR] [--format text|json]
   httpcheck report  --in results.json [--in more.json]... --out DIR
+  httpcheck report  --diff OLD NEW [--format text|markdown|json]
+  httpcheck baseline --in results.json [--out FILE] [--reason TEXT]
   httpcheck clearsessions [--sessions URL]
   httpcheck version
 
@@ -116,6 +119,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		err = cmdList(rest, stdout, stderr)
 	case "report":
 		err = cmdReport(rest, stdout, stderr)
+	case "baseline":
+		err = cmdBaseline(rest, stdout, stderr)
 	case "clearsessions":
 		err = cmdClearSessions(rest, stdout, stderr)
 	case "version", "--version", "-version":

@@ -76,7 +76,7 @@ func cmdProbe(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return 0, exitError{exitUnreachable, err}
 	}
-	return finish(res, common.out, minLevel, stderr)
+	return common.finish(res, minLevel, stderr)
 }
 
 // parseInterleaved parses args whose positional arguments may come before,

@@ -109,7 +109,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return 0, exitError{exitUnreachable, err}
 	}
-	return finish(res, common.out, minLevel, stderr)
+	return common.finish(res, minLevel, stderr)
 }
 
 func parseFailOn(s string) (reports.Level, error) {
