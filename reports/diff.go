@@ -149,3 +149,33 @@ func WriteDiff(w io.Writer, d Diff, format string) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// WriteAnnotations writes one GitHub Actions error annotation (a workflow
+// command) per new MUST failure of r: failed, and not a known failure of
+// its baseline. Messages are encoded as the runner requires, so nothing a
+// target sent can end the command or start another.
+func WriteAnnotations(w io.Writer, r *Results) error {
+	var b strings.Builder
+	for _, c := range sortedChecks(r.Checks, compareUrgency) {
+		if c.State != Failed || c.Level != Must || c.Baseline == BaselineKnown {
+			continue
+		}
+		title := "httpcheck " + c.ID
+		if c.Target != "" && len(r.Targets) > 1 {
+			title += " on " + c.Target
+		}
+		fmt.Fprintf(&b, "::error title=%s::%s\n", annotationProperty(line(title)), annotationData(c.Message))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// annotationData encodes a workflow command's message.
+func annotationData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+// annotationProperty encodes a workflow command's property value.
+func annotationProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}

@@ -69,6 +69,7 @@ Usage:
   httpcheck list    [--suite NAME]... [--label-filter EXPR] [--format text|json]
   httpcheck report  --in results.json [--in more.json]... --out DIR
   httpcheck report  --diff OLD NEW [--format text|markdown|json]
+  httpcheck report  --annotations DIR   (GitHub Actions annotations for new MUST failures)
   httpcheck baseline --in results.json [--out FILE] [--reason TEXT]
   httpcheck clearsessions [--sessions URL]
   httpcheck version

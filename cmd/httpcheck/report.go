@@ -17,6 +17,7 @@ func cmdReport(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "httpcheck-report", "directory for index.html and junit.xml")
 	diff := fs.Bool("diff", false, "compare two runs: report --diff OLD NEW, each a results.json or a report directory")
 	format := fs.String("format", reports.DiffText, "with --diff: text, markdown or json")
+	annotations := fs.String("annotations", "", "print a GitHub Actions error annotation for each new MUST failure of this run (a results.json or a report directory)")
 	// Flags may follow the two runs of --diff: parse around them.
 	var runs []string
 	for rest := args; ; {
@@ -30,6 +31,13 @@ func cmdReport(args []string, stdout, stderr io.Writer) error {
 	}
 	if *diff {
 		return reportDiff(runs, *format, stdout)
+	}
+	if *annotations != "" {
+		r, err := readRun(*annotations)
+		if err != nil {
+			return err
+		}
+		return reports.WriteAnnotations(stdout, r)
 	}
 	if len(runs) > 0 {
 		return usagef("unexpected argument %q", runs[0])
