@@ -131,3 +131,20 @@ func TestSummaryMarkdown(t *testing.T) {
 		t.Errorf("summary carries raw markup:\n%s", s)
 	}
 }
+
+// TestAnnotations: one error annotation per new MUST failure, encoded so
+// that a message cannot end the workflow command or start another.
+func TestAnnotations(t *testing.T) {
+	r := run(verdict("a/b/must", Must, Failed, "line one\n::warning::injected 100%"),
+		verdict("a/b/should", Should, Failed, "not annotated"),
+		verdict("a/b/known", Must, Failed, "known"), verdict("a/b/ok", Must, Passed, ""))
+	r.Checks[2].Baseline = BaselineKnown
+	var b strings.Builder
+	if err := WriteAnnotations(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	want := "::error title=httpcheck a/b/must::line one%0A::warning::injected 100%25\n"
+	if b.String() != want {
+		t.Errorf("annotations\n%q, want\n%q", b.String(), want)
+	}
+}

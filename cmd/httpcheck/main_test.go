@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/internal/resultschema"
 	"github.com/httpcheck/httpcheck/reference/clock"
 	"github.com/httpcheck/httpcheck/reference/embedded"
 	"github.com/httpcheck/httpcheck/reports"
@@ -43,14 +44,18 @@ func httpcheck(t *testing.T, args ...string) result {
 	return r
 }
 
+// readResults reads the results.json of a run, after checking it against
+// the published schema (docs/results.schema.json).
 func readResults(t *testing.T, dir string) *reports.Results {
 	t.Helper()
-	f, err := os.Open(filepath.Join(dir, "results.json"))
+	data, err := os.ReadFile(filepath.Join(dir, "results.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	res, err := reports.ReadJSON(f)
+	if err := resultschema.Validate(data); err != nil {
+		t.Fatalf("%s/results.json breaks docs/results.schema.json: %v", dir, err)
+	}
+	res, err := reports.ReadJSON(bytes.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/runner"
+	"github.com/httpcheck/httpcheck/internal/resultschema"
 	"github.com/httpcheck/httpcheck/reference/embedded"
 	"github.com/httpcheck/httpcheck/reports"
 	"github.com/httpcheck/httpcheck/suites/probe"
@@ -52,6 +53,9 @@ func RunOn(t *testing.T, target Target, suites ...string) *reports.Results {
 	data, err := os.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if err := resultschema.Validate(data); err != nil {
+		t.Fatalf("the child's results.json breaks docs/results.schema.json: %v", err)
 	}
 	var res reports.Results
 	if err := json.Unmarshal(data, &res); err != nil {
