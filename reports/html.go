@@ -78,6 +78,13 @@ type (
 		Verdict      string
 		VerdictClass string
 		Baseline     string
+		// Failing names the checks behind the verdict: the failures at
+		// its level that the baseline does not know, linked to their
+		// evidence (a page of one run only).
+		Failing []htmlLink
+	}
+	htmlLink struct {
+		Text, Anchor string
 	}
 	htmlTarget struct {
 		Name, URL, Server string
@@ -177,6 +184,9 @@ func newHTMLPage(rs []*Results) (*htmlPage, error) {
 			run.VerdictClass = "v-passed"
 		case "errors":
 			run.VerdictClass = "v-error"
+		}
+		if len(rs) == 1 {
+			run.Failing = failingLinks(r)
 		}
 		if bl := r.Baseline; bl != nil {
 			run.Baseline = line(fmt.Sprintf("Baseline %s: %d known, %d new, %d fixed, %d expired", bl.File, bl.Known, bl.New, bl.Fixed, len(bl.Expired)))
@@ -500,4 +510,25 @@ func refURL(ref string) string {
 		u += "#appendix-" + strings.ToUpper(sec)
 	}
 	return u
+}
+
+// failingLinks lists the checks behind r's verdict: the failures at the
+// verdict's level that are not known failures, at most ten, linked to
+// their place on the page.
+func failingLinks(r *Results) []htmlLink {
+	level, ok := strings.CutPrefix(r.Verdict(), "failed at ")
+	if !ok {
+		return nil
+	}
+	anchors, err := checkAnchors(r)
+	if err != nil {
+		return nil
+	}
+	var out []htmlLink
+	for _, c := range sortedChecks(r.Checks, compareUrgency) {
+		if c.State == Failed && string(c.Level) == level && c.Baseline != BaselineKnown && len(out) < 10 {
+			out = append(out, htmlLink{Text: line(c.ID), Anchor: anchors[checkKey(c)]})
+		}
+	}
+	return out
 }

@@ -77,6 +77,14 @@ func TestBaselineAndDiff(t *testing.T) {
 	if !strings.Contains(string(summary), "## New failures and errors") || !strings.Contains(string(summary), "`probe/if-none-match/match-gets-304`") {
 		t.Errorf("summary.md does not name the new failure:\n%s", summary)
 	}
+	page, _ := os.ReadFile(filepath.Join(second, "index.html"))
+	banner := string(page)
+	if i := strings.Index(banner, `class="verdict`); i >= 0 {
+		banner, _, _ = strings.Cut(banner[i:], "</p>")
+	}
+	if !strings.Contains(banner, "failed at MUST") || !strings.Contains(banner, "probe/if-none-match/match-gets-304") {
+		t.Errorf("the HTML banner does not name the new failure: %s", banner)
+	}
 	newOnes := map[string]bool{}
 	for _, c := range readResults(t, second).Checks {
 		if c.Baseline == reports.BaselineNew {
