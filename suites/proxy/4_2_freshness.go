@@ -22,13 +22,22 @@ type staleCase struct {
 // The sentences the freshness checks quote: the lifetime directives
 // (RFC 9111 §5.2.2.1, §5.2.2.10), Expires (§5.3) and heuristics (§4.2.2).
 const (
-	reqMaxAgeStale    = `"The max-age response directive indicates that the response is to be considered stale after its age is greater than the specified number of seconds." (RFC 9111 §5.2.2.1)`
-	reqSMaxAge        = `"The s-maxage response directive indicates that, for a shared cache, the maximum age specified by this directive overrides the maximum age specified by either the max-age directive or the Expires header field." (RFC 9111 §5.2.2.10)`
-	reqExpiresInvalid = `"A cache recipient MUST interpret invalid date formats, especially the value "0", as representing a time in the past (i.e., "already expired")." (RFC 9111 §5.3)`
-	reqExpiresMaxAge  = `"If a response includes a Cache-Control header field with the max-age directive (Section 5.2.2.1), a recipient MUST ignore the Expires header field." (RFC 9111 §5.3)`
-	reqExpiresSMaxAge = `"Likewise, if a response includes the s-maxage directive (Section 5.2.2.10), a shared cache recipient MUST ignore the Expires header field." (RFC 9111 §5.3)`
-	reqHeuristic      = `"A cache MUST NOT use heuristics to determine freshness when an explicit expiration time is present in the stored response." (RFC 9111 §4.2.2)`
+	reqMaxAgeStale      = `"The max-age response directive indicates that the response is to be considered stale after its age is greater than the specified number of seconds." (RFC 9111 §5.2.2.1)`
+	reqSMaxAge          = `"The s-maxage response directive indicates that, for a shared cache, the maximum age specified by this directive overrides the maximum age specified by either the max-age directive or the Expires header field." (RFC 9111 §5.2.2.10)`
+	reqExpiresInvalid   = `"A cache recipient MUST interpret invalid date formats, especially the value "0", as representing a time in the past (i.e., "already expired")." (RFC 9111 §5.3)`
+	reqExpiresMaxAge    = `"If a response includes a Cache-Control header field with the max-age directive (Section 5.2.2.1), a recipient MUST ignore the Expires header field." (RFC 9111 §5.3)`
+	reqExpiresSMaxAge   = `"Likewise, if a response includes the s-maxage directive (Section 5.2.2.10), a shared cache recipient MUST ignore the Expires header field." (RFC 9111 §5.3)`
+	reqHeuristic        = `"A cache MUST NOT use heuristics to determine freshness when an explicit expiration time is present in the stored response." (RFC 9111 §4.2.2)`
+	reqExpiresMinusDate = `"If the Expires response header field (Section 5.3) is present, use its value minus the value of the Date response header field (using the time the message was received if it is not present, as per Section 6.6.1 of [HTTP])" (RFC 9111 §4.2.1)`
+	reqFirstOccurrence  = `"When there is more than one value present for a given directive (e.g., two Expires header field lines or multiple Cache-Control: max-age directives), either the first occurrence should be used or the response should be considered stale." (RFC 9111 §4.2.1)`
+	reqCorrectedAge     = `"corrected_age_value = age_value + response_delay"; "corrected_initial_age = max(apparent_age, corrected_age_value)"; "current_age = corrected_initial_age + resident_time" (RFC 9111 §4.2.3)`
 )
+
+// farFuture is an Expires decades ahead, written in ways that are not an
+// HTTP-date (RFC 9110 §5.6.7: IMF-fixdate in GMT, or the two obsolete
+// formats): a cache that parses them leniently finds the response fresh
+// for decades, one that follows §5.3 finds it already expired.
+const farFuture = "Thu, 01 Jan 2099 09:00:00"
 
 // reqDelta is RFC 9111 §1.2.2's rule on delta-seconds overflow, which
 // age/overflow (4_constructing.go) quotes too.
@@ -51,7 +60,48 @@ var (
 	expiresPastMaxAge = suite.Must("expires/past-ignored-with-max-age", "a past Expires does not shorten max-age: the response is reused as one without Expires is", "RFC9111 5.3").Quoting(reqExpiresMaxAge)
 	heuristicMaxAge   = suite.Must("heuristic/not-with-max-age", "a response with max-age goes stale on time, however old its Last-Modified", "RFC9111 4.2.2").Quoting(reqHeuristic)
 	heuristicExpires  = suite.Must("heuristic/not-with-expires", "a response with Expires goes stale on time, however old its Last-Modified", "RFC9111 4.2.2").Quoting(reqHeuristic)
+
+	maxAgeZero        = suite.Must("freshness/max-age-zero", "a response with max-age=0 is stale on arrival", "RFC9111 5.2.2.1", "RFC9111 4.2.4").Quoting(reqStale + " " + reqMaxAgeStale)
+	maxAgeZeroExpires = suite.Must("freshness/max-age-zero-with-expires", "max-age=0 decides over a future Expires: the response is stale on arrival", "RFC9111 5.3", "RFC9111 5.2.2.1").Quoting(reqExpiresMaxAge)
+	maxAgeDuplicate   = suite.Must("freshness/max-age-duplicate", "of max-age=0, max-age=3600 the first occurrence decides, or the response is stale: it is stale either way", "RFC9111 4.2.1").
+				Quoting(reqStale + " " + reqFirstOccurrence)
+	maxAgeQuotedBefore = suite.Must("freshness/max-age-in-quoted-string-before", `a "max-age=3600" inside an unknown directive's quoted argument, before the real max-age=0, is not taken for max-age`, "RFC9111 5.2", "RFC9111 5.2.3").
+				Quoting(reqStale + " " + reqMaxAgeStale)
+	maxAgeQuotedAfter = suite.Must("freshness/max-age-in-quoted-string-after", `a "max-age=3600" inside an unknown directive's quoted argument, after the real max-age=0, is not taken for max-age`, "RFC9111 5.2", "RFC9111 5.2.3").
+				Quoting(reqStale + " " + reqMaxAgeStale)
+	sMaxAgeZero         = suite.Must("freshness/s-maxage-zero", "s-maxage=0 beside max-age=3600 makes the response stale on arrival in a shared cache", "RFC9111 5.2.2.10").Quoting(reqSMaxAge)
+	sMaxAgeZeroReversed = suite.Must("freshness/s-maxage-zero-after-max-age", "s-maxage=0 after max-age=3600 in the same field line decides as well", "RFC9111 5.2.2.10").Quoting(reqSMaxAge)
+	sMaxAgeZeroLines    = suite.Must("freshness/s-maxage-zero-own-line", "s-maxage=0 on a Cache-Control line of its own, beside a line with max-age=3600, decides as well", "RFC9111 5.2.2.10", "RFC9110 5.3").Quoting(reqSMaxAge)
+
+	expiresEqualsDate  = suite.Must("expires/equal-to-date", "an Expires equal to Date is stale on arrival, even within the same second", "RFC9111 5.3", "RFC9111 4.2.1").Quoting(reqStale + " " + reqExpiresMinusDate)
+	expiresBeforeDate  = suite.Must("expires/before-date-both-ahead", "an Expires earlier than Date is stale on arrival, though both are ahead of the cache's clock", "RFC9111 4.2.1").Quoting(reqStale + " " + reqExpiresMinusDate)
+	expiresAge         = suite.Must("expires/age-counted", "an Age beyond Expires minus Date makes the response stale on arrival", "RFC9111 4.2.3", "RFC9111 5.3").Quoting(reqReuse + " " + reqCorrectedAge)
+	expiresAgeDateBack = suite.Must("expires/age-counted-date-behind", "with a Date behind the cache's clock, an Age beyond Expires minus Date makes the response stale", "RFC9111 4.2.1", "RFC9111 4.2.3").
+				Quoting(reqReuse + " " + reqExpiresMinusDate + " " + reqCorrectedAge)
+	expiresAgeDateAhead = suite.Must("expires/age-counted-date-ahead", "with a Date ahead of the cache's clock, an Age beyond Expires minus Date makes the response stale", "RFC9111 4.2.1", "RFC9111 4.2.3").
+				Quoting(reqReuse + " " + reqExpiresMinusDate + " " + reqCorrectedAge)
+	expiresDuplicate = suite.Must("expires/duplicate-lines", "of two Expires lines, the first (one second ahead) decides, or the response is stale: it goes stale either way", "RFC9111 4.2.1", "RFC9111 5.3").
+				Quoting(reqStale + " " + reqFirstOccurrence)
+	immutableStale = suite.Must("freshness/immutable-goes-stale", "immutable does not keep a response fresh past its max-age", "RFC8246 2", "RFC9111 4.2.4").Quoting(reqStale + " " + reqMaxAgeStale)
 )
+
+// malformedExpires is an Expires that is not an HTTP-date; each must be
+// taken for a time in the past (RFC 9111 §5.3).
+type malformedExpires struct {
+	check *check.Check
+	value string
+}
+
+var malformedExpiresCases = []malformedExpires{
+	{suite.Must("expires/zone-utc", "an Expires in UTC rather than GMT is invalid: the response is stale", "RFC9111 5.3", "RFC9110 5.6.7").Quoting(reqExpiresInvalid), farFuture + " UTC"},
+	{suite.Must("expires/zone-aest", "an Expires in another time zone (AEST) is invalid: the response is stale", "RFC9111 5.3", "RFC9110 5.6.7").Quoting(reqExpiresInvalid), farFuture + " AEST"},
+	{suite.Must("expires/two-digit-year", "an Expires in IMF-fixdate form with a two-digit year is invalid: the response is stale", "RFC9111 5.3", "RFC9110 5.6.7").Quoting(reqExpiresInvalid), "Thu, 01 Jan 37 09:00:00 GMT"},
+	{suite.Must("expires/no-comma", "an Expires without the comma after the day name is invalid: the response is stale", "RFC9111 5.3", "RFC9110 5.6.7").Quoting(reqExpiresInvalid), "Thu 01 Jan 2099 09:00:00 GMT"},
+	{suite.Must("expires/extra-spaces", "an Expires with doubled spaces is invalid: the response is stale", "RFC9111 5.3", "RFC9110 5.6.7").Quoting(reqExpiresInvalid), "Thu,  01 Jan 2099  09:00:00 GMT"},
+	{suite.Must("expires/date-dashes", "an IMF-fixdate Expires with dashes in the date is invalid: the response is stale", "RFC9111 5.3", "RFC9110 5.6.7").Quoting(reqExpiresInvalid), "Thu, 01-Jan-2099 09:00:00 GMT"},
+	{suite.Must("expires/time-periods", "an Expires with periods in the time of day is invalid: the response is stale", "RFC9111 5.3", "RFC9110 5.6.7").Quoting(reqExpiresInvalid), "Thu, 01 Jan 2099 09.00.00 GMT"},
+	{suite.Must("expires/one-digit-hour", "an Expires with a one-digit hour is invalid: the response is stale", "RFC9111 5.3", "RFC9110 5.6.7").Quoting(reqExpiresInvalid), "Thu, 01 Jan 2099 9:00:00 GMT"},
+}
 
 // Response directives, RFC 9111 §5.2.3: an unknown one is ignored, so the
 // response is reused as a plain max-age one (a reusedCase below).
@@ -69,13 +119,37 @@ var goneStale = []staleCase{
 	{expiresSMaxAge, []string{"Cache-Control: s-maxage=1", "Expires: {date+3600}"}, true},
 	{heuristicMaxAge, []string{"Cache-Control: max-age=1", lastYear}, true},
 	{heuristicExpires, []string{"Expires: {date+1}", lastYear}, true},
+	{expiresDuplicate, []string{"Expires: {date+1}", "Expires: {date+3600}"}, true},
+	{immutableStale, []string{"Cache-Control: max-age=1, immutable"}, false},
 }
 
 // staleOnArrival are stale when they arrive.
-var staleOnArrival = []staleCase{
+var staleOnArrival = append([]staleCase{
 	{expiresPast, []string{"Expires: {date-3600}"}, true},
 	{expiresZero, []string{"Expires: 0"}, true},
 	{expiresInvalid, []string{"Expires: next Tuesday, around noon"}, true},
+	{maxAgeZero, []string{"Cache-Control: max-age=0"}, false},
+	{maxAgeZeroExpires, []string{"Cache-Control: max-age=0", "Expires: {date+3600}"}, true},
+	{maxAgeDuplicate, []string{"Cache-Control: max-age=0, max-age=3600"}, true},
+	{maxAgeQuotedBefore, []string{`Cache-Control: hc-note="max-age=3600", max-age=0`}, true},
+	{maxAgeQuotedAfter, []string{`Cache-Control: max-age=0, hc-note="max-age=3600"`}, true},
+	{sMaxAgeZero, []string{"Cache-Control: s-maxage=0, max-age=3600"}, true},
+	{sMaxAgeZeroReversed, []string{"Cache-Control: max-age=3600, s-maxage=0"}, true},
+	{sMaxAgeZeroLines, []string{"Cache-Control: max-age=3600", "Cache-Control: s-maxage=0"}, true},
+	{expiresEqualsDate, []string{"Date: {date}", "Expires: {date}"}, true},
+	{expiresBeforeDate, []string{"Date: {date+7200}", "Expires: {date+3600}"}, true},
+	{expiresAge, []string{"Expires: {date+3600}", "Age: 7200"}, true},
+	{expiresAgeDateBack, []string{"Date: {date-600}", "Expires: {date+600}", "Age: 1500"}, true},
+	{expiresAgeDateAhead, []string{"Date: {date+600}", "Expires: {date+1200}", "Age: 900"}, true},
+}, malformedStale()...)
+
+// malformedStale turns the malformed Expires values into stale cases.
+func malformedStale() []staleCase {
+	out := make([]staleCase, 0, len(malformedExpiresCases))
+	for _, c := range malformedExpiresCases {
+		out = append(out, staleCase{c.check, []string{"Expires: " + c.value}, true})
+	}
+	return out
 }
 
 // expect grades the GET of a stale response.

@@ -7,9 +7,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/httpcheck/httpcheck/harness/check"
 	"github.com/httpcheck/httpcheck/reference/proxy"
@@ -171,7 +174,8 @@ func TestFaults(t *testing.T) {
 				"authorization/not-reused-for-others", "authorization/not-reused-for-same",
 				"freshness/s-maxage-over-max-age", "expires/ignored-with-s-maxage",
 				"stale/max-stale-vs-proxy-revalidate", "stale/max-stale-vs-s-maxage",
-				"conditional/if-none-match-304", "conditional/if-modified-since-304", "conditional/if-modified-since-date"),
+				"conditional/if-none-match-304", "conditional/if-modified-since-304", "conditional/if-modified-since-date",
+				"freshness/s-maxage-zero", "freshness/s-maxage-zero-after-max-age", "freshness/s-maxage-zero-own-line"),
 			Configure: func(o *proxy.Options) { o.Private = true },
 		},
 		{
@@ -576,6 +580,141 @@ func TestFaults(t *testing.T) {
 				}
 			}),
 		},
+		{
+			Name:      "max-age=0 taken for no max-age, and a default lifetime applied",
+			Breaks:    c("freshness/max-age-zero", "freshness/max-age-zero-with-expires"),
+			Configure: onResponses(dropZeroMaxAge),
+		},
+		{
+			// A parser that searches the field text for max-age=, quoted
+			// strings and all, and keeps the longest lifetime it finds.
+			Name:      "the longest max-age found anywhere in the field wins",
+			Breaks:    c("freshness/max-age-duplicate", "freshness/max-age-in-quoted-string-before", "freshness/max-age-in-quoted-string-after"),
+			Configure: onResponses(longestMaxAge),
+		},
+		{
+			// nginx: an Expires not before the cache's clock is still valid.
+			Name:   "an Expires equal to Date is fresh for that second",
+			Breaks: c("expires/equal-to-date"),
+			Configure: onResponses(func(h http.Header) {
+				if exp, date := h.Get("Expires"), h.Get("Date"); exp != "" && exp == date {
+					d, _ := httpdate.Parse(date)
+					h.Set("Expires", httpdate.Format(d.Add(time.Second)))
+				}
+			}),
+		},
+		{
+			Name:   "Expires compared with the cache's clock instead of Date",
+			Breaks: c("expires/before-date-both-ahead", "expires/age-counted-date-ahead"),
+			Configure: onResponses(func(h http.Header) {
+				if h.Get("Expires") != "" {
+					h["Date"] = nil
+				}
+			}),
+		},
+		{
+			Name:   "Age ignored when the lifetime comes from Expires",
+			Breaks: c("expires/age-counted", "expires/age-counted-date-behind", "expires/age-counted-date-ahead"),
+			Configure: onResponses(func(h http.Header) {
+				if h.Get("Expires") != "" && !strings.Contains(h.Get("Cache-Control"), "max-age") {
+					h.Del("Age")
+				}
+			}),
+		},
+		{
+			Name: "a lenient date parser for Expires",
+			Breaks: c("expires/zone-utc", "expires/zone-aest", "expires/two-digit-year", "expires/no-comma", "expires/extra-spaces",
+				"expires/date-dashes", "expires/time-periods", "expires/one-digit-hour"),
+			Configure: onResponses(func(h http.Header) {
+				if t, ok := lenientDate(h.Get("Expires")); ok {
+					h.Set("Expires", httpdate.Format(t))
+				}
+			}),
+		},
+		{
+			Name:   "the last of several Expires lines wins",
+			Breaks: c("expires/duplicate-lines"),
+			Configure: onResponses(func(h http.Header) {
+				if vs := h.Values("Expires"); len(vs) > 1 {
+					h.Set("Expires", vs[len(vs)-1])
+				}
+			}),
+		},
+		{
+			Name:   "immutable keeps a response fresh",
+			Breaks: c("freshness/immutable-goes-stale"),
+			Configure: onResponses(func(h http.Header) {
+				editCC(h, func(ds []string) []string {
+					if hasDirective(ds, "immutable") {
+						return append(without(ds, "max-age"), "max-age=600")
+					}
+					return ds
+				})
+			}),
+		},
 	}
 	ft.Suite{Name: "proxy", Against: ft.AgainstProxy, Faults: faults}.EveryCheckBreaks(t)
+}
+
+// dropZeroMaxAge removes max-age=0 and, when no lifetime is left, sets a
+// default one, as a cache that reads 0 as "not set" does.
+func dropZeroMaxAge(h http.Header) {
+	editCC(h, func(ds []string) []string {
+		var out []string
+		for _, d := range ds {
+			if d != "max-age=0" {
+				out = append(out, d)
+			}
+		}
+		if len(out) == len(ds) {
+			return ds
+		}
+		if h.Get("Expires") == "" {
+			out = append(out, "max-age=600")
+		}
+		return out
+	})
+}
+
+// anyMaxAge finds max-age=N anywhere in a field value, quoted or not.
+var anyMaxAge = regexp.MustCompile(`max-age=(\d+)`)
+
+// longestMaxAge replaces Cache-Control with the longest max-age its text
+// holds.
+func longestMaxAge(h http.Header) {
+	longest := -1
+	for _, m := range anyMaxAge.FindAllStringSubmatch(strings.Join(h.Values("Cache-Control"), ","), -1) {
+		if n, err := strconv.Atoi(m[1]); err == nil && n > longest {
+			longest = n
+		}
+	}
+	if longest >= 0 {
+		h.Set("Cache-Control", "max-age="+strconv.Itoa(longest))
+	}
+}
+
+// lenientDate reads a date that is not an HTTP-date the way forgiving
+// parsers do: any zone taken for GMT, dashes and periods taken for spaces
+// and colons, spaces collapsed, a missing comma, a one-digit hour and a
+// two-digit year accepted.
+func lenientDate(v string) (time.Time, bool) {
+	if v == "" {
+		return time.Time{}, false
+	}
+	if _, ok := httpdate.Parse(v); ok {
+		return time.Time{}, false
+	}
+	f := strings.Fields(strings.NewReplacer("-", " ", ".", ":", ",", " ").Replace(v))
+	if len(f) != 6 {
+		return time.Time{}, false
+	}
+	day, mon, year, clock := f[1], f[2], f[3], f[4]
+	if len(year) == 2 {
+		year = "20" + year
+	}
+	if len(clock) == 7 {
+		clock = "0" + clock
+	}
+	t, err := time.Parse("02 Jan 2006 15:04:05", day+" "+mon+" "+year+" "+clock)
+	return t, err == nil
 }
