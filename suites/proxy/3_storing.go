@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"fmt"
 	"net/http"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -27,21 +28,27 @@ const lastYear = "Last-Modified: {date-31536000}"
 // The sentences the storing checks quote: what a shared cache may store
 // (RFC 9111 §3, §3.5) and private (§5.2.2.7).
 const (
-	reqPrivate      = `"The unqualified private response directive indicates that a shared cache MUST NOT store the response (i.e., the response is intended for a single user)." (RFC 9111 §5.2.2.7)`
-	reqNotHeuristic = `"A cache MUST NOT store a response to a request unless: ... the response contains at least one of the following: a public response directive (see Section 5.2.2.9); a private response directive, if the cache is not shared (see Section 5.2.2.7); an Expires header field (see Section 5.3); a max-age response directive (see Section 5.2.2.1); if the cache is shared: an s-maxage response directive (see Section 5.2.2.10); a cache extension that allows it to be cached (see Section 5.2.3); or a status code that is defined as heuristically cacheable (see Section 4.2.2)." (RFC 9111 §3)`
-	reqAuth         = `"A shared cache MUST NOT use a cached response to a request with an Authorization header field (Section 11.6.2 of [HTTP]) to satisfy any subsequent request unless the response contains a Cache-Control field with a response directive (Section 5.2.2) that allows it to be stored by a shared cache, and the cache conforms to the requirements of that directive for that response." (RFC 9111 §3.5)`
+	reqPrivate         = `"The unqualified private response directive indicates that a shared cache MUST NOT store the response (i.e., the response is intended for a single user)." (RFC 9111 §5.2.2.7)`
+	reqNotHeuristic    = `"A cache MUST NOT store a response to a request unless: ... the response contains at least one of the following: a public response directive (see Section 5.2.2.9); a private response directive, if the cache is not shared (see Section 5.2.2.7); an Expires header field (see Section 5.3); a max-age response directive (see Section 5.2.2.1); if the cache is shared: an s-maxage response directive (see Section 5.2.2.10); a cache extension that allows it to be cached (see Section 5.2.3); or a status code that is defined as heuristically cacheable (see Section 4.2.2)." (RFC 9111 §3)`
+	reqNoStore         = `"The no-store response directive indicates that a cache MUST NOT store any part of either the immediate request or the response and MUST NOT use the response to satisfy any other request." (RFC 9111 §5.2.2.5)`
+	reqCaseInsensitive = ` "Cache directives are identified by a token, to be compared case-insensitively" (RFC 9111 §5.2)`
+	reqMustUnderstand  = `"A cache MUST NOT store a response to a request unless: ... if the response status code is 206 or 304, or the must-understand cache directive (see Section 5.2.2.3) is present: the cache understands the response status code" (RFC 9111 §3)`
+	reqAuth            = `"A shared cache MUST NOT use a cached response to a request with an Authorization header field (Section 11.6.2 of [HTTP]) to satisfy any subsequent request unless the response contains a Cache-Control field with a response directive (Section 5.2.2) that allows it to be stored by a shared cache, and the cache conforms to the requirements of that directive for that response." (RFC 9111 §3.5)`
 )
 
 // Storing responses, RFC 9111 §3.
 var (
-	noStore = suite.Must("storing/no-store", "a response with no-store is never reused", "RFC9111 3", "RFC9111 5.2.2.5").
-		Quoting(`"The no-store response directive indicates that a cache MUST NOT store any part of either the immediate request or the response and MUST NOT use the response to satisfy any other request." (RFC 9111 §5.2.2.5)`)
-	private          = suite.Must("storing/private", "a response with private is not stored by the shared cache", "RFC9111 3", "RFC9111 5.2.2.7").Quoting(reqPrivate)
-	privateSMaxAge   = suite.Must("storing/private-with-s-maxage", "private wins over s-maxage: the response is not stored", "RFC9111 3", "RFC9111 5.2.2.7").Quoting(reqPrivate)
-	privateQualified = suite.Must("storing/private-qualified", `private="Field": the field is never served from storage`, "RFC9111 5.2.2.7").
+	noStore               = suite.Must("storing/no-store", "a response with no-store is never reused", "RFC9111 3", "RFC9111 5.2.2.5").Quoting(reqNoStore)
+	noStoreCase           = suite.Must("storing/no-store-case-insensitive", "nO-StOrE is no-store: directive names are case-insensitive", "RFC9111 5.2", "RFC9111 5.2.2.5").Quoting(reqNoStore + reqCaseInsensitive)
+	noStoreOwnLine        = suite.Must("storing/no-store-own-line", "no-store on a Cache-Control line of its own, after a line with max-age=600, is obeyed", "RFC9111 5.2.2.5", "RFC9110 5.3").Quoting(reqNoStore)
+	privateCase           = suite.Must("storing/private-case-insensitive", "PRIVATE is private: the response is not stored by the shared cache", "RFC9111 5.2", "RFC9111 5.2.2.7").Quoting(reqPrivate + reqCaseInsensitive)
+	mustUnderstandNoStore = suite.Must("storing/must-understand-no-store-599", "a 599 with no-store, must-understand and max-age is not stored by a cache that cannot understand 599", "RFC9111 3", "RFC9111 5.2.2.3").Quoting(reqMustUnderstand)
+	postNotForGet         = suite.Must("reuse/post-not-for-get", "a response to POST with max-age and no Content-Location is not reused for a GET", "RFC9111 4", "RFC9110 9.3.3").Quoting(reqReuse)
+	private               = suite.Must("storing/private", "a response with private is not stored by the shared cache", "RFC9111 3", "RFC9111 5.2.2.7").Quoting(reqPrivate)
+	privateSMaxAge        = suite.Must("storing/private-with-s-maxage", "private wins over s-maxage: the response is not stored", "RFC9111 3", "RFC9111 5.2.2.7").Quoting(reqPrivate)
+	privateQualified      = suite.Must("storing/private-qualified", `private="Field": the field is never served from storage`, "RFC9111 5.2.2.7").
 				Quoting(`"If a qualified private response directive is present, with one or more field names, then only the listed header fields are limited to a single user: a shared cache MUST NOT store the listed header fields if they are present in the original response but MAY store the remainder of the response message without those fields." (RFC 9111 §5.2.2.7)`)
-	mustUnderstand = suite.Must("storing/must-understand-unknown-status", "a response with must-understand and a status code the cache cannot understand (299) is not stored", "RFC9111 3", "RFC9111 5.2.2.3").
-			Quoting(`"A cache MUST NOT store a response to a request unless: ... if the response status code is 206 or 304, or the must-understand cache directive (see Section 5.2.2.3) is present: the cache understands the response status code" (RFC 9111 §3)`)
+	mustUnderstand  = suite.Must("storing/must-understand-unknown-status", "a response with must-understand and a status code the cache cannot understand (299) is not stored", "RFC9111 3", "RFC9111 5.2.2.3").Quoting(reqMustUnderstand)
 	notHeuristic302 = suite.Must("storing/not-heuristic-302", "a 302 without explicit freshness is not stored: 302 is not heuristically cacheable", "RFC9111 3", "RFC9110 15.1").Quoting(reqNotHeuristic)
 	notHeuristic307 = suite.Must("storing/not-heuristic-307", "a 307 without explicit freshness is not stored: 307 is not heuristically cacheable", "RFC9111 3", "RFC9110 15.1").Quoting(reqNotHeuristic)
 	notHeuristic403 = suite.Must("storing/not-heuristic-403", "a 403 without explicit freshness is not stored: 403 is not heuristically cacheable", "RFC9111 3", "RFC9110 15.1").Quoting(reqNotHeuristic)
@@ -61,7 +68,30 @@ var notStoredCases = []notStoredCase{
 	{notHeuristic302, status(http.StatusFound, "v1", "Location: /elsewhere", lastYear)},
 	{notHeuristic307, status(http.StatusTemporaryRedirect, "v1", "Location: /elsewhere", lastYear)},
 	{notHeuristic403, status(http.StatusForbidden, "v1", lastYear)},
+	{noStoreCase, respond("v1", "Cache-Control: nO-StOrE, max-age=600", `ETag: "v1"`)},
+	{noStoreOwnLine, respond("v1", "Cache-Control: max-age=600", "Cache-Control: no-store", `ETag: "v1"`)},
+	{privateCase, respond("v1", "Cache-Control: PRIVATE, max-age=600", `ETag: "v1"`)},
+	{mustUnderstandNoStore, status(599, "v1", "Cache-Control: no-store, must-understand, max-age=600", `ETag: "v1"`)},
 }
+
+// staleStatus is a response with explicit freshness of one second and a
+// status code other than 200, known to the cache or not: after the shared
+// wait it is stale whatever the cache stored, and must not be reused
+// (RFC 9111 §4.2.4).
+type staleStatus struct {
+	check *check.Check
+	code  int
+}
+
+var staleStatuses = func() []staleStatus {
+	var out []staleStatus
+	for _, code := range []int{203, 204, 404, 410, 501, 299, 499, 599} {
+		id := fmt.Sprintf("status/%d-goes-stale", code)
+		title := fmt.Sprintf("a %d with max-age=1 is not reused once stale", code)
+		out = append(out, staleStatus{suite.Must(id, title, "RFC9111 4.2.4", "RFC9111 3").Quoting(reqStale), code})
+	}
+	return out
+}()
 
 func storingSpecs() {
 	Describe("storing responses (RFC 9111 3)", func() {
@@ -109,6 +139,14 @@ func storingSpecs() {
 		})
 	})
 
+	Describe("responses to POST (RFC 9110 9.3.3)", func() {
+		postNotForGet.It(func(e *harness.Env) {
+			r := newResource(e, respond("the POST's answer", "Cache-Control: max-age=600"), respond("v2", "Cache-Control: max-age=600"))
+			r.do(http.MethodPost, "POST, answered with max-age=600 and no Content-Location")
+			expectFromOrigin(r, r.get("then GET"), "v2", "the GET after a POST")
+		})
+	})
+
 	Describe("responses to authenticated requests (RFC 9111 3.5)", func() {
 		const credentials = "Basic YWxpY2U6b3Blbi1zZXNhbWU=" // alice:open-sesame
 		authOthers.It(func(e *harness.Env) {
@@ -122,4 +160,18 @@ func storingSpecs() {
 			expectFromOrigin(r, r.get("the same GET with the same Authorization", "Authorization", credentials), "for alice, asked again", "the second GET with Authorization")
 		})
 	})
+}
+
+// storingWaiting: responses with other status codes that went stale during
+// the shared wait.
+func storingWaiting(w *check.WaitGroup) {
+	for _, c := range staleStatuses {
+		w.It(c.check, func(e *harness.Env) func(*harness.Env) {
+			r := newResource(e, status(c.code, "", "Cache-Control: max-age=1"), respond("v2", "Cache-Control: max-age=600"))
+			r.get(fmt.Sprintf("before the wait: a %d with max-age=1", c.code))
+			return func(e *harness.Env) {
+				expectFromOrigin(r, r.get("after the wait, when it is stale"), "v2", "the GET after the wait")
+			}
+		})
+	}
 }

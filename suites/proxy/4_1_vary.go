@@ -20,6 +20,7 @@ type varyCase struct {
 // reqVaryAbsent, which the two checks on an absent field add to it.
 const (
 	reqVary       = `"When a cache receives a request that can be satisfied by a stored response and that stored response contains a Vary header field (Section 12.5.5 of [HTTP]), the cache MUST NOT use that stored response without revalidation unless all the presented request header fields nominated by that Vary field value match those fields in the original request (i.e., the request that caused the cached response to be stored)." (RFC 9111 §4.1)`
+	reqVaryStar   = `"A stored response with a Vary header field value containing a member "*" always fails to match." (RFC 9111 §4.1)`
 	reqVaryAbsent = ` "If (after any normalization that might take place) a header field is absent from a request, it can only match another request if it is also absent there." (RFC 9111 §4.1)`
 )
 
@@ -30,10 +31,21 @@ var (
 				Quoting(reqVary + reqVaryAbsent)
 	varyPresentAbsent = suite.Must("vary/present-then-absent", "a response to a request with the varying field is not reused for one without it", "RFC9111 4.1").
 				Quoting(reqVary + reqVaryAbsent)
-	varyStar = suite.Must("vary/star", "a response with Vary: * is never reused", "RFC9111 4.1").
-			Quoting(`"A stored response with a Vary header field value containing a member "*" always fails to match." (RFC 9111 §4.1)`)
-	varyTwoFields = suite.Must("vary/every-field", "every field Vary names must match, not just the first", "RFC9111 4.1").Quoting(reqVary)
-	varyTwoLines  = suite.Must("vary/several-lines", "Vary on two field lines nominates the fields of both", "RFC9111 4.1", "RFC9110 5.3").Quoting(reqVary)
+	varyStar       = suite.Must("vary/star", "a response with Vary: * is never reused", "RFC9111 4.1").Quoting(reqVaryStar)
+	varyTwoFields  = suite.Must("vary/every-field", "every field Vary names must match, not just the first", "RFC9111 4.1").Quoting(reqVary)
+	varyTwoLines   = suite.Must("vary/several-lines", "Vary on two field lines nominates the fields of both", "RFC9111 4.1", "RFC9110 5.3").Quoting(reqVary)
+	varyOneOmitted = suite.Must("vary/one-of-two-omitted", "a response varying on two fields is not reused for a request that omits one of them", "RFC9111 4.1").
+			Quoting(reqVary + reqVaryAbsent)
+
+	// A "*" among other members, RFC 9111 §4.1: the request that follows
+	// is the same as the one that stored the response, and still must not
+	// match.
+	varyStarFirst    = suite.Must("vary/star-then-field", "Vary: *, HC-Lang is never reused", "RFC9111 4.1").Quoting(reqVaryStar)
+	varyStarLast     = suite.Must("vary/field-then-star", "Vary: HC-Lang, * is never reused", "RFC9111 4.1").Quoting(reqVaryStar)
+	varyStarStar     = suite.Must("vary/star-star", "Vary: *, * is never reused", "RFC9111 4.1").Quoting(reqVaryStar)
+	varyStarLines    = suite.Must("vary/star-star-lines", "Vary: * on two field lines is never reused", "RFC9111 4.1", "RFC9110 5.3").Quoting(reqVaryStar)
+	varyEmptyStar    = suite.Must("vary/empty-then-star", "Vary: , * (an empty member, then *) is never reused", "RFC9111 4.1", "RFC9110 5.6.1").Quoting(reqVaryStar)
+	varyEmptyStarTwo = suite.Must("vary/empty-line-then-star", "an empty Vary line followed by Vary: * is never reused", "RFC9111 4.1", "RFC9110 5.3").Quoting(reqVaryStar)
 )
 
 var varyCases = []varyCase{
@@ -43,6 +55,13 @@ var varyCases = []varyCase{
 	{varyStar, []string{"*"}, nil, nil},
 	{varyTwoFields, []string{"HC-A, HC-B"}, []string{"HC-A", "1", "HC-B", "1"}, []string{"HC-A", "1", "HC-B", "2"}},
 	{varyTwoLines, []string{"HC-A", "HC-B"}, []string{"HC-A", "1", "HC-B", "1"}, []string{"HC-A", "1", "HC-B", "2"}},
+	{varyOneOmitted, []string{"HC-A, HC-B"}, []string{"HC-A", "1", "HC-B", "1"}, []string{"HC-A", "1"}},
+	{varyStarFirst, []string{"*, HC-Lang"}, []string{"HC-Lang", "en"}, []string{"HC-Lang", "en"}},
+	{varyStarLast, []string{"HC-Lang, *"}, []string{"HC-Lang", "en"}, []string{"HC-Lang", "en"}},
+	{varyStarStar, []string{"*, *"}, nil, nil},
+	{varyStarLines, []string{"*", "*"}, nil, nil},
+	{varyEmptyStar, []string{", *"}, nil, nil},
+	{varyEmptyStarTwo, []string{"", "*"}, nil, nil},
 }
 
 // varySpecs: secondary cache keys, RFC 9111 §4.1. The two responses carry

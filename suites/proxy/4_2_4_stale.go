@@ -62,6 +62,7 @@ const reqStale = `"A cache MUST NOT generate a stale response unless it is disco
 var (
 	mustRevalidateDown  = suite.Must("stale/must-revalidate-origin-down", "with must-revalidate, a stale response is not served when the origin cannot be reached", "RFC9111 5.2.2.2", "RFC9111 4.2.4").Quoting(reqMustRevalidateDisconnected)
 	mustRevalidate504   = suite.Should("stale/must-revalidate-504", "with must-revalidate and the origin unreachable, the error is 504 (Gateway Timeout), or 502", "RFC9111 5.2.2.2").Quoting(reqMustRevalidateDisconnected)
+	mustRevalidateStale = suite.Must("directives/must-revalidate-goes-stale", "a must-revalidate response is validated with the origin once stale", "RFC9111 5.2.2.2").Quoting(reqMustRevalidate)
 	mustRevalidateError = suite.Must("stale/must-revalidate-origin-error", "with must-revalidate, a stale response is not served when the origin answers 500", "RFC9111 5.2.2.2").Quoting(reqMustRevalidate)
 	proxyRevalidateDown = suite.Must("stale/proxy-revalidate-origin-down", "with proxy-revalidate, a stale response is not served when the origin cannot be reached", "RFC9111 5.2.2.8", "RFC9111 4.2.4").
 				Quoting(reqProhibited + " " + reqProxyRevalidate)

@@ -121,6 +121,7 @@ var goneStale = []staleCase{
 	{heuristicExpires, []string{"Expires: {date+1}", lastYear}, true},
 	{expiresDuplicate, []string{"Expires: {date+1}", "Expires: {date+3600}"}, true},
 	{immutableStale, []string{"Cache-Control: max-age=1, immutable"}, false},
+	{mustRevalidateStale, []string{"Cache-Control: max-age=1, must-revalidate"}, false},
 }
 
 // staleOnArrival are stale when they arrive.

@@ -33,6 +33,18 @@ func validation(e *harness.Env, r *resource) origin.Hit {
 	return hits[1]
 }
 
+// afterNotModified GETs the stale r (note says how the origin answers),
+// skips unless the cache validated it and got a 304, and returns the
+// response to the GET that follows.
+func afterNotModified(e *harness.Env, r *resource, note string) *harness.Response {
+	r.get(note)
+	validation(e, r)
+	if !slicesContainsStatus(r.hits(), http.StatusNotModified) {
+		e.Skipf("the origin answered no validation request with 304")
+	}
+	return r.get("once the 304 has been received")
+}
+
 // reqValidationSent is what RFC 9111 §4.3.1 asks of a validation request,
 // quoted by the checks on both validators.
 const reqValidationSent = `"When generating a conditional request for validation, a cache: MUST send the relevant entity tags (using If-Match, If-None-Match, or If-Range) if the entity tags were provided in the stored response(s) being validated; SHOULD send the Last-Modified value (using If-Modified-Since) if the request is not for a subrange, a single stored response is being validated, and that response contains a Last-Modified value" (RFC 9111 §4.3.1)`
@@ -43,6 +55,8 @@ var (
 	imsSent       = suite.Should("validation/if-modified-since-sent", "a stale response with Last-Modified is validated with If-Modified-Since carrying it", "RFC9111 4.3.1").Quoting(reqValidationSent)
 	notModUpdates = suite.Must("validation/304-updates-stored", "after a 304, the stored response is served as a 200 with the 304's header fields", "RFC9111 4.3.4", "RFC9111 3.2").
 			Quoting(`"For each stored response identified, the cache MUST update its header fields with the header fields provided in the 304 (Not Modified) response, as per Section 3.2." (RFC 9111 §4.3.4)`)
+	notModKeeps = suite.Must("validation/304-keeps-stored-fields", "after a 304 that omits a stored field, the stored response is served with that field", "RFC9111 3.2", "RFC9111 4.3.4").
+			Quoting(`"Caches MUST include all received response header fields -- including unrecognized ones -- when storing a response" (RFC 9111 §3.1); "the cache MUST add each header field in the provided response to the stored response, replacing field values that are already present" (RFC 9111 §3.2)`)
 	notModMismatch = suite.Must("validation/304-other-etag-not-used", "a 304 with another strong ETag neither updates nor revalidates the stored response", "RFC9111 4.3.4").
 			Quoting(`"If none of the initial set contains at least one of the same strong validators, then the cache MUST NOT use the new response to update any stored responses." (RFC 9111 §4.3.4)`)
 	fullResponseUsed = suite.Must("validation/full-response-used", "a 200 to a validation request is what the client gets", "RFC9111 4.3.3").
@@ -79,14 +93,19 @@ func validationWaiting(w *check.WaitGroup) {
 		r := newResource(e, validatable(), respond("v1", "Cache-Control: max-age=600", `ETag: "v1"`, "Last-Modified: {date-3600}", "HC-Updated: by-the-304"))
 		r.get("before the wait")
 		return func(e *harness.Env) {
-			r.get("after the wait: the origin answers a validation with a 304 carrying HC-Updated")
-			validation(e, r)
-			if !slicesContainsStatus(r.hits(), http.StatusNotModified) {
-				e.Skipf("the origin answered no validation request with 304")
-			}
-			after := r.get("once the 304 has been received")
+			after := afterNotModified(e, r, "after the wait: the origin answers a validation with a 304 carrying HC-Updated")
 			Expect(after.Status == http.StatusOK && string(after.Body) == "v1").To(verify.Hold(), "expected the stored response (200 \"v1\") after the 304, observed %s", served(after))
 			Expect(after.Header.Get("HC-Updated") == "by-the-304").To(verify.Hold(), "expected the stored response updated with the 304's HC-Updated: by-the-304, observed %q", after.Header.Get("HC-Updated"))
+		}
+	})
+	w.It(notModKeeps, func(e *harness.Env) func(*harness.Env) {
+		stored := validatable()
+		stored.Header = append(stored.Header, [2]string{"HC-Kept", "from-the-200"})
+		r := newResource(e, stored, respond("v1", "Cache-Control: max-age=600", `ETag: "v1"`, "Last-Modified: {date-3600}"))
+		r.get("before the wait: a response with HC-Kept")
+		return func(e *harness.Env) {
+			after := afterNotModified(e, r, "after the wait: the origin answers a validation with a 304 without HC-Kept")
+			Expect(after.Header.Get("HC-Kept") == "from-the-200").To(verify.Hold(), "expected the stored HC-Kept: from-the-200 kept after a 304 that omits it, observed %q", after.Header.Get("HC-Kept"))
 		}
 	})
 	w.It(notModMismatch, func(e *harness.Env) func(*harness.Env) {

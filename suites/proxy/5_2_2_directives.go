@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/httpcheck/httpcheck/harness"
+	"github.com/httpcheck/httpcheck/harness/check"
 	"github.com/httpcheck/httpcheck/harness/origin"
 	"github.com/httpcheck/httpcheck/suites/internal/verify"
 )
@@ -19,6 +20,8 @@ const reqNoCache = `"The no-cache response directive, in its unqualified form (w
 // Response directives, RFC 9111 §5.2.2.
 var (
 	noCache          = suite.Must("directives/no-cache", "a no-cache response is validated before every reuse", "RFC9111 5.2.2.4").Quoting(reqNoCache)
+	noCacheCase      = suite.Must("directives/no-cache-case-insensitive", "No-CaChE with max-age=600 is no-cache: the response is validated before reuse", "RFC9111 5.2", "RFC9111 5.2.2.4").Quoting(reqNoCache + reqCaseInsensitive)
+	noCacheMaxAge    = suite.Must("directives/no-cache-with-max-age", "no-cache beside max-age=600 and a future Expires still requires validation before reuse", "RFC9111 5.2.2.4").Quoting(reqNoCache)
 	noCacheQualified = suite.Must("directives/no-cache-qualified", `no-cache="Field": the field is not served from storage without validation`, "RFC9111 5.2.2.4").
 				Quoting(`"If the no-cache response directive specifies one or more field names, then a cache MAY use the response to satisfy a subsequent request, subject to any other restrictions on caching. However, any header fields in the response that have the field name(s) listed MUST NOT be sent in the response to a subsequent request without successful revalidation with the origin server." (RFC 9111 §5.2.2.4)`)
 	noTransform = suite.Must("directives/no-transform", "a no-transform response reaches a gzip-accepting client with its content unchanged", "RFC9111 5.2.2.6", "RFC9110 7.7").
@@ -28,11 +31,20 @@ var (
 // directiveSpecs: response directives, RFC 9111 §5.2.2.
 func directiveSpecs() {
 	Describe("response directives (RFC 9111 5.2.2)", func() {
-		noCache.It(func(e *harness.Env) {
-			r := newResource(e, respond("v1", "Cache-Control: no-cache", `ETag: "v1"`), respond("v2", "Cache-Control: max-age=600", `ETag: "v2"`))
-			r.get("a no-cache response")
-			expectFromOrigin(r, r.get("the same again"), "v2", "the second GET")
-		})
+		for _, c := range []struct {
+			check *check.Check
+			lines []string
+		}{
+			{noCache, []string{"Cache-Control: no-cache"}},
+			{noCacheCase, []string{"Cache-Control: No-CaChE, max-age=600"}},
+			{noCacheMaxAge, []string{"Cache-Control: no-cache, max-age=600", "Expires: {date+3600}"}},
+		} {
+			c.check.It(func(e *harness.Env) {
+				r := newResource(e, respond("v1", append(c.lines, `ETag: "v1"`)...), respond("v2", "Cache-Control: max-age=600", `ETag: "v2"`))
+				r.get("a response with " + strings.Join(c.lines, ", "))
+				expectFromOrigin(r, r.get("the same again"), "v2", "the second GET")
+			})
+		}
 		noCacheQualified.It(func(e *harness.Env) {
 			r := newResource(e, respond("v1", `Cache-Control: no-cache="HC-Secret", max-age=600`, "HC-Secret: validate-me", "HC-Public: p"))
 			r.get(`a response with no-cache="HC-Secret"`)

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -186,9 +187,9 @@ func TestFaults(t *testing.T) {
 		{
 			// Status codes the cache does not know, taken for 200.
 			Name:   "every status code is understood",
-			Breaks: c("storing/must-understand-unknown-status"),
+			Breaks: c("storing/must-understand-unknown-status", "storing/must-understand-no-store-599"),
 			Configure: originSide(nil, func(_ *http.Request, res *http.Response) {
-				if res.StatusCode == 299 {
+				if res.StatusCode == 299 || res.StatusCode == 599 {
 					res.StatusCode, res.Status = 200, "200 OK"
 				}
 			}),
@@ -310,7 +311,7 @@ func TestFaults(t *testing.T) {
 		},
 		{
 			Name:      "the origin's Age is not counted",
-			Breaks:    c("age/counts-against-lifetime", "age/overflow"),
+			Breaks:    c("age/counts-against-lifetime", "age/overflow", "age/large-value", "age/list-old-first", "age/lines-old-first"),
 			Configure: onResponses(func(h http.Header) { h.Del("Age") }),
 		},
 		{
@@ -323,8 +324,9 @@ func TestFaults(t *testing.T) {
 			}),
 		},
 		{
-			Name:      "Vary is ignored",
-			Breaks:    c("vary/different-value", "vary/absent-then-present", "vary/present-then-absent", "vary/star", "vary/every-field", "vary/several-lines"),
+			Name: "Vary is ignored",
+			Breaks: c("vary/different-value", "vary/absent-then-present", "vary/present-then-absent", "vary/star", "vary/every-field", "vary/several-lines",
+				"vary/one-of-two-omitted"),
 			Configure: onResponses(func(h http.Header) { h.Del("Vary") }),
 		},
 		{
@@ -485,7 +487,7 @@ func TestFaults(t *testing.T) {
 		},
 		{
 			Name:   "no-cache read as max-age",
-			Breaks: c("directives/no-cache", "stale/no-cache-origin-down"),
+			Breaks: c("directives/no-cache", "stale/no-cache-origin-down", "directives/no-cache-with-max-age"),
 			Configure: onResponses(func(h http.Header) {
 				editCC(h, func(ds []string) []string {
 					if hasDirective(ds, "no-cache") && !strings.Contains(strings.Join(ds, ","), "no-cache=") {
@@ -652,6 +654,180 @@ func TestFaults(t *testing.T) {
 				})
 			}),
 		},
+		{
+			// A cache that looks for "*" only as the whole field value,
+			// then keys on the names it knows.
+			Name:   "a * among other Vary members ignored",
+			Breaks: c("vary/star-then-field", "vary/field-then-star", "vary/star-star", "vary/star-star-lines", "vary/empty-then-star", "vary/empty-line-then-star"),
+			Configure: onResponses(func(h http.Header) {
+				vs := h.Values("Vary")
+				if len(vs) == 1 && strings.TrimSpace(vs[0]) == "*" {
+					return
+				}
+				var names []string
+				for _, v := range vs {
+					for _, n := range strings.Split(v, ",") {
+						if n = strings.TrimSpace(n); n != "" && n != "*" {
+							names = append(names, n)
+						}
+					}
+				}
+				h.Del("Vary")
+				if len(names) > 0 {
+					h.Set("Vary", strings.Join(names, ", "))
+				}
+			}),
+		},
+		{
+			Name:   "Vary matched on its first field only",
+			Breaks: c("vary/one-of-two-omitted", "vary/every-field"),
+			Configure: onResponses(func(h http.Header) {
+				if v := h.Get("Vary"); v != "" {
+					first, _, _ := strings.Cut(v, ",")
+					h.Set("Vary", strings.TrimSpace(first))
+				}
+			}),
+		},
+		{
+			Name:   "the last member of a list-based Age used",
+			Breaks: c("age/list-old-first", "age/lines-old-first", "age/list-old-last", "age/lines-old-last"),
+			Configure: onResponses(func(h http.Header) {
+				members := strings.Split(strings.Join(h.Values("Age"), ","), ",")
+				if len(members) > 1 {
+					h.Set("Age", strings.TrimSpace(members[len(members)-1]))
+				}
+			}),
+		},
+		{
+			// A parser that reads a number wherever it finds one.
+			Name:   "Age read as the magnitude of any number",
+			Breaks: c("age/negative-ignored", "age/fraction-ignored"),
+			Configure: onResponses(func(h http.Header) {
+				if f, err := strconv.ParseFloat(h.Get("Age"), 64); err == nil {
+					h.Set("Age", strconv.Itoa(int(math.Abs(f))))
+				}
+			}),
+		},
+		{
+			Name:   "If-Modified-Since decides when both conditionals are present",
+			Breaks: c("conditional/if-none-match-over-if-modified-since", "conditional/if-none-match-precedence"),
+			Wrap: onClientRequests(func(r *http.Request) {
+				if r.Header.Get("If-Modified-Since") != "" {
+					r.Header.Del("If-None-Match")
+				}
+			}),
+		},
+		{
+			Name:   "every If-Modified-Since is answered 304 by the cache",
+			Breaks: c("conditional/if-modified-since-earlier-200", "conditional/if-modified-since-invalid-ignored"),
+			Wrap: client(func(next http.Handler, w http.ResponseWriter, r *http.Request) {
+				if r.Header.Get("If-Modified-Since") != "" && r.Header.Get("If-None-Match") == "" {
+					w.WriteHeader(http.StatusNotModified)
+					return
+				}
+				next.ServeHTTP(w, r)
+			}),
+		},
+		{
+			Name:   "only the first entity-tag of If-None-Match compared, and * not understood",
+			Breaks: c("conditional/if-none-match-list-304", "conditional/if-none-match-star-304"),
+			Wrap: onClientRequests(func(r *http.Request) {
+				first, _, _ := strings.Cut(r.Header.Get("If-None-Match"), ",")
+				switch first = strings.TrimSpace(first); first {
+				case "":
+				case "*":
+					r.Header.Del("If-None-Match")
+				default:
+					r.Header.Set("If-None-Match", first)
+				}
+			}),
+		},
+		{
+			Name:   "a stored weak entity-tag compared strongly",
+			Breaks: c("conditional/if-none-match-stored-weak"),
+			Wrap:   client(strongAgainstStoredWeak),
+		},
+		{
+			// A cache that knows directives by their lower-case names only.
+			Name:   "directive names compared case-sensitively",
+			Breaks: c("storing/no-store-case-insensitive", "storing/private-case-insensitive", "directives/no-cache-case-insensitive"),
+			Configure: onResponses(func(h http.Header) {
+				editCC(h, func(ds []string) []string {
+					var out []string
+					for _, d := range ds {
+						name, _, _ := strings.Cut(d, "=")
+						if name == strings.ToLower(name) {
+							out = append(out, d)
+						}
+					}
+					return out
+				})
+			}),
+		},
+		{
+			Name:   "only the first Cache-Control line read",
+			Breaks: c("storing/no-store-own-line", "freshness/s-maxage-zero-own-line"),
+			Configure: onResponses(func(h http.Header) {
+				if vs := h.Values("Cache-Control"); len(vs) > 1 {
+					h.Set("Cache-Control", vs[0])
+				}
+			}),
+		},
+		{
+			// nginx's proxy_cache_valid for any status: ten minutes.
+			Name:   "a lifetime of ten minutes for every status other than 200",
+			Breaks: c("status/203-goes-stale", "status/204-goes-stale", "status/404-goes-stale", "status/410-goes-stale", "status/501-goes-stale"),
+			Configure: originSide(nil, func(_ *http.Request, res *http.Response) {
+				if res.StatusCode != http.StatusOK && res.StatusCode != http.StatusNotModified {
+					res.Header.Set("Cache-Control", "max-age=600")
+				}
+			}),
+		},
+		{
+			// A cache that takes a status it does not know for its class's
+			// x00 and stores it for as long as it likes.
+			Name:   "unknown status codes stored as 200 for ten minutes",
+			Breaks: c("status/299-goes-stale", "status/499-goes-stale", "status/599-goes-stale"),
+			Configure: originSide(nil, func(_ *http.Request, res *http.Response) {
+				if http.StatusText(res.StatusCode) == "" {
+					res.StatusCode, res.Status = http.StatusOK, "200 OK"
+					res.Header.Set("Cache-Control", "max-age=600")
+				}
+			}),
+		},
+		{
+			// Varnish's grace, applied whatever must-revalidate says.
+			Name:   "must-revalidate ignored by a cache with a grace period",
+			Breaks: c("directives/must-revalidate-goes-stale"),
+			Configure: onResponses(func(h http.Header) {
+				editCC(h, func(ds []string) []string {
+					if hasDirective(ds, "must-revalidate") {
+						return append(without(ds, "must-revalidate"), "stale-while-revalidate=60")
+					}
+					return ds
+				})
+			}),
+		},
+		{
+			Name:   "POST taken for GET",
+			Breaks: c("reuse/post-not-for-get"),
+			Wrap: onClientRequests(func(r *http.Request) {
+				if r.Method == http.MethodPost {
+					r.Method = http.MethodGet
+				}
+			}),
+		},
+		{
+			// A cache that replaces the stored header section with the
+			// 304's, here shown by the 304 blanking the field it omits.
+			Name:   "a 304 blanks the stored fields it omits",
+			Breaks: c("validation/304-keeps-stored-fields"),
+			Configure: originSide(nil, func(_ *http.Request, res *http.Response) {
+				if res.StatusCode == http.StatusNotModified && res.Header.Get("HC-Kept") == "" {
+					res.Header.Set("HC-Kept", "")
+				}
+			}),
+		},
 	}
 	ft.Suite{Name: "proxy", Against: ft.AgainstProxy, Faults: faults}.EveryCheckBreaks(t)
 }
@@ -717,4 +893,26 @@ func lenientDate(v string) (time.Time, bool) {
 	}
 	t, err := time.Parse("02 Jan 2006 15:04:05", day+" "+mon+" "+year+" "+clock)
 	return t, err == nil
+}
+
+// strongAgainstStoredWeak answers a strong If-None-Match in full when the
+// only tag it could match is weak: a cache comparing strongly.
+func strongAgainstStoredWeak(next http.Handler, w http.ResponseWriter, r *http.Request) {
+	inm := r.Header.Get("If-None-Match")
+	if inm == "" || strings.Contains(inm, "W/") {
+		next.ServeHTTP(w, r)
+		return
+	}
+	rec := httptest.NewRecorder()
+	next.ServeHTTP(rec, r)
+	if rec.Code == http.StatusNotModified && strings.HasPrefix(rec.Header().Get("ETag"), "W/") {
+		r.Header.Del("If-None-Match")
+		rec = httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+	}
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.Code)
+	w.Write(rec.Body.Bytes())
 }
