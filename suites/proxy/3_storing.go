@@ -3,6 +3,7 @@ package proxy
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -26,13 +27,15 @@ type notStoredCase struct {
 const lastYear = "Last-Modified: {date-31536000}"
 
 // The sentences the storing checks quote: what a shared cache may store
-// (RFC 9111 §3, §3.5) and private (§5.2.2.7).
+// (RFC 9111 §3, §3.5), what it keeps of a response (§3.1), and the
+// directives that forbid storing (§5.2, §5.2.2.5, §5.2.2.7).
 const (
 	reqPrivate         = `"The unqualified private response directive indicates that a shared cache MUST NOT store the response (i.e., the response is intended for a single user)." (RFC 9111 §5.2.2.7)`
 	reqNotHeuristic    = `"A cache MUST NOT store a response to a request unless: ... the response contains at least one of the following: a public response directive (see Section 5.2.2.9); a private response directive, if the cache is not shared (see Section 5.2.2.7); an Expires header field (see Section 5.3); a max-age response directive (see Section 5.2.2.1); if the cache is shared: an s-maxage response directive (see Section 5.2.2.10); a cache extension that allows it to be cached (see Section 5.2.3); or a status code that is defined as heuristically cacheable (see Section 4.2.2)." (RFC 9111 §3)`
 	reqNoStore         = `"The no-store response directive indicates that a cache MUST NOT store any part of either the immediate request or the response and MUST NOT use the response to satisfy any other request." (RFC 9111 §5.2.2.5)`
 	reqCaseInsensitive = ` "Cache directives are identified by a token, to be compared case-insensitively" (RFC 9111 §5.2)`
 	reqMustUnderstand  = `"A cache MUST NOT store a response to a request unless: ... if the response status code is 206 or 304, or the must-understand cache directive (see Section 5.2.2.3) is present: the cache understands the response status code" (RFC 9111 §3)`
+	reqStoreAllFields  = `"Caches MUST include all received response header fields -- including unrecognized ones -- when storing a response; this assures that new HTTP header fields can be successfully deployed." (RFC 9111 §3.1)`
 	reqAuth            = `"A shared cache MUST NOT use a cached response to a request with an Authorization header field (Section 11.6.2 of [HTTP]) to satisfy any subsequent request unless the response contains a Cache-Control field with a response directive (Section 5.2.2) that allows it to be stored by a shared cache, and the cache conforms to the requirements of that directive for that response." (RFC 9111 §3.5)`
 )
 
@@ -54,10 +57,9 @@ var (
 	notHeuristic403 = suite.Must("storing/not-heuristic-403", "a 403 without explicit freshness is not stored: 403 is not heuristically cacheable", "RFC9111 3", "RFC9110 15.1").Quoting(reqNotHeuristic)
 	incomplete      = suite.Must("storing/incomplete", "a response cut short is not used to answer a later request", "RFC9111 3.3").
 			Quoting(`"A cache MUST NOT use an incomplete response to answer requests unless the response has been made complete, or the request is partial and specifies a range wholly within the incomplete response." (RFC 9111 §3.3)`)
-	unrecognizedFields = suite.Must("storing/unrecognized-fields", "a response served from storage keeps the header fields the cache does not know", "RFC9111 3.1").
-				Quoting(`"Caches MUST include all received response header fields -- including unrecognized ones -- when storing a response; this assures that new HTTP header fields can be successfully deployed." (RFC 9111 §3.1)`)
-	authOthers = suite.Must("authorization/not-reused-for-others", "a response to a request with Authorization (max-age only) is not reused for a request without it", "RFC9111 3.5").Quoting(reqAuth)
-	authSame   = suite.Must("authorization/not-reused-for-same", "a response to a request with Authorization (max-age only) is not reused even for the same credentials", "RFC9111 3.5").Quoting(reqAuth)
+	unrecognizedFields = suite.Must("storing/unrecognized-fields", "a response served from storage keeps the header fields the cache does not know", "RFC9111 3.1").Quoting(reqStoreAllFields)
+	authOthers         = suite.Must("authorization/not-reused-for-others", "a response to a request with Authorization (max-age only) is not reused for a request without it", "RFC9111 3.5").Quoting(reqAuth)
+	authSame           = suite.Must("authorization/not-reused-for-same", "a response to a request with Authorization (max-age only) is not reused even for the same credentials", "RFC9111 3.5").Quoting(reqAuth)
 )
 
 var notStoredCases = []notStoredCase{
@@ -73,6 +75,30 @@ var notStoredCases = []notStoredCase{
 	{privateCase, respond("v1", "Cache-Control: PRIVATE, max-age=600", `ETag: "v1"`)},
 	{mustUnderstandNoStore, status(599, "v1", "Cache-Control: no-store, must-understand, max-age=600", `ETag: "v1"`)},
 }
+
+// storedField is a response header field a response served from storage
+// must keep (RFC 9111 §3.1): one no cache knows, and ones caches are
+// known to drop.
+type storedField struct {
+	check       *check.Check
+	name, value string
+}
+
+var storedFieldCases = func() []storedField {
+	out := []storedField{{unrecognizedFields, "HC-Extension-Field", "kept"}}
+	for _, f := range []struct{ name, value string }{
+		{"Content-Location", "/elsewhere/r"},
+		{"Set-Cookie", "hc-stored=1; Path=/"},
+		{"Content-Security-Policy", "default-src 'self'"},
+		{"X-Frame-Options", "DENY"},
+		{"Clear-Site-Data", `"cache"`},
+	} {
+		id := "storing/keeps-" + strings.ToLower(f.name)
+		c := suite.Must(id, "a response served from storage keeps its "+f.name+" field", "RFC9111 3.1").Quoting(reqStoreAllFields)
+		out = append(out, storedField{c, f.name, f.value})
+	}
+	return out
+}()
 
 // staleStatus is a response with explicit freshness of one second and a
 // status code other than 200, known to the cache or not: after the shared
@@ -130,13 +156,15 @@ func storingSpecs() {
 			}
 		})
 
-		unrecognizedFields.It(func(e *harness.Env) {
-			r := newResource(e, respond("v1", "Cache-Control: max-age=600", "HC-Extension-Field: kept"))
-			r.get("a response with a field no cache knows")
-			second := r.get("the same again")
-			skipUnlessReused(e, r, 1)
-			Expect(second.Header.Get("HC-Extension-Field") == "kept").To(verify.Hold(), "expected the stored response with HC-Extension-Field: kept, observed %q", second.Header.Get("HC-Extension-Field"))
-		})
+		for _, c := range storedFieldCases {
+			c.check.It(func(e *harness.Env) {
+				r := newResource(e, respond("v1", "Cache-Control: max-age=600", c.name+": "+c.value))
+				r.get("a response with " + c.name + ": " + c.value)
+				second := r.get("the same again")
+				skipUnlessReused(e, r, 1)
+				Expect(second.Header.Get(c.name) == c.value).To(verify.Hold(), "expected the stored response with %s: %s, observed %q", c.name, c.value, second.Header.Get(c.name))
+			})
+		}
 	})
 
 	Describe("responses to POST (RFC 9110 9.3.3)", func() {

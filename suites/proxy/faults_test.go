@@ -828,6 +828,20 @@ func TestFaults(t *testing.T) {
 				}
 			}),
 		},
+		{
+			// Caches that strip cookies and per-response security fields
+			// from what they serve from storage.
+			Name: "cookie, security and location fields dropped from stored responses",
+			Breaks: c("storing/keeps-content-location", "storing/keeps-set-cookie", "storing/keeps-content-security-policy",
+				"storing/keeps-x-frame-options", "storing/keeps-clear-site-data"),
+			Wrap: ft.OnHeaders(func(_ *http.Request, h http.Header) {
+				if h.Get("Age") != "" {
+					for _, name := range []string{"Content-Location", "Set-Cookie", "Content-Security-Policy", "X-Frame-Options", "Clear-Site-Data"} {
+						h.Del(name)
+					}
+				}
+			}),
+		},
 	}
 	ft.Suite{Name: "proxy", Against: ft.AgainstProxy, Faults: faults}.EveryCheckBreaks(t)
 }
