@@ -111,7 +111,7 @@ type staleStatus struct {
 
 var staleStatuses = func() []staleStatus {
 	var out []staleStatus
-	for _, code := range []int{203, 204, 404, 410, 501, 299, 499, 599} {
+	for _, code := range []int{203, 204, 301, 302, 303, 307, 308, 400, 404, 410, 500, 501, 502, 503, 504, 299, 499, 599} {
 		id := fmt.Sprintf("status/%d-goes-stale", code)
 		title := fmt.Sprintf("a %d with max-age=1 is not reused once stale", code)
 		out = append(out, staleStatus{suite.Must(id, title, "RFC9111 4.2.4", "RFC9111 3").Quoting(reqStale), code})

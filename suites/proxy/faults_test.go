@@ -775,8 +775,10 @@ func TestFaults(t *testing.T) {
 		},
 		{
 			// nginx's proxy_cache_valid for any status: ten minutes.
-			Name:   "a lifetime of ten minutes for every status other than 200",
-			Breaks: c("status/203-goes-stale", "status/204-goes-stale", "status/404-goes-stale", "status/410-goes-stale", "status/501-goes-stale"),
+			Name: "a lifetime of ten minutes for every status other than 200",
+			Breaks: c("status/203-goes-stale", "status/204-goes-stale", "status/301-goes-stale", "status/302-goes-stale", "status/303-goes-stale",
+				"status/307-goes-stale", "status/308-goes-stale", "status/400-goes-stale", "status/404-goes-stale", "status/410-goes-stale",
+				"status/500-goes-stale", "status/501-goes-stale", "status/502-goes-stale", "status/503-goes-stale", "status/504-goes-stale"),
 			Configure: originSide(nil, func(_ *http.Request, res *http.Response) {
 				if res.StatusCode != http.StatusOK && res.StatusCode != http.StatusNotModified {
 					res.Header.Set("Cache-Control", "max-age=600")
