@@ -36,6 +36,7 @@ const (
 	reqCaseInsensitive = ` "Cache directives are identified by a token, to be compared case-insensitively" (RFC 9111 §5.2)`
 	reqMustUnderstand  = `"A cache MUST NOT store a response to a request unless: ... if the response status code is 206 or 304, or the must-understand cache directive (see Section 5.2.2.3) is present: the cache understands the response status code" (RFC 9111 §3)`
 	reqStoreAllFields  = `"Caches MUST include all received response header fields -- including unrecognized ones -- when storing a response; this assures that new HTTP header fields can be successfully deployed." (RFC 9111 §3.1)`
+	reqIncomplete      = `"A cache MUST NOT use an incomplete response to answer requests unless the response has been made complete, or the request is partial and specifies a range wholly within the incomplete response." (RFC 9111 §3.3)`
 	reqAuth            = `"A shared cache MUST NOT use a cached response to a request with an Authorization header field (Section 11.6.2 of [HTTP]) to satisfy any subsequent request unless the response contains a Cache-Control field with a response directive (Section 5.2.2) that allows it to be stored by a shared cache, and the cache conforms to the requirements of that directive for that response." (RFC 9111 §3.5)`
 )
 
@@ -51,12 +52,12 @@ var (
 	privateSMaxAge        = suite.Must("storing/private-with-s-maxage", "private wins over s-maxage: the response is not stored", "RFC9111 3", "RFC9111 5.2.2.7").Quoting(reqPrivate)
 	privateQualified      = suite.Must("storing/private-qualified", `private="Field": the field is never served from storage`, "RFC9111 5.2.2.7").
 				Quoting(`"If a qualified private response directive is present, with one or more field names, then only the listed header fields are limited to a single user: a shared cache MUST NOT store the listed header fields if they are present in the original response but MAY store the remainder of the response message without those fields." (RFC 9111 §5.2.2.7)`)
-	mustUnderstand  = suite.Must("storing/must-understand-unknown-status", "a response with must-understand and a status code the cache cannot understand (299) is not stored", "RFC9111 3", "RFC9111 5.2.2.3").Quoting(reqMustUnderstand)
-	notHeuristic302 = suite.Must("storing/not-heuristic-302", "a 302 without explicit freshness is not stored: 302 is not heuristically cacheable", "RFC9111 3", "RFC9110 15.1").Quoting(reqNotHeuristic)
-	notHeuristic307 = suite.Must("storing/not-heuristic-307", "a 307 without explicit freshness is not stored: 307 is not heuristically cacheable", "RFC9111 3", "RFC9110 15.1").Quoting(reqNotHeuristic)
-	notHeuristic403 = suite.Must("storing/not-heuristic-403", "a 403 without explicit freshness is not stored: 403 is not heuristically cacheable", "RFC9111 3", "RFC9110 15.1").Quoting(reqNotHeuristic)
-	incomplete      = suite.Must("storing/incomplete", "a response cut short is not used to answer a later request", "RFC9111 3.3").
-			Quoting(`"A cache MUST NOT use an incomplete response to answer requests unless the response has been made complete, or the request is partial and specifies a range wholly within the incomplete response." (RFC 9111 §3.3)`)
+	mustUnderstand     = suite.Must("storing/must-understand-unknown-status", "a response with must-understand and a status code the cache cannot understand (299) is not stored", "RFC9111 3", "RFC9111 5.2.2.3").Quoting(reqMustUnderstand)
+	notHeuristic302    = suite.Must("storing/not-heuristic-302", "a 302 without explicit freshness is not stored: 302 is not heuristically cacheable", "RFC9111 3", "RFC9110 15.1").Quoting(reqNotHeuristic)
+	notHeuristic307    = suite.Must("storing/not-heuristic-307", "a 307 without explicit freshness is not stored: 307 is not heuristically cacheable", "RFC9111 3", "RFC9110 15.1").Quoting(reqNotHeuristic)
+	notHeuristic403    = suite.Must("storing/not-heuristic-403", "a 403 without explicit freshness is not stored: 403 is not heuristically cacheable", "RFC9111 3", "RFC9110 15.1").Quoting(reqNotHeuristic)
+	incomplete         = suite.Must("storing/incomplete", "a response cut short is not used to answer a later request", "RFC9111 3.3").Quoting(reqIncomplete)
+	partialNotFull     = suite.Must("storing/partial-not-for-full", "a stored 206 is not served to a later request for the whole content", "RFC9111 3.3", "RFC9111 3.4").Quoting(reqIncomplete)
 	unrecognizedFields = suite.Must("storing/unrecognized-fields", "a response served from storage keeps the header fields the cache does not know", "RFC9111 3.1").Quoting(reqStoreAllFields)
 	authOthers         = suite.Must("authorization/not-reused-for-others", "a response to a request with Authorization (max-age only) is not reused for a request without it", "RFC9111 3.5").Quoting(reqAuth)
 	authSame           = suite.Must("authorization/not-reused-for-same", "a response to a request with Authorization (max-age only) is not reused even for the same credentials", "RFC9111 3.5").Quoting(reqAuth)
@@ -156,6 +157,20 @@ func storingSpecs() {
 			}
 		})
 
+		partialNotFull.It(func(e *harness.Env) {
+			const whole = "0123456789"
+			r := newResource(e,
+				status(http.StatusPartialContent, whole[:4], "Cache-Control: max-age=600", `ETag: "v1"`, "Content-Range: bytes 0-3/10"),
+				respond(whole, "Cache-Control: max-age=600", `ETag: "v1"`))
+			r.get("Range: bytes=0-3, answered 206 with the first four bytes", "Range", "bytes=0-3")
+			if hits := r.hits(); len(hits) == 1 {
+				if _, ok := hits[0].Value("Range"); !ok {
+					e.Skipf("the cache asked the origin for the whole content (no Range), and the scripted origin answered 206 all the same: nothing to grade")
+				}
+			}
+			resp := r.get("then the whole content, without Range")
+			Expect(resp.Status == http.StatusOK && string(resp.Body) == whole).To(verify.Hold(), "expected the whole content (200 %q) for a request without Range, observed %s", whole, served(resp))
+		})
 		for _, c := range storedFieldCases {
 			c.check.It(func(e *harness.Env) {
 				r := newResource(e, respond("v1", "Cache-Control: max-age=600", c.name+": "+c.value))

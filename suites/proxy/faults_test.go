@@ -141,6 +141,33 @@ func headStore() func(http.Handler) http.Handler {
 	})
 }
 
+// partialStore keeps every 206 the proxy answers and serves it to the
+// later GETs of the same target, whatever range they ask for.
+func partialStore() func(http.Handler) http.Handler {
+	var mu sync.Mutex
+	stored := map[string]*httptest.ResponseRecorder{}
+	return client(func(next http.Handler, w http.ResponseWriter, r *http.Request) {
+		key := r.Host + r.URL.RequestURI()
+		mu.Lock()
+		rec, ok := stored[key]
+		mu.Unlock()
+		if !ok {
+			rec = httptest.NewRecorder()
+			next.ServeHTTP(rec, r)
+			if rec.Code == http.StatusPartialContent {
+				mu.Lock()
+				stored[key] = rec
+				mu.Unlock()
+			}
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		w.Write(rec.Body.Bytes())
+	})
+}
+
 // gzipping compresses every response for a client that accepts gzip.
 func gzipping(next http.Handler, w http.ResponseWriter, r *http.Request) {
 	if !strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
@@ -843,6 +870,12 @@ func TestFaults(t *testing.T) {
 					}
 				}
 			}),
+		},
+		{
+			// A cache keyed without Range, serving the part it stored.
+			Name:   "a stored 206 served to any later GET",
+			Breaks: c("storing/partial-not-for-full"),
+			Wrap:   partialStore(),
 		},
 	}
 	ft.Suite{Name: "proxy", Against: ft.AgainstProxy, Faults: faults}.EveryCheckBreaks(t)
