@@ -1,6 +1,8 @@
 package proxy
 
 import (
+	"strings"
+
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/httpcheck/httpcheck/harness"
@@ -30,7 +32,8 @@ const (
 	reqHeuristic        = `"A cache MUST NOT use heuristics to determine freshness when an explicit expiration time is present in the stored response." (RFC 9111 §4.2.2)`
 	reqExpiresMinusDate = `"If the Expires response header field (Section 5.3) is present, use its value minus the value of the Date response header field (using the time the message was received if it is not present, as per Section 6.6.1 of [HTTP])" (RFC 9111 §4.2.1)`
 	reqFirstOccurrence  = `"When there is more than one value present for a given directive (e.g., two Expires header field lines or multiple Cache-Control: max-age directives), either the first occurrence should be used or the response should be considered stale." (RFC 9111 §4.2.1)`
-	reqCorrectedAge     = `"corrected_age_value = age_value + response_delay"; "corrected_initial_age = max(apparent_age, corrected_age_value)"; "current_age = corrected_initial_age + resident_time" (RFC 9111 §4.2.3)`
+	reqCorrectedAge     = `"corrected_age_value = age_value + response_delay;" "The corrected_age_value MAY be used as the corrected_initial_age." "current_age = corrected_initial_age + resident_time;" (RFC 9111 §4.2.3)`
+	reqZoneNotGMT       = `"A cache recipient SHOULD consider a date with a zone abbreviation other than "GMT" to be invalid for calculating expiration." (RFC 9111 §4.2)`
 )
 
 // farFuture is an Expires decades ahead, written in ways that are not an
@@ -82,7 +85,9 @@ var (
 				Quoting(reqReuse + " " + reqExpiresMinusDate + " " + reqCorrectedAge)
 	expiresDuplicate = suite.Must("expires/duplicate-lines", "of two Expires lines, the first (one second ahead) decides, or the response is stale: it goes stale either way", "RFC9111 4.2.1", "RFC9111 5.3").
 				Quoting(reqStale + " " + reqFirstOccurrence)
-	immutableStale = suite.Must("freshness/immutable-goes-stale", "immutable does not keep a response fresh past its max-age", "RFC8246 2", "RFC9111 4.2.4").Quoting(reqStale + " " + reqMaxAgeStale)
+	immutableStale   = suite.Must("freshness/immutable-goes-stale", "immutable does not keep a response fresh past its max-age", "RFC8246 2", "RFC9111 4.2.4").Quoting(reqStale + " " + reqMaxAgeStale)
+	expiresLowerCase = suite.Should("expires/lower-case", "an Expires written in lower case is read as the date it is: the response is reused as a fresh one", "RFC9111 4.2").
+				Quoting(`"Although all date formats are specified to be case-sensitive, a cache recipient SHOULD match the field value case-insensitively." (RFC 9111 §4.2)`)
 )
 
 // malformedExpires is an Expires that is not an HTTP-date; each must be
@@ -93,8 +98,8 @@ type malformedExpires struct {
 }
 
 var malformedExpiresCases = []malformedExpires{
-	{suite.Must("expires/zone-utc", "an Expires in UTC rather than GMT is invalid: the response is stale", "RFC9111 5.3", "RFC9110 5.6.7").Quoting(reqExpiresInvalid), farFuture + " UTC"},
-	{suite.Must("expires/zone-aest", "an Expires in another time zone (AEST) is invalid: the response is stale", "RFC9111 5.3", "RFC9110 5.6.7").Quoting(reqExpiresInvalid), farFuture + " AEST"},
+	{suite.Should("expires/zone-utc", "an Expires in UTC rather than GMT is invalid: the response is stale", "RFC9111 4.2", "RFC9111 5.3").Quoting(reqZoneNotGMT), farFuture + " UTC"},
+	{suite.Should("expires/zone-aest", "an Expires in another time zone (AEST) is invalid: the response is stale", "RFC9111 4.2", "RFC9111 5.3").Quoting(reqZoneNotGMT), farFuture + " AEST"},
 	{suite.Must("expires/two-digit-year", "an Expires in IMF-fixdate form with a two-digit year is invalid: the response is stale", "RFC9111 5.3", "RFC9110 5.6.7").Quoting(reqExpiresInvalid), "Thu, 01 Jan 37 09:00:00 GMT"},
 	{suite.Must("expires/no-comma", "an Expires without the comma after the day name is invalid: the response is stale", "RFC9111 5.3", "RFC9110 5.6.7").Quoting(reqExpiresInvalid), "Thu 01 Jan 2099 09:00:00 GMT"},
 	{suite.Must("expires/extra-spaces", "an Expires with doubled spaces is invalid: the response is stale", "RFC9111 5.3", "RFC9110 5.6.7").Quoting(reqExpiresInvalid), "Thu,  01 Jan 2099  09:00:00 GMT"},
@@ -180,6 +185,7 @@ var reusedCases = []reusedCase{
 	{expiresPastMaxAge, []string{"Cache-Control: max-age=600", "Expires: {date-3600}"}, "a response with max-age=600 and an Expires in the past"},
 	{extensionIgnored, []string{`Cache-Control: max-age=600, hc-extension="on", hc-flag`}, "a response with max-age=600 and two unknown directives"},
 	{deltaOverflow, []string{"Cache-Control: max-age=99999999999999999999"}, "a response whose max-age overflows"},
+	{expiresLowerCase, []string{"Expires: " + strings.ToLower(farFuture+" GMT")}, "a response whose Expires, decades ahead, is in lower case"},
 }
 
 // freshnessSpecs: freshness lifetimes, RFC 9111 §4.2, §5.2.3 and §5.3.

@@ -877,6 +877,15 @@ func TestFaults(t *testing.T) {
 			Breaks: c("storing/partial-not-for-full"),
 			Wrap:   partialStore(),
 		},
+		{
+			Name:   "Expires matched case-sensitively",
+			Breaks: c("expires/lower-case"),
+			Configure: onResponses(func(h http.Header) {
+				if v := h.Get("Expires"); v != "" && strings.HasSuffix(v, "gmt") {
+					h.Set("Expires", "0")
+				}
+			}),
+		},
 	}
 	ft.Suite{Name: "proxy", Against: ft.AgainstProxy, Faults: faults}.EveryCheckBreaks(t)
 }
