@@ -45,18 +45,21 @@ var (
 	ageInvalid     = suite.Should("age/invalid-ignored", "an Age that is not an integer is ignored: the response stays fresh", "RFC9111 5.1").Quoting(reqAgeInvalid)
 	ageNegative    = suite.Should("age/negative-ignored", "a negative Age is ignored: the response stays fresh", "RFC9111 5.1").Quoting(reqAgeInvalid)
 	ageFraction    = suite.Should("age/fraction-ignored", "an Age with a fraction (7200.0) is ignored, not read as 7200: the response stays fresh", "RFC9111 5.1").Quoting(reqAgeInvalid)
-	ageLarge       = suite.Must("age/large-value", "an Age of 2147483648 (2^31) makes a response with max-age=3600 stale", "RFC9111 4.2.3", "RFC9111 1.2.2").
-			Quoting(reqReuse + ` "current_age = corrected_initial_age + resident_time" (RFC 9111 §4.2.3)`)
-	ageListStale  = suite.Should("age/list-old-first", "of Age: 7200, 0 the first member counts: the response is stale", "RFC9111 5.1").Quoting(reqAgeFirst)
-	ageLinesStale = suite.Should("age/lines-old-first", "of two Age lines, 7200 then 0, the first counts: the response is stale", "RFC9111 5.1", "RFC9110 5.3").Quoting(reqAgeFirst)
-	ageListFresh  = suite.Should("age/list-old-last", "of Age: 0, 7200 the first member counts: the response stays fresh", "RFC9111 5.1").Quoting(reqAgeFirst)
-	ageLinesFresh = suite.Should("age/lines-old-last", "of two Age lines, 0 then 7200, the first counts: the response stays fresh", "RFC9111 5.1", "RFC9110 5.3").Quoting(reqAgeFirst)
+	ageLarge       = suite.Must("age/large-value", "an Age of 2147483648 (2^31) makes a response with max-age=3600 stale", "RFC9111 4.2.3", "RFC9111 1.2.2").Quoting(reqAgeArithmetic)
+	ageMaxInt32    = suite.Must("age/value-2147483647", "an Age of 2147483647 (2^31 - 1) makes a response with max-age=3600 stale", "RFC9111 4.2.3", "RFC9111 1.2.2").Quoting(reqAgeArithmetic)
+	ageOverInt32   = suite.Must("age/value-2147483649", "an Age of 2147483649 (past 2^31) makes a response with max-age=3600 stale", "RFC9111 4.2.3", "RFC9111 1.2.2").Quoting(reqAgeArithmetic + " " + reqDelta)
+	ageListStale   = suite.Should("age/list-old-first", "of Age: 7200, 0 the first member counts: the response is stale", "RFC9111 5.1").Quoting(reqAgeFirst)
+	ageLinesStale  = suite.Should("age/lines-old-first", "of two Age lines, 7200 then 0, the first counts: the response is stale", "RFC9111 5.1", "RFC9110 5.3").Quoting(reqAgeFirst)
+	ageListFresh   = suite.Should("age/list-old-last", "of Age: 0, 7200 the first member counts: the response stays fresh", "RFC9111 5.1").Quoting(reqAgeFirst)
+	ageLinesFresh  = suite.Should("age/lines-old-last", "of two Age lines, 0 then 7200, the first counts: the response stays fresh", "RFC9111 5.1", "RFC9110 5.3").Quoting(reqAgeFirst)
 )
 
-// The sentences of RFC 9111 §5.1 on Age values a cache has to discard.
+// The sentences of RFC 9111 §5.1 on Age values a cache has to discard,
+// and the reuse rule with §4.2.3's sum that a large Age fails.
 const (
-	reqAgeFirst   = `"Although it is defined as a singleton header field, a cache encountering a message with a list-based Age field value SHOULD use the first member of the field value, discarding subsequent ones." (RFC 9111 §5.1)`
-	reqAgeInvalid = `"If the field value (after discarding additional members, as per above) is invalid (e.g., it contains something other than a non-negative integer), a cache SHOULD ignore the field." (RFC 9111 §5.1)`
+	reqAgeArithmetic = reqReuse + ` "current_age = corrected_initial_age + resident_time;" (RFC 9111 §4.2.3)`
+	reqAgeFirst      = `"Although it is defined as a singleton header field, a cache encountering a message with a list-based Age field value SHOULD use the first member of the field value, discarding subsequent ones." (RFC 9111 §5.1)`
+	reqAgeInvalid    = `"If the field value (after discarding additional members, as per above) is invalid (e.g., it contains something other than a non-negative integer), a cache SHOULD ignore the field." (RFC 9111 §5.1)`
 )
 
 // ageCase is a response with max-age=3600 and the Age lines given.
@@ -72,6 +75,8 @@ var (
 		{ageCounted, []string{"7200"}},
 		{ageOverflow, []string{"99999999999999999999"}},
 		{ageLarge, []string{"2147483648"}},
+		{ageMaxInt32, []string{"2147483647"}},
+		{ageOverInt32, []string{"2147483649"}},
 		{ageListStale, []string{"7200, 0"}},
 		{ageLinesStale, []string{"7200", "0"}},
 	}

@@ -337,8 +337,9 @@ func TestFaults(t *testing.T) {
 			}),
 		},
 		{
-			Name:      "the origin's Age is not counted",
-			Breaks:    c("age/counts-against-lifetime", "age/overflow", "age/large-value", "age/list-old-first", "age/lines-old-first"),
+			Name: "the origin's Age is not counted",
+			Breaks: c("age/counts-against-lifetime", "age/overflow", "age/large-value", "age/list-old-first", "age/lines-old-first",
+				"age/value-2147483647", "age/value-2147483649"),
 			Configure: onResponses(func(h http.Header) { h.Del("Age") }),
 		},
 		{
@@ -883,6 +884,17 @@ func TestFaults(t *testing.T) {
 			Configure: onResponses(func(h http.Header) {
 				if v := h.Get("Expires"); v != "" && strings.HasSuffix(v, "gmt") {
 					h.Set("Expires", "0")
+				}
+			}),
+		},
+		{
+			// Age kept in a signed 32-bit integer, wrapping to a negative
+			// value, which then counts as none.
+			Name:   "Age wraps around at 2^31",
+			Breaks: c("age/large-value", "age/value-2147483649"),
+			Configure: onResponses(func(h http.Header) {
+				if n, err := strconv.ParseInt(h.Get("Age"), 10, 64); err == nil && int32(n) < 0 {
+					h.Set("Age", "0")
 				}
 			}),
 		},
