@@ -898,6 +898,19 @@ func TestFaults(t *testing.T) {
 				}
 			}),
 		},
+		{
+			// A cache that takes any field named *-Cache-Control for its own.
+			Name:   "every targeted field obeyed",
+			Breaks: c("targeted/unlisted-field-passed-through"),
+			Configure: onResponses(func(h http.Header) {
+				for name, vs := range h {
+					if strings.HasSuffix(name, "-Cache-Control") {
+						h["Cache-Control"] = vs
+						delete(h, name)
+					}
+				}
+			}),
+		},
 	}
 	ft.Suite{Name: "proxy", Against: ft.AgainstProxy, Faults: faults}.EveryCheckBreaks(t)
 }

@@ -1,7 +1,8 @@
 // Package proxy is the suite for caches in the middle: reverse proxies and
 // CDNs (nginx, Varnish, Squid, Apache httpd, Traffic Server, a CDN's edge),
-// graded against RFC 9111 as a shared cache, RFC 5861 and the parts of
-// RFC 9110 an intermediary owes the messages it forwards.
+// graded against RFC 9111 as a shared cache, RFC 5861, RFC 9213 (targeted
+// cache-control fields) and the parts of RFC 9110 an intermediary owes the
+// messages it forwards.
 //
 // The harness is the client; the cache under test sits between it and the
 // harness origin (harness/origin), which answers each check from a script
@@ -45,6 +46,7 @@ var _ = Describe("caches in the middle", Label("suite:proxy"), func() {
 	unsafeSpecs()
 	requestSpecs()
 	directiveSpecs()
+	targetedSpecs()
 
 	check.Waiting("responses that go stale (one shared wait)", sharedWait, func(w *check.WaitGroup) {
 		storingWaiting(w)
