@@ -45,18 +45,51 @@ func afterNotModified(e *harness.Env, r *resource, note string) *harness.Respons
 	return r.get("once the 304 has been received")
 }
 
+// req304Update is RFC 9111 §4.3.4's rule on freshening stored responses.
+const req304Update = `"For each stored response identified, the cache MUST update its header fields with the header fields provided in the 304 (Not Modified) response, as per Section 3.2." (RFC 9111 §4.3.4)`
+
+// updateCase is a field the 304 carries with a new value: stored is the
+// stored response's value for it (none when empty; for Cache-Control,
+// validatable's own), updated the 304's.
+type updateCase struct {
+	check           *check.Check
+	name            string
+	stored, updated string
+}
+
+var updateCases = []updateCase{
+	{notModUpdates, "HC-Updated", "", "by-the-304"},
+	{notModUpdatesCC, "Cache-Control", "max-age=1", "max-age=600"},
+	{notModUpdatesField, "Content-HC-Note", "from-the-200", "from-the-304"},
+}
+
+// responses are the case's stored response, fresh for a second, and the
+// origin's next one, which it answers a validation with as a 304.
+func (c updateCase) responses() []origin.Response {
+	stored := validatable()
+	if c.stored != "" && c.name != "Cache-Control" {
+		stored.Header = append(stored.Header, [2]string{c.name, c.stored})
+	}
+	next := respond("v1", `ETag: "v1"`, "Last-Modified: {date-3600}", c.name+": "+c.updated)
+	if c.name != "Cache-Control" {
+		next.Header = append(next.Header, [2]string{"Cache-Control", "max-age=600"})
+	}
+	return []origin.Response{stored, next}
+}
+
 // reqValidationSent is what RFC 9111 §4.3.1 asks of a validation request,
 // quoted by the checks on both validators.
 const reqValidationSent = `"When generating a conditional request for validation, a cache: MUST send the relevant entity tags (using If-Match, If-None-Match, or If-Range) if the entity tags were provided in the stored response(s) being validated; SHOULD send the Last-Modified value (using If-Modified-Since) if the request is not for a subrange, a single stored response is being validated, and that response contains a Last-Modified value" (RFC 9111 §4.3.1)`
 
 // Validation, RFC 9111 §4.3.
 var (
-	inmSent       = suite.Must("validation/if-none-match-sent", "a stale response with an ETag is validated with If-None-Match naming it", "RFC9111 4.3.1").Quoting(reqValidationSent)
-	imsSent       = suite.Should("validation/if-modified-since-sent", "a stale response with Last-Modified is validated with If-Modified-Since carrying it", "RFC9111 4.3.1").Quoting(reqValidationSent)
-	notModUpdates = suite.Must("validation/304-updates-stored", "after a 304, the stored response is served as a 200 with the 304's header fields", "RFC9111 4.3.4", "RFC9111 3.2").
-			Quoting(`"For each stored response identified, the cache MUST update its header fields with the header fields provided in the 304 (Not Modified) response, as per Section 3.2." (RFC 9111 §4.3.4)`)
-	notModKeeps = suite.Must("validation/304-keeps-stored-fields", "after a 304 that omits a stored field, the stored response is served with that field", "RFC9111 3.2", "RFC9111 4.3.4").
-			Quoting(`"Caches MUST include all received response header fields -- including unrecognized ones -- when storing a response" (RFC 9111 §3.1); "the cache MUST add each header field in the provided response to the stored response, replacing field values that are already present" (RFC 9111 §3.2)`)
+	inmSent            = suite.Must("validation/if-none-match-sent", "a stale response with an ETag is validated with If-None-Match naming it", "RFC9111 4.3.1").Quoting(reqValidationSent)
+	imsSent            = suite.Should("validation/if-modified-since-sent", "a stale response with Last-Modified is validated with If-Modified-Since carrying it", "RFC9111 4.3.1").Quoting(reqValidationSent)
+	notModUpdates      = suite.Must("validation/304-updates-stored", "after a 304, the stored response is served as a 200 with the 304's header fields", "RFC9111 4.3.4", "RFC9111 3.2").Quoting(req304Update)
+	notModUpdatesCC    = suite.Must("validation/304-updates-cache-control", "after a 304 with Cache-Control: max-age=600, the stored response is served with that Cache-Control, not its own", "RFC9111 4.3.4", "RFC9111 3.2").Quoting(req304Update)
+	notModUpdatesField = suite.Must("validation/304-updates-content-named-field", "after a 304, a field whose name starts with Content- but is no content metadata is updated like any other", "RFC9111 4.3.4", "RFC9111 3.2").Quoting(req304Update)
+	notModKeeps        = suite.Must("validation/304-keeps-stored-fields", "after a 304 that omits a stored field, the stored response is served with that field", "RFC9111 3.2", "RFC9111 4.3.4").
+				Quoting(`"Caches MUST include all received response header fields -- including unrecognized ones -- when storing a response" (RFC 9111 §3.1); "the cache MUST add each header field in the provided response to the stored response, replacing field values that are already present" (RFC 9111 §3.2)`)
 	notModMismatch = suite.Must("validation/304-other-etag-not-used", "a 304 with another strong ETag neither updates nor revalidates the stored response", "RFC9111 4.3.4").
 			Quoting(`"If none of the initial set contains at least one of the same strong validators, then the cache MUST NOT use the new response to update any stored responses." (RFC 9111 §4.3.4)`)
 	fullResponseUsed = suite.Must("validation/full-response-used", "a 200 to a validation request is what the client gets", "RFC9111 4.3.3").
@@ -89,15 +122,17 @@ func validationWaiting(w *check.WaitGroup) {
 			Expect(ok1 && ok2 && got.Equal(want)).To(verify.Hold(), "expected the validation request to carry If-Modified-Since: %s (the stored Last-Modified), observed %q", first.Header.Get("Last-Modified"), ims)
 		}
 	})
-	w.It(notModUpdates, func(e *harness.Env) func(*harness.Env) {
-		r := newResource(e, validatable(), respond("v1", "Cache-Control: max-age=600", `ETag: "v1"`, "Last-Modified: {date-3600}", "HC-Updated: by-the-304"))
-		r.get("before the wait")
-		return func(e *harness.Env) {
-			after := afterNotModified(e, r, "after the wait: the origin answers a validation with a 304 carrying HC-Updated")
-			Expect(after.Status == http.StatusOK && string(after.Body) == "v1").To(verify.Hold(), "expected the stored response (200 \"v1\") after the 304, observed %s", served(after))
-			Expect(after.Header.Get("HC-Updated") == "by-the-304").To(verify.Hold(), "expected the stored response updated with the 304's HC-Updated: by-the-304, observed %q", after.Header.Get("HC-Updated"))
-		}
-	})
+	for _, c := range updateCases {
+		w.It(c.check, func(e *harness.Env) func(*harness.Env) {
+			r := newResource(e, c.responses()...)
+			r.get("before the wait")
+			return func(e *harness.Env) {
+				after := afterNotModified(e, r, "after the wait: the origin answers a validation with a 304 carrying "+c.name+": "+c.updated)
+				Expect(after.Status == http.StatusOK && string(after.Body) == "v1").To(verify.Hold(), "expected the stored response (200 \"v1\") after the 304, observed %s", served(after))
+				Expect(after.Header.Get(c.name) == c.updated).To(verify.Hold(), "expected the stored response updated with the 304's %s: %s, observed %q", c.name, c.updated, after.Header.Get(c.name))
+			}
+		})
+	}
 	w.It(notModKeeps, func(e *harness.Env) func(*harness.Env) {
 		stored := validatable()
 		stored.Header = append(stored.Header, [2]string{"HC-Kept", "from-the-200"})
