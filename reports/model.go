@@ -65,7 +65,37 @@ type Results struct {
 	// Baseline is what --baseline found: known, new and fixed failures,
 	// and entries past their date. Nil without a baseline.
 	Baseline *BaselineReport `json:"baseline,omitempty"`
-	Checks   []Check         `json:"checks"`
+	// Crawl is what `httpcheck probe --crawl` found: every URL it
+	// fetched and every URL it skipped, with the reason. Nil without
+	// --crawl.
+	Crawl  *Crawl  `json:"crawl,omitempty"`
+	Checks []Check `json:"checks"`
+}
+
+// Crawl is the site a probe crawled (crawl.Result, as reports keep it).
+type Crawl struct {
+	Start   string       `json:"start"`
+	Pages   []CrawledURL `json:"pages"`
+	Skipped []SkippedURL `json:"skipped,omitempty"`
+}
+
+// CrawledURL is a URL the crawl fetched: its answer, where a redirect
+// pointed, whether its body was cut at the byte cap, or its transport
+// failure.
+type CrawledURL struct {
+	URL         string `json:"url"`
+	Depth       int    `json:"depth"`
+	Status      int    `json:"status,omitempty"`
+	ContentType string `json:"content_type,omitempty"`
+	Location    string `json:"location,omitempty"`
+	Truncated   bool   `json:"truncated,omitempty"`
+	Error       string `json:"error,omitempty"`
+}
+
+// SkippedURL is a URL the crawl found and did not fetch.
+type SkippedURL struct {
+	URL    string `json:"url"`
+	Reason string `json:"reason"`
 }
 
 // Target is what a run was pointed at.
