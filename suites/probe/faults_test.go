@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/httpcheck/httpcheck/crawl/crawltest"
 	"github.com/httpcheck/httpcheck/harness/check"
 	"github.com/httpcheck/httpcheck/reference/embedded"
 	ft "github.com/httpcheck/httpcheck/suites/internal/faulttest"
@@ -353,7 +354,11 @@ func TestFaults(t *testing.T) {
 			}),
 		},
 	}
+	faults = append(faults, siteFaults(t)...)
 	ft.Suite{Name: "probe", Faults: faults, Broken: func(t *testing.T, f ft.Fault) ft.Target {
+		if site, ok := siteFault[f.Name]; ok {
+			return crawledSite(t, crawltest.Site{Fault: site})
+		}
 		return startReference(t, embedded.Options{Wrap: f.Wrap, WrapSessions: f.WrapSessions}).target()
 	}}.EveryCheckBreaks(t)
 }
