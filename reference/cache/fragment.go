@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -115,13 +116,14 @@ func (f *Fragments) cacheFragment(name string, ttl any, data any, vary ...any) (
 	key := FragmentKey(name, vary...)
 	// Template functions are not given the request's context.
 	ctx := context.Background()
-	raw, found, err := f.c.Get(ctx, key)
+	raw, found, err := readSealed(ctx, f.c, key)
 	if errors.Is(err, ErrBadKey) {
 		return "", fmt.Errorf("cachefragment %q: %w", name, err)
 	}
 	if err == nil && found {
 		if html, ok := unseal(key, raw); ok {
-			return template.HTML(html), nil
+			// raw is this call's own, so the HTML is served from it.
+			return template.HTML(bytesString(html)), nil
 		}
 	}
 	var tmpl *template.Template
@@ -131,11 +133,12 @@ func (f *Fragments) cacheFragment(name string, ttl any, data any, vary ...any) (
 	if tmpl == nil {
 		return "", fmt.Errorf("cachefragment: no template named %q", name)
 	}
-	var b strings.Builder
-	if err := tmpl.Execute(&b, data); err != nil {
+	b := bytes.NewBuffer(sealStart(512))
+	if err := tmpl.Execute(b, data); err != nil {
 		return "", err
 	}
-	html := b.String()
-	f.c.Set(ctx, key, seal(key, html), t)
+	entry := b.Bytes()
+	html := string(entry[len(sealedMagic):])
+	writeSealed(ctx, f.c, key, seal(key, entry), t)
 	return template.HTML(html), nil
 }

@@ -125,7 +125,7 @@ func (c *cache) Get(ctx context.Context, key string) (json.RawMessage, bool, err
 		return nil, false, err
 	}
 	v, ok, err := c.s.get(ctx, k, now)
-	return v, ok, err
+	return asJSON(v), ok, err
 }
 
 func (c *cache) Set(ctx context.Context, key string, v json.RawMessage, t Timeout) error {
@@ -174,7 +174,7 @@ func (c *cache) GetOrSet(ctx context.Context, key string, def json.RawMessage, t
 	if v == nil {
 		return bytes.Clone(e.value), nil
 	}
-	return v, nil
+	return asJSON(v), nil
 }
 
 func (c *cache) GetMany(ctx context.Context, keys []string) (map[string]json.RawMessage, error) {
@@ -193,7 +193,7 @@ func (c *cache) GetMany(ctx context.Context, keys []string) (map[string]json.Raw
 	out := make(map[string]json.RawMessage, len(found))
 	for i, k := range stored {
 		if v, ok := found[k]; ok {
-			out[caller[i]] = v
+			out[caller[i]] = asJSON(v)
 		}
 	}
 	return out, nil

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"net/http"
 	"slices"
 	"strconv"
@@ -28,6 +27,9 @@ import (
 // stored per URL beside the response, and a request first reads the list,
 // then the response stored for its values of those headers. All of it is
 // hashed into keys like "views.cache_page.GET.<url hash>.<headers hash>".
+// A response without Vary is stored in the list's place
+// ("views.cache_header.GET.<url hash>"), so that its hits read the cache
+// once; the list is kept per method.
 //
 // Misses. Only GET and HEAD are looked up and stored. A response may be
 // stored when it is a 200 that sets no cookie and says neither
@@ -95,14 +97,6 @@ type pageCache struct {
 	clk     clock.Clock
 }
 
-// storedPage is a stored response.
-type storedPage struct {
-	Status   int         `json:"status"`
-	Header   http.Header `json:"header"`
-	Body     []byte      `json:"body"`
-	StoredAt int64       `json:"stored_at"` // Unix nanoseconds
-}
-
 // maxPageBody is the largest body the per-view cache stores.
 const maxPageBody = 1 << 20
 
@@ -121,10 +115,12 @@ func hashHex(s string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// headerListKey is where the Vary header list for a URL is kept (Django's
-// _generate_cache_header_key).
-func headerListKey(url string) string {
-	return "views.cache_header." + hashHex(url)
+// urlKey is where the entry for a method and URL is kept: the response
+// itself when it has no Vary, else the Vary header list (Django's
+// _generate_cache_header_key, which keeps only the list). So a hit on a
+// response without Vary is one cache read.
+func urlKey(method, url string) string {
+	return "views.cache_header." + method + "." + hashHex(url)
 }
 
 // pageKey is where the response for a request is kept (Django's
@@ -163,70 +159,82 @@ func varyHeaders(h http.Header) (names []string, ok bool) {
 	return slices.Compact(names), true
 }
 
-// lookup returns the response stored for method at url with r's headers.
-func (p *pageCache) lookup(ctx context.Context, r *http.Request, url, method string) (*storedPage, bool) {
-	listKey := headerListKey(url)
-	raw, found, err := p.c.Get(ctx, listKey)
+// lookup returns the page stored for method at url with r's headers,
+// reading the URL's entry and, when it lists Vary headers, the page stored
+// for r's values of them.
+func (p *pageCache) lookup(ctx context.Context, r *http.Request, url, method string) (page, bool) {
+	key := urlKey(method, url)
+	payload, ok := p.read(ctx, key)
+	if !ok {
+		return page{}, false
+	}
+	if payload[0] == varyKind {
+		headers, err := decodeVary(payload)
+		if err != nil {
+			return page{}, false
+		}
+		key = pageKey(method, url, r, headers)
+		if payload, ok = p.read(ctx, key); !ok {
+			return page{}, false
+		}
+	}
+	pg, err := decodePage(payload)
+	return pg, err == nil
+}
+
+// read returns the payload sealed under key; a failed read is a miss.
+func (p *pageCache) read(ctx context.Context, key string) ([]byte, bool) {
+	raw, found, err := readSealed(ctx, p.c, key)
 	if err != nil || !found {
 		return nil, false
 	}
-	var headers []string
-	if payload, ok := unseal(listKey, raw); !ok || json.Unmarshal([]byte(payload), &headers) != nil {
-		return nil, false
-	}
-	key := pageKey(method, url, r, headers)
-	raw, found, err = p.c.Get(ctx, key)
-	if err != nil || !found {
-		return nil, false
-	}
-	var sp storedPage
-	if payload, ok := unseal(key, raw); !ok || json.Unmarshal([]byte(payload), &sp) != nil {
-		return nil, false
-	}
-	return &sp, true
+	payload, ok := unseal(key, raw)
+	return payload, ok && len(payload) > 0
 }
 
 // serveHit answers r from the cache and reports whether it could.
 func (p *pageCache) serveHit(w http.ResponseWriter, r *http.Request) bool {
 	url := pageURL(r)
-	sp, ok := p.lookup(r.Context(), r, url, http.MethodGet)
+	pg, ok := p.lookup(r.Context(), r, url, http.MethodGet)
 	if !ok && r.Method == http.MethodHead {
-		sp, ok = p.lookup(r.Context(), r, url, http.MethodHead)
+		pg, ok = p.lookup(r.Context(), r, url, http.MethodHead)
 	}
 	if !ok {
 		return false
 	}
 	h := w.Header()
-	for name, vs := range sp.Header {
-		h[name] = slices.Clone(vs)
-	}
-	age := max(p.clk.Now().UnixNano()-sp.StoredAt, 0) / int64(time.Second)
-	h.Set("Age", strconv.FormatInt(age, 10))
-	w.WriteHeader(sp.Status)
+	pg.setHeaders(h)
+	age := max(p.clk.Now().UnixNano()-pg.storedAt, 0) / int64(time.Second)
+	h["Age"] = []string{strconv.FormatInt(age, 10)}
+	w.WriteHeader(pg.status)
 	if r.Method != http.MethodHead {
-		w.Write(sp.Body)
+		w.Write(pg.body)
 	}
 	return true
 }
 
-// store keeps the response rec recorded for r, with its Vary header list.
+// store keeps the response rec recorded for r: under the URL's key when
+// it has no Vary, else its Vary list there and the response under the key
+// for r's values of those headers.
 func (p *pageCache) store(r *http.Request, rec *pageRecorder) {
 	// The client may be gone; the response is still worth keeping.
 	ctx := context.WithoutCancel(r.Context())
 	url := pageURL(r)
 	headers, _ := varyHeaders(rec.header)
-	list, _ := json.Marshal(headers)
-	listKey := headerListKey(url)
-	key := pageKey(r.Method, url, r, headers)
-	page, err := json.Marshal(storedPage{Status: rec.status, Header: rec.header, Body: rec.body.Bytes(), StoredAt: rec.storedAt})
-	if err != nil {
-		return
-	}
 	t := Seconds(p.seconds)
-	if p.c.Set(ctx, listKey, seal(listKey, string(list)), t) != nil {
-		return
+	key := urlKey(r.Method, url)
+	if len(headers) > 0 {
+		if p.write(ctx, key, appendVary(sealStart(64), headers), t) != nil {
+			return
+		}
+		key = pageKey(r.Method, url, r, headers)
 	}
-	p.c.Set(ctx, key, seal(key, string(page)), t)
+	p.write(ctx, key, appendPage(sealStart(rec.body.Len()+512), rec.status, rec.header, rec.body.Bytes(), rec.storedAt), t)
+}
+
+// write seals the entry b (sealStart and a payload) and stores it.
+func (p *pageCache) write(ctx context.Context, key string, b []byte, t Timeout) error {
+	return writeSealed(ctx, p.c, key, seal(key, b), t)
 }
 
 // isStorable reports whether a response with status and header h may be

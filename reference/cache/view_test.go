@@ -2,12 +2,14 @@ package cache
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -306,26 +308,105 @@ func TestCachePageShortTTL(t *testing.T) {
 	}
 }
 
-// TestCachePageForged: a value written through the Cache API under a
-// page's keys is never served.
+// TestCachePageForged: an entry under a page's key that this process did
+// not seal for that key is never served: a value written through the Cache
+// API, an entry sealed for another key, one in the earlier JSON sealed
+// form, one with its MAC zeroed, and a sealed entry cut short (torn).
 func TestCachePageForged(t *testing.T) {
 	s := newPageServer(t, nil, time.Minute)
 	s.do(t, "GET", "/v")
 	ctx := context.Background()
-	url := s.URL + "/v"
-	forged, _ := json.Marshal(storedPage{Status: 200, Header: http.Header{"X-Forged": {"1"}}, Body: []byte("<script>"), StoredAt: tNow.UnixNano()})
-	key := pageKey("GET", url, httptest.NewRequest("GET", url, nil), nil)
-	for _, v := range []string{string(forged), string(seal(key+"x", string(forged))), `{"mac":"00","payload":"x"}`} {
-		if err := s.cache.Set(ctx, key, json.RawMessage(v), Default()); err != nil {
+	key := urlKey("GET", s.URL+"/v")
+	payload := appendPage(nil, 200, http.Header{"X-Forged": {"1"}}, []byte("<script>"), tNow.UnixNano())
+	sealed := func(k string) []byte { return seal(k, append(sealStart(len(payload)), payload...)) }
+	zeroed := sealed(key)
+	clear(zeroed[len(zeroed)-sha256.Size:])
+	forged := [][]byte{
+		sealed(key + "x"),
+		[]byte(`{"mac":"00","payload":"x"}`),
+		zeroed,
+		sealed(key)[:len(sealed(key))-1],
+		sealed(key)[:len(sealedMagic)+len(payload)/2],
+	}
+	if err := s.cache.Set(ctx, key, json.RawMessage(`{"status":200,"body":"PHNjcmlwdD4="}`), Default()); err != nil {
+		t.Fatal(err)
+	}
+	s.expectMiss(t)
+	for _, v := range forged {
+		if err := writeSealed(ctx, s.cache, key, v, Default()); err != nil {
 			t.Fatal(err)
 		}
-		resp, body := s.do(t, "GET", "/v")
-		if resp.Header.Get("X-Forged") != "" || strings.Contains(body, "script") {
-			t.Fatalf("served a forged entry: %q", body)
+		s.expectMiss(t)
+	}
+	if got, want := s.view.count(), 2+len(forged); got != want {
+		t.Errorf("view ran %d times, want %d (1 + every forged entry a miss)", got, want)
+	}
+}
+
+// expectMiss fails t when GET /v serves the forged page.
+func (s *pageServer) expectMiss(t *testing.T) {
+	t.Helper()
+	if resp, body := s.do(t, "GET", "/v"); resp.Header.Get("X-Forged") != "" || strings.Contains(body, "script") {
+		t.Fatalf("served a forged entry: %q", body)
+	}
+}
+
+// TestSealedEntriesThroughTheAPI: the Cache API answers a sealed entry as
+// JSON (a string of its base64), and what a client writes back through it
+// is not a sealed entry.
+func TestSealedEntriesThroughTheAPI(t *testing.T) {
+	s := newPageServer(t, nil, time.Minute)
+	s.do(t, "GET", "/v")
+	ctx := context.Background()
+	key := urlKey("GET", s.URL+"/v")
+	v, found, err := s.cache.Get(ctx, key)
+	if err != nil || !found || !json.Valid(v) || v[0] != '"' {
+		t.Fatalf("Get(%s) = %.60s, %v, %v; want a JSON string", key, v, found, err)
+	}
+	many, err := s.cache.GetMany(ctx, []string{key})
+	if err != nil || !json.Valid(many[key]) {
+		t.Fatalf("GetMany = %.60s, %v; want JSON", many[key], err)
+	}
+	if err := s.cache.Set(ctx, key, v, Default()); err != nil {
+		t.Fatal(err)
+	}
+	s.do(t, "GET", "/v")
+	if got := s.view.count(); got != 2 {
+		t.Errorf("view ran %d times, want 2: the value written back through the API is a miss", got)
+	}
+}
+
+// TestPageCodec: a page comes back as stored, and every cut of its
+// payload is refused rather than read in part.
+func TestPageCodec(t *testing.T) {
+	h := http.Header{"Content-Type": {"text/html"}, "X-Two": {"a", ""}, "X-Empty": {}}
+	payload := appendPage(nil, 203, h, []byte("body"), 42)
+	p, err := decodePage(payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := http.Header{"X-Two": {"old"}}
+	p.setHeaders(got)
+	if p.status != 203 || p.storedAt != 42 || string(p.body) != "body" || !reflect.DeepEqual(got, h) {
+		t.Errorf("decoded %d %d %q %v; want 203 42 body %v", p.status, p.storedAt, p.body, got, h)
+	}
+	got["X-Two"] = append(got["X-Two"], "appended")
+	if len(got["X-Empty"]) != 0 {
+		t.Errorf("appending to one field's values changed another's: %v", got)
+	}
+	for n := range len(payload) {
+		if _, err := decodePage(payload[:n]); err == nil {
+			t.Errorf("decodePage accepted the payload cut to %d of %d bytes", n, len(payload))
 		}
 	}
-	if got := s.view.count(); got != 4 {
-		t.Errorf("view ran %d times, want 4 (1 + every forged entry a miss)", got)
+	vary := appendVary(nil, []string{"Accept", "Cookie"})
+	if names, err := decodeVary(vary); err != nil || !reflect.DeepEqual(names, []string{"Accept", "Cookie"}) {
+		t.Errorf("decodeVary = %v, %v", names, err)
+	}
+	for n := range len(vary) {
+		if _, err := decodeVary(vary[:n]); err == nil {
+			t.Errorf("decodeVary accepted the payload cut to %d of %d bytes", n, len(vary))
+		}
 	}
 }
 
