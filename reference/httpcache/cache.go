@@ -504,7 +504,10 @@ func (c *Cache) fromNetwork(req *http.Request, resp *http.Response, old *entry, 
 // understoodStatus lists the status codes whose caching requirements this
 // cache implements (RFC 9111 §3: "understood"): those RFC 9110 §15 defines,
 // except 206 (this cache does not implement ranges) and 304 (a validation
-// answer, never stored itself).
+// answer, never stored itself). Understanding is required only of 206, 304
+// and responses with must-understand; any other final status, 299 or 599
+// included, may be stored when the response allows it explicitly
+// (isStorable).
 var understoodStatus = map[int]bool{
 	200: true, 201: true, 202: true, 203: true, 204: true, 205: true,
 	300: true, 301: true, 302: true, 303: true, 305: true, 307: true, 308: true,
@@ -522,10 +525,18 @@ func (c *Cache) isStorable(req *http.Request, resp *http.Response, reqCC, respCC
 	if req.Method != http.MethodGet && req.Method != "" {
 		return false
 	}
-	// "the response status code is final", and "if the response status code
-	// is 206 or 304, or the must-understand cache directive is present: the
-	// cache understands the response status code".
-	if !understoodStatus[resp.StatusCode] {
+	// "the response status code is final".
+	if resp.StatusCode < 200 {
+		return false
+	}
+	// "if the response status code is 206 or 304, or the must-understand
+	// cache directive is present: the cache understands the response status
+	// code". No other status has to be understood: a 299 or a 599 with
+	// max-age is stored like a 200, and without explicit freshness it is
+	// not, since only the codes RFC 9110 §15.1 names are heuristically
+	// cacheable (the "at least one of" list below).
+	if (resp.StatusCode == http.StatusPartialContent || resp.StatusCode == http.StatusNotModified || respCC.MustUnderstand()) &&
+		!understoodStatus[resp.StatusCode] {
 		return false
 	}
 	// RFC 9111 §5.2.1.5: no-store in the request forbids storing "any

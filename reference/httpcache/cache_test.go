@@ -89,6 +89,18 @@ var storingTests = []scenario{
 		{req: "GET /r", origin: []reply{{status: 299, header: []string{"Cache-Control: must-understand, max-age=60"}, body: "v1"}}, want: "network 299 v1"},
 		{at: 1 * s, req: "GET /r", origin: []reply{fresh60}, want: "network 200 v1"},
 	}},
+	{name: "RFC9111 3 a status the cache does not know, with max-age, is stored", steps: []step{
+		{req: "GET /r", origin: []reply{{status: 599, header: []string{"Cache-Control: max-age=60"}, body: "v1"}}, want: "network 599 v1"},
+		{at: 1 * s, req: "GET /r", want: "cache 599 v1"},
+	}},
+	{name: "RFC9111 3 a status the cache does not know, with Expires, is stored", steps: []step{
+		{req: "GET /r", origin: []reply{{status: 299, header: []string{"Expires: " + at(time.Hour)}, body: "v1"}}, want: "network 299 v1"},
+		{at: 1 * s, req: "GET /r", want: "cache 299 v1"},
+	}},
+	{name: "RFC9111 3 a status the cache does not know, without explicit freshness, is not stored", steps: []step{
+		{req: "GET /r", origin: []reply{{status: 499, header: []string{lmHour, `ETag: "v1"`}, body: "v1"}}, want: "network 499 v1"},
+		{at: 1 * s, req: "GET /r", origin: []reply{{status: 499, body: "v2"}}, want: "network 499 v2"},
+	}},
 	{name: "RFC9111 4.1 Vary: * is not stored, it never matches", steps: []step{
 		{req: "GET /r", origin: []reply{{header: []string{"Cache-Control: max-age=60", "Vary: *"}, body: "v1"}}, want: "network 200 v1"},
 		{at: 1 * s, req: "GET /r", origin: []reply{fresh60}, want: "network 200 v1"},
