@@ -13,6 +13,7 @@
 #
 #   scripts/bench-views.sh               # every row
 #   DURATION=10s scripts/bench-views.sh  # longer runs
+#   ROUNDS=3 scripts/bench-views.sh      # three rounds, ratios of the medians
 #
 # wrk and nginx are installed from Debian when missing, the way .ci/run's
 # need() does (policy-rc.d keeps their services from starting). Every server
@@ -21,6 +22,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-6s}
+ROUNDS=${ROUNDS:-1} # more rounds: every row again, and the median of each
 THREADS=2
 CONNS=64
 work=$(mktemp -d)
@@ -29,6 +31,10 @@ pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  if [ -n "${redis_base:-}" ]; then
+    redis-cli -u "$REDIS" --scan --pattern "$space:*" | xargs -r redis-cli -u "$REDIS" del >/dev/null 2>&1 || true
+  fi
+  if [ -n "${pg_schema:-}" ]; then psql -q "$POSTGRES" -c "DROP SCHEMA $space CASCADE" >/dev/null 2>&1 || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -59,24 +65,30 @@ wait_http() {
   return 1
 }
 
-# measure NAME URL [wrk args...]: one wrk run; prints the row and remembers
-# the rate under NAME.
-declare -A rate
+# measure NAME URL [wrk args...]: one wrk run; prints the row and adds its
+# rate to NAME's list.
+declare -A runs order
+names=()
 measure() {
   local name=$1 url=$2
   shift 2
-  local out
+  local out r
   out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" "$@" "$url")
   if grep -q 'Non-2xx' <<<"$out"; then
     echo "$name: wrk saw non-2xx answers from $url" >&2
     echo "$out" >&2
     exit 1
   fi
-  rate[$name]=$(awk '/^Requests\/sec:/ {printf "%d", $2}' <<<"$out")
-  printf '| %-48s | %9s |\n' "$name" "${rate[$name]}"
+  r=$(awk '/^Requests\/sec:/ {printf "%d", $2}' <<<"$out")
+  [ -n "${order[$name]:-}" ] || { order[$name]=1; names+=("$name"); }
+  runs[$name]="${runs[$name]:-} $r"
+  printf '| %-48s | %9s |\n' "$name" "$r"
 }
 
-ratio() { awk -v a="${rate[$1]}" -v b="${rate[$2]}" 'BEGIN {printf "%.2f", a / b}'; }
+# median NAME: the median of NAME's rates.
+median() { tr ' ' '\n' <<<"${runs[$1]}" | grep . | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+
+ratio() { awk -v a="$(median "$1")" -v b="$(median "$2")" 'BEGIN {printf "%.2f", a / b}'; }
 
 echo "building httpcheck" >&2
 go build -o "$work/httpcheck" ./cmd/httpcheck
@@ -137,8 +149,8 @@ space=httpcheck_bench_$$
 # sidebar misses, renders and is stored; the row measures the page without
 # the fragment cache's help (a render plus a store), beside the hit.
 cat >"$work/fresh-user.lua" <<'EOF'
-local id, n = 0, 0
-function setup(thread) id = id + 1; thread:set("id", id) end
+threads, n = 0, 0
+function setup(thread) threads = threads + 1; thread:set("id", threads) end
 function request()
   n = n + 1
   return wrk.format("GET", "/views/fragment?user=fresh-" .. id .. "-" .. n)
@@ -152,43 +164,61 @@ curl -fso /dev/null "${base}views/cached?ttl=3600"     # the miss that fills the
 curl -fso /dev/null "${base}views/fragment?user=bench" # the sidebar's miss
 cookie=$(session_cookie "$sqlite_base")
 if redis-cli -u "$REDIS" ping >/dev/null 2>&1; then
+  redis_base=starting
   serve "$REDIS?prefix=$space"
   redis_base=$base
   redis_cookie=$(session_cookie "$redis_base")
 fi
 if psql -q "$POSTGRES" -c "CREATE SCHEMA $space" >/dev/null 2>&1; then
-  trap 'psql -q "$POSTGRES" -c "DROP SCHEMA $space CASCADE" >/dev/null 2>&1; redis-cli -u "$REDIS" --scan --pattern "$space:*" | xargs -r redis-cli -u "$REDIS" del >/dev/null 2>&1; cleanup' EXIT
+  pg_schema=1
   serve "$POSTGRES&search_path=$space"
   pg_base=$base
   pg_cookie=$(session_cookie "$pg_base")
 fi
 
+# rows: every row once, in the table's order.
+rows() {
+  measure "nginx, a small static file" "http://127.0.0.1:$nport/static.json"
+  measure "views/cached?ttl=3600 (a hit)" "${base}views/cached?ttl=3600"
+  measure "views/uncached" "${base}views/uncached"
+  measure "views/fragment, the sidebar a hit" "${base}views/fragment?user=bench"
+  measure "views/fragment, the sidebar rendered and stored" "$base" -s "$work/fresh-user.lua"
+  measure "session/get (SQLite store)" "${base}session/get?key=n" -H "$cookie"
+  if [ -n "${redis_cookie:-}" ]; then
+    measure "session/get (Redis store)" "${redis_base}session/get?key=n" -H "$redis_cookie"
+  else
+    echo "| session/get (Redis store): no Redis at $REDIS | - |"
+  fi
+  if [ -n "${pg_cookie:-}" ]; then
+    measure "session/get (PostgreSQL store)" "${pg_base}session/get?key=n" -H "$pg_cookie"
+  else
+    echo "| session/get (PostgreSQL store): no PostgreSQL at $POSTGRES | - |"
+  fi
+  measure "nginx, a small static file (again)" "http://127.0.0.1:$nport/static.json"
+}
+
 base=$sqlite_base
 echo
 echo "wrk -t$THREADS -c$CONNS -d$DURATION, loopback, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, $(uname -sm), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo
-printf '| %-48s | %9s |\n' endpoint req/s
-echo "|---|---|"
-measure "nginx, a small static file" "http://127.0.0.1:$nport/static.json"
-measure "views/cached?ttl=3600 (a hit)" "${base}views/cached?ttl=3600"
-measure "views/uncached" "${base}views/uncached"
-measure "views/fragment, the sidebar a hit" "${base}views/fragment?user=bench"
-measure "views/fragment, the sidebar rendered and stored" "$base" -s "$work/fresh-user.lua"
-measure "session/get (SQLite store)" "${base}session/get?key=n" -H "$cookie"
-if [ -n "${redis_cookie:-}" ]; then
-  measure "session/get (Redis store)" "${redis_base}session/get?key=n" -H "$redis_cookie"
-else
-  echo "| session/get (Redis store): no Redis at $REDIS | - |"
+for round in $(seq "$ROUNDS"); do
+  echo
+  echo "round $round of $ROUNDS"
+  printf '| %-48s | %9s |\n' endpoint req/s
+  echo "|---|---|"
+  rows
+done
+if [ "$ROUNDS" -gt 1 ]; then
+  echo
+  echo "median of $ROUNDS rounds (the lower middle one for an even number)"
+  printf '| %-48s | %9s | %s |\n' endpoint req/s rounds
+  echo "|---|---|---|"
+  for name in "${names[@]}"; do
+    printf '| %-48s | %9s | %s |\n' "$name" "$(median "$name")" "${runs[$name]# }"
+  done
 fi
-if [ -n "${pg_cookie:-}" ]; then
-  measure "session/get (PostgreSQL store)" "${pg_base}session/get?key=n" -H "$pg_cookie"
-else
-  echo "| session/get (PostgreSQL store): no PostgreSQL at $POSTGRES | - |"
-fi
-measure "nginx, a small static file (again)" "http://127.0.0.1:$nport/static.json"
 
 hit='views/cached?ttl=3600 (a hit)'
 echo
 echo "views/cached hit / views/uncached:     $(ratio "$hit" views/uncached) (want >= 1.30)"
-echo "views/cached hit / nginx static file:  $(ratio "$hit" 'nginx, a small static file') (want >= 0.80; $(ratio "$hit" 'nginx, a small static file (again)') against the second nginx row)"
+echo "views/cached hit / nginx static file:  $(ratio "$hit" 'nginx, a small static file') (want >= 0.80; $(ratio "$hit" 'nginx, a small static file (again)') against the last nginx row)"
 echo "fragment hit / fragment rendered:      $(ratio 'views/fragment, the sidebar a hit' 'views/fragment, the sidebar rendered and stored') (want > 1)"
