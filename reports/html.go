@@ -1,7 +1,10 @@
 package reports
 
 import (
+	"bytes"
+	"crypto/sha256"
 	_ "embed"
+	"encoding/base64"
 	"fmt"
 	"html/template"
 	"io"
@@ -23,11 +26,32 @@ var reportTemplateText string
 
 var reportTemplate = template.Must(template.New("report").Parse(reportTemplateText))
 
+// scriptHash is the CSP source that allows the page's one inline script
+// and nothing else: the SHA-256 of the text between <script> and
+// </script>. The script takes no data, so its text is the same on every
+// page. It is rendered here the way the page renders it, inside <script>
+// (html/template treats text by its context), from a clone, so the
+// page's own template is left to be escaped on first use.
+var scriptHash = func() string {
+	const wrapper = "<script>{{template \"script\"}}</script>"
+	t := template.Must(template.Must(reportTemplate.Clone()).New("script-only").Parse(wrapper))
+	var b bytes.Buffer
+	if err := t.Execute(&b, nil); err != nil {
+		panic(err)
+	}
+	js := bytes.TrimSuffix(bytes.TrimPrefix(b.Bytes(), []byte("<script>")), []byte("</script>"))
+	sum := sha256.Sum256(js)
+	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
+}()
+
 // WriteHTML writes index.html: one self-contained page (no external CSS,
-// scripts, fonts or images, and no script at all, so a Content Security
-// Policy of default-src 'none' holds as defence in depth) that reads the
-// same offline, as a CI artifact, and with JavaScript off, using
-// <details> for the expandable evidence.
+// scripts, fonts or images, so a Content Security Policy of default-src
+// 'none' holds as defence in depth) that reads the same offline, as a CI
+// artifact, and with JavaScript off, using <details> for the expandable
+// evidence. Its one inline script, allowed by hash, filters the checks by
+// state, level, suite and words, keeping the filter in the URL's fragment
+// so a filtered view can be linked; it reads only the text and data-*
+// attributes the template writes and never writes markup.
 //
 // With one target it shows the run, a summary by suite x level, failures
 // and errors, then the other checks. With several targets or runs it
@@ -64,6 +88,12 @@ type (
 		// Differing counts the matrix rows whose verdicts are not the same
 		// in every column; they come first.
 		Differing int
+		// The filter's choices: the states, levels and suites of the
+		// page's checks, and how many checks there are.
+		States, Levels []htmlBadge
+		Suites         []string
+		CheckCount     int
+		ScriptHash     string
 	}
 	htmlRun struct {
 		Num  int
@@ -115,6 +145,7 @@ type (
 	htmlCheck struct {
 		Anchor string
 		ID     string
+		Suite  string
 		Title  string
 		Target string
 		Level  htmlBadge
@@ -174,7 +205,7 @@ func newHTMLPage(rs []*Results) (*htmlPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	page := &htmlPage{Multi: len(cols) > 1}
+	page := &htmlPage{Multi: len(cols) > 1, ScriptHash: scriptHash}
 	var labels []string
 	for i, r := range rs {
 		run := htmlRun{Num: i + 1, Tool: line(r.Tool), Duration: formatDuration(r.Duration), Verdict: r.Verdict()}
@@ -217,6 +248,7 @@ func newHTMLPage(rs []*Results) (*htmlPage, error) {
 		page.HasOther = page.HasOther || page.Columns[i].HasOther
 	}
 	page.Title = line("httpcheck report: " + strings.Join(labels, ", "))
+	page.States, page.Levels, page.Suites, page.CheckCount = filterChoices(cols)
 	if page.Multi {
 		page.Matrix = newHTMLMatrix(sorted)
 		for _, r := range page.Matrix {
@@ -226,6 +258,29 @@ func newHTMLPage(rs []*Results) (*htmlPage, error) {
 		}
 	}
 	return page, nil
+}
+
+// filterChoices lists what the page's filter offers: the states and
+// levels its checks are in, most urgent first, and their suites by name.
+func filterChoices(cols []column) (states, levels []htmlBadge, suites []string, n int) {
+	var all []Check
+	for _, col := range cols {
+		all = append(all, col.checks...)
+	}
+	for _, c := range sortedChecks(all, compareUrgency) {
+		if b := stateBadge(c.State); !slices.ContainsFunc(states, sameKey(b)) {
+			states = append(states, b)
+		}
+		if b := levelBadge(c.Level); !slices.ContainsFunc(levels, sameKey(b)) {
+			levels = append(levels, b)
+		}
+		if s := line(suiteOf(&c)); !slices.Contains(suites, s) {
+			suites = append(suites, s)
+		}
+	}
+	slices.SortFunc(levels, func(a, b htmlBadge) int { return LevelRank(Level(a.Text)) - LevelRank(Level(b.Text)) })
+	slices.Sort(suites)
+	return states, levels, suites, len(all)
 }
 
 // newHTMLColumn prepares column n (1-based): its summary and its checks,
@@ -292,6 +347,7 @@ func newHTMLCheck(c *Check, anchor string) htmlCheck {
 	v := htmlCheck{
 		Anchor:      anchor,
 		ID:          line(c.ID),
+		Suite:       line(suiteOf(c)),
 		Title:       line(c.Title),
 		Target:      line(c.Target),
 		Level:       levelBadge(c.Level),
@@ -436,6 +492,18 @@ func cellNote(c Check) string {
 // Anchors are numbered, so links within the page never carry text from the
 // results.
 func checkAnchor(n, m int) string { return fmt.Sprintf("t%d-c%d", n, m) }
+
+// Key is the word the page's filter matches a badge by: its class without
+// the prefix, so one of a fixed set ("failed", "must", "other").
+func (b htmlBadge) Key() string {
+	_, key, _ := strings.Cut(b.Class, "-")
+	return key
+}
+
+// sameKey matches badges that the filter cannot tell apart.
+func sameKey(b htmlBadge) func(htmlBadge) bool {
+	return func(o htmlBadge) bool { return o.Key() == b.Key() }
+}
 
 // stateBadge is the badge of a state. The word is printed, so the badge
 // reads without colour; the class comes from a fixed set.
