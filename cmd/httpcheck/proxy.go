@@ -8,8 +8,10 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
+	"github.com/httpcheck/httpcheck/internal/httpsyntax"
 	"github.com/httpcheck/httpcheck/reference/proxy"
 )
 
@@ -21,6 +23,7 @@ func cmdProxy(args []string, stdout, stderr io.Writer) error {
 	originURL := fs.String("origin", "", "base URL of the origin to forward to (required), e.g. http://127.0.0.1:8090/")
 	maxStorage := fs.Int64("max-storage", proxy.DefaultMaxStorage, "bytes of stored responses before the least recently used are evicted")
 	timeout := fs.Duration("timeout", 30*time.Second, "deadline of each request to the origin")
+	targets := fs.String("target-list", strings.Join(proxy.DefaultTargetList, ","), "targeted cache-control fields obeyed over Cache-Control, most applicable first, comma-separated (RFC 9213); empty for none")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -35,7 +38,11 @@ func cmdProxy(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usagef("--listen: %v", err)
 	}
-	p := proxy.New(proxy.Options{Origin: u, MaxStorage: *maxStorage, Timeout: *timeout})
+	targetList, err := parseTargetList(*targets)
+	if err != nil {
+		return err
+	}
+	p := proxy.New(proxy.Options{Origin: u, MaxStorage: *maxStorage, Timeout: *timeout, TargetList: targetList})
 	srv := &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
 	errc := make(chan error, 1)
 	go func() {
@@ -55,4 +62,20 @@ func cmdProxy(args []string, stdout, stderr io.Writer) error {
 	srv.Shutdown(shutdown)
 	p.Cache().Wait()
 	return nil
+}
+
+// parseTargetList reads --target-list: field names separated by commas; an
+// empty value is an empty list, not the default.
+func parseTargetList(v string) ([]string, error) {
+	list := []string{}
+	for _, name := range strings.Split(v, ",") {
+		if name = strings.TrimSpace(name); name == "" {
+			continue
+		}
+		if !httpsyntax.IsToken(name) {
+			return nil, usagef("--target-list: %q is not a field name", name)
+		}
+		list = append(list, name)
+	}
+	return list, nil
 }

@@ -44,6 +44,10 @@ type Options struct {
 	// fields); the least recently used responses are evicted to stay under
 	// it. Zero means no cap.
 	MaxStorage int64
+	// TargetList names the targeted cache-control fields this cache obeys
+	// over Cache-Control, most applicable first (RFC 9213 §2.1), such as
+	// CDN-Cache-Control for a CDN. Empty: none, as for a browser.
+	TargetList []string
 }
 
 // Source says where a response returned by Do came from.
@@ -87,11 +91,12 @@ type Cache struct {
 	maxBodySize int64
 	store       storage
 	background  revalidations // stale-while-revalidate in flight (stale.go)
+	targetList  []string      // RFC 9213 (targeted.go)
 }
 
 // New returns an empty cache.
 func New(o Options) *Cache {
-	c := &Cache{transport: o.Transport, clock: o.Clock, shared: o.Shared, maxBodySize: DefaultMaxBodySize}
+	c := &Cache{transport: o.Transport, clock: o.Clock, shared: o.Shared, maxBodySize: DefaultMaxBodySize, targetList: o.TargetList}
 	c.store.maxBytes = o.MaxStorage
 	if c.transport == nil {
 		c.transport = http.DefaultTransport
@@ -287,7 +292,7 @@ func (c *Cache) mustRevalidate(e *entry) bool {
 }
 
 func (c *Cache) freshnessLifetime(e *entry) time.Duration {
-	return freshnessLifetime(e.status, e.header, e.cc, c.shared, e.responseTime)
+	return freshnessLifetime(e.status, e.policy().freshnessHeader(e.header), e.cc, c.shared, e.responseTime)
 }
 
 // fromStorage constructs the response to req from e. A response used without
@@ -465,8 +470,9 @@ func (c *Cache) fromNetwork(req *http.Request, resp *http.Response, old *entry, 
 	if old != nil {
 		c.store.remove(old)
 	}
-	respCC := cachecontrol.Parse(resp.Header.Values("Cache-Control"))
-	if !c.isStorable(req, resp, reqCC, respCC) {
+	pol := c.policyOf(resp.Header)
+	respCC := pol.cc
+	if !c.isStorable(req, resp, reqCC, pol) {
 		return resp, src, nil
 	}
 	body, complete, err := readBody(resp.Body, c.maxBodySize)
@@ -496,7 +502,7 @@ func (c *Cache) fromNetwork(req *http.Request, resp *http.Response, old *entry, 
 		requestTime:  requestTime,
 		responseTime: responseTime,
 	}
-	e.cc = cachecontrol.Parse(e.header.Values("Cache-Control"))
+	e.setPolicy(c.policyOf(e.header))
 	c.store.put(e, req.Header)
 	return resp, src, nil
 }
@@ -519,7 +525,9 @@ var understoodStatus = map[int]bool{
 
 // isStorable applies RFC 9111 §3: a cache MUST NOT store a response unless
 // every condition below holds.
-func (c *Cache) isStorable(req *http.Request, resp *http.Response, reqCC, respCC cachecontrol.Directives) bool {
+func (c *Cache) isStorable(req *http.Request, resp *http.Response, reqCC cachecontrol.Directives, pol policy) bool {
+	respCC := pol.cc
+	h := pol.freshnessHeader(resp.Header)
 	// "the request method is understood by the cache": this cache stores
 	// responses to GET only.
 	if req.Method != http.MethodGet && req.Method != "" {
@@ -571,7 +579,7 @@ func (c *Cache) isStorable(req *http.Request, resp *http.Response, reqCC, respCC
 	_, maxAge := respCC.MaxAge()
 	if !(respCC.Public() ||
 		private && !c.shared ||
-		len(resp.Header.Values("Expires")) > 0 ||
+		len(h.Values("Expires")) > 0 ||
 		maxAge ||
 		sMaxAge && c.shared ||
 		heuristicallyCacheable[resp.StatusCode]) {
@@ -585,7 +593,7 @@ func (c *Cache) isStorable(req *http.Request, resp *http.Response, reqCC, respCC
 	if _, star := varyFields(resp.Header); star {
 		return false
 	}
-	return hasValidators(resp.Header, c.clock.Now()) || hasExplicitExpiration(resp.Header, respCC, c.shared)
+	return hasValidators(resp.Header, c.clock.Now()) || hasExplicitExpiration(h, respCC, c.shared)
 }
 
 // isSelectedForUpdate reports whether a 304 response to the conditional
@@ -635,7 +643,7 @@ func (c *Cache) freshened(e *entry, reqHeader, h304 http.Header, requestTime, re
 	}
 	f := *e
 	f.header = updatedHeader(e.header, newer, e.uncompressed)
-	f.cc = cachecontrol.Parse(f.header.Values("Cache-Control"))
+	f.setPolicy(c.policyOf(f.header))
 	f.vary, _ = varyFields(f.header)
 	f.varyValue = captureVary(f.vary, reqHeader)
 	f.requestTime, f.responseTime = requestTime, responseTime

@@ -56,7 +56,9 @@ type step struct {
 type scenario struct {
 	name   string
 	shared bool
-	steps  []step
+	// targets is the cache's target list (Options.TargetList).
+	targets []string
+	steps   []step
 }
 
 // origin is two httptest servers on loopback ("a", the default, and "b")
@@ -186,7 +188,7 @@ func run(t *testing.T, scenarios []scenario) {
 			o := newOrigin(t, clk)
 			tr := &http.Transport{}
 			t.Cleanup(tr.CloseIdleConnections)
-			c := New(Options{Transport: failingTransport{o, tr}, Clock: clk, Shared: sc.shared})
+			c := New(Options{Transport: failingTransport{o, tr}, Clock: clk, Shared: sc.shared, TargetList: sc.targets})
 			for i, st := range sc.steps {
 				playStep(t, fmt.Sprintf("step %d (%s at +%v)", i+1, st.req, st.at), c, o, clk, st)
 			}

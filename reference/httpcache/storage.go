@@ -24,7 +24,11 @@ type entry struct {
 	statusText string // as in http.Response.Status, "200 OK"
 	header     http.Header
 	body       []byte
-	cc         cachecontrol.Directives // the stored Cache-Control, parsed
+	// cc are the directives the stored response is cached by: its
+	// Cache-Control, or the targeted field of RFC 9213 that overrides it,
+	// named by targeted (targeted.go).
+	cc       cachecontrol.Directives
+	targeted string
 	// uncompressed records that the transport decoded the content coding
 	// (http.Response.Uncompressed): the body no longer matches a
 	// Content-Encoding, which is then never updated (RFC 9111 §3.2).

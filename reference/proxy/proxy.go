@@ -47,6 +47,12 @@ type Options struct {
 	// MaxStorage caps the stored responses, in bytes (httpcache.Options).
 	// Zero means 64 MiB.
 	MaxStorage int64
+	// TargetList names the targeted cache-control fields the cache obeys
+	// over Cache-Control, most applicable first (RFC 9213 §2.1); nil
+	// means DefaultTargetList, an empty list none. The fields are
+	// forwarded like any other (RFC 9213 §3: CDN caches "will typically
+	// forward this header").
+	TargetList []string
 	// Private makes the cache a private one. That is wrong for a proxy,
 	// which is why it exists: tests run the shared-cache checks against a
 	// proxy that forgot it is shared.
@@ -63,6 +69,11 @@ type Proxy struct {
 
 // DefaultMaxStorage is the storage cap when Options.MaxStorage is zero.
 const DefaultMaxStorage = 64 << 20
+
+// DefaultTargetList is the target list when Options.TargetList is nil: the
+// proxy stands where a CDN does, in front of an origin on its behalf, the
+// class of cache CDN-Cache-Control addresses (RFC 9213 §3).
+var DefaultTargetList = []string{"CDN-Cache-Control"}
 
 // pseudonym names this proxy in Via (RFC 9110 §7.6.3 received-by).
 const pseudonym = "httpcheck"
@@ -93,11 +104,16 @@ func New(o Options) *Proxy {
 	if maxStorage == 0 {
 		maxStorage = DefaultMaxStorage
 	}
+	targetList := o.TargetList
+	if targetList == nil {
+		targetList = DefaultTargetList
+	}
 	p.cache = httpcache.New(httpcache.Options{
 		Transport:  &originTransport{origin: o.Origin, next: next},
 		Clock:      p.clock,
 		Shared:     !o.Private,
 		MaxStorage: maxStorage,
+		TargetList: targetList,
 	})
 	return p
 }

@@ -200,3 +200,40 @@ func TestGatewayErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestTargeted: CDN-Cache-Control is obeyed over Cache-Control and
+// forwarded (RFC 9213 §2.1, §3); with another target list it is not obeyed.
+func TestTargeted(t *testing.T) {
+	for _, c := range []struct {
+		targets  []string
+		wantHits int
+	}{
+		{nil, 1},
+		{[]string{}, 2},
+		{[]string{"Example-Cache-Control"}, 2},
+	} {
+		clk := clock.NewManual(tNow)
+		o := newOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Date", httpdate.Format(clk.Now()))
+			w.Header().Set("Cache-Control", "no-store")
+			w.Header().Set("CDN-Cache-Control", "max-age=600")
+			io.WriteString(w, "ok")
+		})
+		u, _ := url.Parse(o.srv.URL)
+		p := New(Options{Origin: u, Clock: clk, TargetList: c.targets})
+		srv := httptest.NewServer(p)
+		for range 2 {
+			r, err := get(t, srv.URL+"/p", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.header.Get("CDN-Cache-Control") != "max-age=600" || r.header.Get("Cache-Control") != "no-store" {
+				t.Errorf("target list %q: the client got %v, want both fields forwarded", c.targets, r.header)
+			}
+		}
+		srv.Close()
+		if o.count() != c.wantHits {
+			t.Errorf("target list %q: the origin was asked %d times, want %d", c.targets, o.count(), c.wantHits)
+		}
+	}
+}
