@@ -2,9 +2,12 @@ package origin
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
+	"net/textproto"
 	"strconv"
 	"strings"
 	"testing"
@@ -194,6 +197,58 @@ func TestControlAccess(t *testing.T) {
 	} {
 		if got := do(c.server, c.remote, c.header...); got != c.want {
 			t.Errorf("%s: %d, want %d", c.name, got, c.want)
+		}
+	}
+}
+
+// interimSeen sends a GET and returns the 1xx responses the client saw, as
+// "103 Link=<...>" lines, and the final status.
+func interimSeen(t *testing.T, url string, header ...string) ([]string, int, error) {
+	t.Helper()
+	var seen []string
+	trace := &httptrace.ClientTrace{Got1xxResponse: func(code int, h textproto.MIMEHeader) error {
+		seen = append(seen, strconv.Itoa(code)+" Link="+strings.Join(h.Values("Link"), ","))
+		return nil
+	}}
+	req, _ := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace), http.MethodGet, url, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Add(header[i], header[i+1])
+	}
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		return seen, 0, err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return seen, resp.StatusCode, nil
+}
+
+// TestInterim: scripted 1xx responses go out in order before the final
+// one, each with its own fields only; a status outside 1xx, or 101, is
+// refused.
+func TestInterim(t *testing.T) {
+	inst, c := start(t, Options{})
+	ctx := context.Background()
+	base := strings.TrimSuffix(inst.URL, "/")
+	_, path, err := c.Register(ctx, []Response{{
+		Interim: []Interim{
+			{Status: 103, Header: [][2]string{{"Link", "</a.css>; rel=preload"}}},
+			{Status: 103, Header: [][2]string{{"Link", "</b.js>; rel=preload"}}},
+		},
+		Header: [][2]string{{"Cache-Control", "max-age=60"}},
+		Body:   "final",
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen, status, err := interimSeen(t, base+path)
+	want := "[103 Link=</a.css>; rel=preload 103 Link=</b.js>; rel=preload]"
+	if err != nil || status != 200 || fmt.Sprint(seen) != want {
+		t.Errorf("got %v %d %v, want %s 200", seen, status, err, want)
+	}
+	for _, bad := range []int{101, 200, 99} {
+		if _, _, err := c.Register(ctx, []Response{{Interim: []Interim{{Status: bad}}}}); err == nil {
+			t.Errorf("interim status %d was accepted", bad)
 		}
 	}
 }

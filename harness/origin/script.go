@@ -38,8 +38,22 @@ type Response struct {
 	// (RFC 9111 §3.3).
 	Truncate bool `json:"truncate,omitempty"`
 	// Reset closes the connection without answering: the origin is
-	// unreachable for this request.
+	// unreachable for this request. Interim responses go out first.
 	Reset bool `json:"reset,omitempty"`
+	// Interim lists informational responses sent, in order, before the
+	// final one and before DelayMillis: a 103 (Early Hints) with its Link
+	// fields, a 100 (Continue). A proxy must forward them (RFC 9110
+	// §15.2). Scripts without it send none, as before.
+	Interim []Interim `json:"interim,omitempty"`
+}
+
+// Interim is one scripted 1xx response.
+type Interim struct {
+	// Status is 100 or 102 to 199, except 101 (Switching Protocols),
+	// which would end the exchange.
+	Status int `json:"status"`
+	// Header lists its header fields, with Response.Header's placeholders.
+	Header [][2]string `json:"header,omitempty"`
 }
 
 // MaxDelay caps DelayMillis.
@@ -57,10 +71,26 @@ func Validate(rs []Response) error {
 		if r.DelayMillis < 0 || time.Duration(r.DelayMillis)*time.Millisecond > MaxDelay {
 			return fmt.Errorf("response %d: delay %d ms is outside 0..%s", i, r.DelayMillis, MaxDelay)
 		}
-		for _, f := range r.Header {
-			if f[0] == "" || strings.ContainsAny(f[0], " :\r\n") || strings.ContainsAny(f[1], "\r\n") {
-				return fmt.Errorf("response %d: field %q: %q is not a field line", i, f[0], f[1])
+		if err := validateFields(r.Header); err != nil {
+			return fmt.Errorf("response %d: %v", i, err)
+		}
+		for j, in := range r.Interim {
+			if in.Status < 100 || in.Status > 199 || in.Status == http.StatusSwitchingProtocols {
+				return fmt.Errorf("response %d: interim %d: status %d is not a 1xx other than 101", i, j, in.Status)
 			}
+			if err := validateFields(in.Header); err != nil {
+				return fmt.Errorf("response %d: interim %d: %v", i, j, err)
+			}
+		}
+	}
+	return nil
+}
+
+// validateFields reports a field that could not be sent as one line.
+func validateFields(fields [][2]string) error {
+	for _, f := range fields {
+		if f[0] == "" || strings.ContainsAny(f[0], " :\r\n") || strings.ContainsAny(f[1], "\r\n") {
+			return fmt.Errorf("field %q: %q is not a field line", f[0], f[1])
 		}
 	}
 	return nil

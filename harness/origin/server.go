@@ -177,6 +177,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, id string) {
 		s.mu.Unlock()
 	}()
 
+	sendInterim(w, resp.Interim, s.clock.Now())
 	if d := time.Duration(resp.DelayMillis) * time.Millisecond; d > 0 {
 		t := time.NewTimer(min(d, MaxDelay))
 		select {
@@ -213,6 +214,23 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, id string) {
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead && bodyAllowed(status) {
 		io.WriteString(w, body)
+	}
+}
+
+// sendInterim writes the scripted 1xx responses. net/http sends the
+// handler's header map with each and keeps it, so each one's fields are
+// removed again after it.
+func sendInterim(w http.ResponseWriter, interim []Interim, now time.Time) {
+	for _, in := range interim {
+		h := w.Header()
+		for _, f := range in.Header {
+			name := http.CanonicalHeaderKey(f[0])
+			h[name] = append(h[name], expand(f[1], now))
+		}
+		w.WriteHeader(in.Status)
+		for _, f := range in.Header {
+			delete(h, http.CanonicalHeaderKey(f[0]))
+		}
 	}
 }
 

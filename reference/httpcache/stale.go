@@ -107,9 +107,13 @@ func (c *Cache) revalidateInBackground(req *http.Request, e *entry) {
 	r.mu.Unlock()
 
 	// The client's request ends when its stale response is sent; the
-	// revalidation must outlive it. It is a GET even for a HEAD, so that a
-	// full answer can be stored.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(req.Context()), backgroundTimeout)
+	// revalidation must outlive it, and is the cache's own request: it
+	// takes nothing of the client's context, whose values may carry
+	// hooks for the client's exchange (a proxy forwarding 1xx responses,
+	// RFC 9110 §15.2, must not forward those of a request it made
+	// itself). It is a GET even for a HEAD, so that a full answer can be
+	// stored.
+	ctx, cancel := context.WithTimeout(context.Background(), backgroundTimeout)
 	breq := req.Clone(ctx)
 	breq.Method = http.MethodGet
 	go func() {

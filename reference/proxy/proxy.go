@@ -7,8 +7,9 @@
 // forwards (RFC 9110 §7.6): it removes the hop-by-hop fields (the
 // Connection header field and the fields it lists, §7.6.1), adds Via to
 // requests and responses (§7.6.3), adds a Date to a response that has none
-// (§6.6.1), and answers 502 (Bad Gateway) or 504 (Gateway Timeout) when the
-// origin cannot be reached. The cache adds Age to what it serves from
+// (§6.6.1), forwards the origin's 1xx responses (§15.2, interim.go), and
+// answers 502 (Bad Gateway) or 504 (Gateway Timeout) when the origin
+// cannot be reached. The cache adds Age to what it serves from
 // storage (RFC 9111 §4).
 //
 // The cache key is the target URI the client asked for (RFC 9110 §7.1:
@@ -98,6 +99,10 @@ func New(o Options) *Proxy {
 			// The proxy forwards what the origin sent; decoding it would
 			// change the content it stores and serves.
 			DisableCompression: true,
+			// A client's Expect: 100-continue is forwarded, and the
+			// content waits for the origin's 100, which is forwarded in
+			// turn (interim.go), for up to this long.
+			ExpectContinueTimeout: time.Second,
 		}
 	}
 	maxStorage := o.MaxStorage
@@ -125,12 +130,14 @@ func (p *Proxy) Cache() *httpcache.Cache { return p.cache }
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), p.timeout)
 	defer cancel()
-	out, err := p.outbound(ctx, r)
+	interim := newInterimForwarder(w, r)
+	out, err := p.outbound(interim.attach(ctx), r)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
 	resp, _, err := p.cache.Do(out)
+	interim.stop()
 	if err != nil {
 		p.gatewayError(w, err)
 		return
