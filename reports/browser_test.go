@@ -243,7 +243,16 @@ func openReport(t *testing.T, browser context.Context, file, fragment string) *r
 	if fragment != "" {
 		url += "#" + fragment
 	}
-	do(t, tab, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS("#filters")))
+	// The script shows the filter bar: waiting for it waits for the
+	// script, with a bound of its own so a script that never runs fails
+	// this tab, not the whole browser's deadline.
+	loaded, cancelLoad := context.WithTimeout(ctx, 10*time.Second)
+	defer cancelLoad()
+	if err := chromedp.Do(loaded, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS("#filters"))); err != nil {
+		tab.mu.Lock()
+		defer tab.mu.Unlock()
+		t.Fatalf("the filter bar did not show, so the script did not run (%v); the page reported %q", err, tab.troubles)
+	}
 	return tab
 }
 
