@@ -138,7 +138,7 @@ func TestHTMLInBrowser(t *testing.T) {
 			t.Errorf("the page holds %d scripts and embedded objects, want the report's one script", n)
 		}
 		// The hostile strings are text the search finds.
-		do(t, tab, chromedp.SendKeys(chromedp.CSS("#f-q"), "<script>alert(1)</script>"))
+		do(t, tab, chromedp.SendKeys(chromedp.CSS("#f-q"), "<script>"))
 		if n := len(visibleChecks(t, tab)); n == 0 {
 			t.Error("searching for a hostile string found no check")
 		}
