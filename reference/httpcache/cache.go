@@ -44,6 +44,10 @@ type Options struct {
 	// fields); the least recently used responses are evicted to stay under
 	// it. Zero means no cap.
 	MaxStorage int64
+	// CacheStatus, when set, names this cache in the Cache-Status member
+	// it appends to every response it returns (RFC 9211): hit, or fwd
+	// with its reason and fwd-status, stored, ttl and key.
+	CacheStatus string
 	// TargetList names the targeted cache-control fields this cache obeys
 	// over Cache-Control, most applicable first (RFC 9213 §2.1), such as
 	// CDN-Cache-Control for a CDN. Empty: none, as for a browser.
@@ -92,11 +96,12 @@ type Cache struct {
 	store       storage
 	background  revalidations // stale-while-revalidate in flight (stale.go)
 	targetList  []string      // RFC 9213 (targeted.go)
+	statusName  string        // RFC 9211 (cachestatus.go)
 }
 
 // New returns an empty cache.
 func New(o Options) *Cache {
-	c := &Cache{transport: o.Transport, clock: o.Clock, shared: o.Shared, maxBodySize: DefaultMaxBodySize, targetList: o.TargetList}
+	c := &Cache{transport: o.Transport, clock: o.Clock, shared: o.Shared, maxBodySize: DefaultMaxBodySize, targetList: o.TargetList, statusName: o.CacheStatus}
 	c.store.maxBytes = o.MaxStorage
 	if c.transport == nil {
 		c.transport = http.DefaultTransport
@@ -133,10 +138,26 @@ func (c *Cache) Len() int { return c.store.len() }
 // validating or asking for something this cache does not hold, and wants
 // the origin's answer. A shared cache answers If-None-Match and
 // If-Modified-Since itself when it holds a response (conditional.go).
+//
+// With Options.CacheStatus the response carries this cache's Cache-Status
+// member (RFC 9211, cachestatus.go).
 func (c *Cache) Do(req *http.Request) (*http.Response, Source, error) {
 	if req.URL == nil {
 		return nil, "", errors.New("httpcache: request has no URL")
 	}
+	if c.statusName == "" {
+		return c.do(req)
+	}
+	before := c.observe(req)
+	resp, src, err := c.do(req)
+	if err == nil {
+		resp.Header.Add("Cache-Status", c.cacheStatus(req, resp, src, before))
+	}
+	return resp, src, err
+}
+
+// do is Do without Cache-Status.
+func (c *Cache) do(req *http.Request) (*http.Response, Source, error) {
 	method := req.Method
 	if method == "" {
 		method = http.MethodGet

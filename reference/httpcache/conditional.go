@@ -50,7 +50,7 @@ func (c *Cache) answerValidation(req *http.Request, reqCC cachecontrol.Directive
 	plain := req.Clone(req.Context())
 	plain.Header.Del("If-None-Match")
 	plain.Header.Del("If-Modified-Since")
-	resp, src, err := c.Do(plain)
+	resp, src, err := c.do(plain)
 	if err != nil || resp.StatusCode != http.StatusOK {
 		return resp, src, err
 	}

@@ -142,6 +142,13 @@ func (s *storage) lookup(key string, h http.Header) *entry {
 	return best
 }
 
+// hasKey reports whether any response is stored under the primary key.
+func (s *storage) hasKey(key string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.entries[key]) > 0
+}
+
 func isMoreRecent(a, b *entry) bool {
 	da, db := dateValue(a.header, a.responseTime), dateValue(b.header, b.responseTime)
 	if !da.Equal(db) {

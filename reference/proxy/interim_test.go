@@ -16,13 +16,21 @@ import (
 	"time"
 
 	scripted "github.com/httpcheck/httpcheck/harness/origin"
+	"github.com/httpcheck/httpcheck/reference/clock"
 )
 
 // startScripted serves a proxy in front of the harness origin with one
 // script, and returns the script's URL through the proxy.
 func startScripted(t *testing.T, script ...scripted.Response) string {
 	t.Helper()
-	inst, err := scripted.Start("127.0.0.1:0", scripted.Options{})
+	return startScriptedAt(t, nil, script...)
+}
+
+// startScriptedAt is startScripted with the origin and the proxy on clk
+// (nil: the wall clock).
+func startScriptedAt(t *testing.T, clk clock.Clock, script ...scripted.Response) string {
+	t.Helper()
+	inst, err := scripted.Start("127.0.0.1:0", scripted.Options{Clock: clk})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +45,7 @@ func startScripted(t *testing.T, script ...scripted.Response) string {
 		t.Fatal(err)
 	}
 	u, _ := url.Parse(inst.URL)
-	p := New(Options{Origin: u})
+	p := New(Options{Origin: u, Clock: clk})
 	srv := httptest.NewServer(p)
 	t.Cleanup(srv.Close)
 	t.Cleanup(p.Cache().Wait)

@@ -10,7 +10,8 @@
 // (§6.6.1), forwards the origin's 1xx responses (§15.2, interim.go), and
 // answers 502 (Bad Gateway) or 504 (Gateway Timeout) when the origin
 // cannot be reached. The cache adds Age to what it serves from
-// storage (RFC 9111 §4).
+// storage (RFC 9111 §4), and Cache-Status to every response (RFC 9211):
+// hit, or fwd with its reason and fwd-status, stored, ttl and key.
 //
 // The cache key is the target URI the client asked for (RFC 9110 §7.1:
 // scheme, Host and path), not the origin's: two host names served by one
@@ -119,6 +120,8 @@ func New(o Options) *Proxy {
 		Shared:     !o.Private,
 		MaxStorage: maxStorage,
 		TargetList: targetList,
+		// RFC 9211: every response says what the cache did with it.
+		CacheStatus: pseudonym,
 	})
 	return p
 }
@@ -133,6 +136,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	interim := newInterimForwarder(w, r)
 	out, err := p.outbound(interim.attach(ctx), r)
 	if err != nil {
+		w.Header().Set("Cache-Status", pseudonym+`; detail="bad request"`)
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
@@ -204,6 +208,8 @@ func (p *Proxy) gatewayError(w http.ResponseWriter, err error) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Date", httpdate.Format(p.clock.Now()))
+	// RFC 9211 §2.2: the request went forward and no response came back.
+	w.Header().Set("Cache-Status", pseudonym+`; fwd=miss; detail="origin unreachable"`)
 	w.Header().Add("Via", via(1, 1))
 	http.Error(w, "httpcheck proxy: the origin did not answer: "+err.Error(), status)
 }

@@ -109,8 +109,9 @@ func TestForwarding(t *testing.T) {
 	}
 }
 
-// TestCaching: what the shared cache stores is served with Age, keyed by
-// the client's target URI including its Host.
+// TestCaching: what the shared cache stores is served with Age and a
+// Cache-Status hit (RFC 9211), keyed by the client's target URI including
+// its Host.
 func TestCaching(t *testing.T) {
 	clk := clock.NewManual(tNow)
 	o := newOrigin(t, func(w http.ResponseWriter, r *http.Request) {
@@ -122,13 +123,13 @@ func TestCaching(t *testing.T) {
 	steps := []struct {
 		host    string
 		advance time.Duration
-		want    string // origin hits so far, Age
+		want    string // origin hits so far, Age, Cache-Status
 	}{
-		{"a.test", 0, "1 "},
-		{"a.test", 10 * time.Second, "1 10"},
-		{"b.test", 0, "2 "},
-		{"b.test", 5 * time.Second, "2 5"},
-		{"a.test", 0, "2 15"},
+		{"a.test", 0, `1  httpcheck; fwd=uri-miss; fwd-status=200; stored; ttl=60; key="GET http://a.test/p"`},
+		{"a.test", 10 * time.Second, `1 10 httpcheck; hit; ttl=50; key="GET http://a.test/p"`},
+		{"b.test", 0, `2  httpcheck; fwd=uri-miss; fwd-status=200; stored; ttl=60; key="GET http://b.test/p"`},
+		{"b.test", 5 * time.Second, `2 5 httpcheck; hit; ttl=55; key="GET http://b.test/p"`},
+		{"a.test", 0, `2 15 httpcheck; hit; ttl=45; key="GET http://a.test/p"`},
 	}
 	for i, st := range steps {
 		clk.Advance(st.advance)
@@ -136,7 +137,7 @@ func TestCaching(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := strconv.Itoa(o.count()) + " " + r.header.Get("Age")
+		got := strconv.Itoa(o.count()) + " " + r.header.Get("Age") + " " + r.header.Get("Cache-Status")
 		if got != st.want {
 			t.Errorf("step %d (Host %s): origin hits and Age %q, want %q", i+1, st.host, got, st.want)
 		}
