@@ -2,10 +2,13 @@ package harness
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
+	"net/textproto"
 	"net/url"
 	"strings"
 	"time"
@@ -228,8 +231,10 @@ func (b *Browser) Try(r Request) (*Response, error) {
 			ex.Source = string(source)
 		}
 	} else {
-		httpResp, respBody, err = sender.roundTrip(b.state.env.Ctx, req)
+		var interim []reports.Interim
+		httpResp, respBody, err = sender.roundTrip(withInterim(b.state.env.Ctx, &interim), req)
 		ex = b.rec().record(req, body, httpResp, respBody, err, sent, r.Note)
+		ex.Interim = interim
 		if err != nil {
 			return nil, fmt.Errorf("%s %s: %v", r.Method, send, err)
 		}
@@ -242,6 +247,7 @@ func (b *Browser) Try(r Request) (*Response, error) {
 		SetCookies: httpResp.Header.Values("Set-Cookie"),
 		Source:     string(source),
 		Wire:       wire,
+		Interim:    ex.Interim,
 		browser:    b,
 	}
 	if source != httpcache.SourceCache && source != httpcache.SourceRevalidated && !r.NoStore && len(resp.SetCookies) > 0 {
@@ -249,6 +255,18 @@ func (b *Browser) Try(r Request) (*Response, error) {
 		ex.Note = joinNote(ex.Note, describeDecisions(resp.Decisions))
 	}
 	return resp, nil
+}
+
+// withInterim returns ctx with a hook that appends every 1xx response the
+// transport reads before the final one to *into. net/http hides them from
+// the caller otherwise, and a cache in the middle must forward them.
+func withInterim(ctx context.Context, into *[]reports.Interim) context.Context {
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		Got1xxResponse: func(code int, h textproto.MIMEHeader) error {
+			*into = append(*into, reports.Interim{Status: code, Header: headerPairs(http.Header(h))})
+			return nil
+		},
+	})
 }
 
 // describeWire summarises the exchanges the browser cache made for one
@@ -351,7 +369,11 @@ type Response struct {
 	// 304 without ETag or Last-Modified"), so that a check's message can
 	// say what really happened, not only where the answer came from.
 	// It is "" when the cache sent nothing.
-	Wire    string
+	Wire string
+	// Interim holds the 1xx responses that came before this one, in
+	// order (RFC 9110 §15.2); none for a request through the browser
+	// cache.
+	Interim []reports.Interim
 	browser *Browser
 }
 

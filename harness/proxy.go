@@ -16,6 +16,11 @@ import (
 	"github.com/httpcheck/httpcheck/reports"
 )
 
+// DefaultTargetedField is the targeted cache-control field a cache in the
+// middle is graded on unless told otherwise: the one RFC 9213 §3 defines,
+// for CDNs.
+const DefaultTargetedField = "CDN-Cache-Control"
+
 // connectProxy sets up a Target for a cache in the middle: cfg.Target is
 // the cache's URL and cfg.Origin the base URL of the harness origin it
 // forwards to. There is no contract and so no manifest: the Target gets a
@@ -42,6 +47,10 @@ func connectProxy(ctx context.Context, cfg Config) (*Target, error) {
 		return nil, err
 	}
 	t.origin = client
+	t.TargetedField = cfg.TargetedField
+	if t.TargetedField == "" {
+		t.TargetedField = DefaultTargetedField
+	}
 	now, virtual, err := client.Clock(ctx)
 	if err != nil {
 		t.Close()
@@ -55,7 +64,7 @@ func connectProxy(ctx context.Context, cfg Config) (*Target, error) {
 		Contract: ContractVersion,
 		Server:   "cache in the middle, in front of the harness origin at " + client.URL(),
 		Hosts:    ManifestHosts{AnyHost: true},
-		Raw:      map[string]any{"mode": string(ModeProxy), "cache": base.String(), "origin": client.URL()},
+		Raw:      map[string]any{"mode": string(ModeProxy), "cache": base.String(), "origin": client.URL(), "targeted_field": t.TargetedField},
 	}
 	if virtual && !cfg.RealClock {
 		c := &originClock{origin: client}

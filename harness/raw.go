@@ -35,6 +35,13 @@ type RawResponse struct {
 // Raw sends one request over a fresh connection ("Connection: close") and
 // reads everything the target sends back. The exchange is recorded.
 func (b *Browser) Raw(method, path string, h http.Header) *RawResponse {
+	return b.RawVersion("HTTP/1.1", method, path, h)
+}
+
+// RawVersion is Raw with another protocol version in the request line
+// ("HTTP/1.0"): what a server may send depends on it (RFC 9110 §15.2: no
+// 1xx to an HTTP/1.0 client).
+func (b *Browser) RawVersion(version, method, path string, h http.Header) *RawResponse {
 	u := b.URL(path, nil)
 	h = h.Clone()
 	if h == nil {
@@ -48,7 +55,7 @@ func (b *Browser) Raw(method, path string, h http.Header) *RawResponse {
 		h.Set("Cookie", joinCookies(h.Get("Cookie"), c))
 	}
 	var req bytes.Buffer
-	fmt.Fprintf(&req, "%s %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n", method, u.RequestURI(), u.Host)
+	fmt.Fprintf(&req, "%s %s %s\r\nHost: %s\r\nConnection: close\r\n", method, u.RequestURI(), version, u.Host)
 	for k, vs := range h {
 		for _, v := range vs {
 			fmt.Fprintf(&req, "%s: %s\r\n", k, v)

@@ -61,6 +61,11 @@ type Config struct {
 	// fetched (see connectProxy).
 	Origin      string
 	OriginToken string
+	// TargetedField names the targeted cache-control field (RFC 9213)
+	// the cache in the middle is expected to obey over Cache-Control;
+	// "" means DefaultTargetedField. The proxy suite grades that field's
+	// rules only where the cache shows it acts on the field at all.
+	TargetedField string
 	// Mode is the kind of target: a contract (the default), a cache in
 	// the middle (ModeProxy, also implied by Origin) or a URL to probe
 	// (ModeProbe).
@@ -110,6 +115,8 @@ type Target struct {
 	Clock    TargetClock
 	Timeout  time.Duration
 	MaxWait  time.Duration
+	// TargetedField is Config.TargetedField for a cache in the middle.
+	TargetedField string
 
 	bases     map[string]*url.URL // scheme -> base URL of the contract
 	hostMap   map[string]string

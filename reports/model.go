@@ -144,12 +144,21 @@ type Exchange struct {
 	RequestBody     string      `json:"request_body,omitempty"` // excerpt
 	Status          int         `json:"status,omitempty"`
 	ResponseHeaders [][2]string `json:"response_headers,omitempty"`
-	BodyExcerpt     string      `json:"body_excerpt,omitempty"`
-	Error           string      `json:"error,omitempty"`  // transport error, if any
-	Source          string      `json:"source,omitempty"` // "network", "cache", "revalidated"
-	Note            string      `json:"note,omitempty"`   // what the check was doing
-	Sent            time.Time   `json:"sent"`
-	Received        time.Time   `json:"received"`
+	// Interim holds the 1xx responses that came before the final one
+	// (RFC 9110 §15.2), in order: a cache in the middle must forward them.
+	Interim     []Interim `json:"interim,omitempty"`
+	BodyExcerpt string    `json:"body_excerpt,omitempty"`
+	Error       string    `json:"error,omitempty"`  // transport error, if any
+	Source      string    `json:"source,omitempty"` // "network", "cache", "revalidated"
+	Note        string    `json:"note,omitempty"`   // what the check was doing
+	Sent        time.Time `json:"sent"`
+	Received    time.Time `json:"received"`
+}
+
+// Interim is one informational (1xx) response of an exchange.
+type Interim struct {
+	Status int         `json:"status"`
+	Header [][2]string `json:"headers,omitempty"`
 }
 
 // Summarize recomputes r.Summary from r.Checks.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/httpcheck/httpcheck/harness"
 	"github.com/httpcheck/httpcheck/harness/origin"
+	"github.com/httpcheck/httpcheck/internal/httpsyntax"
 )
 
 // cmdOrigin serves the harness origin standalone, for a cache under test
@@ -40,6 +41,7 @@ func cmdOrigin(args []string, stdout, stderr io.Writer) error {
 // --proxy (docs/decisions.md).
 type proxyFlags struct {
 	proxy, listen, remote, token string
+	targeted                     string
 	deprecated                   bool // --cache was used
 }
 
@@ -52,6 +54,7 @@ func (c *proxyFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.listen, "origin-listen", "", "with --proxy: serve the harness origin at this address, where the proxy forwards (HOST:PORT)")
 	fs.StringVar(&c.remote, "origin", "", "with --proxy: base URL of a harness origin already running (httpcheck origin)")
 	fs.StringVar(&c.token, "origin-token", "", "with --proxy: the control token of the harness origin (with --origin-listen: default a random one)")
+	fs.StringVar(&c.targeted, "targeted-field", harness.DefaultTargetedField, "with --proxy: the targeted cache-control field (RFC 9213) the cache obeys over Cache-Control; its rules are graded where the cache acts on it")
 }
 
 // enabled reports whether the run tests a cache in the middle.
@@ -67,11 +70,13 @@ func (c *proxyFlags) config(stderr io.Writer, targets []string) (harness.Config,
 	switch {
 	case len(targets) > 0:
 		return harness.Config{}, nil, usagef("--proxy and --target are exclusive: a run tests a contract or a cache in the middle")
+	case !httpsyntax.IsToken(c.targeted):
+		return harness.Config{}, nil, usagef("--targeted-field %q is not a field name (RFC 9110 §5.1: a token)", c.targeted)
 	case (c.listen == "") == (c.remote == ""):
 		return harness.Config{}, nil, usagef("--proxy needs the harness origin the proxy forwards to: --origin-listen HOST:PORT to serve it here, or --origin URL of one running elsewhere")
 	}
 	if c.remote != "" {
-		return harness.Config{Target: c.proxy, Origin: c.remote, OriginToken: c.token}, func() {}, nil
+		return harness.Config{Target: c.proxy, Origin: c.remote, OriginToken: c.token, TargetedField: c.targeted}, func() {}, nil
 	}
 	// The origin this run starts is scripted by this run only: without a
 	// token of the user's, a random one keeps the cache's other clients
@@ -88,5 +93,5 @@ func (c *proxyFlags) config(stderr io.Writer, targets []string) (harness.Config,
 		return harness.Config{}, nil, usagef("--origin-listen: %v", err)
 	}
 	fmt.Fprintf(stderr, "httpcheck: harness origin at %s; the proxy under test must forward there\n", inst.URL)
-	return harness.Config{Target: c.proxy, Origin: inst.URL, OriginToken: token}, func() { inst.Close() }, nil
+	return harness.Config{Target: c.proxy, Origin: inst.URL, OriginToken: token, TargetedField: c.targeted}, func() { inst.Close() }, nil
 }

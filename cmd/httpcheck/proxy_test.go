@@ -87,6 +87,7 @@ func TestRunCacheUsage(t *testing.T) {
 		{[]string{"--proxy", "http://127.0.0.1:9/"}, "--origin-listen"},
 		{[]string{"--proxy", "http://127.0.0.1:9/", "--origin-listen", "127.0.0.1:0", "--origin", "http://127.0.0.1:9/"}, "--origin-listen"},
 		{[]string{"--proxy", "http://127.0.0.1:9/", "--origin-listen", "127.0.0.1:0", "--suite", "cookies"}, "tests a contract target"},
+		{[]string{"--proxy", "http://127.0.0.1:9/", "--origin-listen", "127.0.0.1:0", "--targeted-field", "CDN Cache-Control"}, "--targeted-field"},
 		{[]string{"--suite", "proxy"}, "tests a cache in the middle"},
 	} {
 		r := httpcheck(t, append([]string{"run", "--out", t.TempDir()}, c.args...)...)

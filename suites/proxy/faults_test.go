@@ -911,6 +911,66 @@ func TestFaults(t *testing.T) {
 				}
 			}),
 		},
+		{
+			// nginx, Varnish and most caches: no target list at all.
+			Name:      "no targeted field obeyed",
+			Breaks:    c("targeted/acted-on"),
+			Configure: func(o *proxy.Options) { o.TargetList = []string{} },
+		},
+		{
+			// A cache that reads the targeted field for freshness only.
+			Name:   "a targeted no-store ignored",
+			Breaks: c("targeted/no-store"),
+			Configure: onResponses(func(h http.Header) {
+				if strings.TrimSpace(h.Get(proxy.DefaultTargetList[0])) == "no-store" {
+					h.Del(proxy.DefaultTargetList[0])
+				}
+			}),
+		},
+		{
+			// A cache that lets Cache-Control's no-store win over the
+			// targeted field.
+			Name:   "Cache-Control obeyed over the targeted field",
+			Breaks: c("targeted/overrides-cache-control"),
+			Configure: onResponses(func(h http.Header) {
+				if strings.Contains(h.Get("Cache-Control"), "no-store") {
+					h.Del(proxy.DefaultTargetList[0])
+				}
+			}),
+		},
+		{
+			// A cache that parses the targeted field as it parses
+			// Cache-Control, skipping empty members.
+			Name:   "a lenient targeted field parser",
+			Breaks: c("targeted/invalid-ignored"),
+			Configure: onResponses(func(h http.Header) {
+				if v := h.Get(proxy.DefaultTargetList[0]); strings.Contains(v, ",,") {
+					h.Set(proxy.DefaultTargetList[0], strings.ReplaceAll(v, ",,", ","))
+				}
+			}),
+		},
+		{
+			// nginx before 1.29 drops the origin's 1xx responses.
+			Name:   "1xx responses dropped",
+			Breaks: c("forwarding/interim-forwarded"),
+			Wrap: client(func(next http.Handler, w http.ResponseWriter, r *http.Request) {
+				next.ServeHTTP(&dropInterim{ResponseWriter: w}, r)
+			}),
+		},
+		{
+			// A proxy that forwards 1xx whatever the client's version.
+			Name:   "1xx sent to HTTP/1.0 clients",
+			Breaks: c("forwarding/interim-not-to-http10"),
+			Wrap: onClientRequests(func(r *http.Request) {
+				r.Proto, r.ProtoMajor, r.ProtoMinor = "HTTP/1.1", 1, 1
+			}),
+		},
+		{
+			// A range cut one byte off from the one Content-Range names.
+			Name:   "a 206 whose bytes are not the ones Content-Range names",
+			Breaks: c("ranges/206-content-range"),
+			Wrap:   wrongRange(),
+		},
 	}
 	ft.Suite{Name: "proxy", Against: ft.AgainstProxy, Faults: faults}.EveryCheckBreaks(t)
 }
@@ -998,4 +1058,50 @@ func strongAgainstStoredWeak(next http.Handler, w http.ResponseWriter, r *http.R
 	}
 	w.WriteHeader(rec.Code)
 	w.Write(rec.Body.Bytes())
+}
+
+// dropInterim is a ResponseWriter that swallows 1xx responses.
+type dropInterim struct{ http.ResponseWriter }
+
+func (w *dropInterim) WriteHeader(code int) {
+	if code >= 100 && code <= 199 {
+		for k := range w.Header() {
+			w.Header().Del(k) // the 1xx's fields are not the final response's
+		}
+		return
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *dropInterim) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// wrongRange answers "Range: bytes=A-B" itself with a 206 whose
+// Content-Range names A-B and whose content starts one byte later.
+func wrongRange() func(http.Handler) http.Handler {
+	return client(func(next http.Handler, w http.ResponseWriter, r *http.Request) {
+		var first, last int
+		if _, err := fmt.Sscanf(r.Header.Get("Range"), "bytes=%d-%d", &first, &last); err != nil || r.Method != http.MethodGet {
+			next.ServeHTTP(w, r)
+			return
+		}
+		r.Header.Del("Range")
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+		body := rec.Body.Bytes()
+		if rec.Code != http.StatusOK || last+1 >= len(body) {
+			for k, vs := range rec.Header() {
+				w.Header()[k] = vs
+			}
+			w.WriteHeader(rec.Code)
+			w.Write(body)
+			return
+		}
+		for k, vs := range rec.Header() {
+			w.Header()[k] = vs
+		}
+		w.Header().Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", first, last, len(body)))
+		w.Header().Set("Content-Length", strconv.Itoa(last-first+1))
+		w.WriteHeader(http.StatusPartialContent)
+		w.Write(body[first+1 : last+2])
+	})
 }

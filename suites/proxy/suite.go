@@ -47,6 +47,7 @@ var _ = Describe("caches in the middle", Label("suite:proxy"), func() {
 	requestSpecs()
 	directiveSpecs()
 	targetedSpecs()
+	interimSpecs()
 
 	check.Waiting("responses that go stale (one shared wait)", sharedWait, func(w *check.WaitGroup) {
 		storingWaiting(w)

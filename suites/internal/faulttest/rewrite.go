@@ -29,7 +29,8 @@ type headerHook struct {
 }
 
 func (w *headerHook) WriteHeader(code int) {
-	if !w.done {
+	// A 1xx goes before the response the hook rewrites (RFC 9110 §15.2).
+	if !w.done && (code < 100 || code > 199) {
 		w.done = true
 		w.hook(code, w.Header())
 	}
