@@ -173,6 +173,9 @@ func (c *Cache) do(req *http.Request) (*http.Response, Source, error) {
 	if c.shared && isValidationRequest(req.Header) {
 		return c.answerValidation(req, reqCC)
 	}
+	if resp := c.rangeFromStorage(req, reqCC); resp != nil {
+		return resp, SourceCache, nil
+	}
 	if hasPreconditions(req.Header) || len(req.Header.Values("Range")) > 0 {
 		if reqCC.OnlyIfCached() {
 			return c.gatewayTimeout(req, "only-if-cached: a conditional or range request cannot be answered from storage"), SourceGenerated, nil
