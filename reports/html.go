@@ -94,6 +94,9 @@ type (
 		Suites         []string
 		CheckCount     int
 		ScriptHash     string
+		// Site is the site view of a page of one run with a crawl,
+		// shown instead of a column per URL.
+		Site *htmlSite
 	}
 	htmlRun struct {
 		Num  int
@@ -112,6 +115,9 @@ type (
 		// its level that the baseline does not know, linked to their
 		// evidence (a page of one run only).
 		Failing []htmlLink
+		// Site is the start URL of a crawl the page shows as a site
+		// view, whose URLs are listed there rather than as targets.
+		Site string
 	}
 	htmlLink struct {
 		Text, Anchor string
@@ -156,6 +162,9 @@ type (
 		Message     string
 		Duration    string
 		Exchanges   []htmlExchange
+		// ExchangeCount is every exchange of the check; MoreExchanges
+		// those past maxHTMLExchanges, which only results.json holds.
+		ExchangeCount, MoreExchanges int
 		// Baseline marks a check of a run with --baseline: "known
 		// failure", "new failure" or "fixed"; Class is its badge's class.
 		Baseline      string
@@ -248,7 +257,23 @@ func newHTMLPage(rs []*Results) (*htmlPage, error) {
 		page.HasOther = page.HasOther || page.Columns[i].HasOther
 	}
 	page.Title = line("httpcheck report: " + strings.Join(labels, ", "))
-	page.States, page.Levels, page.Suites, page.CheckCount = filterChoices(cols)
+	var all []Check
+	for _, col := range cols {
+		all = append(all, col.checks...)
+	}
+	if len(rs) == 1 && rs[0].Crawl != nil {
+		// A crawl has a column per URL, hundreds or thousands of them:
+		// the site view takes the place of the matrix and the columns.
+		anchors, err := checkAnchors(rs[0])
+		if err != nil {
+			return nil, err
+		}
+		page.Site = newHTMLSite(rs[0], anchors)
+		page.Title = line("httpcheck report: site " + rs[0].Crawl.Start)
+		page.Multi, page.Columns, all = false, nil, page.Site.Shown
+		page.Runs[0].Targets, page.Runs[0].Site = nil, page.Site.Start
+	}
+	page.States, page.Levels, page.Suites, page.CheckCount = filterChoices(all)
 	if page.Multi {
 		page.Matrix = newHTMLMatrix(sorted)
 		for _, r := range page.Matrix {
@@ -261,12 +286,9 @@ func newHTMLPage(rs []*Results) (*htmlPage, error) {
 }
 
 // filterChoices lists what the page's filter offers: the states and
-// levels its checks are in, most urgent first, and their suites by name.
-func filterChoices(cols []column) (states, levels []htmlBadge, suites []string, n int) {
-	var all []Check
-	for _, col := range cols {
-		all = append(all, col.checks...)
-	}
+// levels of the checks it shows, most urgent first, and their suites by
+// name.
+func filterChoices(all []Check) (states, levels []htmlBadge, suites []string, n int) {
 	for _, c := range sortedChecks(all, compareUrgency) {
 		if b := stateBadge(c.State); !slices.ContainsFunc(states, sameKey(b)) {
 			states = append(states, b)
@@ -367,9 +389,10 @@ func newHTMLCheck(c *Check, anchor string) htmlCheck {
 	for _, ref := range c.Refs {
 		v.Refs = append(v.Refs, htmlRef{Text: line(ref), URL: refURL(ref)})
 	}
-	for i, x := range c.Exchanges {
+	for i, x := range c.Exchanges[:min(len(c.Exchanges), maxHTMLExchanges)] {
 		v.Exchanges = append(v.Exchanges, newHTMLExchange(x, i+1))
 	}
+	v.ExchangeCount, v.MoreExchanges = len(c.Exchanges), len(c.Exchanges)-len(v.Exchanges)
 	return v
 }
 
