@@ -3,8 +3,10 @@ package crawl_test
 import (
 	"bytes"
 	"context"
+	"io/fs"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -156,4 +158,45 @@ func skipReasons(res *crawl.Result) map[string]int {
 		m[s.Reason]++
 	}
 	return m
+}
+
+// TestFixtureFiles: the fixture's Paths are what a crawl finds (and the
+// sitemap it reads), and WriteFiles writes each of them, so that a web
+// server serving the files serves the same site.
+func TestFixtureFiles(t *testing.T) {
+	site := crawltest.Site{}
+	srv := httptest.NewServer(site.Handler())
+	defer srv.Close()
+	res, err := crawl.Crawl(context.Background(), srv.URL+"/", crawl.Options{MaxPages: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	crawled := map[string]bool{"/sitemap.xml": true}
+	for _, u := range res.Targets() {
+		crawled[strings.TrimPrefix(u, srv.URL)] = true
+	}
+	paths := site.Paths()
+	for _, p := range paths {
+		if !crawled[p] {
+			t.Errorf("%s is in Paths but the crawl did not find it", p)
+		}
+		delete(crawled, p)
+	}
+	for p := range crawled {
+		t.Errorf("the crawl found %s, which Paths leaves out", p)
+	}
+	dir := t.TempDir()
+	if err := site.WriteFiles(dir, "127.0.0.1:1"); err != nil {
+		t.Fatal(err)
+	}
+	var files int
+	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files++
+		}
+		return err
+	})
+	if files != len(paths) {
+		t.Errorf("WriteFiles wrote %d files for %d paths", files, len(paths))
+	}
 }

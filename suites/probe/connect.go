@@ -21,6 +21,7 @@ func Connect(ctx context.Context, cfg harness.Config, urls []string, recipe stri
 		return nil, &harness.ConfigError{Err: errors.New("give a URL to probe, or a session recipe (--session FILE)")}
 	}
 	cfg.Mode = harness.ModeProbe
+	sendsAuthorization = cfg.Header.Get("Authorization") != ""
 	var cfgs []harness.Config
 	for _, u := range urls {
 		c := cfg

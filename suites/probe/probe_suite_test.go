@@ -182,6 +182,34 @@ func TestReference(t *testing.T) {
 // TestNginx probes two static files served by nginx (Debian's package),
 // started by the test on loopback with testdata/nginx.conf.
 func TestNginx(t *testing.T) {
+	base := startNginx(t, nginxBinary(t), "nginx.conf", func(root, _ string) error {
+		files := map[string]string{
+			"plain.txt":        "a static file nginx serves with its defaults\n",
+			"cached/page.html": "<!doctype html><title>cached</title><p>nginx serves this with expires 1h\n",
+		}
+		modified := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+		for name, body := range files {
+			p := filepath.Join(root, name)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				return err
+			}
+			if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+				return err
+			}
+			if err := os.Chtimes(p, modified, modified); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	plain, cached := base+"plain.txt", base+"cached/page.html"
+	p := probeRun{urls: []string{plain, cached}, labels: map[string]string{plain: "plain", cached: "cached"}}
+	golden(t, "nginx.golden", p.verdicts(p.run(t)))
+}
+
+// nginxBinary finds Debian's nginx, or skips the test.
+func nginxBinary(t *testing.T) string {
+	t.Helper()
 	bin, err := exec.LookPath("nginx")
 	if err != nil {
 		for _, p := range []string{"/usr/sbin/nginx", "/usr/local/sbin/nginx"} {
@@ -193,50 +221,39 @@ func TestNginx(t *testing.T) {
 	if err != nil {
 		t.Skip("nginx is not installed (apt-get install nginx; .ci/run installs it)")
 	}
-	base := startNginx(t, bin)
-	plain, cached := base+"plain.txt", base+"cached/page.html"
-	p := probeRun{urls: []string{plain, cached}, labels: map[string]string{plain: "plain", cached: "cached"}}
-	golden(t, "nginx.golden", p.verdicts(p.run(t)))
+	return bin
 }
 
-// startNginx writes the static files and the configuration into a
-// temporary directory, starts nginx in the foreground on a free loopback
-// port, and returns its base URL. The files get a fixed modification time
-// in the past, so Last-Modified and the ETag are the same on every run.
-func startNginx(t *testing.T, bin string) string {
+// startNginx picks a free loopback port, has fill write the static files
+// into the document root (given the host:port they will be served at),
+// writes testdata/conf there with its {{...}} fields filled in, starts
+// nginx in the foreground, and returns its base URL. The files should get
+// a fixed modification time in the past, so that Last-Modified and the
+// ETag are the same on every run.
+func startNginx(t *testing.T, bin, conf string, fill func(root, host string) error) string {
 	t.Helper()
 	dir := t.TempDir()
 	root := filepath.Join(dir, "www")
-	files := map[string]string{
-		"plain.txt":        "a static file nginx serves with its defaults\n",
-		"cached/page.html": "<!doctype html><title>cached</title><p>nginx serves this with expires 1h\n",
-	}
-	modified := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
-	for name, body := range files {
-		p := filepath.Join(root, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Chtimes(p, modified, modified); err != nil {
-			t.Fatal(err)
-		}
-	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	port := fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
 	l.Close()
-	tmpl, err := os.ReadFile(filepath.Join("testdata", "nginx.conf"))
+	addr := "127.0.0.1:" + port
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := fill(root, addr); err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := os.ReadFile(filepath.Join("testdata", conf))
 	if err != nil {
 		t.Fatal(err)
 	}
-	conf := strings.NewReplacer("{{DIR}}", dir, "{{ROOT}}", root, "{{PORT}}", port).Replace(string(tmpl))
+	config := strings.NewReplacer("{{DIR}}", dir, "{{ROOT}}", root, "{{PORT}}", port).Replace(string(tmpl))
 	confPath := filepath.Join(dir, "nginx.conf")
-	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
+	if err := os.WriteFile(confPath, []byte(config), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(bin, "-p", dir, "-c", confPath, "-e", filepath.Join(dir, "error.log"))
@@ -251,7 +268,6 @@ func startNginx(t *testing.T, bin string) string {
 		cmd.Process.Kill()
 		<-done
 	})
-	addr := "127.0.0.1:" + port
 	for deadline := time.Now().Add(10 * time.Second); ; {
 		select {
 		case err := <-done:
