@@ -146,6 +146,69 @@ func TestHTMLInBrowser(t *testing.T) {
 		noTrouble(t, tab)
 	})
 
+	// A crawl's site view: its table of URLs, worst first, sorted by a
+	// column's button and filtered by its own controls, both kept in the
+	// fragment.
+	site := writeReport(t, siteResults())
+	t.Run("site", func(t *testing.T) {
+		tab := openReport(t, browser, site, "")
+		if got := visibleRows(t, tab); !slices.Equal(got, siteInPageOrder) {
+			t.Fatalf("the table shows %q, want %q", got, siteInPageOrder)
+		}
+		if n := eval[int](t, tab, `document.querySelectorAll("#urls button.sort:enabled").length`); n != 8 {
+			t.Errorf("%d sort buttons enabled, want the 8 columns'", n)
+		}
+		byLifetime := []string{"/missing", "/old", "/fonts/a.woff2", "/api/data.json", "/", "/assets/app.1a2b3c4d.js", "/sitemap.xml", "/img/logo.png", "/assets/app.1a2b3c4d.css"}
+		sortBy(t, tab, "Lifetime")
+		expectRows(t, tab, byLifetime, "Showing all 9 URLs.", "#sort=lifetime")
+		if got := eval[string](t, tab, `document.querySelector("th[aria-sort]").textContent + " " + document.querySelector("th[aria-sort]").getAttribute("aria-sort")`); got != "Lifetime ascending" {
+			t.Errorf("aria-sort says %q", got)
+		}
+		sortBy(t, tab, "Lifetime")
+		expectRows(t, tab, []string{"/assets/app.1a2b3c4d.css", "/img/logo.png", "/assets/app.1a2b3c4d.js", "/sitemap.xml", "/", "/api/data.json", "/fonts/a.woff2", "/missing", "/old"},
+			"Showing all 9 URLs.", "#sort=-lifetime")
+		sortBy(t, tab, "Status")
+		expectRows(t, tab, []string{"/api/data.json", "/", "/assets/app.1a2b3c4d.js", "/img/logo.png", "/fonts/a.woff2", "/assets/app.1a2b3c4d.css", "/sitemap.xml", "/old", "/missing"},
+			"Showing all 9 URLs.", "#sort=status")
+		// The filter narrows the rows and keeps the sort.
+		choose(t, tab, "f-urls", "problems")
+		expectRows(t, tab, []string{"/api/data.json", "/", "/assets/app.1a2b3c4d.js", "/img/logo.png", "/fonts/a.woff2"}, "Showing 5 of 9 URLs.", "#urls=problems&sort=status")
+		do(t, tab, chromedp.SendKeys(chromedp.CSS("#f-u"), "ASSETS"))
+		expectRows(t, tab, []string{"/assets/app.1a2b3c4d.js"}, "Showing 1 of 9 URLs.", "#u=ASSETS&urls=problems&sort=status")
+		do(t, tab, chromedp.Click(chromedp.CSS("#f-reset")))
+		expectRows(t, tab, siteInPageOrder, "Showing all 9 URLs.", "")
+		choose(t, tab, "f-type", "html")
+		expectRows(t, tab, []string{"/", "/missing"}, "Showing 2 of 9 URLs.", "#type=html")
+		// A row links to its URL's failures, and following it shows them.
+		do(t, tab, chromedp.Click(chromedp.CSS(`#urls tbody tr:not([hidden]) td.u a`)))
+		if got := eval[string](t, tab, `(function () { var s = document.querySelector(":target"), r = s.getBoundingClientRect(); return s.querySelector("h3 code").textContent + (r.top >= 0 && r.top < innerHeight ? " in view" : ""); })()`); got != "http://127.0.0.1:8080/ in view" {
+			t.Errorf("the row's link targets %q, want the failures of / in view", got)
+		}
+		// The check filter hides a URL's section when it hides all its checks.
+		do(t, tab, script(`location.hash = "#level=advisory"`))
+		if got := eval[[]string](t, tab, `Array.from(document.querySelectorAll("section.url")).filter(function (s) { return !s.hidden; }).map(function (s) { return s.querySelector("h3 code").textContent; })`); !slices.Equal(got, []string{"http://127.0.0.1:8080/img/logo.png"}) {
+			t.Errorf("level=advisory leaves the sections of %q, want /img/logo.png's", got)
+		}
+		noTrouble(t, tab)
+	})
+	for _, c := range []struct {
+		fragment string
+		want     []string
+	}{
+		{"urls=none", []string{"/missing", "/old"}},
+		{"sort=-url&type=stylesheet", []string{"/assets/app.1a2b3c4d.css"}},
+		{"sort=url&urls=passed", []string{"/assets/app.1a2b3c4d.css", "/sitemap.xml"}},
+		{"sort=nonesuch", siteInPageOrder}, // a column the table lacks sorts nothing
+	} {
+		t.Run("site#"+c.fragment, func(t *testing.T) {
+			tab := openReport(t, browser, site, c.fragment)
+			if got := visibleRows(t, tab); !slices.Equal(got, c.want) {
+				t.Errorf("#%s shows %q, want %q", c.fragment, got, c.want)
+			}
+			noTrouble(t, tab)
+		})
+	}
+
 	t.Run("screenshots", func(t *testing.T) {
 		for _, width := range []int64{1280, 420} {
 			tab := openReport(t, browser, counted, "")
@@ -353,6 +416,34 @@ func expectShown(t *testing.T, tab *reportTab, ids []string, says, fragment stri
 	}
 	if got := eval[string](t, tab, `document.getElementById("f-shown").textContent`); got != says {
 		t.Errorf("live region says %q, want %q", got, says)
+	}
+	if got := eval[string](t, tab, `location.hash`); got != fragment {
+		t.Errorf("location.hash = %q, want %q", got, fragment)
+	}
+}
+
+// visibleRows lists the URLs of the site view's rows the page shows, in
+// page order, without the fixture's origin.
+func visibleRows(t *testing.T, tab *reportTab) []string {
+	t.Helper()
+	return eval[[]string](t, tab, `Array.from(document.querySelectorAll("#urls tbody tr")).filter(function (r) { return r.getClientRects().length > 0; }).map(function (r) { return r.cells[0].querySelector("code").textContent.replace("http://127.0.0.1:8080", ""); })`)
+}
+
+// sortBy clicks the sort button of the site view's column named name.
+func sortBy(t *testing.T, tab *reportTab, name string) {
+	t.Helper()
+	do(t, tab, script(fmt.Sprintf(`Array.from(document.querySelectorAll("#urls button.sort")).filter(function (b) { return b.textContent === %q; })[0].click()`, name)))
+}
+
+// expectRows checks the rows shown, what the table's live region says,
+// and the fragment.
+func expectRows(t *testing.T, tab *reportTab, urls []string, says, fragment string) {
+	t.Helper()
+	if got := visibleRows(t, tab); !slices.Equal(got, urls) {
+		t.Errorf("shown rows %q, want %q", got, urls)
+	}
+	if got := eval[string](t, tab, `document.getElementById("f-ushown").textContent`); got != says {
+		t.Errorf("the table's live region says %q, want %q", got, says)
 	}
 	if got := eval[string](t, tab, `location.hash`); got != fragment {
 		t.Errorf("location.hash = %q, want %q", got, fragment)
