@@ -6,6 +6,8 @@
 //	httpcheck probe --crawl http://127.0.0.1:8099/ --max-pages 300
 //
 // -fault takes a fault's text, as crawltest names it; -list prints them.
+// -write DIR writes the correct site as static files instead, for a web
+// server to serve at -addr (docs/probe.md, "nginx's defaults").
 package main
 
 import (
@@ -22,7 +24,14 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:8099", "address to listen on")
 	fault := flag.String("fault", "", "serve the site with this fault (see -list)")
 	list := flag.Bool("list", false, "list the faults and exit")
+	write := flag.String("write", "", "write the site as static files into this directory, to be served at -addr, and exit")
 	flag.Parse()
+	if *write != "" {
+		if err := (crawltest.Site{}).WriteFiles(*write, *addr); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 	if *list {
 		for _, f := range crawltest.Faults {
 			fmt.Println(f)
