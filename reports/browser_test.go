@@ -65,25 +65,14 @@ func TestHTMLInBrowser(t *testing.T) {
 
 	// A filtered view is a link: opening it restores the controls and the
 	// view. Words search ids, titles and messages, in any case and order.
-	for _, c := range []struct {
-		fragment string
-		want     []string
-	}{
+	linkedViews(t, browser, counted, "link#", visibleChecks, []linkedView{
 		{"state=problems", []string{"cookies/delete/expired", "conditional/transport/reset"}},
 		{"state=passed&suite=cookies", []string{"cookies/parse/expires", "cookies/parse/max-age"}},
 		{"level=should", []string{"cookies/limits/4096"}},
 		{"q=peer+RESET", []string{"conditional/transport/reset"}},
 		{"q=title+of+cookies%2Fparse", []string{"cookies/parse/expires", "cookies/parse/max-age"}},
 		{"suite=nonesuch", countedInPageOrder}, // a suite the page lacks filters nothing
-	} {
-		t.Run("link#"+c.fragment, func(t *testing.T) {
-			tab := openReport(t, browser, counted, c.fragment)
-			if got := visibleChecks(t, tab); !slices.Equal(got, c.want) {
-				t.Errorf("#%s shows %q, want %q", c.fragment, got, c.want)
-			}
-			noTrouble(t, tab)
-		})
-	}
+	})
 
 	t.Run("permalinks", func(t *testing.T) {
 		tab := openReport(t, browser, counted, "t1-c5")
@@ -191,23 +180,12 @@ func TestHTMLInBrowser(t *testing.T) {
 		}
 		noTrouble(t, tab)
 	})
-	for _, c := range []struct {
-		fragment string
-		want     []string
-	}{
+	linkedViews(t, browser, site, "site#", visibleRows, []linkedView{
 		{"urls=none", []string{"/missing", "/old"}},
 		{"sort=-url&type=stylesheet", []string{"/assets/app.1a2b3c4d.css"}},
 		{"sort=url&urls=passed", []string{"/assets/app.1a2b3c4d.css", "/sitemap.xml"}},
 		{"sort=nonesuch", siteInPageOrder}, // a column the table lacks sorts nothing
-	} {
-		t.Run("site#"+c.fragment, func(t *testing.T) {
-			tab := openReport(t, browser, site, c.fragment)
-			if got := visibleRows(t, tab); !slices.Equal(got, c.want) {
-				t.Errorf("#%s shows %q, want %q", c.fragment, got, c.want)
-			}
-			noTrouble(t, tab)
-		})
-	}
+	})
 
 	t.Run("screenshots", func(t *testing.T) {
 		for _, width := range []int64{1280, 420} {
@@ -419,6 +397,26 @@ func expectShown(t *testing.T, tab *reportTab, ids []string, says, fragment stri
 	}
 	if got := eval[string](t, tab, `location.hash`); got != fragment {
 		t.Errorf("location.hash = %q, want %q", got, fragment)
+	}
+}
+
+// linkedView is a view a link opens: the fragment, and what it shows.
+type linkedView struct {
+	fragment string
+	want     []string
+}
+
+// linkedViews opens file at each view's fragment, in a subtest named
+// prefix and the fragment, and checks what shown lists.
+func linkedViews(t *testing.T, browser context.Context, file, prefix string, shown func(*testing.T, *reportTab) []string, views []linkedView) {
+	for _, v := range views {
+		t.Run(prefix+v.fragment, func(t *testing.T) {
+			tab := openReport(t, browser, file, v.fragment)
+			if got := shown(t, tab); !slices.Equal(got, v.want) {
+				t.Errorf("#%s shows %q, want %q", v.fragment, got, v.want)
+			}
+			noTrouble(t, tab)
+		})
 	}
 }
 

@@ -165,6 +165,9 @@ type (
 		// ExchangeCount is every exchange of the check; MoreExchanges
 		// those past maxHTMLExchanges, which only results.json holds.
 		ExchangeCount, MoreExchanges int
+		// Elided says why a check whose exchanges the page leaves out
+		// shows none, or is "".
+		Elided string
 		// Baseline marks a check of a run with --baseline: "known
 		// failure", "new failure" or "fixed"; Class is its badge's class.
 		Baseline      string

@@ -22,6 +22,13 @@ const siteCheckPrefix = "probe/site/"
 // all; results.json keeps every one of them.
 const maxHTMLExchanges = 100
 
+// evidencePerCheck is how many URLs' failures of one check the site view
+// shows with their evidence. A check that fails on every URL of a large
+// crawl (nginx's INM-over-IMS precedence) would otherwise be most of the
+// page; later failures keep their message, and results.json their
+// evidence.
+const evidencePerCheck = 20
+
 // The site view of a crawl: the site checks, one row per URL, and each
 // URL's failures and errors. Every string in it has been through visible.
 type (
@@ -161,12 +168,19 @@ func newHTMLSite(r *Results, anchors map[[2]string]string) *htmlSite {
 			cmp.Compare(b.broken(), a.broken()),
 		)
 	})
+	shownWithEvidence := map[string]int{}
 	for i, f := range facts {
 		row := newHTMLURLRow(f)
 		var problems []htmlCheck
 		for _, c := range f.checks {
 			if isProblem(c.State) {
-				problems = append(problems, newHTMLCheck(&c, anchors[checkKey(c)]))
+				v := newHTMLCheck(&c, anchors[checkKey(c)])
+				if shownWithEvidence[c.ID]++; shownWithEvidence[c.ID] > evidencePerCheck && len(v.Exchanges) > 0 {
+					v.Exchanges, v.MoreExchanges = nil, v.ExchangeCount
+					v.Elided = fmt.Sprintf("Evidence in results.json (shown here for the first %d URLs).", evidencePerCheck)
+				}
+				v.Target = "" // the section names the URL
+				problems = append(problems, v)
 				site.Shown = append(site.Shown, c)
 			} else {
 				site.OmittedCount++

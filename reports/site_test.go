@@ -193,4 +193,21 @@ func TestHTMLEvidenceCapped(t *testing.T) {
 	if got := art.Find("details > p.muted").Text(); got != "The first 100 are shown; results.json holds the other 60." {
 		t.Errorf("evidence note %q", got)
 	}
+	// A check failing on every URL shows its evidence on the first 20.
+	doc, _ = renderHTML(t, syntheticSite(40, true))
+	withEvidence, elided := 0, 0
+	doc.Find("section.url article.check").Each(func(_ int, a *goquery.Selection) {
+		if a.Find("code.id").Text() != "probe/precedence/inm-match-beats-old-ims" {
+			return
+		}
+		switch {
+		case a.Find("details.evidence").Length() == 1:
+			withEvidence++
+		case a.Find("p.muted").Text() == "Evidence in results.json (shown here for the first 20 URLs).":
+			elided++
+		}
+	})
+	if withEvidence != 20 || elided != 20 {
+		t.Errorf("a check failed on 40 URLs: %d shown with evidence, %d without, want 20 and 20", withEvidence, elided)
+	}
 }
