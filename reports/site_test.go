@@ -9,6 +9,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/httpcheck/httpcheck/internal/resultschema"
 	"github.com/httpcheck/httpcheck/reports"
 	"github.com/httpcheck/httpcheck/reports/reporttest"
 )
@@ -209,5 +210,17 @@ func TestHTMLEvidenceCapped(t *testing.T) {
 	})
 	if withEvidence != 20 || elided != 20 {
 		t.Errorf("a check failed on 40 URLs: %d shown with evidence, %d without, want 20 and 20", withEvidence, elided)
+	}
+}
+
+// TestSiteSchema: results.json of a crawl, with its redirect, its 404 and
+// every URL's exchanges, is valid against docs/results.schema.json.
+func TestSiteSchema(t *testing.T) {
+	var out bytes.Buffer
+	if err := reports.WriteJSON(&out, siteResults()); err != nil {
+		t.Fatal(err)
+	}
+	if err := resultschema.Validate(out.Bytes()); err != nil {
+		t.Fatalf("a crawl's results.json breaks the schema: %v", err)
 	}
 }
