@@ -224,3 +224,16 @@ func TestSiteSchema(t *testing.T) {
 		t.Fatalf("a crawl's results.json breaks the schema: %v", err)
 	}
 }
+
+// TestSiteSummary: summary.md names a crawl's site, not each of its URLs.
+func TestSiteSummary(t *testing.T) {
+	var md bytes.Buffer
+	if err := reports.WriteSummary(&md, siteResults()); err != nil {
+		t.Fatal(err)
+	}
+	_, second, _ := strings.Cut(md.String(), "\n\n")
+	first, _, _ := strings.Cut(second, "\n")
+	if want := "the site crawled from `http://127.0.0.1:8080/` (9 URLs fetched, 7 probed) · 260 checks:"; !strings.HasPrefix(first, want) {
+		t.Errorf("summary.md says %q, want it to start %q", first, want)
+	}
+}

@@ -47,6 +47,10 @@ func WriteSummary(w io.Writer, r *Results) error {
 	for _, t := range r.Targets {
 		targets = append(targets, code(t.URL))
 	}
+	if r.Crawl != nil {
+		// A crawl's targets are its URLs, hundreds of them: name the site.
+		targets = []string{fmt.Sprintf("the site crawled from %s (%d URLs fetched, %d probed)", code(r.Crawl.Start), len(r.Crawl.Pages), len(r.Targets))}
+	}
 	s := r.Summary
 	fmt.Fprintf(&b, "%s · %d checks: %d passed, %d failed, %d errors, %d skipped · %s\n\n",
 		strings.Join(targets, ", "), s.Total, s.ByState[Passed], s.ByState[Failed], s.ByState[Error], s.ByState[Skipped],
