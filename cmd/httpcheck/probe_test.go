@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -49,11 +50,32 @@ func TestProbe(t *testing.T) {
 	if len(res.Checks) < 30 {
 		t.Errorf("%d checks, want every probe check on the URL", len(res.Checks))
 	}
+	// Every request carries the --header, except those with which
+	// site/credential-variance-declared compares the page without it.
+	var comparisons int
+	for _, c := range res.Checks {
+		if c.ID != "probe/site/credential-variance-declared" {
+			continue
+		}
+		for _, ex := range c.Exchanges {
+			if !slices.ContainsFunc(ex.RequestHeaders, func(h [2]string) bool { return h[0] == "Authorization" }) {
+				comparisons++
+			}
+		}
+	}
 	mu.Lock()
+	var without int
 	for _, a := range auth {
-		if a != "Bearer t0ken" {
+		switch a {
+		case "Bearer t0ken":
+		case "":
+			without++
+		default:
 			t.Errorf("a request carried Authorization %q, want the --header", a)
 		}
+	}
+	if without != comparisons || comparisons == 0 {
+		t.Errorf("%d requests without Authorization, want the %d site/credential-variance-declared made to compare (and at least one)", without, comparisons)
 	}
 	mu.Unlock()
 
