@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httptrace"
 	"net/textproto"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -250,5 +252,37 @@ func TestInterim(t *testing.T) {
 		if _, _, err := c.Register(ctx, []Response{{Interim: []Interim{{Status: bad}}}}); err == nil {
 			t.Errorf("interim status %d was accepted", bad)
 		}
+	}
+}
+
+// TestNoInterimForHTTP10: the origin sends its scripted 1xx responses only
+// to HTTP/1.1 requests (RFC 9110 §15.2), and each hit says what it sent.
+func TestNoInterimForHTTP10(t *testing.T) {
+	inst, c := start(t, Options{})
+	ctx := context.Background()
+	id, path, err := c.Register(ctx, []Response{{Interim: []Interim{{Status: 103, Header: [][2]string{{"Link", "</a.css>; rel=preload"}}}}, Body: "final"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(inst.URL)
+	for _, version := range []string{"HTTP/1.0", "HTTP/1.1"} {
+		conn, err := net.Dial("tcp", u.Host)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(conn, "GET %s %s\r\nHost: %s\r\nConnection: close\r\n\r\n", path, version, u.Host)
+		got, _ := io.ReadAll(conn)
+		conn.Close()
+		first, _, _ := strings.Cut(string(got), "\r\n")
+		if sent1xx := strings.Contains(first, " 103 "); sent1xx != (version == "HTTP/1.1") {
+			t.Errorf("%s request: first line %q", version, first)
+		}
+	}
+	hits, err := c.Hits(ctx, id)
+	if err != nil || len(hits) != 2 {
+		t.Fatalf("hits %v, %v", hits, err)
+	}
+	if hits[0].Proto != "HTTP/1.0" || len(hits[0].Interim) != 0 || hits[1].Proto != "HTTP/1.1" || fmt.Sprint(hits[1].Interim) != "[103]" {
+		t.Errorf("hits say proto %q interim %v, then %q %v", hits[0].Proto, hits[0].Interim, hits[1].Proto, hits[1].Interim)
 	}
 }

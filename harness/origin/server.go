@@ -96,6 +96,11 @@ type Hit struct {
 	// the request's preconditions said the cache had it, 0 for a reset.
 	Status         int         `json:"status"`
 	ResponseHeader [][2]string `json:"response_header,omitempty"`
+	// Proto is the request's protocol version ("HTTP/1.1"), and Interim
+	// the statuses of the scripted 1xx responses sent before the answer:
+	// none to an HTTP/1.0 request (RFC 9110 §15.2).
+	Proto   string `json:"proto,omitempty"`
+	Interim []int  `json:"interim,omitempty"`
 }
 
 // Value returns the values of the request's header field name, joined by
@@ -164,7 +169,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, id string) {
 	sc := s.scripts[id]
 	i := min(len(sc.hits), len(sc.responses)-1)
 	resp := sc.responses[i]
-	sc.hits = append(sc.hits, Hit{Method: r.Method, URI: r.URL.RequestURI(), Header: pairs(r.Header, r.Host), Received: now, Wall: time.Now(), Response: i})
+	sc.hits = append(sc.hits, Hit{Method: r.Method, URI: r.URL.RequestURI(), Header: pairs(r.Header, r.Host), Received: now, Wall: time.Now(), Response: i, Proto: r.Proto})
 	n := len(sc.hits) - 1
 	s.mu.Unlock()
 
@@ -177,7 +182,16 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, id string) {
 		s.mu.Unlock()
 	}()
 
-	sendInterim(w, resp.Interim, s.clock.Now())
+	// "A server MUST NOT send a 1xx response to an HTTP/1.0 client"
+	// (RFC 9110 §15.2); net/http would send it.
+	if r.ProtoAtLeast(1, 1) && len(resp.Interim) > 0 {
+		sendInterim(w, resp.Interim, s.clock.Now())
+		s.mu.Lock()
+		for _, in := range resp.Interim {
+			sc.hits[n].Interim = append(sc.hits[n].Interim, in.Status)
+		}
+		s.mu.Unlock()
+	}
 	if d := time.Duration(resp.DelayMillis) * time.Millisecond; d > 0 {
 		t := time.NewTimer(min(d, MaxDelay))
 		select {
