@@ -188,18 +188,20 @@ func TestHTMLInBrowser(t *testing.T) {
 	})
 
 	t.Run("screenshots", func(t *testing.T) {
-		for _, width := range []int64{1280, 420} {
-			tab := openReport(t, browser, counted, "")
-			do(t, tab, chromedp.EmulateViewport(width, 900))
-			png, err := chromedp.Run(tab.ctx, chromedp.CaptureScreenshot())
-			if err != nil {
-				t.Fatalf("screenshot at %d px: %v", width, err)
+		for _, page := range []struct{ name, file, fragment string }{{"report", counted, ""}, {"site", site, "site-urls"}} {
+			for _, width := range []int64{1280, 420} {
+				tab := openReport(t, browser, page.file, page.fragment)
+				do(t, tab, chromedp.EmulateViewport(width, 900))
+				png, err := chromedp.Run(tab.ctx, chromedp.CaptureScreenshot())
+				if err != nil {
+					t.Fatalf("%s: screenshot at %d px: %v", page.name, width, err)
+				}
+				if overflow := eval[bool](t, tab, `document.documentElement.scrollWidth > window.innerWidth`); overflow {
+					t.Errorf("%s: at %d px the page scrolls sideways", page.name, width)
+				}
+				saveScreenshot(t, fmt.Sprintf("%s-%d.png", page.name, width), png)
+				noTrouble(t, tab)
 			}
-			if overflow := eval[bool](t, tab, `document.documentElement.scrollWidth > window.innerWidth`); overflow {
-				t.Errorf("at %d px the page scrolls sideways", width)
-			}
-			saveScreenshot(t, fmt.Sprintf("report-%d.png", width), png)
-			noTrouble(t, tab)
 		}
 	})
 }
