@@ -370,35 +370,37 @@ func TestHTMLNoResults(t *testing.T) {
 // TestHTMLParsesWithoutErrors guards the template itself: the tokenizer
 // must see every element it opens closed, in order, so <details> nest.
 func TestHTMLParsesWithoutErrors(t *testing.T) {
-	var buf bytes.Buffer
 	unredacted := countedResults()
 	unredacted.Redaction = reports.RedactionOff // with the --no-redact banner
-	if err := reports.WriteHTML(&buf, hostileResults(), unredacted); err != nil {
-		t.Fatal(err)
-	}
-	z := html.NewTokenizer(&buf)
-	var stack []string
-	void := []string{"meta", "br", "input"}
-	for {
-		tt := z.Next()
-		if tt == html.ErrorToken {
-			break
+	for _, rs := range [][]*reports.Results{{hostileResults(), unredacted}, {siteResults()}} {
+		var buf bytes.Buffer
+		if err := reports.WriteHTML(&buf, rs...); err != nil {
+			t.Fatal(err)
 		}
-		name, _ := z.TagName()
-		switch tt {
-		case html.StartTagToken:
-			if !slices.Contains(void, string(name)) {
-				stack = append(stack, string(name))
+		z := html.NewTokenizer(&buf)
+		var stack []string
+		void := []string{"meta", "br", "input"}
+		for {
+			tt := z.Next()
+			if tt == html.ErrorToken {
+				break
 			}
-		case html.EndTagToken:
-			if len(stack) == 0 || stack[len(stack)-1] != string(name) {
-				t.Fatalf("</%s> closes %v", name, stack)
+			name, _ := z.TagName()
+			switch tt {
+			case html.StartTagToken:
+				if !slices.Contains(void, string(name)) {
+					stack = append(stack, string(name))
+				}
+			case html.EndTagToken:
+				if len(stack) == 0 || stack[len(stack)-1] != string(name) {
+					t.Fatalf("</%s> closes %v", name, stack)
+				}
+				stack = stack[:len(stack)-1]
 			}
-			stack = stack[:len(stack)-1]
 		}
-	}
-	if len(stack) != 0 {
-		t.Errorf("unclosed elements: %v", stack)
+		if len(stack) != 0 {
+			t.Errorf("unclosed elements: %v", stack)
+		}
 	}
 }
 
