@@ -16,10 +16,12 @@ import (
 )
 
 // measureSiteEnv names how many URLs TestSiteReportLoad's synthetic crawl
-// has; the test skips without it. It measures, and asserts nothing about
-// time (docs/benchmarks.md has the figures):
+// has, or the report directory of a real crawl whose index.html it opens;
+// the test skips without it. It measures, and asserts nothing about time
+// (docs/benchmarks.md has the figures):
 //
 //	HTTPCHECK_MEASURE_SITE=2000 go test ./reports -run TestSiteReportLoad -v
+//	HTTPCHECK_MEASURE_SITE=/tmp/crawl-report go test ./reports -run TestSiteReportLoad -v
 const measureSiteEnv = "HTTPCHECK_MEASURE_SITE"
 
 // TestSiteReportLoad writes the report of a synthetic crawl of
@@ -30,23 +32,28 @@ const measureSiteEnv = "HTTPCHECK_MEASURE_SITE"
 // filter script being ready, and how long a filter and a sort of the
 // table take. Three rounds, each in a fresh tab.
 func TestSiteReportLoad(t *testing.T) {
-	n, err := strconv.Atoi(os.Getenv(measureSiteEnv))
-	if err != nil || n < 1 {
-		t.Skipf("set %s to a number of URLs to measure the site report's load", measureSiteEnv)
-	}
-	r := syntheticSite(n, true)
-	dir := t.TempDir()
-	start := time.Now()
-	if err := reports.WriteAll(dir, r); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("%d URLs, %d checks: reports written in %v", n, len(r.Checks), time.Since(start).Round(time.Millisecond))
-	for _, name := range []string{"index.html", "results.json"} {
-		fi, err := os.Stat(filepath.Join(dir, name))
-		if err != nil {
+	env := os.Getenv(measureSiteEnv)
+	n, err := strconv.Atoi(env)
+	var dir string
+	switch {
+	case err == nil && n > 0:
+		r := syntheticSite(n, true)
+		dir = t.TempDir()
+		start := time.Now()
+		if err := reports.WriteAll(dir, r); err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("%s: %.1f MB", name, float64(fi.Size())/1e6)
+		t.Logf("%d URLs, %d checks: reports written in %v", n, len(r.Checks), time.Since(start).Round(time.Millisecond))
+	case env != "":
+		// The report directory of a real crawl: its index.html.
+		dir, n = env, -1
+	default:
+		t.Skipf("set %s to a number of URLs, or to the report directory of a real crawl, to measure the site report's load", measureSiteEnv)
+	}
+	for _, name := range []string{"index.html", "results.json"} {
+		if fi, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			t.Logf("%s: %.1f MB", name, float64(fi.Size())/1e6)
+		}
 	}
 	type timing struct {
 		DOMContentLoaded, Load, FirstPaint float64
@@ -84,7 +91,7 @@ func TestSiteReportLoad(t *testing.T) {
 		tab := openReport(t, browser, file, "")
 		ready := time.Since(begin)
 		tm := eval[timing](t, tab, timings)
-		if tm.Rows != n {
+		if n > 0 && tm.Rows != n {
 			t.Fatalf("the table has %d rows, want %d", tm.Rows, n)
 		}
 		filter := eval[float64](t, tab, `(function () {
@@ -100,8 +107,8 @@ func TestSiteReportLoad(t *testing.T) {
 			document.body.offsetHeight;
 			return performance.now() - t0;
 		})()`)
-		t.Logf("round %d: DOMContentLoaded %.0f ms, first paint %.0f ms, load %.0f ms; filter bar shown (script ready) %v after navigating; filter %.0f ms, sort %.0f ms",
-			round, tm.DOMContentLoaded, tm.FirstPaint, tm.Load, ready.Round(time.Millisecond), filter, sorted)
+		t.Logf("round %d, %d rows: DOMContentLoaded %.0f ms, first paint %.0f ms, load %.0f ms; filter bar shown (script ready) %v after navigating; filter %.0f ms, sort %.0f ms",
+			round, tm.Rows, tm.DOMContentLoaded, tm.FirstPaint, tm.Load, ready.Round(time.Millisecond), filter, sorted)
 		noTrouble(t, tab)
 		if err := chromedp.Cancel(tab.ctx); err != nil {
 			t.Log(err)
