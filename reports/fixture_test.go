@@ -94,6 +94,7 @@ func hostileResults() *reports.Results {
 		RequestBody:     all,
 		Status:          200,
 		ResponseHeaders: [][2]string{{"Set-Cookie", all}, {"Location", xssURL}, {"Link", "<" + xssURL + ">; rel=preload"}},
+		Interim:         []reports.Interim{{Status: 103, Header: [][2]string{{"Link", "<" + xssURL + ">; rel=preload"}, {xssAttr, xssScript}}}},
 		BodyExcerpt:     "<html><body>" + xssScript + "<a href=\"" + xssURL + "\">x</a>" + xssAttr + "\r\n" + nulByte + badUTF8,
 		Error:           all,
 		Source:          "network" + xssAttr,

@@ -185,13 +185,20 @@ type (
 		RequestHeaders  string
 		RequestBody     string
 		ResponseHeaders string
-		Body            string
-		Error           string
-		Source          string
-		Note            string
-		Sent            string
-		Received        string
-		Elapsed         string
+		// Interim are the 1xx responses before the final one, each as it
+		// went over the wire: its status, then its header lines.
+		Interim  []htmlInterim
+		Body     string
+		Error    string
+		Source   string
+		Note     string
+		Sent     string
+		Received string
+		Elapsed  string
+	}
+	htmlInterim struct {
+		Status  string
+		Headers string
 	}
 	htmlMatrixRow struct {
 		ID    string
@@ -416,6 +423,9 @@ func newHTMLExchange(x Exchange, n int) htmlExchange {
 	}
 	if x.Status != 0 {
 		v.Status = strconv.Itoa(x.Status)
+	}
+	for _, in := range x.Interim {
+		v.Interim = append(v.Interim, htmlInterim{Status: strconv.Itoa(in.Status), Headers: headerLines(in.Header)})
 	}
 	if !x.Sent.IsZero() {
 		v.Sent = x.Sent.Format("2006-01-02T15:04:05.000Z07:00")

@@ -50,6 +50,12 @@ func TestHTMLHostileStringsStayText(t *testing.T) {
 	if n := doc.Find("input, select, button").Not("#f-q, #f-state, #f-level, #f-suite, #f-reset").Length(); n != 0 {
 		t.Errorf("found %d controls besides the filter's, want none", n)
 	}
+	// The 1xx before the answer is shown as it went over the wire, as text.
+	if interim := doc.Find("pre.wire").FilterFunction(func(_ int, s *goquery.Selection) bool {
+		return strings.HasPrefix(s.Text(), "\n103\n") || strings.HasPrefix(strings.TrimSpace(s.Text()), "103\n")
+	}); interim.Length() == 0 || !strings.Contains(interim.First().Text(), xssScript) {
+		t.Errorf("the exchange's 103 is not shown with its fields as text (%d found)", interim.Length())
+	}
 	for _, f := range reporttest.Foreign(doc) {
 		t.Errorf("index.html has %s, which the template does not write: it came from the data", f)
 	}
