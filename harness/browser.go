@@ -10,7 +10,9 @@ import (
 	"net/http/httptrace"
 	"net/textproto"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/httpcheck/httpcheck/reference/cookie"
@@ -231,10 +233,10 @@ func (b *Browser) Try(r Request) (*Response, error) {
 			ex.Source = string(source)
 		}
 	} else {
-		var interim []reports.Interim
-		httpResp, respBody, err = sender.roundTrip(withInterim(b.state.env.Ctx, &interim), req)
+		var interim interimLog
+		httpResp, respBody, err = sender.roundTrip(interim.attach(b.state.env.Ctx), req)
 		ex = b.rec().record(req, body, httpResp, respBody, err, sent, r.Note)
-		ex.Interim = interim
+		ex.Interim = interim.responses()
 		if err != nil {
 			return nil, fmt.Errorf("%s %s: %v", r.Method, send, err)
 		}
@@ -257,16 +259,41 @@ func (b *Browser) Try(r Request) (*Response, error) {
 	return resp, nil
 }
 
-// withInterim returns ctx with a hook that appends every 1xx response the
-// transport reads before the final one to *into. net/http hides them from
-// the caller otherwise, and a cache in the middle must forward them.
-func withInterim(ctx context.Context, into *[]reports.Interim) context.Context {
+// maxInterim bounds the 1xx responses one request may get: net/http
+// leaves the bound to whoever reads them, and a target that sends 1xx
+// without end would otherwise fill memory until the timeout.
+const maxInterim = 16
+
+// interimLog collects the 1xx responses of one request. The transport
+// calls its hook from the connection's read loop, which may still run
+// after a timed-out RoundTrip has returned, so reads go through the lock.
+type interimLog struct {
+	mu   sync.Mutex
+	seen []reports.Interim
+}
+
+// attach returns ctx with a hook that appends every 1xx response the
+// transport reads before the final one. net/http hides them from the
+// caller otherwise, and a cache in the middle must forward them.
+func (l *interimLog) attach(ctx context.Context) context.Context {
 	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
 		Got1xxResponse: func(code int, h textproto.MIMEHeader) error {
-			*into = append(*into, reports.Interim{Status: code, Header: headerPairs(http.Header(h))})
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			if len(l.seen) >= maxInterim {
+				return fmt.Errorf("more than %d 1xx responses before a final one", maxInterim)
+			}
+			l.seen = append(l.seen, reports.Interim{Status: code, Header: headerPairs(http.Header(h))})
 			return nil
 		},
 	})
+}
+
+// responses returns a copy of what was collected so far.
+func (l *interimLog) responses() []reports.Interim {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.seen)
 }
 
 // describeWire summarises the exchanges the browser cache made for one

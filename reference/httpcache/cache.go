@@ -173,7 +173,7 @@ func (c *Cache) do(req *http.Request) (*http.Response, Source, error) {
 	if c.shared && isValidationRequest(req.Header) {
 		return c.answerValidation(req, reqCC)
 	}
-	if resp := c.rangeFromStorage(req, reqCC); resp != nil {
+	if resp := c.rangeFromStorage(req, method, reqCC); resp != nil {
 		return resp, SourceCache, nil
 	}
 	if hasPreconditions(req.Header) || len(req.Header.Values("Range")) > 0 {

@@ -28,9 +28,9 @@ import (
 
 // rangeFromStorage answers a range request from storage, or returns nil
 // when it cannot (the caller forwards it).
-func (c *Cache) rangeFromStorage(req *http.Request, reqCC cachecontrol.Directives) *http.Response {
+func (c *Cache) rangeFromStorage(req *http.Request, method string, reqCC cachecontrol.Directives) *http.Response {
 	h := req.Header
-	if !c.shared || req.Method != http.MethodGet || len(h.Values("Range")) != 1 {
+	if !c.shared || method != http.MethodGet || len(h.Values("Range")) != 1 {
 		return nil
 	}
 	for _, f := range []string{"If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since"} {
@@ -39,7 +39,10 @@ func (c *Cache) rangeFromStorage(req *http.Request, reqCC cachecontrol.Directive
 		}
 	}
 	e := c.store.lookup(cacheKey(req.URL), h)
-	if e == nil || e.status != http.StatusOK || !c.canReuse(e, reqCC, c.clock.Now()) || e.header.Get("Content-Encoding") != "" && e.uncompressed {
+	// A body the transport decoded is not the representation the stored
+	// ETag names (the transport drops Content-Encoding), so its bytes are
+	// not the ones a range of that representation would carry.
+	if e == nil || e.status != http.StatusOK || e.uncompressed || !c.canReuse(e, reqCC, c.clock.Now()) {
 		return nil
 	}
 	first, last, ok := singleByteRange(h.Get("Range"), int64(len(e.body)))
@@ -54,6 +57,11 @@ func (c *Cache) rangeFromStorage(req *http.Request, reqCC cachecontrol.Directive
 	resp.StatusCode, resp.Status = http.StatusPartialContent, "206 Partial Content"
 	resp.Header.Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", first, last, len(e.body)))
 	resp.Header.Set("Content-Length", strconv.Itoa(len(part)))
+	// A digest of the whole content is wrong for a part (RFC 9530
+	// Content-Digest, and the obsolete Content-MD5); Repr-Digest, of the
+	// representation, stays true.
+	resp.Header.Del("Content-Digest")
+	resp.Header.Del("Content-MD5")
 	resp.Body, resp.ContentLength = io.NopCloser(bytes.NewReader(part)), int64(len(part))
 	return resp
 }
@@ -92,9 +100,10 @@ func singleByteRange(v string, size int64) (first, last int64, ok bool) {
 }
 
 // ifRangeMatches evaluates If-Range against the stored response (RFC 9110
-// §13.1.5): an entity-tag matches by the strong comparison, a date only
-// when it equals a Last-Modified that is strong, which this cache cannot
-// tell from the outside; so only entity-tags make it match.
+// §13.1.5): an entity-tag matches by the strong comparison. A date could
+// match a strong Last-Modified (one at least a second before the stored
+// Date, §8.8.2.2); this cache never lets a date match, since answering the
+// whole 200 is what ignoring Range gives, and that is always allowed.
 func ifRangeMatches(values []string, stored http.Header) bool {
 	if len(values) != 1 {
 		return false

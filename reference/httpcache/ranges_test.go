@@ -14,6 +14,10 @@ var rangeTests = []scenario{
 		{req: "GET /r", header: []string{"Range: bytes=-3"}, want: "cache 206 789 Content-Range=bytes 7-9/10", show: []string{"Content-Range"}},
 		{req: "GET /r", header: []string{"Range: bytes=8-100"}, want: "cache 206 89 Content-Range=bytes 8-9/10", show: []string{"Content-Range"}},
 	}},
+	{name: "RFC9530 2 a 206 from storage carries no digest of the whole content", shared: true, steps: []step{
+		{req: "GET /r", origin: []reply{{header: []string{"Cache-Control: max-age=600", "Content-Digest: sha-256=:AAAA:", "Repr-Digest: sha-256=:AAAA:"}, body: "0123456789"}}, want: "network 200 0123456789"},
+		{req: "GET /r", header: []string{"Range: bytes=0-1"}, want: "cache 206 01 Content-Digest= Repr-Digest=sha-256=:AAAA:", show: []string{"Content-Digest", "Repr-Digest"}},
+	}},
 	{name: "RFC9110 13.1.5 If-Range with the stored strong entity-tag gets the range, another gets the whole response", shared: true, steps: []step{
 		{req: "GET /r", origin: []reply{tenBytes}, want: "network 200 0123456789"},
 		{req: "GET /r", header: []string{"Range: bytes=0-1", `If-Range: "r1"`}, want: "cache 206 01"},

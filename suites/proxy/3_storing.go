@@ -100,10 +100,11 @@ var storedFieldCases = func() []storedField {
 		if f.name != "Set-Cookie" {
 			c = suite.Must(id, title, "RFC9111 3.1").Quoting(reqStoreAllFields)
 		} else {
-			// The §3.1 MUST is on storing. A cache that stores Set-Cookie
-			// and leaves it out of every hit (Squid, by design) keeps
-			// one user's cookie from another, and no sentence forbids
-			// that; §7.3 leaves control of such responses to servers.
+			// Set-Cookie alone: RFC 9111 §7.3 treats a stored response
+			// that replays one user's cookie to another as a risk for
+			// servers to control, and a cache that keeps it out of every
+			// hit (Squid, by design) closes that risk. Advice, then, not
+			// the §3.1 MUST the other fields stay under.
 			c = suite.Advisory(id, title, "RFC9111 3.1", "RFC9111 7.3").
 				Quoting(reqStoreAllFields + ` "Note that the Set-Cookie response header field [COOKIE] does not inhibit caching; a cacheable response with a Set-Cookie header field can be (and often is) used to satisfy subsequent requests to caches." (RFC 9111 §7.3)`)
 		}

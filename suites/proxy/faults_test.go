@@ -3,15 +3,19 @@ package proxy_test
 import (
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
+	"net/textproto"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -964,6 +968,34 @@ func TestFaults(t *testing.T) {
 			Wrap: onClientRequests(func(r *http.Request) {
 				r.Proto, r.ProtoMajor, r.ProtoMinor = "HTTP/1.1", 1, 1
 			}),
+		},
+		{
+			// Varnish: a 1xx from the backend fails the fetch (503).
+			Name:   "a 1xx from the origin fails the request",
+			Breaks: c("forwarding/interim-parsed"),
+			Configure: func(o *proxy.Options) {
+				next := &http.Transport{DisableCompression: true}
+				o.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+					// A composed trace keeps the proxy's hook's answer, so
+					// the 1xx is noted here and the fetch failed after it.
+					var saw atomic.Bool
+					ctx := httptrace.WithClientTrace(r.Context(), &httptrace.ClientTrace{
+						Got1xxResponse: func(int, textproto.MIMEHeader) error { saw.Store(true); return nil },
+					})
+					res, err := next.RoundTrip(r.WithContext(ctx))
+					if err == nil && saw.Load() {
+						res.Body.Close()
+						return nil, errors.New("a 1xx before the response")
+					}
+					return res, err
+				})
+			},
+		},
+		{
+			// A 206 that does not say which bytes it carries.
+			Name:   "a 206 without Content-Range",
+			Breaks: c("ranges/206-content-range"),
+			Wrap:   ft.OnResponse(func(_ *http.Request, status int, h http.Header) { h.Del("Content-Range") }),
 		},
 		{
 			// A range cut one byte off from the one Content-Range names.
