@@ -74,6 +74,22 @@ func TestHTMLInBrowser(t *testing.T) {
 		{"suite=nonesuch", countedInPageOrder}, // a suite the page lacks filters nothing
 	})
 
+	// A run with --baseline: its marks are a filter too.
+	baselined := countedResults()
+	for i := range baselined.Checks {
+		switch baselined.Checks[i].ID {
+		case "cookies/delete/expired":
+			baselined.Checks[i].Baseline = reports.BaselineNew
+		case "cookies/parse/expires":
+			baselined.Checks[i].Baseline = reports.BaselineFixed
+		}
+	}
+	linkedViews(t, browser, writeReport(t, baselined), "baseline#", visibleChecks, []linkedView{
+		{"baseline=new", []string{"cookies/delete/expired"}},
+		{"baseline=fixed", []string{"cookies/parse/expires"}},
+		{"baseline=known", nil},
+	})
+
 	t.Run("permalinks", func(t *testing.T) {
 		tab := openReport(t, browser, counted, "t1-c5")
 		expectTarget(t, tab, "t1-c5", "cookies/parse/expires")

@@ -93,7 +93,10 @@ type (
 		States, Levels []htmlBadge
 		Suites         []string
 		CheckCount     int
-		ScriptHash     string
+		// HasBaseline: some check carries a --baseline mark, so the filter
+		// offers known, new and fixed.
+		HasBaseline bool
+		ScriptHash  string
 		// Site is the site view of a page of one run with a crawl,
 		// shown instead of a column per URL.
 		Site *htmlSite
@@ -172,6 +175,9 @@ type (
 		// failure", "new failure" or "fixed"; Class is its badge's class.
 		Baseline      string
 		BaselineClass string
+		// BaselineKey is the mark as the filter reads it: "known", "new",
+		// "fixed" or "".
+		BaselineKey string
 	}
 	htmlRef struct {
 		Text string
@@ -284,6 +290,7 @@ func newHTMLPage(rs []*Results) (*htmlPage, error) {
 		page.Runs[0].Targets, page.Runs[0].Site = nil, page.Site.Start
 	}
 	page.States, page.Levels, page.Suites, page.CheckCount = filterChoices(all)
+	page.HasBaseline = slices.ContainsFunc(all, func(c Check) bool { return c.Baseline != "" })
 	if page.Multi {
 		page.Matrix = newHTMLMatrix(sorted)
 		for _, r := range page.Matrix {
@@ -388,6 +395,7 @@ func newHTMLCheck(c *Check, anchor string) htmlCheck {
 		Duration:    formatDuration(c.Duration),
 		Requirement: para(c.Requirement),
 	}
+	v.BaselineKey = c.Baseline
 	switch c.Baseline {
 	case BaselineKnown:
 		v.Baseline, v.BaselineClass = "known failure", "b-known"

@@ -25,7 +25,7 @@ var Elements = []string{
 
 // Attributes is every attribute the template writes.
 var Attributes = []string{"lang", "charset", "name", "content", "http-equiv", "class", "id", "href", "rel", "scope", "title", "role",
-	"data-state", "data-level", "data-suite", "aria-label", "aria-live", "hidden", // what the filter reads, and says
+	"data-state", "data-level", "data-suite", "data-baseline", "aria-label", "aria-live", "hidden", // what the filter reads, and says
 	"for", "type", "placeholder", "autocomplete", "value", // the filter's controls
 	"data-type", "data-key", "disabled", // the site view's table: what its filter and sorting read, buttons the script enables
 }
