@@ -21,8 +21,10 @@ const (
 
 // Login, OWASP WSTG SESS-03 (session fixation) and ASVS 4.0.3 §3.2.1.
 var (
-	anonymous    = suite.Must("whoami/anonymous", "session/whoami answers user null before any login, whatever the session holds", "contract auth")
-	loginWhoami  = suite.Must("login/whoami", "after session/login as U, session/whoami answers U", "contract auth")
+	anonymous = suite.Must("whoami/anonymous", "session/whoami answers user null before any login, whatever the session holds", "contract auth").
+			Quoting(`"whoami is the protected endpoint. ... Before any login it answers {"user": null}, whatever data the session holds." (docs/contract.md, Login)`)
+	loginWhoami = suite.Must("login/whoami", "after session/login as U, session/whoami answers U", "contract auth").
+			Quoting(`"whoami is the protected endpoint. ... After session/login as U, which answers {"user": U}, it answers U." (docs/contract.md, Login)`)
 	loginRotates = suite.Must("login/rotates-key", "session/login gives the session a new key", "contract auth", "OWASP WSTG SESS-03", "OWASP ASVS 3.2.1").
 			Quoting(`"Login gives the session a new key (a new session cookie value) ..." (docs/contract.md, Login)`)
 	loginKeeps = suite.Must("login/keeps-data", "session/login keeps the data stored before it", "contract auth").

@@ -54,8 +54,10 @@ var (
 	// that expired but was not yet culled: the contract does not say, so
 	// the reference's choice is graded as advice.
 	deleteExpired = suite.Advisory("delete/expired-answers-false", "delete of a key whose entry expired answers deleted false: an expired entry is no entry", "contract cache")
-	addExpired    = suite.Must("add/expired-is-absent", "add of a key whose entry expired answers added true: an expired entry is no entry", "contract cache")
-	touchExtends  = suite.Must("touch/extends", "touch gives an entry a new timeout: it outlives its old one", "contract cache")
+	addExpired    = suite.Must("add/expired-is-absent", "add of a key whose entry expired answers added true: an expired entry is no entry", "contract cache").
+			Quoting(`"add of a key whose entry has expired stores the value, as for an absent key." (docs/contract.md, Cache API)`)
+	touchExtends = suite.Must("touch/extends", "touch gives an entry a new timeout: it outlives its old one", "contract cache").
+			Quoting(qTouch)
 )
 
 // Timeouts: omitted is the alias default, null never expires, zero or

@@ -19,31 +19,52 @@ import (
 var (
 	setGet = suite.Must("set/get-returns-value", "set answers {} and get then answers found true with the value", "contract cache").
 		Quoting(`"Values are any JSON and come back exactly as stored." (docs/contract.md, Cache API)`)
-	setReplaces = suite.Must("set/replaces-value", "set on a key that holds a value replaces it", "contract cache")
-	getDefault  = suite.Must("get/absent-answers-default", "get of an absent key answers found false with the default, or null without one", "contract cache").
+	setReplaces = suite.Must("set/replaces-value", "set on a key that holds a value replaces it", "contract cache").
+			Quoting(`"set of a key that holds a value replaces it." (docs/contract.md, Cache API)`)
+	getDefault = suite.Must("get/absent-answers-default", "get of an absent key answers found false with the default, or null without one", "contract cache").
 			Quoting(`"On a miss, value is default (or null)." (docs/contract.md, Cache API)`)
 	addAbsent = suite.Must("add/adds-when-absent", "add of an absent key answers added true and stores the value", "contract cache").
 			Quoting(`"Stores only if the key is absent." (docs/contract.md, Cache API)`)
 	addPresent = suite.Must("add/keeps-present", "add of a present key answers added false and leaves its value alone", "contract cache").
 			Quoting(`"Stores only if the key is absent." (docs/contract.md, Cache API)`)
-	getOrSetAbsent  = suite.Must("get-or-set/stores-default", "get_or_set of an absent key answers the default and stores it", "contract cache")
-	getOrSetPresent = suite.Must("get-or-set/keeps-present", "get_or_set of a present key answers the stored value and leaves it alone", "contract cache")
-	getMany         = suite.Must("get-many/found-only", "get_many answers the values of the keys that were found, and only those", "contract cache")
-	setManyStores   = suite.Must("set-many/stores-every-value", "set_many stores every value it was given, save those it names in failed", "contract cache")
-	setManyFailed   = suite.Must("set-many/reports-failures", "set_many answers a failed list that names exactly the keys it did not store", "contract cache").
-			Quoting(`"set_many's failed names exactly the keys that were not stored." (docs/contract.md, What the cache checks expect)`)
-	deletePresent = suite.Must("delete/removes-present", "delete of a present key answers deleted true and removes it", "contract cache")
-	deleteAbsent  = suite.Must("delete/absent-answers-false", "delete of an absent key answers deleted false, not an error", "contract cache")
-	deleteMany    = suite.Must("delete-many/counts", "delete_many answers how many of the keys were present and removes them", "contract cache")
-	incrDelta     = suite.Must("incr/adds-delta", "incr adds delta (1 when left out) and answers the new value, which get then reads", "contract cache")
-	decrDelta     = suite.Must("decr/subtracts-delta", "decr subtracts delta (1 when left out); past zero it goes negative, or stops at 0 as memcached does", "contract cache")
-	incrAbsent    = suite.Must("incr/absent-is-404", "incr and decr of an absent key answer 404 and do not create it", "contract cache").
+	getOrSetAbsent = suite.Must("get-or-set/stores-default", "get_or_set of an absent key answers the default and stores it", "contract cache").
+			Quoting(qGetOrSet)
+	getOrSetPresent = suite.Must("get-or-set/keeps-present", "get_or_set of a present key answers the stored value and leaves it alone", "contract cache").
+			Quoting(qGetOrSet)
+	getMany = suite.Must("get-many/found-only", "get_many answers the values of the keys that were found, and only those", "contract cache").
+		Quoting(`"get_many answers the values of the keys that were found, and only those." (docs/contract.md, Cache API)`)
+	setManyStores = suite.Must("set-many/stores-every-value", "set_many stores every value it was given, save those it names in failed", "contract cache").
+			Quoting(qSetManyFailed)
+	setManyFailed = suite.Must("set-many/reports-failures", "set_many answers a failed list that names exactly the keys it did not store", "contract cache").
+			Quoting(qSetManyFailed)
+	deletePresent = suite.Must("delete/removes-present", "delete of a present key answers deleted true and removes it", "contract cache").
+			Quoting(qDelete)
+	deleteAbsent = suite.Must("delete/absent-answers-false", "delete of an absent key answers deleted false, not an error", "contract cache").
+			Quoting(qDelete)
+	deleteMany = suite.Must("delete-many/counts", "delete_many answers how many of the keys were present and removes them", "contract cache").
+			Quoting(`"delete_many removes the keys and answers how many of them were present." (docs/contract.md, Cache API)`)
+	incrDelta = suite.Must("incr/adds-delta", "incr adds delta (1 when left out) and answers the new value, which get then reads", "contract cache").
+			Quoting(qIncrDecr)
+	decrDelta = suite.Must("decr/subtracts-delta", "decr subtracts delta (1 when left out); past zero it goes negative, or stops at 0 as memcached does", "contract cache").
+			Quoting(qIncrDecr + ` "decr may go below zero, or stop at 0 as memcached's does." (docs/contract.md, What the cache checks expect)`)
+	incrAbsent = suite.Must("incr/absent-is-404", "incr and decr of an absent key answer 404 and do not create it", "contract cache").
 			Quoting(`"incr/decr of an absent key answer 404 and leave the key absent." (docs/contract.md, What the cache checks expect)`)
 	incrOverflow = suite.Must("incr/no-wraparound", "incr past 2^63-1 never wraps around: it answers an error or the exact sum, and get reads no wrapped value", "contract cache").
 			Quoting(`"incr past 2^63-1 never wraps around: it answers an error (the reference's 400) or the exact sum, and the entry holds no wrapped value" (docs/contract.md, What the cache checks expect)`)
 	incrAtomic   = suite.Advisory("incr/atomic", "concurrent increments of one key are all counted (Django promises this only where the backend has an atomic increment)", "contract cache")
-	touchAnswers = suite.Must("touch/answers-whether-present", "touch answers touched true for a present key and false for an absent one", "contract cache")
-	clearEmpties = suite.Must("clear/empties-alias", "clear answers {} and removes every entry of the alias", "contract cache")
+	touchAnswers = suite.Must("touch/answers-whether-present", "touch answers touched true for a present key and false for an absent one", "contract cache").
+			Quoting(qTouch)
+	clearEmpties = suite.Must("clear/empties-alias", "clear answers {} and removes every entry of the alias", "contract cache").
+			Quoting(`"clear removes every entry of the alias." (docs/contract.md, Cache API)`)
+)
+
+// Sentences of the contract quoted by several checks.
+const (
+	qGetOrSet      = `"get_or_set of an absent key stores default and answers it, and of a present key answers the stored value and leaves it alone." (docs/contract.md, Cache API)`
+	qSetManyFailed = `"set_many's failed names exactly the keys that were not stored." (docs/contract.md, What the cache checks expect)`
+	qDelete        = `"delete of a present key answers deleted true and removes it, and of an absent key answers false, not an error." (docs/contract.md, Cache API)`
+	qIncrDecr      = `"incr adds delta (1 when left out) and decr subtracts it, and both answer the new value, which the entry then holds." (docs/contract.md, Cache API)`
+	qTouch         = `"touch gives a present entry a new timeout and answers touched true, and it answers false for an absent key." (docs/contract.md, Cache API)`
 )
 
 // The contract's table, one operation after another (docs/contract.md,

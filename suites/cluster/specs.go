@@ -19,23 +19,37 @@ import (
 
 // Sessions: the store behind them is the deployment's, not an instance's.
 var (
-	sessionRead   = suite.Must("sessions/read-elsewhere", "a session created through one instance is read, with its data, through every other", "contract sessions", "contract deployments")
-	sessionUpdate = suite.Must("sessions/update-elsewhere", "a session updated through each instance in turn shows every update through the others, none lost", "contract sessions", "contract deployments")
-	sessionExpiry = suite.Must("sessions/expiry-elsewhere", "a session given 4 seconds through one instance is refused by every instance once they pass", "contract sessions", "contract deployments", "OWASP ASVS 3.3.1")
-	sessionLogout = suite.Must("sessions/logout-elsewhere", "a login through one instance is seen by the others, and a logout through another ends the session on every instance", "contract auth", "contract deployments", "OWASP ASVS 3.3.1")
+	sessionRead = suite.Must("sessions/read-elsewhere", "a session created through one instance is read, with its data, through every other", "contract sessions", "contract deployments").
+			Quoting(qSessionElsewhere)
+	sessionUpdate = suite.Must("sessions/update-elsewhere", "a session updated through each instance in turn shows every update through the others, none lost", "contract sessions", "contract deployments").
+			Quoting(qSessionElsewhere)
+	sessionExpiry = suite.Must("sessions/expiry-elsewhere", "a session given 4 seconds through one instance is refused by every instance once they pass", "contract sessions", "contract deployments", "OWASP ASVS 3.3.1").
+			Quoting(qSessionElsewhere)
+	sessionLogout = suite.Must("sessions/logout-elsewhere", "a login through one instance is seen by the others, and a logout through another ends the session on every instance", "contract auth", "contract deployments", "OWASP ASVS 3.3.1").
+			Quoting(`"A session created through one instance is read, updated, expired and logged out through the others (features: sessions, auth). A logout through one instance ends the session on all of them, even for a copy of the cookie from before it." (docs/contract.md, Deployments)`)
 )
 
 // The cache API: one cache for the deployment.
 var (
-	cacheSeen   = suite.Must("cache/seen-elsewhere", "a cache entry set through one instance is read, with its value, through every other", "contract cache", "contract deployments")
-	cacheDelete = suite.Must("cache/delete-elsewhere", "a cache entry deleted through one instance is gone from every instance", "contract cache", "contract deployments")
-	cacheExpiry = suite.Must("cache/expire-elsewhere", "a cache entry set for 4 seconds through one instance has expired on every instance once they pass", "contract cache", "contract deployments")
-	cacheIncr   = suite.Advisory("cache/incr-across", "concurrent increments of one key through every instance are all counted", "contract cache", "contract deployments")
+	cacheSeen = suite.Must("cache/seen-elsewhere", "a cache entry set through one instance is read, with its value, through every other", "contract cache", "contract deployments").
+			Quoting(qCacheElsewhere)
+	cacheDelete = suite.Must("cache/delete-elsewhere", "a cache entry deleted through one instance is gone from every instance", "contract cache", "contract deployments").
+			Quoting(qCacheElsewhere)
+	cacheExpiry = suite.Must("cache/expire-elsewhere", "a cache entry set for 4 seconds through one instance has expired on every instance once they pass", "contract cache", "contract deployments").
+			Quoting(qCacheElsewhere)
+	cacheIncr = suite.Advisory("cache/incr-across", "concurrent increments of one key through every instance are all counted", "contract cache", "contract deployments")
 )
 
 // The per-view cache: a page cached through one instance is the
 // deployment's.
-var viewShared = suite.Must("views/shared", "a page cached by the per-view cache through one instance is served from that entry by every other", "contract views", "contract deployments")
+var viewShared = suite.Must("views/shared", "a page cached by the per-view cache through one instance is served from that entry by every other", "contract views", "contract deployments").
+	Quoting(`"A page that the per-view cache stored through one instance is served from that entry by the others (features: views)." (docs/contract.md, Deployments)`)
+
+// Sentences of the contract quoted by several checks.
+const (
+	qSessionElsewhere = `"A session created through one instance is read, updated, expired and logged out through the others (features: sessions, auth)." (docs/contract.md, Deployments)`
+	qCacheElsewhere   = `"A cache entry set through one instance is seen, deleted and expired through the others ..." (docs/contract.md, Deployments)`
+)
 
 var _ = Describe("cluster: the instances of one deployment", Label("suite:cluster"), func() {
 	// A run against one target has no deployment to check: the suite

@@ -23,13 +23,20 @@ var awkwardValues = []string{
 
 // The contract's four operations (docs/contract.md, Cookies).
 var (
-	setGet        = suite.Must("basics/set-get", "a cookie set by cookies/set is sent back and read by cookies/get", "contract cookies", "RFC6265bis 5.7")
-	modify        = suite.Must("basics/modify", "setting a cookie again replaces its value", "contract cookies", "RFC6265bis 5.7")
-	deleteCookie  = suite.Must("basics/delete", "cookies/delete removes the cookie from the browser", "contract cookies", "RFC6265bis 3.1")
-	getDefault    = suite.Must("basics/get-default", "cookies/get of an absent cookie answers found false with the default", "contract cookies")
-	deleteAbsent  = suite.Must("basics/delete-absent", "deleting a cookie the browser does not have is not an error", "contract cookies")
-	allCookies    = suite.Must("basics/all", "cookies/all lists every cookie the request carried", "contract cookies")
-	encodingTrip  = suite.Must("encoding/round-trip", "values with spaces, commas, semicolons, quotes, backslashes, non-ASCII, or a look of a framework's own encoding (j:[1]) round-trip exactly", "contract cookies", "RFC6265bis 4.1.1")
+	setGet = suite.Must("basics/set-get", "a cookie set by cookies/set is sent back and read by cookies/get", "contract cookies", "RFC6265bis 5.7").
+		Quoting(`"Answer 200 {"set": NAME} with the Set-Cookie header. The browser then sends the cookie back, and cookies/get reads the value that was set." (docs/contract.md, GET cookies/set)`)
+	modify = suite.Must("basics/modify", "setting a cookie again replaces its value", "contract cookies", "RFC6265bis 5.7").
+		Quoting(`"Setting the same name again (same path and domain) replaces the cookie: new value and new lifetime." (docs/contract.md, GET cookies/set)`)
+	deleteCookie = suite.Must("basics/delete", "cookies/delete removes the cookie from the browser", "contract cookies", "RFC6265bis 3.1").
+			Quoting(`"Deletes a cookie through the framework's API (Django delete_cookie, Rails cookies.delete, Express res.clearCookie)." (docs/contract.md, GET cookies/delete)`)
+	getDefault = suite.Must("basics/get-default", "cookies/get of an absent cookie answers found false with the default", "contract cookies").
+			Quoting(`"Parameters: name (required), and default, the value to report when the cookie is absent. Answer ... or {"name": NAME, "found": false, "value": DEFAULT}." (docs/contract.md, GET cookies/get)`)
+	deleteAbsent = suite.Must("basics/delete-absent", "deleting a cookie the browser does not have is not an error", "contract cookies").
+			Quoting(`"Answer 200 {"deleted": NAME}, and answer it the same way when the request carried no such cookie." (docs/contract.md, GET cookies/delete)`)
+	allCookies = suite.Must("basics/all", "cookies/all lists every cookie the request carried", "contract cookies").
+			Quoting(`"Every cookie of the request, as the server parsed its Cookie header, decoded: 200 {"cookies": {"NAME": "VALUE", ...}} ({} when there are none)." (docs/contract.md, GET cookies/all)`)
+	encodingTrip = suite.Must("encoding/round-trip", "values with spaces, commas, semicolons, quotes, backslashes, non-ASCII, or a look of a framework's own encoding (j:[1]) round-trip exactly", "contract cookies", "RFC6265bis 4.1.1").
+			Quoting(`"Values are arbitrary strings ... Encode on set and decode on get and all, and any string survives the trip." (docs/contract.md, Values: encode them)`)
 	encodingOctet = suite.Should("encoding/cookie-octets", "values that need encoding are sent as cookie-octets, not raw", "RFC6265bis 4.1.1").
 			Quoting(`"To maximize compatibility with user agents, servers that wish to store arbitrary data in a cookie-value SHOULD encode that data ..." (RFC 6265bis §4.1.1)`)
 )

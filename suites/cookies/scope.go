@@ -71,9 +71,10 @@ var (
 
 // Domain scoping, RFC 6265bis §4.1.2.3 and §5.7.
 var (
-	hostOnlyNoDomain = suite.Must("domain/host-only-has-no-domain", "a cookie set without domain carries no Domain attribute", "contract cookies", "RFC6265bis 4.1.2.3")
-	hostOnlySibling  = suite.Must("domain/host-only-not-sibling", "a host-only cookie set on a.example.test is not sent to b.example.test", "RFC6265bis 5.7").
-				Quoting(qHostOnly)
+	hostOnlyNoDomain = suite.Must("domain/host-only-has-no-domain", "a cookie set without domain carries no Domain attribute", "contract cookies", "RFC6265bis 4.1.2.3").
+				Quoting(`"Without domain the cookie is host-only, and the header carries no Domain attribute." (docs/contract.md, GET cookies/set)`)
+	hostOnlySibling = suite.Must("domain/host-only-not-sibling", "a host-only cookie set on a.example.test is not sent to b.example.test", "RFC6265bis 5.7").
+			Quoting(qHostOnly)
 	hostOnlyParent = suite.Must("domain/host-only-not-parent", "a host-only cookie set on a.example.test is not sent to example.test", "RFC6265bis 5.7").
 			Quoting(qHostOnly)
 	hostOnlySubdomain = suite.Must("domain/host-only-not-subdomain", "a host-only cookie set on a.example.test is not sent to sub.a.example.test", "RFC6265bis 5.7").
@@ -126,8 +127,10 @@ var (
 
 // Attributes as asked, RFC 6265bis §4.1.2.6 and §4.1.2.7.
 var (
-	httpOnlyAsSet = suite.Must("attributes/httponly", "HttpOnly is present exactly when httponly=1 was asked", "RFC6265bis 4.1.2.6", "contract cookies")
-	sameSiteAsSet = suite.Must("attributes/samesite", "SameSite carries the value asked (Strict, Lax, None)", "RFC6265bis 4.1.2.7", "contract cookies")
+	httpOnlyAsSet = suite.Must("attributes/httponly", "HttpOnly is present exactly when httponly=1 was asked", "RFC6265bis 4.1.2.6", "contract cookies").
+			Quoting(qAsAsked)
+	sameSiteAsSet = suite.Must("attributes/samesite", "SameSite carries the value asked (Strict, Lax, None)", "RFC6265bis 4.1.2.7", "contract cookies").
+			Quoting(qAsAsked)
 )
 
 // Browser limits: cookies over them are silently dropped or capped.
@@ -145,6 +148,7 @@ const (
 	qPathMatch    = `"A request-path path-matches a given cookie-path if at least one of the following conditions holds: ... The cookie-path is a prefix of the request-path, and the first character of the request-path that is not included in the cookie-path is a %x2F ("/") character." (RFC 6265bis §5.1.4)`
 	qSecureOnly   = `"If the cookie's secure-only-flag is true, then the retrieval's URI must denote a "secure" connection (as defined by the user agent)." (RFC 6265bis §5.8.3)`
 	qHostPrefix   = `"If a cookie's name begins with a case-sensitive match for the string __Host-, then the cookie will have been set with a Secure attribute, a Path attribute with a value of /, and no Domain attribute." (RFC 6265bis §4.1.3.2)`
+	qAsAsked      = `"Beyond the endpoints themselves: ... HttpOnly and SameSite exactly as asked." (docs/contract.md, What the cookies checks look at)`
 	qSecurePrefix = `"If a cookie's name begins with a case-sensitive match for the string __Secure-, then the cookie will have been set with a Secure attribute." (RFC 6265bis §4.1.3.1)`
 )
 

@@ -88,8 +88,9 @@ var (
 	expiresFormat = suite.Must("expires/imf-fixdate", "Expires is an IMF-fixdate", "RFC9110 5.6.7", "RFC9111 5.3").
 			Quoting(qIMFFixdate)
 	expiresAgrees = suite.Advisory("expires/agrees-with-max-age", "when both are sent, Expires is Date plus max-age, so HTTP/1.0 caches agree", "RFC9111 5.3")
-	maxAgeAsAsked = suite.Must("max-age/as-asked", "Cache-Control carries the max-age the resource was put with", "contract resources", "RFC9111 5.2.2.1")
-	ccSyntax      = suite.Should("cache-control/valid-syntax", "Cache-Control follows the directive grammar, without duplicates or conflicts", "RFC9111 5.2")
+	maxAgeAsAsked = suite.Must("max-age/as-asked", "Cache-Control carries the max-age the resource was put with", "contract resources", "RFC9111 5.2.2.1").
+			Quoting(`"A resource put with max_age=S is served with Cache-Control: max-age=S." (docs/contract.md, GET and HEAD resources/{id})`)
+	ccSyntax = suite.Should("cache-control/valid-syntax", "Cache-Control follows the directive grammar, without duplicates or conflicts", "RFC9111 5.2")
 )
 
 // What those fields make the browser's cache do: reuse while fresh,

@@ -89,12 +89,17 @@ func roundTrip(e *harness.Env, cases []jsonCase) {
 var (
 	setGet = suite.Must("data/set-get", "a value stored with session/set is read back by session/get in the next request", "contract sessions").
 		Quoting(`"Values are any JSON: strings, numbers, booleans, null, arrays, objects. They come back exactly as stored." (docs/contract.md, Sessions)`)
-	overwrite    = suite.Must("data/overwrite", "session/set of a key already stored replaces its value", "contract sessions")
-	getAbsent    = suite.Must("data/get-absent", "session/get of a key never stored answers found false and value null", "contract sessions")
-	deleteKey    = suite.Must("data/delete", "session/delete of a stored key answers deleted true, and the key is gone", "contract sessions")
-	deleteAbsent = suite.Must("data/delete-absent", "session/delete of a key never stored answers 200 with deleted false", "contract sessions")
-	allData      = suite.Must("data/all", "session/all lists exactly the keys and values this client stored", "contract sessions")
-	isolation    = suite.Must("data/isolation", "two browsers never see each other's data, even under the same key", "contract sessions").
+	overwrite = suite.Must("data/overwrite", "session/set of a key already stored replaces its value", "contract sessions").
+			Quoting(`"session/set of a key already stored replaces its value." (docs/contract.md, Sessions)`)
+	getAbsent = suite.Must("data/get-absent", "session/get of a key never stored answers found false and value null", "contract sessions").
+			Quoting(`"session/get of a key never stored answers found false and value null." (docs/contract.md, Sessions)`)
+	deleteKey = suite.Must("data/delete", "session/delete of a stored key answers deleted true, and the key is gone", "contract sessions").
+			Quoting(qDelete)
+	deleteAbsent = suite.Must("data/delete-absent", "session/delete of a key never stored answers 200 with deleted false", "contract sessions").
+			Quoting(qDelete)
+	allData = suite.Must("data/all", "session/all lists exactly the keys and values this client stored", "contract sessions").
+		Quoting(`"session/all lists exactly the keys and values this client stored." (docs/contract.md, Sessions)`)
+	isolation = suite.Must("data/isolation", "two browsers never see each other's data, even under the same key", "contract sessions").
 			Quoting(`"Two browsers never see each other's data, even under the same key." (docs/contract.md, What the sessions checks expect)`)
 	flushEmpties = suite.Must("data/flush", "after session/flush the session is empty, and the old key, replayed by hand, names nothing", "contract sessions", "OWASP ASVS 3.3.1").
 			Quoting(`"session/flush wipes the session on the server, data and key alike. Replaying the old cookie afterwards must find an empty session." (docs/contract.md, Sessions)`)
@@ -103,6 +108,9 @@ var (
 	// destroy() sends no Set-Cookie, and the dead cookie names nothing.
 	flushCookie = suite.Advisory("data/flush-drops-cookie", "session/flush deletes or replaces the session cookie, so the browser stops sending a key that names nothing", "OWASP WSTG SESS-06")
 )
+
+// The sentence of the contract quoted by both delete checks.
+const qDelete = `"session/delete of a stored key answers deleted true and removes that key alone, and of a key never stored answers 200 with deleted false." (docs/contract.md, Sessions)`
 
 // JSON values of every kind round-trip exactly: compared as JSON values
 // (objects without regard to key order, numbers by their value), never as
