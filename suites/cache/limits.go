@@ -48,8 +48,9 @@ var (
 		Quoting(`"Culling is checked on the alias with the fewest max_entries. The check writes one and a half times that many keys, and expects the alias never to hold more than max_entries of them ..." (docs/contract.md, What the cache checks expect)`)
 	cullNewest = suite.Must("cull/keeps-newest", "culling never removes the key just written", "contract cache").
 			Quoting(`"Culling is checked on the alias with the fewest max_entries. The check writes one and a half times that many keys, and expects the alias ... never to drop the key just written." (docs/contract.md, What the cache checks expect)`)
-	aliasIsolated = suite.Must("aliases/isolated", "the same key in two aliases names two entries: set, delete and clear in one leave the other alone", "contract cache")
-	aliasUnknown  = suite.Must("aliases/unknown-is-404", "an alias the manifest does not list answers 404 with a JSON error", "contract cache", "contract general").
+	aliasIsolated = suite.Must("aliases/isolated", "the same key in two aliases names two entries: set and delete in one leave the other alone", "contract cache").
+			Quoting(`"Each alias is a cache of its own: the same key in two aliases names two entries, and what a call does in one alias no other alias sees." (docs/contract.md, Cache API)`)
+	aliasUnknown = suite.Must("aliases/unknown-is-404", "an alias the manifest does not list answers 404 with a JSON error", "contract cache", "contract general").
 			Quoting(`"It must be one of the aliases in the manifest's cache.aliases: an unknown alias or an unknown op gets 404." (docs/contract.md, Cache API)`)
 	keyMaxLength = suite.Must("keys/max-length-accepted", "a key of 250 bytes, the longest memcached takes, is stored and read back", "contract cache").
 			Quoting(`"A key of up to 250 bytes works." (docs/contract.md, What the cache checks expect)`)
