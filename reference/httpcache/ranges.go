@@ -21,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/httpcheck/httpcheck/internal/httpsyntax"
 	"github.com/httpcheck/httpcheck/syntax/cachecontrol"
 	"github.com/httpcheck/httpcheck/syntax/etag"
 	"github.com/httpcheck/httpcheck/syntax/httpdate"
@@ -79,20 +80,20 @@ func singleByteRange(v string, size int64) (first, last int64, ok bool) {
 		return 0, 0, false
 	}
 	if a == "" { // a suffix: the last b bytes
-		n, ok := digits(b)
+		n, ok := httpsyntax.Digits(b)
 		if !ok || n == 0 {
 			return 0, 0, false
 		}
 		return max(size-n, 0), size - 1, true
 	}
-	first, ok = digits(a)
+	first, ok = httpsyntax.Digits(a)
 	if !ok || first >= size {
 		return 0, 0, false
 	}
 	if b == "" {
 		return first, size - 1, true
 	}
-	last, ok = digits(b)
+	last, ok = httpsyntax.Digits(b)
 	if !ok || last < first {
 		return 0, 0, false
 	}
@@ -115,14 +116,4 @@ func ifRangeMatches(values []string, stored http.Header) bool {
 	tag, ok := etag.Parse(v)
 	have, ok2 := etag.Parse(stored.Get("ETag"))
 	return ok && ok2 && etag.StrongMatch(tag, have)
-}
-
-// digits parses 1*DIGIT (RFC 9110 §14.1.1's first-pos, last-pos and
-// suffix-length); ok is false for anything else or a value past int64.
-func digits(s string) (int64, bool) {
-	if s == "" || strings.TrimLeft(s, "0123456789") != "" {
-		return 0, false
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	return n, err == nil
 }

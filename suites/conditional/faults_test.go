@@ -15,14 +15,6 @@ import (
 // prefix), failing the test for an id that names none.
 func byID(t *testing.T, ids ...string) []*check.Check { return ft.Checks(t, "conditional", ids...) }
 
-// rewriteRequest changes requests to resources before the server sees them.
-func rewriteRequest(f func(r *http.Request)) func(http.Handler) http.Handler {
-	return ft.OnRequest("/resources/", func(_ http.Handler, _ http.ResponseWriter, r *http.Request) bool {
-		f(r)
-		return false
-	})
-}
-
 // answer304 answers a request with a 304 carrying the current metadata,
 // whatever its preconditions say.
 func answer304(next http.Handler, w http.ResponseWriter, r *http.Request) {
@@ -48,12 +40,12 @@ func TestFaults(t *testing.T) {
 			Breaks: append(byID(t, "if-none-match/match-gets-304", "if-none-match/weak-comparison", "if-none-match/star",
 				"if-none-match/list", "if-none-match/put-star-is-create-only", "if-none-match/head-gets-304",
 				"precedence/inm-match-beats-old-ims"), notModified...),
-			Wrap: rewriteRequest(func(r *http.Request) { r.Header.Del("If-None-Match") }),
+			Wrap: ft.RewriteRequests("/resources/", func(r *http.Request) { r.Header.Del("If-None-Match") }),
 		},
 		{
 			Name:   "If-None-Match compares strongly",
 			Breaks: byID(t, "if-none-match/weak-comparison"),
-			Wrap: rewriteRequest(func(r *http.Request) {
+			Wrap: ft.RewriteRequests("/resources/", func(r *http.Request) {
 				if strings.Contains(r.Header.Get("If-None-Match"), "W/") {
 					r.Header.Set("If-None-Match", `"weak-tags-never-match"`)
 				}
@@ -62,7 +54,7 @@ func TestFaults(t *testing.T) {
 		{
 			Name:   "If-None-Match lists are read as their first tag",
 			Breaks: byID(t, "if-none-match/list"),
-			Wrap: rewriteRequest(func(r *http.Request) {
+			Wrap: ft.RewriteRequests("/resources/", func(r *http.Request) {
 				if first, _, ok := strings.Cut(r.Header.Get("If-None-Match"), ","); ok {
 					r.Header.Set("If-None-Match", first)
 				}
@@ -82,7 +74,7 @@ func TestFaults(t *testing.T) {
 		{
 			Name:   "If-None-Match: * is not understood",
 			Breaks: byID(t, "if-none-match/star", "if-none-match/put-star-is-create-only"),
-			Wrap: rewriteRequest(func(r *http.Request) {
+			Wrap: ft.RewriteRequests("/resources/", func(r *http.Request) {
 				if r.Header.Get("If-None-Match") == "*" {
 					r.Header.Del("If-None-Match")
 				}
@@ -91,7 +83,7 @@ func TestFaults(t *testing.T) {
 		{
 			Name:   "If-Modified-Since is ignored",
 			Breaks: byID(t, "if-modified-since/equal-gets-304", "if-modified-since/later-gets-304", "if-modified-since/obsolete-date-formats"),
-			Wrap:   rewriteRequest(func(r *http.Request) { r.Header.Del("If-Modified-Since") }),
+			Wrap:   ft.RewriteRequests("/resources/", func(r *http.Request) { r.Header.Del("If-Modified-Since") }),
 		},
 		{
 			Name:   "If-Modified-Since must equal Last-Modified exactly",
@@ -128,7 +120,7 @@ func TestFaults(t *testing.T) {
 		{
 			Name:   "only IMF-fixdate is understood",
 			Breaks: byID(t, "if-modified-since/obsolete-date-formats"),
-			Wrap: rewriteRequest(func(r *http.Request) {
+			Wrap: ft.RewriteRequests("/resources/", func(r *http.Request) {
 				if v := r.Header.Get("If-Modified-Since"); v != "" {
 					if _, err := time.Parse(http.TimeFormat, v); err != nil {
 						r.Header.Del("If-Modified-Since")
@@ -139,16 +131,12 @@ func TestFaults(t *testing.T) {
 		{
 			Name:   "If-Modified-Since wins over If-None-Match",
 			Breaks: byID(t, "precedence/inm-mismatch-beats-current-ims", "precedence/inm-match-beats-old-ims"),
-			Wrap: rewriteRequest(func(r *http.Request) {
-				if r.Header.Get("If-Modified-Since") != "" {
-					r.Header.Del("If-None-Match")
-				}
-			}),
+			Wrap:   ft.IfModifiedSinceWins("/resources/"),
 		},
 		{
 			Name:   "If-Unmodified-Since wins over If-Match",
 			Breaks: byID(t, "precedence/if-match-beats-ius"),
-			Wrap: rewriteRequest(func(r *http.Request) {
+			Wrap: ft.RewriteRequests("/resources/", func(r *http.Request) {
 				if r.Header.Get("If-Unmodified-Since") != "" {
 					r.Header.Del("If-Match")
 				}
@@ -178,12 +166,12 @@ func TestFaults(t *testing.T) {
 		{
 			Name:   "If-Match is ignored",
 			Breaks: byID(t, "if-match/stale-put-gets-412", "if-match/strong-comparison", "if-match/star-on-absent-gets-412", "if-match/stale-delete-gets-412"),
-			Wrap:   rewriteRequest(func(r *http.Request) { r.Header.Del("If-Match") }),
+			Wrap:   ft.RewriteRequests("/resources/", func(r *http.Request) { r.Header.Del("If-Match") }),
 		},
 		{
 			Name:   "If-Match compares weakly",
 			Breaks: byID(t, "if-match/strong-comparison"),
-			Wrap: rewriteRequest(func(r *http.Request) {
+			Wrap: ft.RewriteRequests("/resources/", func(r *http.Request) {
 				if strings.HasPrefix(r.Header.Get("If-Match"), "W/") {
 					r.Header.Set("If-Match", "*")
 				}
@@ -192,7 +180,7 @@ func TestFaults(t *testing.T) {
 		{
 			Name:   "If-Match always fails",
 			Breaks: byID(t, "if-match/current-put-succeeds", "precedence/if-match-beats-ius"),
-			Wrap: rewriteRequest(func(r *http.Request) {
+			Wrap: ft.RewriteRequests("/resources/", func(r *http.Request) {
 				if r.Header.Get("If-Match") != "" {
 					r.Header.Set("If-Match", `"never-matches"`)
 				}
@@ -201,7 +189,7 @@ func TestFaults(t *testing.T) {
 		{
 			Name:   "If-Unmodified-Since is ignored",
 			Breaks: byID(t, "if-unmodified-since/stale-put-gets-412"),
-			Wrap:   rewriteRequest(func(r *http.Request) { r.Header.Del("If-Unmodified-Since") }),
+			Wrap:   ft.RewriteRequests("/resources/", func(r *http.Request) { r.Header.Del("If-Unmodified-Since") }),
 		},
 		{
 			Name:   "the ETag never changes",

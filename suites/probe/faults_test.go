@@ -31,14 +31,6 @@ func onResources(f func(r *http.Request, h http.Header)) func(http.Handler) http
 	})
 }
 
-// rewriteRequest changes requests to resources before the server sees them.
-func rewriteRequest(f func(r *http.Request)) func(http.Handler) http.Handler {
-	return ft.OnRequest("/resources/", func(_ http.Handler, _ http.ResponseWriter, r *http.Request) bool {
-		f(r)
-		return false
-	})
-}
-
 func isConditional(r *http.Request) bool {
 	return r.Header.Get("If-None-Match") != "" || r.Header.Get("If-Modified-Since") != ""
 }
@@ -221,12 +213,12 @@ func TestFaults(t *testing.T) {
 		{
 			Name:   "If-None-Match is ignored",
 			Breaks: ids("if-none-match/match-gets-304", "if-none-match/star", "precedence/inm-match-beats-old-ims"),
-			Wrap:   rewriteRequest(func(r *http.Request) { r.Header.Del("If-None-Match") }),
+			Wrap:   ft.RewriteRequests("/resources/", func(r *http.Request) { r.Header.Del("If-None-Match") }),
 		},
 		{
 			Name:   "If-None-Match: * is not understood",
 			Breaks: ids("if-none-match/star"),
-			Wrap: rewriteRequest(func(r *http.Request) {
+			Wrap: ft.RewriteRequests("/resources/", func(r *http.Request) {
 				if r.Header.Get("If-None-Match") == "*" {
 					r.Header.Del("If-None-Match")
 				}
@@ -235,16 +227,12 @@ func TestFaults(t *testing.T) {
 		{
 			Name:   "If-Modified-Since is ignored",
 			Breaks: ids("if-modified-since/equal-gets-304"),
-			Wrap:   rewriteRequest(func(r *http.Request) { r.Header.Del("If-Modified-Since") }),
+			Wrap:   ft.RewriteRequests("/resources/", func(r *http.Request) { r.Header.Del("If-Modified-Since") }),
 		},
 		{
 			Name:   "If-Modified-Since wins over If-None-Match",
 			Breaks: ids("precedence/inm-mismatch-beats-current-ims", "precedence/inm-match-beats-old-ims"),
-			Wrap: rewriteRequest(func(r *http.Request) {
-				if r.Header.Get("If-Modified-Since") != "" {
-					r.Header.Del("If-None-Match")
-				}
-			}),
+			Wrap:   ft.IfModifiedSinceWins("/resources/"),
 		},
 		{
 			Name:   "a 304 carries a body",

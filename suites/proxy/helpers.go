@@ -185,10 +185,18 @@ func skipUnlessReused(e *harness.Env, r *resource, n int) {
 // max-age=600 at all: the baseline of checks that read a directive's effect
 // from a response not being reused.
 func reusesFresh(e *harness.Env) bool {
-	c := newResource(e, respond("control", "Cache-Control: max-age=600"))
-	c.get("control: a plain response with max-age=600")
-	second := c.get("control: the same again, to see whether the cache reuses it")
-	return string(second.Body) == "control" && len(c.hits()) == 1
+	reused, _ := twice(e, "control: a plain response with max-age=600", "Cache-Control: max-age=600")
+	return reused
+}
+
+// twice requests a new resource of two responses (v1, v2) twice, and says
+// whether the second GET was served from storage, and what was seen.
+func twice(e *harness.Env, what string, lines ...string) (reused bool, seen string) {
+	r := newResource(e, respond("v1", lines...), respond("v2", lines...))
+	r.get(what)
+	second := r.get("the same again: " + what)
+	reused = len(r.hits()) == 1 && string(second.Body) == "v1"
+	return reused, fmt.Sprintf("%s: the origin was asked %s and the second GET got %s", what, times(len(r.hits())), served(second))
 }
 
 // requireReuse skips the check unless the cache reuses a plain fresh

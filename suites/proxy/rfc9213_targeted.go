@@ -60,16 +60,6 @@ func (t targetedBehaviour) acts() bool {
 	return t.noStoreObeyed && t.unlistedReused || t.overridesObeyed && t.plainNoStoreHonoured
 }
 
-// twice requests a new resource of two responses (v1, v2) twice, and says
-// whether the second GET was served from storage, and what was seen.
-func twice(e *harness.Env, what string, lines ...string) (reused bool, seen string) {
-	r := newResource(e, respond("v1", lines...), respond("v2", lines...))
-	r.get(what)
-	second := r.get("the same again: " + what)
-	reused = len(r.hits()) == 1 && string(second.Body) == "v1"
-	return reused, fmt.Sprintf("%s: the origin was asked %s and the second GET got %s", what, times(len(r.hits())), served(second))
-}
-
 // probeTargeted sends the two probes and their controls, after the
 // control that the cache reuses a plain fresh response at all
 // (requireReuse). Each check runs them itself: eight requests, no wait.

@@ -22,6 +22,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/httpcheck/httpcheck/internal/httpsyntax"
 )
 
 var (
@@ -198,20 +200,11 @@ func daysIn(month, year int) int {
 	return time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
-// digits parses a non-empty string of ASCII digits.
+// digits parses a date's numeric field; the fields are a few characters
+// wide, so the value fits an int.
 func digits(s string) (int, bool) {
-	if s == "" {
-		return 0, false
-	}
-	n := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + int(c-'0')
-	}
-	return n, true
+	n, ok := httpsyntax.Digits(s)
+	return int(n), ok
 }
 
 // matchName returns the index of s in names, or -1.

@@ -163,6 +163,28 @@ func OnRequest(pathPart string, f func(next http.Handler, w http.ResponseWriter,
 	}
 }
 
+// RewriteRequests wraps a handler so that f rewrites every request to a
+// path containing pathPart ("" for all) before the server sees it.
+func RewriteRequests(pathPart string, f func(r *http.Request)) func(http.Handler) http.Handler {
+	return OnRequest(pathPart, func(_ http.Handler, _ http.ResponseWriter, r *http.Request) bool {
+		f(r)
+		return false
+	})
+}
+
+// IfModifiedSinceWins drops If-None-Match from every request to a path
+// containing pathPart that also carries If-Modified-Since, so that the date
+// alone decides: nginx's not-modified filter, against RFC 9110 §13.2.2's
+// order of evaluation. The conditional, probe and proxy suites each grade
+// that order.
+func IfModifiedSinceWins(pathPart string) func(http.Handler) http.Handler {
+	return RewriteRequests(pathPart, func(r *http.Request) {
+		if r.Header.Get("If-Modified-Since") != "" {
+			r.Header.Del("If-None-Match")
+		}
+	})
+}
+
 // Chain applies wrappers in order, the first outermost.
 func Chain(wraps ...func(http.Handler) http.Handler) func(http.Handler) http.Handler {
 	return func(h http.Handler) http.Handler {
