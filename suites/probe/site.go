@@ -197,7 +197,8 @@ func describeSite(ts []*harness.Target) {
 				})
 		})
 		on(siteCookies, func(e *harness.Env) {
-			Expect(cookieInconsistencies(e, answers)).To(BeEmpty(), "expected each cookie name set with the same attributes across the site")
+			problems := cookieInconsistencies(e, answers)
+			Expect(problems).To(BeEmpty(), "expected each cookie name set with the same attributes across the site, observed %d names set differently: %s", len(problems), firstFew(problems))
 		})
 		on(siteSession, func(e *harness.Env) {
 			found, problems := judgeSessionCookies(answers, e.Clock().Now())
